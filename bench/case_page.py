@@ -1,0 +1,128 @@
+"""Case page benchmark: /workspace/cases/<id>/ and GET /api/v1/cases/{id} for cases with ~10 messages, p95.
+
+    .venv/bin/python bench/case_page.py [--fresh] [--cases 20] [--repeat 10]
+
+Uses the 1M-case PostgreSQL database of bench/inbox.py (building it when missing). It picks open cases
+of the Delivery team and tops each up to 10 messages through the actions layer (customer messages,
+replies and notes, so the timeline and audit rows are real), then times the pages for the team's
+agent (minji) and for the admin, over HTTP against granian WSGI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402 - after the path tweak above
+    DEFAULT_DATABASE_URL,
+    DEMO_PASSWORDS,
+    ROOT,
+    Client,
+    bench_env,
+    count_cases,
+    ensure_million,
+    issue_token,
+    login,
+    machine_note,
+    ms,
+    percentile,
+    served,
+    table,
+)
+
+MESSAGES = 10
+
+
+def prepare_cases(database_url: str, count: int) -> list[int]:
+    """Ids of ``count`` open Delivery cases with at least MESSAGES messages, written through the actions layer."""
+    os.environ.update(bench_env(database_url))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "soridam.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from django.db.models import Count
+
+    from soridam.accounts.models import User
+    from soridam.audit.actors import Actor
+    from soridam.cases import actions
+    from soridam.cases.access import access_case
+    from soridam.cases.models import Case
+
+    agent = User.objects.get(username="minji")
+    cases = (
+        Case.objects.filter(team__slug="delivery", status="open")
+        .annotate(messages_count=Count("messages"))
+        .order_by("-messages_count", "-id")
+    )
+    chosen = list(cases.values_list("id", "messages_count")[:count])
+    for case_id, messages_count in chosen:
+        for index in range(messages_count, MESSAGES):
+            with transaction.atomic():
+                case = access_case(agent, case_id, for_update=True)
+                if index % 3 == 0:
+                    actions.receive_customer_message(
+                        case,
+                        f"추가 문의 {index}: 아직 답을 못 받았어요.",
+                        actor=Actor(customer=case.customer),
+                        channel="web",
+                    )
+                elif index % 3 == 1:
+                    actions.reply(case, f"답변 {index}: 확인 중입니다. 조금만 기다려 주세요.", actor=Actor(user=agent))
+                else:
+                    actions.add_note(case, f"메모 {index}: 택배사 회신 대기.", actor=Actor(user=agent))
+    return [case_id for case_id, _count in chosen]
+
+
+def timed(client: Client, paths: list[str], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        for path in paths:
+            answer = client.get(path)
+            if answer.status != 200:
+                raise SystemExit(f"GET {path} answered {answer.status}")
+            times.append(answer.seconds)
+    return times
+
+
+def row(what: str, user: str, times: list[float]) -> list[object]:
+    return [what, user, len(times), ms(percentile(times, 0.5)), ms(percentile(times, 0.95)), ms(max(times))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    parser.add_argument("--fresh", action="store_true", help="drop the database and generate the 1M cases again")
+    parser.add_argument("--cases", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=10, help="rounds over all the chosen cases")
+    args = parser.parse_args()
+
+    ensure_million(args.database_url, fresh=args.fresh)
+    case_ids = prepare_cases(args.database_url, args.cases)
+    env = bench_env(args.database_url)
+    rows = []
+    with served(env, workers=1, threads=1) as port:
+        for username in ("minji", "admin"):
+            session = login(port, username, DEMO_PASSWORDS[username])
+            api = Client(port, headers={"Authorization": f"Bearer {issue_token(env, username)}"})
+            for what, client, prefix in (
+                ("workspace /workspace/cases/<id>/", session, "/workspace/cases/{}/"),
+                ("API GET /api/v1/cases/{id}", api, "/api/v1/cases/{}"),
+            ):
+                paths = [prefix.format(case_id) for case_id in case_ids]
+                timed(client, paths, 1)  # warm-up
+                rows.append(row(what, username, timed(client, paths, args.repeat)))
+    print(f"\n## Case page at {count_cases(args.database_url):,} cases ({time.strftime('%Y-%m-%d')})\n")
+    print(f"{len(case_ids)} open Delivery cases with {MESSAGES} or more messages each.\n")
+    print(table(["endpoint", "user", "requests", "p50 ms", "p95 ms", "max ms"], rows))
+    print(f"\n{machine_note()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Shared personas and factories for every app's tests.
+
+Personas: team "Delivery" has alice (agent) and lena (lead); team "Payments" has bob (agent);
+root is the admin. Customers kim and lee file cases on the web.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from soridam.accounts.models import ApiToken, Membership, Role, Team, User
+from soridam.audit.actors import Actor
+from soridam.cases import actions
+from soridam.cases.models import Case, Category
+from soridam.customers.actions import Contact
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast personas
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def teams(db: None) -> dict[str, Team]:
+    _ensure_default_categories()
+    delivery = Team.objects.create(name="Delivery", slug="delivery", email_address="delivery@shop.test")
+    payments = Team.objects.create(name="Payments", slug="payments", email_address="payments@shop.test")
+    Category.objects.filter(slug__in=["delivery", "product", "refund_return"]).update(default_team=delivery)
+    Category.objects.filter(slug__in=["payment", "account"]).update(default_team=payments)
+    return {"delivery": delivery, "payments": payments}
+
+
+def _ensure_default_categories() -> None:
+    """Transactional tests (live_server) flush the tables, taking the migration's categories with them."""
+    from soridam.cases.migrations import _defaults
+
+    for position, (slug, name_ko, name_en) in enumerate(_defaults.CATEGORIES):
+        Category.objects.get_or_create(
+            slug=slug, defaults={"name_ko": name_ko, "name_en": name_en, "position": position}
+        )
+
+
+def _make_user(username: str, role: str, team: Team | None = None, *, lead: bool = False) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password="pw-" + username,
+        role=role,
+        email=f"{username}@shop.test",
+    )
+    if team is not None:
+        Membership.objects.create(user=user, team=team, is_lead=lead)
+    return user
+
+
+@pytest.fixture
+def alice(teams: dict[str, Team]) -> User:
+    return _make_user("alice", Role.AGENT, teams["delivery"])
+
+
+@pytest.fixture
+def lena(teams: dict[str, Team]) -> User:
+    return _make_user("lena", Role.LEAD, teams["delivery"], lead=True)
+
+
+@pytest.fixture
+def bob(teams: dict[str, Team]) -> User:
+    return _make_user("bob", Role.AGENT, teams["payments"])
+
+
+@pytest.fixture
+def root(teams: dict[str, Team]) -> User:
+    return User.objects.create_superuser(username="root", password="pw-root", email="root@shop.test", role=Role.ADMIN)
+
+
+@pytest.fixture
+def make_case(teams: dict[str, Team], django_capture_on_commit_callbacks: Any) -> Callable[..., Case]:
+    """Open a case through the actions layer and run its after-commit jobs (immediate task backend)."""
+
+    def make(
+        subject: str = "배송이 너무 늦어요",
+        body: str = "주문한 상품이 일주일째 오지 않습니다.",
+        *,
+        category: str = "delivery",
+        email: str = "kim@example.kr",
+        name: str = "김민지",
+        **extra: Any,
+    ) -> Case:
+        new = actions.NewCase(
+            subject=subject,
+            body=body,
+            contact=Contact(name=name, email=email),
+            category=Category.objects.get(slug=category),
+            **extra,
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            return actions.open_case(new)
+
+    return make
+
+
+@pytest.fixture
+def api_client() -> Callable[[User], Client]:
+    """A test client that sends a fresh bearer token for the user."""
+
+    def make(user: User) -> Client:
+        _token, raw = ApiToken.issue(user)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return make
+
+
+@pytest.fixture
+def agent_actor(alice: User) -> Actor:
+    return Actor(user=alice)

@@ -1,0 +1,101 @@
+"""Users, roles, teams and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    AGENT = "agent", _("Agent")
+    LEAD = "lead", _("Team lead")
+    ADMIN = "admin", _("Admin")
+
+
+STAFF_ROLES = frozenset({Role.AGENT, Role.LEAD, Role.ADMIN})
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.AGENT)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="ko")
+    display_name = models.CharField(max_length=120, blank=True)
+
+    @property
+    def effective_role(self) -> str:
+        """A Django superuser always acts as an admin."""
+        return Role.ADMIN if self.is_superuser else self.role
+
+    @property
+    def is_support_staff(self) -> bool:
+        return self.is_active and self.effective_role in STAFF_ROLES
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.effective_role == Role.ADMIN
+
+    def label(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    email_address = models.EmailField(blank=True, help_text=_("Replies to this team's cases go from this address."))
+    members: models.ManyToManyField[User, Membership] = models.ManyToManyField(
+        User, through="Membership", related_name="teams"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE)
+    is_lead = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "team"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 is stored; the raw value is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=120, blank=True)
+    prefix = models.CharField(max_length=12, help_text=_("Shown to tell tokens apart; not secret."))
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @classmethod
+    def issue(cls, user: User, *, name: str = "") -> tuple[ApiToken, str]:
+        raw = f"sd_{secrets.token_urlsafe(32)}"
+        token = cls.objects.create(user=user, name=name, prefix=raw[:10], token_hash=hash_token(raw))
+        return token, raw
+
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

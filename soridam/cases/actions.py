@@ -1,0 +1,275 @@
+"""Every change to a case goes through here (R-CASE-5).
+
+Views, the API, channels, jobs and the bot call these functions. Each one saves the case, writes the
+timeline event and the audit entry, and queues outbound work, in one transaction. Functions that
+change an existing case expect the caller to hold its row lock (``access_case(..., for_update=True)``
+inside ``transaction.atomic()``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from soridam.accounts.models import Team, User
+from soridam.audit import audit
+from soridam.audit.actors import Actor
+from soridam.cases import events, stages
+from soridam.cases.errors import InvalidChange, InvalidTransition
+from soridam.cases.models import (
+    FINISHED_STATUSES,
+    Attachment,
+    Case,
+    Category,
+    Message,
+    MessageKind,
+    Priority,
+    Status,
+)
+from soridam.cases.numbers import allocate_numbers, format_reference
+from soridam.cases.uploads import Upload
+from soridam.customers.actions import Contact, find_or_create_customer
+from soridam.customers.models import Customer
+from soridam.followup.surveys import request_survey
+from soridam.notifications.outbox import queue_customer_email
+
+
+@dataclass(frozen=True)
+class NewCase:
+    subject: str
+    body: str
+    contact: Contact
+    channel: str = "web"
+    category: Category | None = None
+    priority: str = Priority.NORMAL
+    order_number: str = ""
+    uploads: Sequence[Upload] = field(default_factory=tuple)
+    related_case: Case | None = None
+
+
+def open_case(new: NewCase, *, actor: Actor | None = None) -> Case:
+    """Store a new case at intake with its first message, and acknowledge it to the customer."""
+    with transaction.atomic():
+        customer = find_or_create_customer(new.contact)
+        return _create_case(new, customer, actor or Actor(customer=customer))
+
+
+def _create_case(new: NewCase, customer: Customer, actor: Actor) -> Case:
+    now = timezone.now()
+    case = Case.objects.create(
+        reference=format_reference(allocate_numbers(1)[0], now),
+        subject=" ".join(new.subject.split())[:200],  # one line: it becomes a mail header
+        customer=customer,
+        channel=new.channel,
+        category=new.category,
+        priority=new.priority,
+        team_id=new.category.default_team_id if new.category else None,
+        order_number=new.order_number.strip()[:64],
+        language=new.contact.language,
+        related_case=new.related_case,
+        created_at=now,
+        updated_at=now,
+        intake_at=now,
+    )
+    message = _store_message(case, MessageKind.CUSTOMER, new.body, actor, new.channel, new.uploads)
+    events.record(case, "created", actor=actor, after=stages.Stage.INTAKE, message=message, channel=new.channel)
+    audit.record(
+        actor, "case.created", target=case, data={"channel": new.channel, "reference": case.reference}, new=True
+    )
+    queue_customer_email(case, "case_opened")
+    return case
+
+
+def _store_message(
+    case: Case, kind: str, body: str, actor: Actor, channel: str, uploads: Sequence[Upload] = ()
+) -> Message:
+    message = Message.objects.create(
+        case=case, kind=kind, channel=channel, body=body, author_user=actor.user, author_customer=actor.customer
+    )
+    for upload in uploads:
+        attachment = Attachment(
+            message=message,
+            filename=upload.filename,
+            content_type=upload.content_type,
+            size=len(upload.content),
+            sha256=upload.sha256,
+        )
+        attachment.file.save(upload.filename, ContentFile(upload.content), save=False)
+        attachment.save()
+    return message
+
+
+def _touch(case: Case, *fields: str) -> None:
+    case.updated_at = timezone.now()
+    case.save(update_fields=[*fields, "updated_at"])
+
+
+def receive_customer_message(
+    case: Case, body: str, *, actor: Actor, channel: str, uploads: Sequence[Upload] = ()
+) -> Message:
+    """A customer wrote on an existing case. A finished case reopens within the reopen window;
+    after it, the message opens a new case linked to the old one (R-CASE-3)."""
+    if case.status in FINISHED_STATUSES and not _within_reopen_window(case):
+        contact = Contact(name=case.customer.name, email=case.customer.email, phone=case.customer.phone)
+        subject = _("Follow-up to %(reference)s") % {"reference": case.reference}
+        new = NewCase(
+            subject, body, contact, channel=channel, category=case.category, uploads=uploads, related_case=case
+        )
+        linked = _create_case(new, case.customer, actor)
+        events.record(case, "linked", actor=actor, after=linked.reference)
+        return linked.messages.get()
+    # Spam and merged cases keep their status: a spammer's reply must not put the case back in the inbox.
+    if case.status in (Status.WAITING, *FINISHED_STATUSES):
+        _set_status(case, Status.OPEN, actor=actor, kind="reopened" if case.status in FINISHED_STATUSES else "")
+    message = _store_message(case, MessageKind.CUSTOMER, body, actor, channel, uploads)
+    _touch(case)
+    events.record(case, "customer_message", actor=actor, message=message)
+    audit.record(actor, "case.customer_message", target=case, data={"message": message.pk})
+    return message
+
+
+def _within_reopen_window(case: Case) -> bool:
+    finished_at = case.solved_at or case.closed_at or case.updated_at
+    return timezone.now() - finished_at <= timedelta(days=settings.SORIDAM_REOPEN_WINDOW_DAYS)
+
+
+def reply(case: Case, body: str, *, actor: Actor, uploads: Sequence[Upload] = ()) -> Message:
+    """An agent's public reply; the customer is told by e-mail."""
+    message = _store_message(case, MessageKind.REPLY, body, actor, case.channel, uploads)
+    _touch(case)
+    events.record(case, "reply", actor=actor, message=message)
+    audit.record(actor, "case.reply", target=case, data={"message": message.pk})
+    queue_customer_email(case, "agent_reply", message=message)
+    return message
+
+
+def add_note(case: Case, body: str, *, actor: Actor) -> Message:
+    """An internal note: staff only, never sent or shown to the customer (R-AGENT-4)."""
+    message = _store_message(case, MessageKind.NOTE, body, actor, "web")
+    _touch(case)
+    events.record(case, "note", actor=actor, message=message)
+    audit.record(actor, "case.note", target=case, data={"message": message.pk})
+    return message
+
+
+def change_stage(case: Case, to: str, *, actor: Actor, reason: str = "") -> Case:
+    """Move a case to another stage, as the transition table allows."""
+    if case.status in (Status.MERGED, Status.SPAM) or not stages.is_allowed(case.stage, to):
+        raise InvalidTransition(
+            _("A case cannot move from %(from)s to %(to)s.")
+            % {"from": _stage_label(case.stage), "to": _stage_label(to)},
+            allowed=[] if case.status in (Status.MERGED, Status.SPAM) else stages.allowed_targets(case.stage),
+        )
+    if stages.needs_reason(case.stage, to) and not reason.strip():
+        raise InvalidTransition(_("Moving a case back needs a reason."), allowed=stages.allowed_targets(case.stage))
+    before, case.stage = case.stage, to
+    fields = ["stage"]
+    if case.stage_entered_at(to) is None:
+        setattr(case, f"{to}_at", timezone.now())
+        fields.append(f"{to}_at")
+    _touch(case, *fields)
+    events.record(case, "stage_changed", actor=actor, before=before, after=to, reason=reason.strip())
+    audit.record(actor, "case.stage", target=case, data={"from": before, "to": to})
+    queue_customer_email(case, "stage_changed")
+    return case
+
+
+def _stage_label(stage: str) -> str:
+    return str(stages.Stage(stage).label) if stage in stages.Stage.values else stage
+
+
+def change_status(case: Case, to: str, *, actor: Actor, reason: str = "") -> Case:
+    """Set the status (open, waiting, solved, closed, spam). Closing asks the customer for a rating."""
+    if to not in Status.values or to == Status.MERGED:
+        raise InvalidChange(_("%(status)s is not a status you can set.") % {"status": to}, field="status")
+    if to == case.status:
+        return case
+    _set_status(case, to, actor=actor, reason=reason)
+    if to == Status.CLOSED:
+        request_survey(case)
+    return case
+
+
+def _set_status(case: Case, to: str, *, actor: Actor, reason: str = "", kind: str = "") -> None:
+    before, case.status = case.status, to
+    now = timezone.now()
+    if to == Status.SOLVED:
+        case.solved_at = now
+    if to == Status.CLOSED:
+        case.closed_at = now
+    _touch(case, "status", "solved_at", "closed_at")
+    events.record(case, kind or "status_changed", actor=actor, before=before, after=to, reason=reason.strip())
+    audit.record(actor, "case.status", target=case, data={"from": before, "to": to})
+
+
+def assign(case: Case, agent: User | None, *, actor: Actor) -> Case:
+    """Give the case to an agent of its team (or to nobody)."""
+    if agent == case.assignee:
+        return case
+    if agent is not None and not _may_work_on(agent, case):
+        raise InvalidChange(
+            _("%(agent)s cannot work on this team's cases.") % {"agent": agent.label()}, field="assignee"
+        )
+    before = case.assignee.username if case.assignee else ""
+    case.assignee = agent
+    _touch(case, "assignee")
+    after = agent.username if agent else ""
+    events.record(case, "assigned", actor=actor, before=before, after=after)
+    audit.record(actor, "case.assign", target=case, data={"from": before, "to": after})
+    return case
+
+
+def _may_work_on(agent: User, case: Case) -> bool:
+    if not agent.is_support_staff:
+        return False
+    return agent.is_admin_role or case.team_id is None or agent.teams.filter(pk=case.team_id).exists()
+
+
+def change_team(case: Case, team: Team | None, *, actor: Actor) -> Case:
+    """Move the case to another team; an assignee outside that team is released."""
+    before = case.team.slug if case.team else ""
+    case.team = team
+    fields = ["team"]
+    if case.assignee is not None and not _may_work_on(case.assignee, case):
+        case.assignee = None
+        fields.append("assignee")
+    _touch(case, *fields)
+    events.record(case, "team_changed", actor=actor, before=before, after=team.slug if team else "")
+    audit.record(actor, "case.team", target=case, data={"from": before, "to": team.slug if team else ""})
+    return case
+
+
+def change_priority(case: Case, to: str, *, actor: Actor) -> Case:
+    if to not in Priority.values:
+        raise InvalidChange(_("%(priority)s is not a priority.") % {"priority": to}, field="priority")
+    if to == case.priority:
+        return case
+    before, case.priority = case.priority, to
+    _touch(case, "priority")
+    events.record(case, "priority_changed", actor=actor, before=before, after=to)
+    audit.record(actor, "case.priority", target=case, data={"from": before, "to": to})
+    return case
+
+
+def change_category(case: Case, category: Category | None, *, actor: Actor) -> Case:
+    """Recategorise; a case with no team yet goes to the category's default team."""
+    if category == case.category:
+        return case
+    before = case.category.slug if case.category else ""
+    case.category = category
+    fields = ["category"]
+    if case.team_id is None and category is not None and category.default_team_id is not None:
+        case.team_id = category.default_team_id
+        fields.append("team")
+    _touch(case, *fields)
+    after = category.slug if category else ""
+    events.record(case, "category_changed", actor=actor, before=before, after=after)
+    audit.record(actor, "case.category", target=case, data={"from": before, "to": after})
+    return case

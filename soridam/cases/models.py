@@ -1,0 +1,200 @@
+"""The case, its messages, attachments and timeline."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from soridam.accounts.models import Team
+from soridam.cases.stages import Stage
+from soridam.customers.models import Channel, Customer
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    WAITING = "waiting", _("Waiting on customer")
+    SOLVED = "solved", _("Solved")
+    CLOSED = "closed", _("Closed")
+    MERGED = "merged", _("Merged")
+    SPAM = "spam", _("Spam")
+
+
+ACTIVE_STATUSES = (Status.OPEN, Status.WAITING)
+FINISHED_STATUSES = (Status.SOLVED, Status.CLOSED)
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class Category(models.Model):
+    slug = models.SlugField(max_length=40, unique=True)
+    name_ko = models.CharField(max_length=80)
+    name_en = models.CharField(max_length=80)
+    default_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def name_for(self, language: str) -> str:
+        return self.name_ko if language.startswith("ko") else self.name_en
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CaseNumberCounter(models.Model):
+    """Case numbers on databases without sequences (SQLite, where writers are serial anyway)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    last = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last}"
+
+
+class Case(models.Model):
+    reference = models.CharField(max_length=24, unique=True)
+    subject = models.CharField(max_length=200)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases")
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.INTAKE)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
+    )
+    order_number = models.CharField(max_length=64, blank=True)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="ko")
+    tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token)
+    related_case = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    solved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # The time each stage was first entered (R-CASE stage timestamps).
+    intake_at = models.DateTimeField(null=True, blank=True)
+    classification_at = models.DateTimeField(null=True, blank=True)
+    investigation_at = models.DateTimeField(null=True, blank=True)
+    resolution_at = models.DateTimeField(null=True, blank=True)
+    notification_at = models.DateTimeField(null=True, blank=True)
+    follow_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "-updated_at", "-id"], name="case_status_updated"),
+            models.Index(fields=["team", "status", "-updated_at", "-id"], name="case_team_status_updated"),
+            models.Index(fields=["assignee", "status", "-updated_at", "-id"], name="case_assignee_status_updated"),
+            models.Index(fields=["stage", "status", "-updated_at", "-id"], name="case_stage_status_updated"),
+            models.Index(fields=["-updated_at", "-id"], name="case_updated"),
+            models.Index(fields=["customer", "-created_at"], name="case_customer_created"),
+            # The inbox lists open and waiting cases (a few percent of all) sorted by either date in
+            # either direction. Without these, an ascending or created-date sort at 1M cases walks
+            # most of the table (0.1-0.6 s); these partial indexes hold only the active cases.
+            models.Index(
+                fields=["updated_at", "id"], name="case_active_updated", condition=models.Q(status__in=ACTIVE_STATUSES)
+            ),
+            models.Index(
+                fields=["created_at", "id"], name="case_active_created", condition=models.Q(status__in=ACTIVE_STATUSES)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    def stage_entered_at(self, stage: str) -> object:
+        return getattr(self, f"{stage}_at")
+
+
+class MessageKind(models.TextChoices):
+    CUSTOMER = "customer", _("Customer message")
+    REPLY = "reply", _("Agent reply")
+    NOTE = "note", _("Internal note")
+    SYSTEM = "system", _("System message")
+
+
+class Message(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=8, choices=MessageKind.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
+    author_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    author_customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "created_at", "id"], name="message_case_created")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind == MessageKind.NOTE
+
+    def author_display(self) -> str:
+        if self.author_user is not None:
+            return self.author_user.label()
+        if self.author_customer is not None:
+            return self.author_customer.name
+        return "Soridam"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Stored under a random name: the customer's file name is kept only as metadata.
+    return f"attachments/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TimelineEvent(models.Model):
+    """One append-only entry of a case's history (R-CASE-4)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=32)
+    actor = models.CharField(max_length=64)
+    actor_name = models.CharField(max_length=120)
+    channel = models.CharField(max_length=16, blank=True)
+    from_value = models.CharField(max_length=64, blank=True)
+    to_value = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    is_public = models.BooleanField(default=False)
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "created_at", "id"], name="event_case_created")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"

@@ -1,0 +1,284 @@
+"""Synthetic cases for benchmarks, written straight into the tables as fast as the database takes them.
+
+This bypasses the actions layer ON PURPOSE: the rows get no timeline events, no audit entries and no
+notifications. It exists only to fill a database with a realistic mix of cases (teams, stages,
+statuses, ages) so that inbox and case-page benchmarks measure honest queries. Never use it for data
+that people will work on.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import time
+from base64 import urlsafe_b64encode
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from soridam.accounts.models import Membership
+from soridam.cases.models import Case, Category, Message
+from soridam.cases.numbers import allocate_numbers, format_reference
+from soridam.cases.stages import STAGE_ORDER
+from soridam.customers.models import Customer, Identity
+from soridam.demo import bulkload, writing
+from soridam.demo.people import english_contacts, ensure_teams, korean_contacts
+from soridam.demo.stories import CATEGORY_WEIGHTS, CHANNEL_WEIGHTS, PRIORITY_WEIGHTS
+
+POOL_SIZE = 1000
+POOL_DOMAIN = "bench.example.net"
+SPAN_DAYS = 730
+REBUILD_AT = 100_000
+ACTIVE = frozenset({"open", "waiting"})
+STAGE_INDEX = {str(stage): index for index, stage in enumerate(STAGE_ORDER)}
+CASE_COLUMNS = (
+    "id",
+    "reference",
+    "subject",
+    "customer_id",
+    "channel",
+    "category_id",
+    "priority",
+    "stage",
+    "status",
+    "team_id",
+    "assignee_id",
+    "order_number",
+    "language",
+    "tracking_token",
+    "created_at",
+    "updated_at",
+    "solved_at",
+    "closed_at",
+    *(f"{stage}_at" for stage in STAGE_ORDER),
+)
+MESSAGE_COLUMNS = ("case_id", "kind", "channel", "author_customer_id", "body", "created_at")
+# Older cases are mostly finished, as in a real help desk: (younger than N days, status weights).
+STATUS_BY_AGE = (
+    (2, {"open": 70, "waiting": 20, "solved": 10}),
+    (14, {"open": 35, "waiting": 25, "solved": 25, "closed": 15}),
+    (60, {"open": 4, "waiting": 3, "solved": 13, "closed": 78, "spam": 2}),
+    (SPAN_DAYS + 1, {"open": 0.3, "waiting": 0.2, "solved": 1.5, "closed": 96, "spam": 2}),
+)
+STAGE_BY_STATUS = {
+    "open": {"intake": 30, "classification": 20, "investigation": 25, "resolution": 20, "notification": 5},
+    "waiting": {"investigation": 50, "resolution": 50},
+    "solved": {"notification": 70, "follow_up": 30},
+    "closed": {"follow_up": 90, "notification": 10},
+    "spam": {"intake": 100},
+}
+
+
+@dataclass(frozen=True)
+class Generated:
+    count: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds if self.seconds else 0.0
+
+
+class Sampler:
+    """Weighted choices drawn ahead in bulk: ``random.choices(k=...)`` is far cheaper than one call a row."""
+
+    def __init__(self, rng: random.Random, weights: dict[str, int] | dict[str, float]) -> None:
+        self._rng, self._values = rng, list(weights)
+        self._weights: list[float] = list(weights.values())
+        self._ahead: list[str] = []
+
+    def __call__(self) -> str:
+        if not self._ahead:
+            self._ahead = self._rng.choices(self._values, weights=self._weights, k=4096)
+        return self._ahead.pop()
+
+
+@dataclass
+class Mix:
+    """What the rows are made of: categories with their teams, agents, customers and texts."""
+
+    rng: random.Random
+    now: datetime
+    categories: dict[str, tuple[int, int | None]]
+    agents_by_team: dict[int, list[int]]
+    customers: list[tuple[int, str]]
+    texts: dict[tuple[str, str], list[tuple[str, str]]]
+
+    def __post_init__(self) -> None:
+        self.category = Sampler(self.rng, CATEGORY_WEIGHTS)
+        self.channel = Sampler(self.rng, CHANNEL_WEIGHTS)
+        self.priority = Sampler(self.rng, PRIORITY_WEIGHTS)
+        self.status = [(days, Sampler(self.rng, weights)) for days, weights in STATUS_BY_AGE]
+        self.stage = {status: Sampler(self.rng, weights) for status, weights in STAGE_BY_STATUS.items()}
+
+
+def generate_cases(count: int, *, batch: int = 5000, seed: int = 7) -> Generated:
+    """Insert ``count`` synthetic cases, each with its first customer message, ``batch`` per transaction.
+
+    A big load (at least REBUILD_AT cases, and at least as many as the table holds) runs as one
+    transaction that builds the indexes once at the end; the tables are locked meanwhile.
+    """
+    started = time.perf_counter()
+    mix = _mix(random.Random(seed))  # noqa: S311 - benchmark data, not secrets
+    rebuild = count >= max(REBUILD_AT, Case.objects.count())
+    with (
+        transaction.atomic() if rebuild else nullcontext(),
+        bulkload.indexes_built_after([Case, Message]) if rebuild else nullcontext(),
+    ):
+        done = 0
+        while done < count:
+            size = min(batch, count - done)
+            with transaction.atomic():
+                _insert_batch(mix, size)
+            done += size
+    return Generated(count=done, seconds=time.perf_counter() - started)
+
+
+def _mix(rng: random.Random) -> Mix:
+    teams = ensure_teams()
+    categories = {
+        category.slug: (category.pk, category.default_team_id)
+        for category in Category.objects.filter(slug__in=list(CATEGORY_WEIGHTS))
+    }
+    agents_by_team: dict[int, list[int]] = {}
+    for team_id, user_id in Membership.objects.filter(team__in=teams.values()).values_list("team_id", "user_id"):
+        agents_by_team.setdefault(team_id, []).append(user_id)
+    return Mix(rng, timezone.now(), categories, agents_by_team, customer_pool(), _texts(rng))
+
+
+def customer_pool(size: int = POOL_SIZE) -> list[tuple[int, str]]:
+    """(id, language) of the benchmark customers, creating the missing ones once."""
+    contacts = korean_contacts(150) + english_contacts(50)
+    wanted = {f"customer{index:04d}@{POOL_DOMAIN}": contacts[index % len(contacts)] for index in range(size)}
+    existing = set(Customer.objects.filter(email__in=list(wanted)).values_list("email", flat=True))
+    missing = [
+        Customer(name=contact.name, email=email, language=contact.language)
+        for email, contact in wanted.items()
+        if email not in existing
+    ]
+    with transaction.atomic():
+        created = Customer.objects.bulk_create(missing, batch_size=500)
+        identities = [Identity(customer=customer, channel="email", external_id=customer.email) for customer in created]
+        Identity.objects.bulk_create(identities, batch_size=500)
+    return list(Customer.objects.filter(email__in=list(wanted)).values_list("id", "language"))
+
+
+def _texts(rng: random.Random) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Forty ready-made complaints per language and category, to draw from per row."""
+    texts: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for language, name in (("ko", "김민지"), ("en", "Emma Smith")):
+        for category in CATEGORY_WEIGHTS:
+            texts[language, category] = [_complaint(rng, language, name, category) for _ in range(40)]
+    return texts
+
+
+def _complaint(rng: random.Random, language: str, name: str, category: str) -> tuple[str, str]:
+    slots = writing.slots_for(rng, language, name, timezone.now() - timedelta(days=rng.randint(0, SPAN_DAYS)))
+    return writing.complaint(rng, slots, writing.pick_issue(rng, language, category))
+
+
+def _insert_batch(mix: Mix, size: int) -> None:
+    if connection.vendor == "postgresql":
+        # Benchmark rows: a crash may lose the last batches, so don't wait for the WAL flush at commit.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+    ids = _reserve_case_ids(size)
+    numbers = allocate_numbers(size)
+    tokens = _tracking_tokens(size)
+    cases, messages = [], []
+    for case_id, number, token in zip(ids, numbers, tokens, strict=True):
+        case, message = _case_row(mix, case_id, number, token)
+        cases.append(case)
+        messages.append(message)
+    bulkload.write_rows(Case, CASE_COLUMNS, cases)
+    bulkload.write_rows(Message, MESSAGE_COLUMNS, messages)
+
+
+def _reserve_case_ids(size: int) -> list[int]:
+    """Ids for the new cases, so their messages can point at them without reading them back.
+
+    PostgreSQL hands them out from the id sequence; elsewhere (SQLite) the caller's transaction holds
+    the write lock, so the ids after the current maximum are ours.
+    """
+    table = Case._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, size]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        start = int(cursor.fetchone()[0]) + 1
+    return list(range(start, start + size))
+
+
+def _tracking_tokens(size: int) -> list[str]:
+    """As secrets.token_urlsafe(24) makes them, from one read of the system's random source."""
+    raw = secrets.token_bytes(24 * size)
+    return [urlsafe_b64encode(raw[start : start + 24]).decode() for start in range(0, 24 * size, 24)]
+
+
+def _case_row(mix: Mix, case_id: int, number: int, token: str) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    rng = mix.rng
+    age_days = rng.random() * SPAN_DAYS
+    status = _status(mix, age_days)
+    stage = mix.stage[status]()
+    category = "other" if status == "spam" else mix.category()
+    category_id: int | None
+    category_id, team_id = mix.categories[category]
+    if stage == "intake" and rng.random() < 0.03:
+        category_id = team_id = None  # filed without a category: no team yet
+    customer_id, language = mix.customers[int(rng.random() * len(mix.customers))]
+    subject, body = rng.choice(mix.texts[language, category])
+    created = mix.now - timedelta(days=age_days)
+    worked = age_days * rng.random() if status in ACTIVE else min(age_days, rng.uniform(0.02, 5))
+    updated = created + timedelta(days=worked)
+    channel = mix.channel()
+    case = (
+        case_id,
+        format_reference(number, created),
+        subject,
+        customer_id,
+        channel,
+        category_id,
+        mix.priority(),
+        stage,
+        status,
+        team_id,
+        _assignee(mix, team_id, stage),
+        "",
+        language,
+        token,
+        created,
+        updated,
+        None if status in ACTIVE or status == "spam" else updated,
+        updated if status == "closed" else None,
+        *_stage_times(stage, created, updated),
+    )
+    return case, (case_id, "customer", channel, customer_id, body, created)
+
+
+def _status(mix: Mix, age_days: float) -> str:
+    for younger_than, sampler in mix.status:
+        if age_days < younger_than:
+            return sampler()
+    return "closed"
+
+
+def _assignee(mix: Mix, team_id: int | None, stage: str) -> int | None:
+    agents = mix.agents_by_team.get(team_id or 0)
+    if not agents or (stage == "intake" and mix.rng.random() < 0.8):
+        return None
+    return agents[int(mix.rng.random() * len(agents))]
+
+
+def _stage_times(stage: str, created: datetime, updated: datetime) -> list[datetime | None]:
+    reached = STAGE_INDEX[stage]
+    if reached == 0:
+        return [created, None, None, None, None, None]
+    step = (updated - created) / reached
+    return [created + step * index for index in range(reached + 1)] + [None] * (len(STAGE_ORDER) - reached - 1)

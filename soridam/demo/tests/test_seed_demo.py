@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count
+from django.utils import timezone
+
+from soridam.accounts.models import Membership, Role, Team, User
+from soridam.audit.audit import first_broken_entry, stream_of
+from soridam.audit.models import AuditEntry
+from soridam.cases.models import Case, Category, Message, Priority, Status, TimelineEvent
+from soridam.cases.stages import Stage
+from soridam.customers.models import Channel, Customer
+from soridam.demo.writing import fix_particles
+from soridam.followup.models import Survey
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "cases": Case.objects.count(),
+        "customers": Customer.objects.count(),
+        "users": User.objects.count(),
+        "teams": Team.objects.count(),
+        "messages": Message.objects.count(),
+        "events": TimelineEvent.objects.count(),
+        "audit": AuditEntry.objects.count(),
+    }
+
+
+def test_seed_demo_creates_teams_staff_customers_and_300_cases_across_every_stage_status_and_channel() -> None:
+    output = seed()
+
+    assert Team.objects.count() == 3
+    assert not Team.objects.filter(email_address="").exists()
+    assert not Category.objects.filter(default_team__isnull=True).exists()
+    staff = User.objects.exclude(role=Role.CUSTOMER)
+    assert staff.count() == 8
+    assert staff.filter(is_superuser=True).count() == 1
+    assert Membership.objects.filter(is_lead=True).values("team").distinct().count() == 3
+    assert Customer.objects.count() == 60
+    assert all(email.split("@")[1].startswith("example.") for email in Customer.objects.values_list("email", flat=True))
+    assert set(Customer.objects.values_list("language", flat=True)) == {"ko", "en"}
+
+    assert Case.objects.count() == 300
+    assert set(Case.objects.values_list("stage", flat=True)) == set(Stage.values)
+    assert {Status.OPEN, Status.WAITING, Status.SOLVED, Status.CLOSED, Status.SPAM} <= set(
+        Case.objects.values_list("status", flat=True)
+    )
+    assert set(Case.objects.values_list("channel", flat=True)) == set(Channel.values)
+    assert set(Case.objects.values_list("priority", flat=True)) == set(Priority.values)
+    assert set(Case.objects.values_list("category__slug", flat=True)) >= set(
+        Category.objects.values_list("slug", flat=True)
+    )
+    active = Case.objects.filter(status__in=[Status.OPEN, Status.WAITING]).count()
+    assert active > Case.objects.filter(status__in=[Status.SOLVED, Status.CLOSED]).count()
+    assert {"customer", "reply", "note"} <= set(Message.objects.values_list("kind", flat=True))
+    assert Survey.objects.filter(rating__isnull=False).count() >= 10
+
+    assert "Demo logins (demo only, bound to 127.0.0.1): admin / soridam-admin" in output
+    assert "http://127.0.0.1:8000/workspace/" in output
+    assert "http://127.0.0.1:8000/complaint/" in output
+
+
+def test_seeded_cases_were_made_through_the_actions_layer_with_timeline_and_intact_audit() -> None:
+    seed("--cases", "30")
+
+    without_events = Case.objects.annotate(n=Count("events")).filter(n=0)
+    assert not without_events.exists()
+    assert Case.objects.filter(stage=Stage.FOLLOW_UP).exists() or Case.objects.filter(stage=Stage.RESOLUTION).exists()
+    for case in Case.objects.all():
+        assert AuditEntry.objects.filter(stream=stream_of(case), action="case.created").count() == 1
+        assert first_broken_entry(stream_of(case)) is None
+
+
+def test_seeded_history_is_backdated_in_order_and_spread_over_weeks() -> None:
+    before = timezone.now()
+    seed("--cases", "30")
+
+    created = list(Case.objects.values_list("created_at", flat=True))
+    assert max(created) < before
+    assert max(created) - min(created) > timedelta(days=14)
+    for case in Case.objects.all():
+        times = list(case.events.order_by("id").values_list("created_at", flat=True))
+        assert times == sorted(times)
+        assert times[0] == pytest.approx(case.created_at, abs=timedelta(seconds=1))
+        assert case.updated_at < before
+        stamps = [case.stage_entered_at(stage) for stage in Stage.values]
+        reached = [stamp for stamp in stamps if stamp is not None]
+        assert reached == sorted(reached)
+
+
+def test_seed_demo_with_if_empty_adds_nothing_when_there_are_cases() -> None:
+    seed("--cases", "20")
+    before = counts()
+
+    output = seed("--if-empty")
+
+    assert counts() == before
+    assert "nothing seeded" in output
+    assert "Demo logins (demo only, bound to 127.0.0.1)" in output
+
+
+def test_seed_demo_keeps_an_existing_account_and_its_password() -> None:
+    User.objects.create_user(username="admin", password="my-own-secret", role=Role.ADMIN)
+
+    seed("--cases", "5")
+
+    admin = User.objects.get(username="admin")
+    assert admin.check_password("my-own-secret")
+    assert Case.objects.count() == 5
+
+
+def test_seed_demo_refuses_outside_demo_mode(settings: Any) -> None:
+    settings.SORIDAM_DEMO = False
+
+    with pytest.raises(CommandError):
+        seed()
+    assert "no demo data seeded" in seed("--if-empty")
+    assert Case.objects.count() == 0
+    assert not User.objects.exists()
+
+
+def test_same_seed_tells_the_same_demo() -> None:
+    seed("--cases", "12", "--seed", "5")
+    first = list(Case.objects.order_by("id").values_list("subject", "stage", "status", "channel"))
+    Case.objects.all().delete()
+
+    seed("--cases", "12", "--seed", "5")
+
+    assert list(Case.objects.order_by("id").values_list("subject", "stage", "status", "channel")) == first
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("러닝화 에어라이트이(가) 왔어요", "러닝화 에어라이트가 왔어요"),
+        ("원목 책상이(가) 왔어요", "원목 책상이 왔어요"),
+        ("무선 청소기 S9을(를) 받았어요", "무선 청소기 S9를 받았어요"),
+        ("전기포트 1.7L은(는) 좋아요", "전기포트 1.7L은 좋아요"),
+    ],
+)
+def test_korean_particles_follow_the_last_sound_of_the_word(text: str, expected: str) -> None:
+    assert fix_particles(text) == expected

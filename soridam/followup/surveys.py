@@ -1,0 +1,73 @@
+"""Asking for a rating when a case closes, and storing the answer.
+
+The link is signed (no login, nothing stored to guess): it names the case and expires with the survey.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from soridam.audit import audit
+from soridam.audit.actors import Actor
+from soridam.cases import events
+from soridam.cases.models import Case
+from soridam.followup.models import Survey
+from soridam.notifications.outbox import queue_customer_email
+
+_SALT = "soridam.followup.survey"
+
+
+def request_survey(case: Case) -> Survey:
+    """Create the case's survey (once) and e-mail the link. Called by the actions layer on close."""
+    survey, created = Survey.objects.get_or_create(
+        case=case, defaults={"expires_at": timezone.now() + timedelta(days=settings.SORIDAM_SURVEY_VALID_DAYS)}
+    )
+    if created:
+        queue_customer_email(case, "survey_request")
+    return survey
+
+
+def survey_token(case: Case) -> str:
+    return signing.dumps(case.pk, salt=_SALT, compress=True)
+
+
+def survey_url(case: Case) -> str:
+    return settings.SITE_URL + reverse("web:survey", args=[survey_token(case)])
+
+
+def access_survey_by_token(token: str, *, for_update: bool = False) -> Survey:
+    """The survey a signed link names; 404 for a forged, expired or unknown link."""
+    max_age = timedelta(days=settings.SORIDAM_SURVEY_VALID_DAYS)
+    try:
+        case_id = signing.loads(token, salt=_SALT, max_age=max_age)
+    except signing.BadSignature:
+        raise Http404 from None
+    surveys = Survey.objects.select_related("case__customer")
+    if for_update:
+        surveys = surveys.select_for_update()
+    survey = surveys.filter(case_id=case_id).first()
+    if survey is None or not survey.is_open:
+        raise Http404
+    return survey
+
+
+def answer_survey(token: str, rating: int, comment: str) -> Survey:
+    """Store a rating of 1–5 and a comment; answering again replaces the earlier answer."""
+    if rating not in range(1, 6):
+        raise ValueError("rating must be 1 to 5")
+    with transaction.atomic():
+        survey = access_survey_by_token(token, for_update=True)
+        Case.objects.select_for_update().get(pk=survey.case_id)  # the audit stream's lock
+        survey.rating, survey.comment, survey.answered_at = rating, comment.strip()[:4000], timezone.now()
+        survey.save(update_fields=["rating", "comment", "answered_at"])
+        actor = Actor(customer=survey.case.customer)
+        events.record(survey.case, "survey_answered", actor=actor, after=str(rating))
+        audit.record(actor, "case.survey_answered", target=survey.case, data={"rating": rating})
+    return survey

@@ -1,0 +1,46 @@
+"""Build the e-mail for an outbox row, in the customer's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from soridam.cases.models import Case
+from soridam.cases.stages import Stage
+from soridam.notifications.models import OutboundEmail
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body: str
+
+
+def tracking_url(case: Case) -> str:
+    return settings.SITE_URL + reverse("web:track", args=[case.tracking_token])
+
+
+def render_email(outbound: OutboundEmail) -> RenderedEmail:
+    case = outbound.case
+    context: dict[str, object] = {
+        "case": case,
+        "customer": case.customer,
+        "tracking_url": tracking_url(case),
+        "message": outbound.message,
+        "stage_label": Stage(case.stage).label,
+        "survey_url": _survey_url(case) if outbound.kind == "survey_request" else "",
+    }
+    with translation.override(case.language):
+        text = render_to_string(f"notifications/email/{outbound.kind}.txt", context)
+    subject, _sep, body = text.strip().partition("\n")
+    return RenderedEmail(subject=f"[{case.reference}] {subject.strip()}", body=body.strip() + "\n")
+
+
+def _survey_url(case: Case) -> str:
+    from soridam.followup.surveys import survey_url
+
+    return survey_url(case)

@@ -1,0 +1,120 @@
+"""Notification and follow-up e-mails go through a real SMTP server (aiosmtpd) started by the test."""
+
+from __future__ import annotations
+
+import email
+import re
+import socket
+from collections.abc import Callable, Iterator
+from email.message import Message as MimeMessage
+from email.policy import default as default_policy
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from soridam.audit.actors import Actor
+from soridam.cases import actions
+from soridam.cases.models import Case, Status
+from soridam.cases.stages import Stage
+from soridam.followup.surveys import answer_survey
+from soridam.notifications.models import OutboundEmail
+
+pytestmark = [pytest.mark.django_db, pytest.mark.smtp]
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[Envelope, MimeMessage]] = []
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd hook name
+        raw = envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode()
+        self.messages.append((envelope, email.message_from_bytes(raw, policy=default_policy)))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Mailbox]:
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+def _text(message: MimeMessage) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    return str(body.get_content())  # type: ignore[attr-defined]
+
+
+def test_acknowledgement_reply_and_stage_mails_arrive_threaded_in_the_customers_language(
+    smtp_server: Mailbox, make_case: Callable[..., Case], agent_actor: Actor, django_capture_on_commit_callbacks: Any
+) -> None:
+    case = make_case(email="minji@example.kr")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.reply(case, "내일 다시 발송해 드리겠습니다.", actor=agent_actor)
+        actions.change_stage(case, Stage.CLASSIFICATION, actor=agent_actor)
+
+    assert len(smtp_server.messages) == 3
+    (ack_env, ack), (_, reply), (_, stage) = smtp_server.messages
+    assert ack_env.rcpt_tos == ["minji@example.kr"]
+    assert case.reference in str(ack["Subject"])
+    assert f"/track/{case.tracking_token}/" in _text(ack)
+    assert "내일 다시 발송해 드리겠습니다." in _text(reply)
+    assert reply["In-Reply-To"] == ack["Message-ID"]
+    assert str(reply["Reply-To"]) == "delivery@shop.test"
+    assert "분류" in _text(stage) or "Classification" in _text(stage)
+    sent = OutboundEmail.objects.filter(case=case).order_by("id")
+    assert [row.state for row in sent] == ["sent", "sent", "sent"]
+    assert sent[0].rfc_message_id == ack["Message-ID"]
+
+
+def test_closing_sends_a_signed_survey_link_whose_answer_is_stored_on_the_case(
+    smtp_server: Mailbox, make_case: Callable[..., Case], agent_actor: Actor, django_capture_on_commit_callbacks: Any
+) -> None:
+    case = make_case()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.change_status(case, Status.CLOSED, actor=agent_actor)
+    survey_mail = smtp_server.messages[-1][1]
+    match = re.search(r"/survey/([^/\s]+)/", _text(survey_mail))
+    assert match is not None
+    answer_survey(match.group(1), 4, "빨리 처리해 주셔서 감사합니다")
+    case.refresh_from_db()
+    assert case.survey.rating == 4
+    assert case.survey.comment == "빨리 처리해 주셔서 감사합니다"
+    assert case.events.filter(kind="survey_answered", to_value="4").exists()
+
+
+def test_unreachable_smtp_server_keeps_the_mail_queued_with_the_reason_then_fails_after_the_last_attempt(
+    settings: Any, make_case: Callable[..., Case]
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()  # nothing listens there
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.SORIDAM_EMAIL_MAX_ATTEMPTS = 2
+    case = make_case()
+    outbound = OutboundEmail.objects.get(case=case)
+    assert outbound.state == "queued"
+    assert outbound.attempts == 1
+    assert "refused" in outbound.last_error.lower()
+
+    from soridam.notifications.tasks import deliver_email
+
+    deliver_email.call(outbound.pk)
+    outbound.refresh_from_db()
+    assert outbound.state == "failed"
+    assert outbound.attempts == 2

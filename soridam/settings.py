@@ -1,0 +1,147 @@
+"""The only settings module. Every value that varies by deployment comes from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from soridam.env import email_settings, env_bool, env_int, env_list, env_secret, env_str
+from soridam.lib.logs import logging_config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("SORIDAM_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_secret("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not env_bool("SORIDAM_DEMO", True):
+        raise ImproperlyConfigured("SECRET_KEY must be set when SORIDAM_DEMO is false")
+    SECRET_KEY = "demo-only-insecure-key-do-not-use-in-production-5f1c9a"  # noqa: S105 - demo default
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "soridam.accounts",
+    "soridam.audit",
+    "soridam.customers",
+    "soridam.cases",
+    "soridam.notifications",
+    "soridam.followup",
+    "soridam.idempotency",
+    "soridam.web",
+    "soridam.workspace",
+    "soridam.demo",
+]
+
+MIDDLEWARE = [
+    "soridam.lib.request_id.RequestIdMiddleware",
+    "soridam.lib.metrics.MetricsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "soridam.accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "soridam.urls"
+WSGI_APPLICATION = "soridam.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "workspace:login"
+LOGIN_REDIRECT_URL = "workspace:inbox"
+LOGOUT_REDIRECT_URL = "workspace:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "soridam" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'soridam.sqlite3'}"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL plus a busy timeout lets the web process and the task worker share the file.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+LANGUAGE_CODE = "ko"
+LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "soridam" / "locale"]
+TIME_ZONE = "Asia/Seoul"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "soridam" / "static", ("vendor", BASE_DIR / "node_modules")]
+MEDIA_ROOT = VAR_DIR / "media"
+
+vars().update(email_settings("EMAIL_URL", f"file://{VAR_DIR / 'mail'}"))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Soridam <support@soridam.localhost>")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Product rules that an operator may tune.
+SORIDAM_DEMO = env_bool("SORIDAM_DEMO", True)
+SORIDAM_REOPEN_WINDOW_DAYS = env_int("SORIDAM_REOPEN_WINDOW_DAYS", 7, minimum=0)
+SORIDAM_MAX_ATTACHMENTS = env_int("SORIDAM_MAX_ATTACHMENTS", 5, minimum=0)
+SORIDAM_MAX_ATTACHMENT_BYTES = env_int("SORIDAM_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, minimum=1)
+SORIDAM_SURVEY_VALID_DAYS = env_int("SORIDAM_SURVEY_VALID_DAYS", 14, minimum=1)
+SORIDAM_EMAIL_MAX_ATTEMPTS = env_int("SORIDAM_EMAIL_MAX_ATTEMPTS", 6, minimum=1)
+# Requests per minute per client key; the intake benchmark raises these.
+SORIDAM_RATE_LIMITS = {
+    "complaint_form": env_int("RATE_LIMIT_FORM", 10, minimum=1),
+    "tracking": env_int("RATE_LIMIT_TRACKING", 60, minimum=1),
+    "login": env_int("RATE_LIMIT_LOGIN", 10, minimum=1),
+    "api": env_int("RATE_LIMIT_API", 600, minimum=1),
+}
+
+LOGGING = logging_config(env_str("LOG_LEVEL", "INFO"), json=env_bool("LOG_JSON", not DEBUG))

@@ -1,0 +1,92 @@
+"""What the customer's pages show about a case: the stage steps, the public timeline, the conversation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from soridam.cases.access import public_messages
+from soridam.cases.models import Case, Message, Status, TimelineEvent
+from soridam.cases.stages import STAGE_KOREAN, STAGE_ORDER, Stage, index_of
+from soridam.followup.models import Survey
+from soridam.followup.surveys import survey_token
+from soridam.web.forms import ReplyForm
+from soridam.web.guards import tracking_path
+
+
+@dataclass(frozen=True)
+class StageStep:
+    value: str
+    label: str
+    korean: str
+    state: str  # "done", "current" or "todo"; also the CSS class
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime
+    text: str
+
+
+def stage_steps(stage: str | None = None) -> list[StageStep]:
+    """The six stages in order; with a stage given, each marked done, current or still to come."""
+    current = index_of(stage) if stage else -1
+    return [
+        StageStep(str(step.value), str(step.label), STAGE_KOREAN[step], _step_state(index, current))
+        for index, step in enumerate(STAGE_ORDER)
+    ]
+
+
+def _step_state(index: int, current: int) -> str:
+    if current < 0 or index > current:
+        return "todo"
+    return "current" if index == current else "done"
+
+
+def public_timeline(case: Case) -> list[TimelineItem]:
+    events = case.events.filter(is_public=True).order_by("created_at", "id")
+    return [TimelineItem(event.created_at, describe_event(event)) for event in events]
+
+
+def describe_event(event: TimelineEvent) -> str:
+    """One sentence for the customer. Reasons are written by staff for staff, so they are never shown."""
+    if event.kind == "stage_changed" and event.to_value in Stage.values:
+        return _("Your case moved to the %(stage)s stage.") % {"stage": Stage(event.to_value).label}
+    if event.kind == "status_changed" and event.to_value in Status.values:
+        return _("Status changed to %(status)s.") % {"status": Status(event.to_value).label}
+    fixed = {
+        "created": _("We received your request."),
+        "reply": _("Our team replied."),
+        "customer_message": _("You sent a message."),
+        "reopened": _("Your case was reopened."),
+        "survey_answered": _("You rated how we handled your case."),
+    }
+    return fixed.get(event.kind, _("Your case was updated."))
+
+
+def conversation(case: Case) -> list[Message]:
+    return list(public_messages(case).order_by("created_at", "id"))
+
+
+def open_survey_path(case: Case) -> str:
+    """The survey link while the survey waits for its first answer and has not expired; else empty."""
+    waiting = Survey.objects.filter(case=case, answered_at__isnull=True, expires_at__gt=timezone.now())
+    return reverse("web:survey", args=[survey_token(case)]) if waiting.exists() else ""
+
+
+def tracking_context(request: HttpRequest, case: Case, reply_form: ReplyForm, **extra: object) -> dict[str, object]:
+    return {
+        "case": case,
+        "steps": stage_steps(case.stage),
+        "timeline": public_timeline(case),
+        "conversation": conversation(case),
+        "reply_form": reply_form,
+        "survey_path": open_survey_path(case),
+        "tracking_url": request.build_absolute_uri(tracking_path(case)),
+        **extra,
+    }

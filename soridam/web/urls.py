@@ -1,0 +1,14 @@
+from django.urls import path
+
+from soridam.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("complaint/", views.complaint, name="complaint"),
+    path("track/<str:token>/", views.track, name="track"),
+    path("track/<str:token>/reply/", views.track_reply, name="track_reply"),
+    path("track/<str:token>/files/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("survey/<str:token>/", views.survey, name="survey"),
+]

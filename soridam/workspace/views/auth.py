@@ -1,0 +1,71 @@
+"""Signing in and out, and the agent's own settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView, LogoutView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from soridam.lib.ratelimit import RateLimited, check_rate, client_ip
+from soridam.workspace.forms import LanguageForm, StaffAuthenticationForm
+from soridam.workspace.staff import StaffRequest, staff_required
+
+
+def _remember_language(response: HttpResponse, language: str) -> None:
+    # The login page a signed-out agent comes back to is in their language too.
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 24 * 3600)
+
+
+class WorkspaceLoginView(LoginView):
+    template_name = "workspace/login.html"
+    authentication_form = StaffAuthenticationForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            check_rate("login", client_ip(request))
+        except RateLimited as limited:
+            return self._too_many_attempts(limited.retry_after)
+        return super().post(request, *args, **kwargs)
+
+    def _too_many_attempts(self, retry_after: int) -> HttpResponse:
+        context = self.get_context_data(form=self.get_form_class()(self.request))
+        context["rate_limited"] = _("Too many sign-in attempts. Try again in %(seconds)d seconds.") % {
+            "seconds": retry_after
+        }
+        response = render(self.request, self.template_name, context, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        language = getattr(form.get_user(), "language", "")
+        if language:
+            _remember_language(response, language)
+        return response
+
+
+login = WorkspaceLoginView.as_view()
+logout = LogoutView.as_view()
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def user_settings(request: StaffRequest) -> HttpResponse:
+    form = LanguageForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        translation.activate(request.user.language)
+        messages.success(request, _("Your settings are saved."))
+        response = redirect("workspace:settings")
+        _remember_language(response, request.user.language)
+        return response
+    return render(request, "workspace/settings.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,0 +1,119 @@
+"""The case page, its attachments, and the small views its forms post to."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from soridam.cases.access import access_attachment, access_case, cases_visible_to
+from soridam.workspace.case_actions import ACTIONS, CaseAction, run_case_action
+from soridam.workspace.case_page import HEADER_RELATIONS, case_context
+from soridam.workspace.forms import CaseForm
+from soridam.workspace.staff import StaffRequest, is_htmx, staff_required
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _render_case(
+    request: StaffRequest,
+    case_id: int,
+    *,
+    failed: tuple[str, CaseForm] | None = None,
+    notice: StrOrPromise = "",
+    status: int = 200,
+) -> HttpResponse:
+    case = access_case(request.user, case_id, related=HEADER_RELATIONS)
+    context = case_context(request.user, case, failed=failed, notice=notice)
+    template = "workspace/_case_panel.html" if is_htmx(request) else "workspace/case.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@staff_required
+@require_GET
+def case_detail(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _render_case(request, case_id)
+
+
+@staff_required
+@require_GET
+def attachment(request: StaffRequest, attachment_id: int) -> FileResponse:
+    found = access_attachment(request.user, attachment_id)
+    response = FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.filename, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _after_success(request: StaffRequest, case_id: int, action: CaseAction) -> HttpResponse:
+    if not cases_visible_to(request.user).filter(pk=case_id).exists():
+        # A new category can move a case with no team yet to a team this agent is not in.
+        messages.info(request, _("The case moved to a team you are not in."))
+        if is_htmx(request):
+            return HttpResponse(headers={"HX-Redirect": reverse("workspace:inbox")})
+        return redirect("workspace:inbox")
+    if is_htmx(request):
+        return _render_case(request, case_id, notice=action.done)
+    messages.success(request, action.done)
+    return redirect("workspace:case", case_id)
+
+
+def _perform(request: StaffRequest, case_id: int, key: str) -> HttpResponse:
+    action = ACTIONS[key]
+    outcome = run_case_action(request.user, case_id, action, request.POST)
+    if outcome.ok:
+        return _after_success(request, case_id, action)
+    return _render_case(request, case_id, failed=(key, outcome.form), status=outcome.status)
+
+
+@staff_required
+@require_POST
+def case_reply(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "reply")
+
+
+@staff_required
+@require_POST
+def case_note(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "note")
+
+
+@staff_required
+@require_POST
+def case_assign(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "assign")
+
+
+@staff_required
+@require_POST
+def case_stage(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "stage")
+
+
+@staff_required
+@require_POST
+def case_status(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "status")
+
+
+@staff_required
+@require_POST
+def case_priority(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "priority")
+
+
+@staff_required
+@require_POST
+def case_category(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "category")

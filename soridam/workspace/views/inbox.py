@@ -1,0 +1,53 @@
+"""The inbox page: a list of cases, filtered, sorted and paged by cursor."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from soridam.cases.models import Category, Priority, Status
+from soridam.cases.stages import Stage
+from soridam.customers.models import Channel
+from soridam.workspace import inbox
+from soridam.workspace.staff import StaffRequest, is_htmx, staff_required
+
+
+def _choices() -> dict[str, object]:
+    return {
+        "views": inbox.VIEWS,
+        "statuses": Status.choices,
+        "channels": Channel.choices,
+        "priorities": Priority.choices,
+        "stages": Stage.choices,
+        "sorts": inbox.SORTS,
+    }
+
+
+def _canonical_url(query: inbox.InboxQuery) -> str:
+    """The address bar shows only what differs from the defaults, not every empty filter field."""
+    params = query.url_params(cursor=query.cursor)
+    return reverse("workspace:inbox") + (f"?{params}" if params else "")
+
+
+@staff_required
+@require_GET
+def inbox_list(request: StaffRequest) -> HttpResponse:
+    categories = list(Category.objects.all())
+    context: dict[str, object] = {"categories": categories, **_choices()}
+    try:
+        query = inbox.parse_inbox_query(request.GET, [category.slug for category in categories])
+    except inbox.InvalidInboxQuery as invalid:
+        context.update(query=inbox.InboxQuery(), error=invalid.message, page=None)
+        status, push_url = 400, "false"
+    else:
+        context.update(query=query, page=inbox.inbox_page(request.user, query))
+        status, push_url = 200, _canonical_url(query)
+    partial = is_htmx(request) and request.headers.get("HX-Target") == "inbox"
+    response = render(request, "workspace/_inbox.html" if partial else "workspace/inbox.html", context, status=status)
+    if partial:
+        response["HX-Push-Url"] = push_url
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
