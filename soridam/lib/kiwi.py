@@ -1,0 +1,39 @@
+"""One lazily created Kiwi per process: Korean morphemes for search and triage.
+
+Kiwi takes about 1.5 s and 530 MB to start (stack-notes), so it is built on first use, never at import,
+and never on a request path that must stay fast.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+# Content-bearing tags: nouns, verbs/adjectives, adverbs/determiners, foreign words, numbers, roots.
+CONTENT_TAG_PREFIXES = ("N", "V", "M", "SL", "SN", "XR")
+
+_lock = threading.Lock()
+_kiwi: Any = None
+
+
+def get_kiwi() -> Any:
+    global _kiwi
+    if _kiwi is None:
+        with _lock:
+            if _kiwi is None:
+                from kiwipiepy import Kiwi
+
+                _kiwi = Kiwi()
+    return _kiwi
+
+
+@lru_cache(maxsize=20_000)
+def morphemes(text: str) -> tuple[str, ...]:
+    """The content morphemes of `text` in base form (verbs get their dictionary ending, 변경하다 → 변경/하)."""
+    tokens = get_kiwi().tokenize(text)
+    return tuple(
+        (token.form + "다" if token.tag.startswith("V") else token.form).lower()
+        for token in tokens
+        if token.tag.startswith(CONTENT_TAG_PREFIXES) and not token.tag.startswith("VC")
+    )
