@@ -25,7 +25,7 @@ class OutboundEmail(models.Model):
     last_error = models.TextField(blank=True)
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
-    rfc_message_id = models.CharField(max_length=255, blank=True, help_text="Our Message-ID header")
+    rfc_message_id = models.CharField(max_length=255, blank=True, db_index=True, help_text="Our Message-ID header")
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from email.utils import make_msgid
+
 from soridam.cases.models import Case, Message
 from soridam.lib.jobs import enqueue_on_commit
-from soridam.notifications.models import OutboundEmail
-from soridam.notifications.tasks import deliver_email
+from soridam.notifications.models import DeliveryState, OutboundEmail
+from soridam.notifications.tasks import deliver_email, mail_domain
 
 
 def queue_customer_email(case: Case, kind: str, *, message: Message | None = None) -> OutboundEmail | None:
@@ -15,6 +17,23 @@ def queue_customer_email(case: Case, kind: str, *, message: Message | None = Non
     """
     if not case.customer.email:
         return None
-    outbound = OutboundEmail.objects.create(case=case, kind=kind, message=message, to_address=case.customer.email)
+    # Our Message-ID is stored before anything is sent, so a retry re-sends the same message id.
+    outbound = OutboundEmail.objects.create(
+        case=case,
+        kind=kind,
+        message=message,
+        to_address=case.customer.email,
+        rfc_message_id=make_msgid(domain=mail_domain()),
+    )
     enqueue_on_commit(deliver_email, outbound.pk)
     return outbound
+
+
+def mark_bounced(rfc_message_ids: list[str], reason: str) -> int:
+    """A delivery report says these mails of ours never arrived: show them as failed with the reason."""
+    wanted = [f"<{item.strip('<>')}>" for item in rfc_message_ids if item.strip("<>")]
+    if not wanted:
+        return 0
+    return OutboundEmail.objects.filter(rfc_message_id__in=wanted).update(
+        state=DeliveryState.FAILED, last_error=f"Bounced: {reason}"[:2000]
+    )

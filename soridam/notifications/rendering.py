@@ -33,6 +33,7 @@ def render_email(outbound: OutboundEmail) -> RenderedEmail:
         "message": outbound.message,
         "stage_label": Stage(case.stage).label,
         "survey_url": _survey_url(case) if outbound.kind == "survey_request" else "",
+        "first_response_due": _promised_reply(case) if outbound.kind == "case_opened" else None,
     }
     with translation.override(case.language):
         text = render_to_string(f"notifications/email/{outbound.kind}.txt", context)
@@ -44,3 +45,9 @@ def _survey_url(case: Case) -> str:
     from soridam.followup.surveys import survey_url
 
     return survey_url(case)
+
+
+def _promised_reply(case: Case) -> object:
+    from soridam.sla.clock import promised_first_response
+
+    return promised_first_response(case)

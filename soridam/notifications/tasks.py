@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from soridam.channels.email.outbound import auto_submitted, reply_address, thread_headers
 from soridam.lib.jobs import enqueue_on_commit
 from soridam.notifications.models import DeliveryState, OutboundEmail
 from soridam.notifications.rendering import render_email
@@ -45,31 +46,24 @@ def _send(outbound: OutboundEmail) -> None:
     rendered = render_email(outbound)
     case = outbound.case
     outbound.subject, outbound.body = rendered.subject, rendered.body
-    outbound.rfc_message_id = outbound.rfc_message_id or make_msgid(domain=_mail_domain())
-    headers = {"Message-ID": outbound.rfc_message_id}
-    first = (
-        OutboundEmail.objects.filter(case=case, state=DeliveryState.SENT)
-        .exclude(rfc_message_id="")
-        .order_by("id")
-        .first()
-    )
-    if first is not None:
-        # Same thread in the customer's mail client.
-        headers["In-Reply-To"] = first.rfc_message_id
-        headers["References"] = first.rfc_message_id
+    outbound.rfc_message_id = outbound.rfc_message_id or make_msgid(domain=mail_domain())
+    # Same thread in the customer's mail client; their answer comes back to the right mailbox.
+    headers = {"Message-ID": outbound.rfc_message_id, **thread_headers(outbound)}
+    if auto_submitted(outbound.kind):
+        headers["Auto-Submitted"] = auto_submitted(outbound.kind)
     team_address = case.team.email_address if case.team else ""
     email = EmailMessage(
         subject=rendered.subject,
         body=rendered.body,
         from_email=team_address or settings.DEFAULT_FROM_EMAIL,
         to=[outbound.to_address],
-        reply_to=[team_address] if team_address else None,
+        reply_to=[reply_address(case)],
         headers=headers,
     )
     email.send(fail_silently=False)
 
 
-def _mail_domain() -> str:
+def mail_domain() -> str:
     address = str(settings.DEFAULT_FROM_EMAIL)
     return address.rsplit("@", 1)[-1].rstrip(">").strip() or "soridam.localhost"
 

@@ -1,0 +1,142 @@
+"""IMAP polling: fetch new mail, store the raw bytes, and only then mark or move it on the server.
+
+TLS is required: implicit TLS (993) or STARTTLS. If STARTTLS is missing or fails we stop before LOGIN,
+so a password never crosses the wire in plain text. A plain connection is allowed only to localhost
+and only when the account opts in (tests and local relays). Per folder we keep (UIDVALIDITY, last UID);
+when UIDVALIDITY changes we rescan and the payload store drops what we already have by Message-ID.
+IMAP IDLE is not used: the worker polls on a schedule (RFC 2177 IDLE would only shorten the delay).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import logging
+import re
+import ssl
+
+from django.utils import timezone
+
+from soridam.channels import pipeline
+from soridam.channels.base import Health
+from soridam.channels.models import ChannelAccount, Security
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 30
+_LOCALHOST = frozenset(("localhost", "127.0.0.1", "::1"))
+
+
+class MailboxError(Exception):
+    """The mailbox cannot be used safely or at all; recorded on the account."""
+
+
+def connect(account: ChannelAccount, *, ssl_context: ssl.SSLContext | None = None) -> imaplib.IMAP4:
+    """A logged-in connection, or MailboxError before any credential is sent."""
+    context = ssl_context or ssl.create_default_context()
+    host = account.host
+    if account.security == Security.TLS:
+        conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(host, account.port or 993, ssl_context=context, timeout=TIMEOUT_SECONDS)
+    elif account.security == Security.STARTTLS:
+        conn = imaplib.IMAP4(host, account.port or 143, timeout=TIMEOUT_SECONDS)
+        _start_tls(conn, context)
+    elif account.security == Security.PLAIN_LOCALHOST and host in _LOCALHOST:
+        conn = imaplib.IMAP4(host, account.port or 143, timeout=TIMEOUT_SECONDS)
+    else:
+        raise MailboxError("plain IMAP is allowed only to localhost; use TLS or STARTTLS")
+    try:
+        conn.login(account.username, account.secret)
+    except imaplib.IMAP4.error as exc:
+        conn.shutdown()
+        raise MailboxError(f"login refused: {exc}") from None
+    return conn
+
+
+def _start_tls(conn: imaplib.IMAP4, context: ssl.SSLContext) -> None:
+    if "STARTTLS" not in conn.capabilities:
+        conn.shutdown()
+        raise MailboxError("the server does not offer STARTTLS; not logging in without TLS")
+    try:
+        conn.starttls(ssl_context=context)
+    except (imaplib.IMAP4.error, ssl.SSLError, OSError) as exc:
+        conn.shutdown()
+        raise MailboxError(f"STARTTLS failed ({exc}); not logging in without TLS") from None
+
+
+def fetch_account(account: ChannelAccount, *, process_now: bool = True, limit: int | None = None) -> int:
+    """Store every new message of the account's folder; returns how many were fetched."""
+    conn = connect(account)
+    try:
+        return _fetch_folder(conn, account, process_now, limit)
+    finally:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            conn.logout()
+
+
+def _fetch_folder(conn: imaplib.IMAP4, account: ChannelAccount, process_now: bool, limit: int | None) -> int:
+    typ, _data = conn.select(_quote(account.folder))
+    if typ != "OK":
+        raise MailboxError(f"cannot open folder {account.folder}")
+    validity = int((conn.response("UIDVALIDITY")[1] or [b"0"])[0] or b"0")
+    state = account.cursor.get(account.folder, {})
+    last_uid = int(state.get("last_uid", 0)) if state.get("uidvalidity") == validity else 0
+    _typ, data = conn.uid("SEARCH", f"UID {last_uid + 1}:*")
+    uids = sorted(int(item) for item in (data[0] or b"").split() if int(item) > last_uid)[:limit]
+    for uid in uids:
+        raw = _fetch_raw(conn, uid)
+        if raw is None:
+            continue
+        source = f"imap:{account.name}:{account.folder}:{validity}:{uid}"
+        pipeline.receive("email", raw, account=account, source=source, process_now=process_now)
+        _mark_done(conn, account, uid)  # only now: the bytes are committed
+        account.cursor[account.folder] = {"uidvalidity": validity, "last_uid": uid}
+        ChannelAccount.objects.filter(pk=account.pk).update(cursor=account.cursor)
+    if account.done_folder and uids:
+        conn.expunge()
+    return len(uids)
+
+
+def _fetch_raw(conn: imaplib.IMAP4, uid: int) -> bytes | None:
+    typ, data = conn.uid("FETCH", str(uid), "(BODY.PEEK[])")  # PEEK: fetching must not mark it read
+    if typ != "OK":
+        return None
+    for item in data:
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], bytes):
+            return item[1]
+    return None
+
+
+def _mark_done(conn: imaplib.IMAP4, account: ChannelAccount, uid: int) -> None:
+    if account.done_folder:
+        typ, _data = conn.uid("COPY", str(uid), _quote(account.done_folder))
+        if typ == "OK":
+            conn.uid("STORE", str(uid), "+FLAGS", r"(\Deleted)")
+        return
+    conn.uid("STORE", str(uid), "+FLAGS", r"(\Seen)")
+
+
+def _quote(folder: str) -> str:
+    return folder if re.fullmatch(r"[A-Za-z0-9._/-]+", folder) else '"' + folder.replace('"', r"\"") + '"'
+
+
+def fetch_all(*, process_now: bool = True) -> int:
+    """Poll every active e-mail account once; a broken mailbox is recorded on its account, not raised."""
+    total = 0
+    for account in ChannelAccount.objects.filter(kind="email", is_active=True).exclude(host=""):
+        try:
+            total += fetch_account(account, process_now=process_now)
+            error = ""
+        except (MailboxError, imaplib.IMAP4.error, OSError) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            logger.warning("mailbox fetch failed", extra={"account": account.name, "error": type(exc).__name__})
+        ChannelAccount.objects.filter(pk=account.pk).update(last_checked_at=timezone.now(), last_error=error)
+    return total
+
+
+def check_login(account: ChannelAccount) -> Health:
+    try:
+        conn = connect(account)
+    except (MailboxError, imaplib.IMAP4.error, OSError) as exc:
+        return Health(ok=False, detail=f"{type(exc).__name__}: {exc}")
+    conn.logout()
+    return Health(ok=True, detail="login ok")

@@ -1,0 +1,179 @@
+"""The e-mail Transport: the worked example of a channel (see soridam/channels/base.py)."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from soridam.cases import actions
+from soridam.cases.models import Case
+from soridam.cases.uploads import Upload, UploadRefused, check_upload
+from soridam.channels.base import Delivered, Health, Ignored, Rejected, Transport, register
+from soridam.channels.email import reader
+from soridam.channels.email.parse import ParsedEmail, ParseError
+from soridam.channels.email.quotes import extract_reply
+from soridam.channels.email.threading import ThreadDecision, clean_subject, decide
+from soridam.channels.models import CaseParticipant, ChannelAccount, ChannelMessage, ParticipantRole, RawPayload
+from soridam.customers.actions import Contact
+from soridam.notifications.outbox import mark_bounced
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+ACKS_PER_SENDER_PER_HOUR = 5
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """An e-mail parsed, threaded and with its reply extracted; nothing stored yet (``ingest_eml --dry-run``)."""
+
+    parsed: ParsedEmail
+    reply_text: str
+    decision: ThreadDecision
+
+
+def normalise(raw: bytes) -> Normalised:
+    try:
+        parsed = reader.read_email(raw)
+    except ParseError as exc:
+        raise Rejected(str(exc)) from None
+    return Normalised(parsed, extract_reply(parsed.text), decide(parsed))
+
+
+def own_addresses() -> set[str]:
+    """Our own addresses: mail from them is a loop or a forgery, and they are never participants."""
+    from soridam.accounts.models import Team
+
+    found = {parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1].lower()}
+    found |= {a.lower() for a in ChannelAccount.objects.exclude(address="").values_list("address", flat=True)}
+    found |= {a.lower() for a in Team.objects.exclude(email_address="").values_list("email_address", flat=True)}
+    return found - {""}
+
+
+class _AddressCache:
+    """own_addresses() for a few seconds: a mailbox batch must not re-query it for every message."""
+
+    ttl = 10.0
+
+    def __init__(self) -> None:
+        self.value: set[str] = set()
+        self.loaded_at = -1e9
+
+    def get(self) -> set[str]:
+        now = time.monotonic()
+        if now - self.loaded_at > self.ttl:
+            self.value, self.loaded_at = own_addresses(), now
+        return self.value
+
+
+_own = _AddressCache()
+
+
+class EmailTransport(Transport):
+    kind = "email"
+
+    def external_id(self, raw: bytes) -> str:
+        return reader.external_id(raw)
+
+    def same_content(self, stored: bytes, raw: bytes) -> bool:
+        """Trace headers differ per mailbox and relay; the body and the author's headers do not."""
+        return reader.content_digest(stored) == reader.content_digest(raw)
+
+    def verify(self, raw: bytes, account: ChannelAccount | None) -> None:
+        if len(raw) > reader.max_message_bytes():
+            raise Rejected(f"message is {len(raw)} bytes, over the {reader.max_message_bytes()} byte limit")
+
+    def process(self, payload: RawPayload) -> Delivered | Ignored:
+        normalised = normalise(bytes(payload.raw))
+        parsed, decision = normalised.parsed, normalised.decision
+        ours = _own.get()
+        if parsed.from_address in ours:
+            raise Rejected(f"mail claims to come from our own address {parsed.from_address} (loop or forgery)")
+        if parsed.auto_reason:
+            return _ignore_automatic(parsed, decision)
+        uploads, notes = _uploads(parsed)
+        new = actions.NewCase(
+            subject=clean_subject(parsed.subject) or _("(no subject)"),
+            body=normalised.reply_text or _("(no text)"),
+            contact=Contact(
+                name=parsed.from_name or parsed.from_address, email=parsed.from_address, language=_lang(parsed)
+            ),
+            channel="email",
+            uploads=uploads,
+            related_case=decision.related,
+            acknowledge=not parsed.is_list and (decision.case is not None or _may_acknowledge(parsed.from_address)),
+        )
+        message = actions.receive_channel_message(new, case=decision.case)
+        _record_participants(message.case, decision.case, parsed, ours)
+        ChannelMessage.objects.create(
+            message=message,
+            case=message.case,
+            payload=payload,
+            external_id=parsed.message_id,
+            sender=parsed.from_address,
+            subject=parsed.subject[:300],
+            full_text=parsed.text,
+            safe_html=parsed.html,
+            possibly_related=decision.related is not None,
+            notes="\n".join(notes),
+        )
+        return Delivered(case=message.case, message=message)
+
+    def health(self, account: ChannelAccount) -> Health:
+        from soridam.channels.email.imap import check_login
+
+        return check_login(account)
+
+
+def _ignore_automatic(parsed: ParsedEmail, decision: ThreadDecision) -> Ignored:
+    """Auto-replies and bounces never open a case and never get an answer (no mail loops)."""
+    if parsed.is_bounce:
+        failed = mark_bounced(parsed.bounced_ids, parsed.bounce_reason or parsed.subject)
+        return Ignored(f"bounce ({parsed.bounce_reason or 'no status'}); {failed} outbound message(s) marked failed")
+    return Ignored(f"automatic mail ({parsed.auto_reason})", case=decision.case)
+
+
+def _uploads(parsed: ParsedEmail) -> tuple[list[Upload], list[str]]:
+    uploads: list[Upload] = []
+    notes: list[str] = []
+    for attachment in parsed.attachments:
+        if len(uploads) >= settings.SORIDAM_MAX_ATTACHMENTS:
+            notes.append(f"{attachment.filename}: over the attachment limit, kept in the original only")
+            continue
+        try:
+            uploads.append(check_upload(attachment.filename, attachment.content))
+        except UploadRefused as exc:
+            notes.append(f"{attachment.filename}: {exc} (kept in the original)")
+    return uploads, notes
+
+
+def _record_participants(case: Case, joined: Case | None, parsed: ParsedEmail, ours: set[str]) -> None:
+    """The sender (on a new case) and everyone they copied may write on the case from now on."""
+    copied = {a for a in parsed.cc if a not in ours and a != parsed.from_address}
+    rows = [CaseParticipant(case=case, address=a[:255], role=ParticipantRole.CC) for a in sorted(copied)]
+    if joined is None or joined.pk != case.pk:  # a new case: the threading check already knows the rest
+        is_customer = case.customer.email.lower() == parsed.from_address
+        role = ParticipantRole.CUSTOMER if is_customer else ParticipantRole.CC
+        rows.append(CaseParticipant(case=case, address=parsed.from_address, role=role))
+    if rows:
+        CaseParticipant.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _may_acknowledge(sender: str) -> bool:
+    """At most a few acknowledgements per sender and hour: an autoresponder that sets none of the
+    RFC 3834 headers must not ping-pong with ours forever."""
+    since = timezone.now() - timedelta(hours=1)
+    opened = ChannelMessage.objects.filter(sender=sender, message__created_at__gte=since, possibly_related=False)
+    return opened.values("case_id").distinct().count() < ACKS_PER_SENDER_PER_HOUR
+
+
+def _lang(parsed: ParsedEmail) -> str:
+    return "ko" if _HANGUL.search(parsed.subject + parsed.text[:2000]) or not parsed.text else "en"
+
+
+register(EmailTransport())

@@ -1,0 +1,20 @@
+"""Background work of the channel framework."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from soridam.channels import pipeline
+
+
+@task()
+def process_payload(payload_id: int) -> str:
+    return str(pipeline.process(payload_id).state)
+
+
+@task()
+def fetch_all_mailboxes() -> int:
+    """Poll every active e-mail account once; a failing mailbox is recorded on its account, not raised."""
+    from soridam.channels.email.imap import fetch_all
+
+    return fetch_all()

@@ -1,0 +1,67 @@
+"""Per-message channel facts on the agent's case page, loaded once per case (no query per message)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import template
+from django.db.models import Q
+
+from soridam.cases.models import Case, Message
+from soridam.notifications.models import DeliveryState
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    state: str
+    state_label: str
+    last_error: str
+
+
+@dataclass
+class MessageChannelInfo:
+    deliveries: list[Delivery] = field(default_factory=list)
+    has_original: bool = False
+    possibly_related: bool = False
+    notes: str = ""
+
+
+def _load(case: Case) -> dict[int, MessageChannelInfo]:
+    """One query for the whole conversation: deliveries and originals joined onto the case's messages."""
+    labels = dict(DeliveryState.choices)
+    rows = (
+        Message.objects.filter(case=case)
+        .filter(Q(deliveries__isnull=False) | Q(channel_meta__isnull=False))
+        .order_by("pk", "deliveries__id")
+        .values_list(
+            "pk",
+            "deliveries__state",
+            "deliveries__last_error",
+            "channel_meta__id",
+            "channel_meta__possibly_related",
+            "channel_meta__notes",
+        )
+    )
+    info: dict[int, MessageChannelInfo] = {}
+    for message_id, state, last_error, meta_id, related, notes in rows:
+        row = info.setdefault(message_id, MessageChannelInfo())
+        if state:
+            row.deliveries.append(Delivery(state, str(labels.get(state, state)), last_error or ""))
+        if meta_id is not None:
+            row.has_original, row.possibly_related, row.notes = True, bool(related), notes or ""
+    return info
+
+
+@register.simple_tag(takes_context=True)
+def message_channel_info(context: Any, message_id: int) -> MessageChannelInfo:
+    case = context.get("case")
+    if not isinstance(case, Case):
+        return MessageChannelInfo()
+    cache: dict[int, MessageChannelInfo] | None = getattr(case, "_channel_info", None)
+    if cache is None:
+        cache = _load(case)
+        setattr(case, "_channel_info", cache)  # noqa: B010 - one load per rendered case, not a model field
+    return cache.get(message_id, MessageChannelInfo())
