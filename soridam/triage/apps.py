@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TriageConfig(AppConfig):
+    name = "soridam.triage"
+    label = "triage"
+    verbose_name = "Triage"

@@ -1,0 +1,81 @@
+"""Turning a message into features: PII-free normalised text, Kiwi morphemes, character n-grams, cue counts."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from soridam.lib.kiwi import morphemes
+from soridam.triage import cues, lexicon, pii
+
+_ORDER_NUMBER = re.compile(r"\b[A-Z]{1,3}\d{8,}\b")
+CUE_GROUPS: dict[str, tuple[str, ...]] = {**lexicon.TOPICS, **cues.SIGNALS}
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One message, normalised: PII values and order numbers become type words, everything lower-cased."""
+
+    subject: str
+    body: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.subject}\n{self.body}".strip()
+
+
+def normalise(text: str) -> str:
+    parts, last = [], 0
+    for span in pii.detect(text):
+        parts.append(text[last : span.start])
+        parts.append(f" {span.type}number ")
+        last = span.end
+    parts.append(text[last:])
+    return _ORDER_NUMBER.sub(" ordernumber ", "".join(parts)).lower()
+
+
+def make_doc(subject: str, body: str) -> Doc:
+    return Doc(normalise(subject), normalise(body))
+
+
+def morpheme_tokens(text: str) -> list[str]:
+    """Module-level (not a lambda) so that a fitted vectoriser pickles."""
+    return list(morphemes(text))
+
+
+def cue_vector(doc: Doc) -> list[float]:
+    """Per cue group: log(1 + hits) over the whole message, and whether the subject names it (the main point)."""
+    values: list[float] = []
+    for words in CUE_GROUPS.values():
+        values.append(math.log1p(lexicon.hits(doc.text, words)))
+        values.append(1.0 if lexicon.hits(doc.subject, words) else 0.0)
+    return values
+
+
+def signals(doc: Doc) -> set[str]:
+    return {name for name, words in cues.SIGNALS.items() if lexicon.hits(doc.text, words)}
+
+
+class TriageFeatures(BaseEstimator, TransformerMixin):
+    """Morpheme TF-IDF + character 2–4-gram TF-IDF + weighted cue counts, one sparse row per Doc."""
+
+    def __init__(self, cue_weight: float = 0.6) -> None:
+        self.cue_weight = cue_weight
+
+    def fit(self, docs: list[Doc], y: Any = None) -> TriageFeatures:
+        texts = [doc.text for doc in docs]
+        self.morphemes_ = TfidfVectorizer(analyzer=morpheme_tokens, sublinear_tf=True).fit(texts)
+        self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(texts)
+        return self
+
+    def transform(self, docs: list[Doc]) -> Any:
+        texts = [doc.text for doc in docs]
+        cues = np.array([cue_vector(doc) for doc in docs], dtype=float) * self.cue_weight
+        return hstack([self.morphemes_.transform(texts), self.chars_.transform(texts), csr_matrix(cues)]).tocsr()

@@ -1,0 +1,81 @@
+"""Triage state: trained model versions, one prediction per case, and the labels agents give by correcting."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from soridam.cases.models import Case
+
+
+class ModelVersion(models.Model):
+    """A trained triage model (joblib blob) with its held-back scores. At most one is active."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    blob = models.BinaryField()
+    metrics = models.JSONField(default=dict, blank=True)
+    trained_on = models.PositiveIntegerField(default=0)  # number of labelled examples
+    source = models.CharField(max_length=32, default="labels")  # "labels" (retrain) or "file" (train_triage)
+    is_active = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("reveal_pii", "Can reveal personal data masked in messages")]
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=models.Q(is_active=True), name="one_active_model")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.pk}"
+
+
+class Prediction(models.Model):
+    """What triage guessed for a case, each field with its confidence; the latest run wins."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="prediction")
+    model_version = models.ForeignKey(ModelVersion, null=True, blank=True, on_delete=models.SET_NULL)
+    category = models.CharField(max_length=40)
+    category_confidence = models.FloatField()
+    priority = models.CharField(max_length=8)
+    priority_confidence = models.FloatField()
+    sentiment = models.CharField(max_length=8)
+    sentiment_confidence = models.FloatField()
+    language = models.CharField(max_length=8)
+    language_confidence = models.FloatField()
+    pii = models.JSONField(default=list, blank=True)
+    signals = models.JSONField(default=list, blank=True)
+    needs_review = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["case"], condition=models.Q(needs_review=True), name="prediction_needs_review")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.category}/{self.priority}"
+
+
+class Label(models.Model):
+    """A training example: a case an agent corrected, or a row of an operator's file.
+
+    The text is stored normalised (PII values replaced by their type), which is all the model reads.
+    """
+
+    class Source(models.TextChoices):
+        AGENT = "agent", _("Agent correction")
+        FILE = "file", _("Training file")
+
+    case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="triage_label")
+    subject = models.TextField(blank=True)
+    body = models.TextField()
+    category = models.CharField(max_length=40, blank=True)
+    priority = models.CharField(max_length=8, blank=True)
+    sentiment = models.CharField(max_length=8, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.AGENT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.pk}"

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from soridam.triage import evaluation
+from soridam.triage.models import ModelVersion
+from soridam.triage.tests.conftest import SEED
+
+DEV = Path("/work/shared/data/ko-cs-dev/cases.jsonl")
+
+
+def _write(path: Path, rows: list[tuple[str, str, str, str, str]]) -> Path:
+    lines = [
+        json.dumps({"subject": s, "body": b, "category": c, "priority": p, "sentiment": t, "language": "ko", "pii": []})
+        for s, b, c, p, t in rows
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_eval_command_prints_the_agreed_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    train = _write(tmp_path / "train.jsonl", SEED)
+    cases = _write(tmp_path / "cases.jsonl", SEED[::3])
+    call_command("eval_triage", "--train", str(train), "--cases", str(cases), "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["category"]) == {"macro_f1", "accuracy"}
+    assert {"priority", "sentiment", "language"} <= set(report)
+    assert set(report["pii"]["phone"]) >= {"recall", "precision"}
+    assert report["ms_per_case_p95"] > 0
+    assert report["category"]["accuracy"] > 0.5  # seen in training: nearly all right
+
+
+def test_eval_command_rejects_bad_input(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"body": "ok", "category": "other"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(CommandError, match="broken.jsonl:2"):
+        call_command("eval_triage", "--folds", "5", "--cases", str(broken), "--json")
+    with pytest.raises(CommandError):
+        call_command("eval_triage", "--train", str(broken), "--json")
+
+
+@pytest.mark.django_db
+def test_train_triage_stores_labels_and_activates_a_version(tmp_path: Path) -> None:
+    source = _write(tmp_path / "labelled.jsonl", SEED)
+    call_command("train_triage", "--from", str(source), "--folds", "2")
+    version = ModelVersion.objects.get(is_active=True)
+    assert version.source == "file"
+    assert version.trained_on == len(SEED)
+
+
+def test_ko_cs_dev_cross_validation_meets_the_targets() -> None:
+    """The acceptance figures (issue 6): 5-fold CV on ko-cs-dev, read from the shared data folder."""
+    if not DEV.exists():
+        pytest.skip("ko-cs-dev is not available")
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("uses no database: once, on the SQLite run, is enough (about 30 s)")
+    report = evaluation.cross_validate(evaluation.read_jsonl(DEV), folds=5)
+    assert report["category"]["macro_f1"] >= 0.80  # 0.87 measured
+    for kind in ("phone", "email", "rrn", "card"):
+        assert report["pii"][kind]["recall"] >= 0.99
+    # ms_per_case_p95 (4–9 ms here when the machine is idle) is a timing: measured by the command and
+    # bench/triage.py, not asserted in a test that shares its cores.
+    assert report["ms_per_case_p95"] > 0

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from soridam.triage import pii
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("연락처 010-1234-5678이에요", "phone"),
+        ("번호 01012345678로 주세요", "phone"),
+        ("010 1234 5678", "phone"),
+        ("010.9379.2737이에요", "phone"),
+        ("+82 10-1234-5678", "phone"),
+        ("사무실 02-318-1142", "phone"),
+        ("담당 053-318-1142", "phone"),
+        ("070-1234-5678", "phone"),
+        ("답장은 tiger_sunny@outlook.com으로", "email"),
+        ("주민번호 860418-1234567", "rrn"),
+        ("0403183608199 이거요", "rrn"),  # no hyphen, no valid checksum: still an RRN
+        ("외국인 900101 5234567", "rrn"),
+        ("카드 4844-6550-8943-9312", "card"),
+        ("card 4446 0965 4088 3305 if", "card"),
+        ("아멕스 3782-822463-10005", "card"),
+        ("카카오뱅크 3333-99-4172982로", "account"),
+        ("케이뱅크 100-510-889568 계좌에서요", "account"),
+        ("서울특별시 송파구 오금로 186, 704호예요", "address"),
+        ("인천광역시 연수구 송도과학로56길 66, 116동 1602호", "address"),
+        ("16-1 Haeundae-ro, Apt 1193, Haeundae-gu, Busan", "address"),
+    ],
+)
+def test_detects_each_type(text: str, kind: str) -> None:
+    assert kind in pii.types_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "주문번호 HJ26102576966입니다",
+        "사업자 번호는 891-37-39663입니다",
+        "189,000원에 결제, 45,000원 추가",
+        "2026-11-23에 주문했어요",
+        "카드 끝자리 1234",
+        "1234-56**-****-3456",
+        "대표번호 1588-1234",
+        "4844-6550-8943-9313",  # fails Luhn: not a card
+        "서울 강남구에 살아요",  # a district alone is no address
+    ],
+)
+def test_leaves_identifiers_that_are_not_pii(text: str) -> None:
+    assert pii.detect(text) == []
+
+
+def test_mask_hides_the_middle_and_keeps_particles() -> None:
+    text = "제 번호는 010-9211-1234이고 카드 4844-6550-8943-9312, 메일 maru35@naver.com이에요. 주민 860418-1234567"
+    masked = pii.mask(text)
+    assert "010-****-1234이고" in masked
+    assert "4844-65**-****-9312" in masked
+    assert "ma***@naver.com이에요" in masked
+    assert "860418-*******" in masked
+    assert pii.detect(masked) == []
+
+
+def test_mask_payload_walks_json_and_log_processor_masks_values() -> None:
+    payload = {"case": 7, "body": ["전화 010-1234-5678"], "nested": {"email": "ab@cd.kr"}}
+    assert pii.mask_payload(payload) == {"case": 7, "body": ["전화 010-****-5678"], "nested": {"email": "ab***@cd.kr"}}
+    event = pii.mask_log_event(None, "info", {"event": "mail from ab@cd.kr", "case": 3})
+    assert event == {"event": "mail from ab***@cd.kr", "case": 3}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("부산 해운대구 우동 1234-5번지", "address"),
+        ("상도로 476-12로 바꿔 주세요", "address"),
+        ("농협 351-6893-7506-04", "account"),
+        ("351-6893-7506-04 (농협)", "account"),
+        ("4844.6550.8943.9312", "card"),
+        ("+82 (0)10 1234 5678", "phone"),
+    ],
+)
+def test_detects_other_common_forms(text: str, kind: str) -> None:
+    assert pii.types_in(text) == [kind]
+
+
+@pytest.mark.parametrize("text", ["카드로 3개월 할부", "택배로 2개 보냈어요", "우체국택배 6012345678901 조회"])
+def test_particles_and_parcel_numbers_are_not_pii(text: str) -> None:
+    assert pii.detect(text) == []
+
+
+def test_log_lines_are_masked() -> None:
+    """The shared structlog chain (soridam.lib.logs) masks PII in stdlib log records too."""
+    import io
+    import logging
+
+    import structlog
+
+    from soridam.lib.logs import SHARED_PROCESSORS
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processors=[structlog.processors.JSONRenderer(ensure_ascii=False)], foreign_pre_chain=SHARED_PROCESSORS
+        )
+    )
+    logger = logging.getLogger("soridam.tests.pii")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("bounce from ab12@naver.com", extra={"phone": "010-1234-5678"})
+    finally:
+        logger.removeHandler(handler)
+    line = stream.getvalue()
+    assert "ab***@naver.com" in line
+    assert "010-****-5678" in line
+    assert "010-1234" not in line
+
+
+def _luhn_complete(digits: str) -> str:
+    for last in "0123456789":
+        if pii._luhn(digits + last):
+            return digits + last
+    raise AssertionError("unreachable")
+
+
+@given(
+    middle=st.integers(1000, 9999),
+    last=st.integers(0, 9999),
+    sep=st.sampled_from(["-", " ", ".", ""]),
+    particle=st.sampled_from(["", "이에요", "으로", "입니다", ")", "."]),
+)
+def test_any_mobile_number_is_found_and_masked(middle: int, last: int, sep: str, particle: str) -> None:
+    number = f"010{sep}{middle}{sep}{last:04d}"
+    text = f"연락처({number}{particle} 부탁해요"
+    assert pii.types_in(text) == ["phone"]
+    assert f"{middle}" not in pii.mask(text).replace(f"{last:04d}", "")
+
+
+@given(body=st.text(alphabet="0123456789", min_size=15, max_size=15), sep=st.sampled_from(["-", " ", ""]))
+def test_any_luhn_valid_card_is_found(body: str, sep: str) -> None:
+    digits = _luhn_complete(body)
+    number = sep.join(digits[i : i + 4] for i in range(0, 16, 4))
+    assert pii.types_in(f"카드 {number}로 결제") == ["card"]

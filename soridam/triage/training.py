@@ -1,0 +1,113 @@
+"""Model versions in the database: train, score on held-back labels, activate, and load the active one."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import joblib
+from django.db import transaction
+from sklearn.metrics import accuracy_score, f1_score
+
+from soridam.triage.model import Example, TriageModel
+from soridam.triage.models import Label, ModelVersion
+
+HOLD_BACK_EVERY = 5  # every fifth label (by id) is held back to score a candidate model
+MIN_LABELS = 10  # below this, retraining keeps the current model (or the rules)
+
+_cache_lock = threading.Lock()
+_cache: dict[str, Any] = {"version": None, "model": None}
+
+
+def dumps(model: TriageModel) -> bytes:
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer, compress=3)
+    return buffer.getvalue()
+
+
+def loads(blob: bytes | memoryview) -> TriageModel:
+    model = joblib.load(io.BytesIO(bytes(blob)))  # our own blob, written by dumps()
+    if not isinstance(model, TriageModel):
+        raise TypeError("the stored blob is not a TriageModel")
+    return model
+
+
+def active_model() -> tuple[TriageModel, ModelVersion | None]:
+    """The active model, loaded once per process and version; rules only while no version is active."""
+    version = ModelVersion.objects.filter(is_active=True).defer("blob").first()
+    with _cache_lock:
+        if version is None:
+            return TriageModel(), None
+        if _cache["version"] != version.pk:
+            blob = ModelVersion.objects.values_list("blob", flat=True).get(pk=version.pk)
+            _cache["model"], _cache["version"] = loads(blob), version.pk
+        return _cache["model"], version
+
+
+def label_examples(labels: Sequence[Label]) -> list[Example]:
+    return [
+        Example(
+            label.subject,
+            label.body,
+            {"category": label.category, "priority": label.priority, "sentiment": label.sentiment},
+        )
+        for label in labels
+    ]
+
+
+def score(model: TriageModel, examples: Sequence[Example]) -> dict[str, float]:
+    """Category macro-F1 and priority accuracy on labelled examples; `overall` is their mean."""
+    results = [model.predict(e.subject, e.body) for e in examples]
+    metrics: dict[str, float] = {"examples": float(len(examples))}
+    parts = []
+    for name, metric in (("category", "macro_f1"), ("priority", "accuracy")):
+        pairs = [
+            (e.labels[name], getattr(r, name).value)
+            for e, r in zip(examples, results, strict=True)
+            if e.labels.get(name)
+        ]
+        if not pairs:
+            continue
+        gold, guessed = [p[0] for p in pairs], [p[1] for p in pairs]
+        value = f1_score(gold, guessed, average="macro") if metric == "macro_f1" else accuracy_score(gold, guessed)
+        metrics[f"{name}_{metric}"] = round(float(value), 4)
+        parts.append(float(value))
+    metrics["overall"] = round(sum(parts) / len(parts), 4) if parts else 0.0
+    return metrics
+
+
+def store(model: TriageModel, *, metrics: dict[str, Any], trained_on: int, source: str, activate: bool) -> ModelVersion:
+    with transaction.atomic():
+        if activate:
+            ModelVersion.objects.filter(is_active=True).update(is_active=False)
+        return ModelVersion.objects.create(
+            blob=dumps(model), metrics=metrics, trained_on=trained_on, source=source, is_active=activate
+        )
+
+
+def retrain() -> ModelVersion | None:
+    """Train a candidate on the labels minus a held-back fifth; keep it only if it scores at least as well
+    as the active model (or the rules) on that fifth. The kept model is refitted on every label."""
+    labels = list(Label.objects.order_by("pk"))
+    if len(labels) < MIN_LABELS:
+        return None
+    current, version = active_model()
+    held_ids = {label.pk for label in _held_back(labels, version)}
+    held = [label for label in labels if label.pk in held_ids]
+    train = [label for label in labels if label.pk not in held_ids]
+    candidate = TriageModel().fit(label_examples(train))
+    new_scores, old_scores = score(candidate, label_examples(held)), score(current, label_examples(held))
+    accepted = new_scores["overall"] >= old_scores["overall"]
+    final = TriageModel().fit(label_examples(labels)) if accepted else candidate
+    metrics = {"held_back": new_scores, "previous": old_scores, "accepted": accepted}
+    return store(final, metrics=metrics, trained_on=len(labels), source="labels", activate=accepted)
+
+
+def _held_back(labels: list[Label], version: ModelVersion | None) -> list[Label]:
+    """Every fifth label the active model has not seen (newer than it), so that the old model gets no
+    advantage from having trained on them; every fifth of all labels when there are too few new ones."""
+    unseen = [label for label in labels if version is None or label.updated_at > version.created_at]
+    pool = unseen if len(unseen) >= HOLD_BACK_EVERY else labels
+    return [label for index, label in enumerate(pool) if index % HOLD_BACK_EVERY == HOLD_BACK_EVERY - 1]

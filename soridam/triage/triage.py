@@ -1,0 +1,89 @@
+"""Triage one case: predict, store the prediction, and apply the confident fields through the actions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from soridam.audit.actors import Actor
+from soridam.cases import actions
+from soridam.cases.models import ACTIVE_STATUSES, Case, Category, Priority
+from soridam.triage.labels import case_text
+from soridam.triage.model import Result
+from soridam.triage.models import Prediction
+from soridam.triage.training import active_model
+
+TRIAGE_ACTOR = Actor(system="triage")
+REPEAT_WINDOW = timedelta(days=30)
+
+
+def threshold() -> float:
+    return float(settings.SORIDAM_TRIAGE_MIN_CONFIDENCE) / 100
+
+
+def earlier_open_cases(case: Case) -> int:
+    """Other active cases from the last 30 days by the same customer about the same problem: the same
+    order number, or a follow-up link. The third contact in a row is urgent (LABELING.md)."""
+    same_problem = Q(pk=case.related_case_id) | Q(related_case_id=case.pk)
+    if case.order_number:
+        same_problem |= Q(order_number=case.order_number)
+    since = case.created_at - REPEAT_WINDOW
+    others = Case.objects.filter(customer_id=case.customer_id, status__in=ACTIVE_STATUSES, created_at__gte=since)
+    return others.filter(same_problem).exclude(pk=case.pk).count()
+
+
+def triage(case_id: int) -> Prediction | None:
+    """Predict outside any lock (Kiwi and the model take milliseconds), then apply under the row lock."""
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        return None
+    model, version = active_model()
+    subject, body = case_text(case)
+    result = model.predict(subject, body, repeat_contacts=earlier_open_cases(case))
+    category = Category.objects.filter(slug=result.category.value, is_active=True).first()
+    doubtful = result.low_confidence(threshold()) or (category is None and result.category.value != "")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case_id)
+        prediction = _store(locked, result, version_id=version.pk if version else None, needs_review=bool(doubtful))
+        _apply(locked, result, category)
+    return prediction
+
+
+def _store(case: Case, result: Result, *, version_id: int | None, needs_review: bool) -> Prediction:
+    fields = {
+        "model_version_id": version_id,
+        "pii": result.pii,
+        "signals": result.signals,
+        "needs_review": needs_review,
+        "created_at": timezone.now(),
+    }
+    for name in ("category", "priority", "sentiment", "language"):
+        guess = getattr(result, name)
+        fields[name], fields[f"{name}_confidence"] = guess.value, round(guess.confidence, 4)
+    prediction, _ = Prediction.objects.update_or_create(case=case, defaults=fields)
+    return prediction
+
+
+def _apply(case: Case, result: Result, category: Category | None) -> None:
+    """Set only what is confident, never override an agent, never move the stage."""
+    if category is not None and case.category_id is None and result.category.confidence >= threshold():
+        actions.change_category(case, category, actor=TRIAGE_ACTOR)
+    # ko and mixed are handled in Korean (LABELING.md); the contact's language was only a default.
+    handled_in = "en" if result.language.value == "en" else "ko"
+    if result.language.confidence >= threshold() and handled_in != case.language:
+        actions.change_language(case, handled_in, actor=TRIAGE_ACTOR)
+    # Only a priority nobody chose: intake's default, never one a person or the intake form set higher.
+    if (
+        case.priority == Priority.NORMAL
+        and result.priority.confidence >= threshold()
+        and not _priority_set_by_person(case)
+    ):
+        actions.change_priority(case, result.priority.value, actor=TRIAGE_ACTOR)
+
+
+def _priority_set_by_person(case: Case) -> bool:
+    return case.events.filter(kind="priority_changed").exclude(actor__startswith="system:").exists()
