@@ -42,6 +42,7 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT) (task worker running beside it). Ctrl-C stops both."
 	@export LOG_JSON=$${LOG_JSON:-false}; trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py db_worker --interval 0.5 & \
+	$(PY) manage.py scheduler & \
 	$(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers $(WEB_WORKERS) --blocking-threads $(WEB_THREADS) \
 		--static-path-route /static --static-path-mount var/static --log-level warning soridam.wsgi:application
 

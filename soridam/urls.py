@@ -12,6 +12,11 @@ urlpatterns = [
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
     path("metrics", health.metrics, name="metrics"),
+    path("help/", include("soridam.kb.urls")),
+    path("", include("soridam.routing.urls")),
+    path("", include("soridam.sla.urls")),
+    path("", include("soridam.triage.urls")),
+    path("workspace/channels/", include("soridam.channels.urls")),
     path("", include("soridam.workspace.urls")),
     path("", include("soridam.web.urls")),
 ]

@@ -38,7 +38,10 @@ from soridam.cases.uploads import Upload
 from soridam.customers.actions import Contact, find_or_create_customer
 from soridam.customers.models import Customer
 from soridam.followup.surveys import request_survey
+from soridam.lib.jobs import enqueue_on_commit
 from soridam.notifications.outbox import queue_customer_email
+from soridam.routing.presence import capacity_freed
+from soridam.sla import clock as sla_clock
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class NewCase:
     order_number: str = ""
     uploads: Sequence[Upload] = field(default_factory=tuple)
     related_case: Case | None = None
+    acknowledge: bool = True  # False for mail that must never get an automatic answer (lists, loops)
 
 
 def open_case(new: NewCase, *, actor: Actor | None = None) -> Case:
@@ -83,8 +87,34 @@ def _create_case(new: NewCase, customer: Customer, actor: Actor) -> Case:
     audit.record(
         actor, "case.created", target=case, data={"channel": new.channel, "reference": case.reference}, new=True
     )
-    queue_customer_email(case, "case_opened")
+    sla_clock.start(case, now)  # before the acknowledgement, which promises the first-response time
+    if new.acknowledge:
+        queue_customer_email(case, "case_opened")
+    _triage_on_commit(case)
+    _index_on_commit(case)
     return case
+
+
+def _triage_on_commit(case: Case) -> None:
+    """Classification runs in the worker, never on the request path (Kiwi and the model)."""
+    from soridam.triage.tasks import triage_case  # triage calls these actions: import at use, not at load
+
+    enqueue_on_commit(triage_case, case.pk)
+
+
+def _index_on_commit(case: Case) -> None:
+    """The case search index follows every change of a case's text (subject, messages, notes)."""
+    from soridam.search.tasks import index_case  # search reads cases: import at use, not at load
+
+    enqueue_on_commit(index_case, case.pk)
+
+
+def _learn_from(case: Case, field: str, value: str, actor: Actor) -> None:
+    """A person's change of category or priority is a training label for triage."""
+    if actor.user is not None:
+        from soridam.triage.labels import record_correction  # see _triage_on_commit
+
+        record_correction(case, field, value, actor=actor)
 
 
 def _store_message(
@@ -130,9 +160,24 @@ def receive_customer_message(
         _set_status(case, Status.OPEN, actor=actor, kind="reopened" if case.status in FINISHED_STATUSES else "")
     message = _store_message(case, MessageKind.CUSTOMER, body, actor, channel, uploads)
     _touch(case)
+    sla_clock.customer_wrote(case)
     events.record(case, "customer_message", actor=actor, message=message)
+    _index_on_commit(case)
     audit.record(actor, "case.customer_message", target=case, data={"message": message.pk})
     return message
+
+
+def receive_channel_message(new: NewCase, *, case: Case | None) -> Message:
+    """A channel delivers a customer's message: onto ``case`` when the channel threaded it there (the
+    caller has checked the sender is a participant), else as a new case (``new.related_case`` marks a
+    case the sender quoted but may not join). Finds or creates the customer by the sender's address."""
+    with transaction.atomic():
+        customer = find_or_create_customer(new.contact)
+        actor = Actor(customer=customer)
+        if case is not None:
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            return receive_customer_message(locked, new.body, actor=actor, channel=new.channel, uploads=new.uploads)
+        return _create_case(new, customer, actor).messages.get()
 
 
 def _within_reopen_window(case: Case) -> bool:
@@ -144,7 +189,9 @@ def reply(case: Case, body: str, *, actor: Actor, uploads: Sequence[Upload] = ()
     """An agent's public reply; the customer is told by e-mail."""
     message = _store_message(case, MessageKind.REPLY, body, actor, case.channel, uploads)
     _touch(case)
+    sla_clock.agent_replied(case)
     events.record(case, "reply", actor=actor, message=message)
+    _index_on_commit(case)
     audit.record(actor, "case.reply", target=case, data={"message": message.pk})
     queue_customer_email(case, "agent_reply", message=message)
     return message
@@ -155,6 +202,7 @@ def add_note(case: Case, body: str, *, actor: Actor) -> Message:
     message = _store_message(case, MessageKind.NOTE, body, actor, "web")
     _touch(case)
     events.record(case, "note", actor=actor, message=message)
+    _index_on_commit(case)
     audit.record(actor, "case.note", target=case, data={"message": message.pk})
     return message
 
@@ -205,6 +253,9 @@ def _set_status(case: Case, to: str, *, actor: Actor, reason: str = "", kind: st
     if to == Status.CLOSED:
         case.closed_at = now
     _touch(case, "status", "solved_at", "closed_at")
+    sla_clock.status_changed(case)
+    if to in (*FINISHED_STATUSES, Status.SPAM, Status.MERGED):
+        capacity_freed(case.assignee_id)
     events.record(case, kind or "status_changed", actor=actor, before=before, after=to, reason=reason.strip())
     audit.record(actor, "case.status", target=case, data={"from": before, "to": to})
 
@@ -218,6 +269,7 @@ def assign(case: Case, agent: User | None, *, actor: Actor) -> Case:
             _("%(agent)s cannot work on this team's cases.") % {"agent": agent.label()}, field="assignee"
         )
     before = case.assignee.username if case.assignee else ""
+    capacity_freed(case.assignee_id)
     case.assignee = agent
     _touch(case, "assignee")
     after = agent.username if agent else ""
@@ -238,11 +290,26 @@ def change_team(case: Case, team: Team | None, *, actor: Actor) -> Case:
     case.team = team
     fields = ["team"]
     if case.assignee is not None and not _may_work_on(case.assignee, case):
+        capacity_freed(case.assignee_id)
         case.assignee = None
         fields.append("assignee")
     _touch(case, *fields)
+    sla_clock.recompute(case)  # the new team may keep another calendar
     events.record(case, "team_changed", actor=actor, before=before, after=team.slug if team else "")
     audit.record(actor, "case.team", target=case, data={"from": before, "to": team.slug if team else ""})
+    return case
+
+
+def change_language(case: Case, to: str, *, actor: Actor) -> Case:
+    """The language the case is handled in: routing matches it to agents' skills, mail is written in it."""
+    if to not in dict(settings.LANGUAGES):
+        raise InvalidChange(_("%(language)s is not a language.") % {"language": to}, field="language")
+    if to == case.language:
+        return case
+    before, case.language = case.language, to
+    _touch(case, "language")
+    events.record(case, "language_changed", actor=actor, before=before, after=to)
+    audit.record(actor, "case.language", target=case, data={"from": before, "to": to})
     return case
 
 
@@ -253,6 +320,8 @@ def change_priority(case: Case, to: str, *, actor: Actor) -> Case:
         return case
     before, case.priority = case.priority, to
     _touch(case, "priority")
+    sla_clock.recompute(case)
+    _learn_from(case, "priority", to, actor)
     events.record(case, "priority_changed", actor=actor, before=before, after=to)
     audit.record(actor, "case.priority", target=case, data={"from": before, "to": to})
     return case
@@ -269,7 +338,9 @@ def change_category(case: Case, category: Category | None, *, actor: Actor) -> C
         case.team_id = category.default_team_id
         fields.append("team")
     _touch(case, *fields)
+    sla_clock.recompute(case)
     after = category.slug if category else ""
+    _learn_from(case, "category", after, actor)
     events.record(case, "category_changed", actor=actor, before=before, after=after)
     audit.record(actor, "case.category", target=case, data={"from": before, "to": after})
     return case

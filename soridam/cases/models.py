@@ -95,6 +95,8 @@ class Case(models.Model):
     resolution_at = models.DateTimeField(null=True, blank=True)
     notification_at = models.DateTimeField(null=True, blank=True)
     follow_up_at = models.DateTimeField(null=True, blank=True)
+    # The earliest running SLA target (soridam.sla); empty while no clock runs. The inbox sorts by it.
+    sla_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -112,6 +114,9 @@ class Case(models.Model):
             ),
             models.Index(
                 fields=["created_at", "id"], name="case_active_created", condition=models.Q(status__in=ACTIVE_STATUSES)
+            ),
+            models.Index(
+                fields=["sla_due_at", "id"], name="case_active_sla_due", condition=models.Q(sla_due_at__isnull=False)
             ),
         ]
 

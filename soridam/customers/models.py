@@ -21,11 +21,17 @@ class Channel(models.TextChoices):
     API = "api", _("API")
 
 
+class Tier(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    VIP = "vip", _("VIP")
+
+
 class Customer(models.Model):
     name = models.CharField(max_length=120)
     email = models.EmailField(blank=True, db_index=True)
     phone = models.CharField(max_length=32, blank=True, db_index=True)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="ko")
+    tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.STANDARD)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
     )

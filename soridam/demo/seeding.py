@@ -15,6 +15,8 @@ from soridam.cases.models import Category
 from soridam.demo.backdating import Backdating
 from soridam.demo.people import demo_contacts, ensure_staff, ensure_teams
 from soridam.demo.stories import Cast, Story
+from soridam.kb.demo import seed_help_centre
+from soridam.sla.demo import seed_routing_and_sla
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,12 @@ def seed_demo(*, cases: int = 300, seed: int = 2026) -> Seeded:
     with transaction.atomic():
         teams = ensure_teams()
         cast = _cast(teams, ensure_staff(teams))
+        seed_routing_and_sla(teams)  # before the stories, so their cases get SLA clocks
         stories = plan_stories(cast, cases, seed, now=since)
         backdating = Backdating()
         case_ids = [story.tell(backdating).pk for story in stories]
         backdating.apply(case_ids, since)
+        seed_help_centre()
     customers = len({story.contact.email for story in stories})
     return Seeded(cases=len(case_ids), customers=customers, seconds=time.perf_counter() - started)
 

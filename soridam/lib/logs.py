@@ -9,12 +9,15 @@ from typing import Any
 
 import structlog
 
+from soridam.triage.pii import mask_log_event
+
 SHARED_PROCESSORS: list[Any] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_logger_name,
     structlog.stdlib.add_log_level,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
     structlog.stdlib.ExtraAdder(),
+    mask_log_event,  # last: also covers values added from `extra` and the context
 ]
 
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 # The assignee is left out: it is often empty, and joining the user table costs more than the rare lookup.
-HEADER_RELATIONS = ("customer", "category", "team")
+HEADER_RELATIONS = ("customer", "category", "team", "sla")
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Moment:
 
 @dataclass(frozen=True)
 class MessageRow:
+    pk: int
     is_internal: bool
     kind: str
     author: str
@@ -97,6 +98,7 @@ def conversation(case: Case) -> list[MessageRow]:
 
 def _message_row(message: Message, kinds: dict[str, str], attachments: list[Attachment]) -> MessageRow:
     return MessageRow(
+        pk=message.pk,
         is_internal=message.is_internal,
         kind=kinds.get(message.kind, message.kind),
         author=message.author_display(),

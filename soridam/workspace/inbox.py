@@ -24,7 +24,7 @@ from soridam.lib.keyset import BadCursor, Ordering, Page, check_cursor, paginate
 
 PAGE_SIZE = 25
 
-VIEWS = ("open", "mine", "team", "unassigned")
+VIEWS = ("open", "mine", "team", "unassigned", "needs_review")
 DEFAULT_VIEW = "open"
 ACTIVE = "active"
 ALL = "all"
@@ -34,6 +34,7 @@ SORTS: dict[str, Ordering] = {
     "updated_asc": Ordering("updated_at", descending=False),
     "created_desc": Ordering("created_at", descending=True),
     "created_asc": Ordering("created_at", descending=False),
+    "sla_due": Ordering("sla_due_at", descending=False),  # cases with a running SLA clock only
 }
 DEFAULT_SORT = "updated_desc"
 
@@ -116,6 +117,8 @@ def _apply_view(cases: QuerySet[Case], user: User, view: str) -> QuerySet[Case]:
         return cases.filter(team_id__in=team_ids_of(user))
     if view == "unassigned":
         return cases.filter(assignee__isnull=True)
+    if view == "needs_review":  # triage was not confident enough to set the fields (soridam.triage)
+        return cases.filter(prediction__needs_review=True)
     return cases
 
 
@@ -134,7 +137,9 @@ def _apply_filters(cases: QuerySet[Case], query: InboxQuery) -> QuerySet[Case]:
 def inbox_cases(user: User, query: InboxQuery) -> QuerySet[Case]:
     """The cases the query selects, with everything a row shows joined in (no query per row)."""
     cases = _apply_filters(_apply_view(cases_visible_to(user), user, query.view), query)
-    return cases.select_related("customer", "category", "assignee")
+    if query.sort == "sla_due":
+        cases = cases.filter(sla_due_at__isnull=False)
+    return cases.select_related("customer", "category", "assignee", "sla")
 
 
 def inbox_page(user: User, query: InboxQuery, size: int = PAGE_SIZE) -> Page[Case]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from soridam.workspace.views import auth, cases, inbox
+from soridam.workspace.views import auth, cases, inbox, search
 
 app_name = "workspace"
 
@@ -18,4 +18,11 @@ urlpatterns = [
     path("workspace/cases/<int:case_id>/priority/", cases.case_priority, name="case_priority"),
     path("workspace/cases/<int:case_id>/category/", cases.case_category, name="case_category"),
     path("workspace/attachments/<int:attachment_id>/", cases.attachment, name="attachment"),
+    path("workspace/cases/<int:case_id>/articles/", search.case_articles, name="case_articles"),
+    path(
+        "workspace/cases/<int:case_id>/articles/<int:article_id>/used/",
+        search.case_article_used,
+        name="case_article_used",
+    ),
+    path("workspace/search/", search.search_cases, name="case_search"),
 ]

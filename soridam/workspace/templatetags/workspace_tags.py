@@ -28,6 +28,7 @@ EVENT_LABELS = {
     "team_changed": _("Team"),
     "priority_changed": _("Priority"),
     "category_changed": _("Category"),
+    "language_changed": _("Language"),
     "linked": _("Follow-up case opened"),
     "survey_answered": _("Survey answered"),
 }

@@ -1,0 +1,54 @@
+"""Jobs that run on a schedule. ``manage.py scheduler`` enqueues each one when it is due.
+
+Each job has a row (``sla.PeriodicRun``) that the scheduler locks with ``SELECT … FOR UPDATE SKIP LOCKED``
+before it checks and moves the last-run time, so two schedulers running at once enqueue a due job once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from soridam.lib.jobs import enqueue_on_commit
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    task_path: str  # dotted path to a django_tasks @task() function that takes no arguments
+    every: timedelta
+
+
+SCHEDULE: list[Periodic] = [
+    Periodic("sla_escalations", "soridam.sla.tasks.check_escalations", timedelta(minutes=1)),
+    Periodic("sla_breach_risk", "soridam.sla.tasks.refresh_breach_risk", timedelta(minutes=5)),
+    Periodic("routing_fill_pool", "soridam.routing.tasks.assign_pool", timedelta(minutes=1)),
+    Periodic("fetch_mail", "soridam.channels.tasks.fetch_all_mailboxes", timedelta(minutes=1)),  # 0 mailboxes: no-op
+    Periodic("triage_retrain", "soridam.triage.tasks.retrain", timedelta(hours=24)),
+]
+
+
+def run_due(now: datetime | None = None, schedule: list[Periodic] | None = None) -> list[str]:
+    """Enqueue every job of the schedule that is due; return the names enqueued by this call."""
+    from soridam.sla.models import PeriodicRun  # the row lives in an app; this module is imported early
+
+    now = now or timezone.now()
+    jobs = SCHEDULE if schedule is None else schedule
+    PeriodicRun.objects.bulk_create([PeriodicRun(name=job.name) for job in jobs], ignore_conflicts=True)
+    enqueued = []
+    for job in jobs:
+        with transaction.atomic():
+            run = PeriodicRun.objects.select_for_update(skip_locked=True).filter(name=job.name).first()
+            if run is None:  # another scheduler holds it right now
+                continue
+            if run.last_run_at is not None and run.last_run_at + job.every > now:
+                continue
+            run.last_run_at = now
+            run.save(update_fields=["last_run_at"])
+            enqueue_on_commit(import_string(job.task_path))
+            enqueued.append(job.name)
+    return enqueued

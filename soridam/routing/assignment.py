@@ -1,0 +1,202 @@
+"""Giving cases to agents, safely under concurrency.
+
+Lock order, everywhere: the case row, then the team's routing row, then agent rows in primary-key order.
+``fill_capacity`` takes the agent first but only ever *skips* locked cases, so no lock cycle can form.
+The agent row is held while its load is counted and the case is assigned: two assigners can never both
+see "one slot left" for the same agent. On SQLite writers are serial, so the locks are not needed there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, F, QuerySet
+from django.utils import timezone
+
+from soridam.accounts.models import Membership, User
+from soridam.audit.actors import Actor
+from soridam.cases import actions
+from soridam.cases.models import ACTIVE_STATUSES, Case, Status
+from soridam.routing.models import AgentCapacity, AgentSkill, AgentState, Presence, Strategy, TeamRouting
+from soridam.routing.skills import agent_fits, pick_team, skill_score
+
+ROUTER = Actor(system="routing")
+
+
+@dataclass
+class Candidate:
+    state: AgentState
+    load: int
+    capacity: int
+    skills: dict[str, set[str]]
+
+    @property
+    def has_room(self) -> bool:
+        return self.load < self.capacity
+
+
+def route(case_id: int) -> str:
+    """Find a team and an agent for one case. Returns what happened, for logs and tests."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).filter(pk=case_id).first()
+        if case is None or case.status != Status.OPEN or case.assignee_id is not None:
+            return "skipped"
+        if case.team_id is None:
+            team = pick_team(case)
+            if team is None:
+                return "no_team"
+            actions.change_team(case, team, actor=ROUTER)
+        agent = _choose_agent(case)
+        if agent is None:
+            return "pool"
+        actions.assign(case, agent, actor=ROUTER)
+        return agent.username
+
+
+def _team_routing(team_id: int) -> TeamRouting:
+    routing = TeamRouting.objects.select_for_update().filter(team_id=team_id).first()
+    if routing is None:  # a team's first case: its row with the defaults, created race-free
+        TeamRouting.objects.bulk_create([TeamRouting(team_id=team_id)], ignore_conflicts=True)
+        routing = TeamRouting.objects.select_for_update().get(team_id=team_id)
+    return routing
+
+
+def reassign(case: Case, *, actor: Actor) -> User | None:
+    """Give an assigned case to another agent with room (an SLA escalation); caller holds the case lock.
+    With nobody else free the case stays where it is rather than bounce through the pool."""
+    if case.team_id is None or case.assignee_id is None:
+        return None
+    agent = _choose_agent(case, exclude=case.assignee_id)
+    if agent is not None:
+        actions.assign(case, agent, actor=actor)
+    return agent
+
+
+def _choose_agent(case: Case, exclude: int | None = None) -> User | None:
+    """Pick, under lock, the agent the team's strategy wants; caller holds the case lock."""
+    if case.team_id is None:
+        return None
+    routing = _team_routing(case.team_id)
+    if not routing.auto_assign:
+        return None
+    members = Membership.objects.filter(team_id=case.team_id).values("user_id")
+    states = list(
+        AgentState.objects.select_for_update(of=("self",))
+        .select_related("agent")
+        .filter(agent_id__in=members, presence=Presence.ONLINE, agent__is_active=True)
+        .exclude(agent_id=exclude)
+        .order_by("pk")
+    )
+    fitting = [c for c in _candidates(states, case.channel) if c.has_room and agent_fits(c.skills, case)]
+    chosen = _by_strategy(routing, fitting, case)
+    if chosen is None:
+        return None
+    chosen.state.last_assigned_at = timezone.now()
+    chosen.state.save(update_fields=["last_assigned_at"])
+    if routing.strategy == Strategy.ROUND_ROBIN:
+        routing.last_agent_id = chosen.state.agent_id
+        routing.save(update_fields=["last_agent"])
+    return chosen.state.agent
+
+
+def _candidates(states: Sequence[AgentState], channel: str) -> list[Candidate]:
+    ids = [s.agent_id for s in states]
+    loads = dict(
+        Case.objects.filter(assignee_id__in=ids, status__in=ACTIVE_STATUSES, channel=channel)
+        .values_list("assignee_id")
+        .annotate(n=Count("id"))
+        .values_list("assignee_id", "n")
+    )
+    limits = dict(AgentCapacity.objects.filter(agent_id__in=ids, channel=channel).values_list("agent_id", "limit"))
+    skills: dict[int, dict[str, set[str]]] = {i: {} for i in ids}
+    for agent_id, kind, value in AgentSkill.objects.filter(agent_id__in=ids).values_list("agent_id", "kind", "value"):
+        skills[agent_id].setdefault(kind, set()).add(value)
+    return [
+        Candidate(s, loads.get(s.agent_id, 0), limits.get(s.agent_id, s.default_capacity), skills[s.agent_id])
+        for s in states
+    ]
+
+
+def _by_strategy(routing: TeamRouting, fitting: list[Candidate], case: Case) -> Candidate | None:
+    if not fitting:
+        return None
+    if routing.strategy == Strategy.ROUND_ROBIN:
+        # The next agent after the last one served, by id, wrapping around: exact turns, even with ties in time.
+        after = [c for c in fitting if routing.last_agent_id is not None and c.state.agent_id > routing.last_agent_id]
+        return (after or fitting)[0]
+    if routing.strategy == Strategy.SKILLS_FIRST:
+        best = max(skill_score(c.skills, case) for c in fitting)
+        fitting = [c for c in fitting if skill_score(c.skills, case) == best]
+    return min(fitting, key=_load_key)
+
+
+def _load_key(c: Candidate) -> tuple[float, int, float, int]:
+    last = c.state.last_assigned_at.timestamp() if c.state.last_assigned_at else 0.0
+    return (c.load / max(c.capacity, 1), c.load, last, c.state.agent_id)
+
+
+def fill_capacity(agent_id: int, limit: int = 50) -> int:
+    """Pull pool cases (most urgent SLA first) to an online agent until their capacity is used."""
+    given = 0
+    while given < limit and _pull_one(agent_id):
+        given += 1
+    return given
+
+
+def _pull_one(agent_id: int) -> bool:
+    with transaction.atomic():
+        state = AgentState.objects.select_for_update(of=("self",)).select_related("agent").filter(agent_id=agent_id)
+        agent_state = state.first()
+        if agent_state is None or agent_state.presence != Presence.ONLINE or not agent_state.agent.is_active:
+            return False
+        for case in _pool_for(agent_state.agent)[:20]:
+            candidate = _candidates([agent_state], case.channel)[0]
+            if candidate.has_room and agent_fits(candidate.skills, case):
+                agent_state.last_assigned_at = timezone.now()
+                agent_state.save(update_fields=["last_assigned_at"])
+                actions.assign(case, agent_state.agent, actor=ROUTER)
+                return True
+    return False
+
+
+def _pool_for(agent: User) -> QuerySet[Case]:
+    teams = Membership.objects.filter(user=agent).values("team_id")
+    manual = TeamRouting.objects.filter(auto_assign=False).values("team_id")  # read, not locked
+    return (
+        Case.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(team_id__in=teams, assignee__isnull=True, status=Status.OPEN)
+        .exclude(team_id__in=manual)
+        .order_by(F("sla_due_at").asc(nulls_last=True), "created_at", "id")
+    )
+
+
+def release(agent_id: int) -> int:
+    """An offline agent's open cases go back to the pool (teams that want it) and are routed again."""
+    from soridam.lib.jobs import enqueue_on_commit
+    from soridam.routing.tasks import route_case
+
+    keep = TeamRouting.objects.filter(return_on_offline=False).values("team_id")
+    ids = list(
+        Case.objects.filter(assignee_id=agent_id, status=Status.OPEN)
+        .exclude(team_id__in=keep)
+        .values_list("id", flat=True)
+    )
+    released = 0
+    for case_id in ids:
+        with transaction.atomic():
+            case = Case.objects.select_for_update(of=("self",)).get(pk=case_id)
+            state = AgentState.objects.filter(agent_id=agent_id).values_list("presence", flat=True).first()
+            if case.assignee_id != agent_id or state != Presence.OFFLINE:
+                continue
+            actions.assign(case, None, actor=ROUTER)
+            enqueue_on_commit(route_case, case.pk)
+            released += 1
+    return released
+
+
+def sweep() -> int:
+    """Offer the pool to every online agent (covers cases that arrived while nobody had room)."""
+    online = AgentState.objects.filter(presence=Presence.ONLINE).order_by("last_assigned_at", "pk")
+    return sum(fill_capacity(agent_id) for agent_id in online.values_list("agent_id", flat=True))

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from soridam.routing.models import AgentState, Presence
+
+register = template.Library()
+
+
+@register.inclusion_tag("routing/_presence.html", takes_context=True)
+def presence_form(context: dict[str, Any]) -> dict[str, Any]:
+    user = context["user"]
+    current = AgentState.objects.filter(agent=user).values_list("presence", flat=True).first()
+    return {
+        "current": current or Presence.OFFLINE,
+        "choices": Presence.choices,
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,32 @@
+"""Starting clocks for cases that were filed before SLAs were configured."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from soridam.cases.models import ACTIVE_STATUSES, Case, Status
+from soridam.sla import clock
+from soridam.sla.models import CaseSla
+
+
+def start_missing_clocks(batch: int = 500) -> int:
+    """Clocks run from the filing time, with the policy and calendar that apply now. Idempotent."""
+    started = 0
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            cases = list(
+                Case.objects.select_for_update(of=("self",))
+                .select_related("customer")
+                .filter(status__in=ACTIVE_STATUSES, pk__gt=last_id)
+                .exclude(pk__in=CaseSla.objects.values("case_id"))
+                .order_by("pk")[:batch]
+            )
+            for case in cases:
+                if clock.start(case, case.created_at) is not None:
+                    started += 1
+                if case.status != Status.OPEN:
+                    clock.status_changed(case)  # waiting: the clock starts paused
+        if len(cases) < batch:
+            return started
+        last_id = cases[-1].pk

@@ -1,0 +1,164 @@
+"""Each case's SLA clocks. The case actions call these; the caller holds the case row lock.
+
+First response and resolution run from intake; next response runs from each customer message that
+arrives after an agent has answered. Every clock pauses while the case is not open (waiting on the
+customer, solved, closed): the paused business time is added to the targets when it opens again,
+which keeps the due times exact to the minute.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from soridam.cases.models import FINISHED_STATUSES, Case, Status
+from soridam.sla import escalation
+from soridam.sla.calendar import Schedule, add_business_time, business_time_between
+from soridam.sla.calendars import calendar_for_team, schedule_of
+from soridam.sla.models import CaseSla, SlaPolicy
+
+
+def choose_policy(case: Case) -> SlaPolicy | None:
+    """The most specific active policy whose conditions all match; ties go to the lower position."""
+    tier = case.customer.tier
+    matching = SlaPolicy.objects.filter(
+        Q(priority="") | Q(priority=case.priority),
+        Q(category__isnull=True) | Q(category_id=case.category_id),
+        Q(channel="") | Q(channel=case.channel),
+        Q(tier="") | Q(tier=tier),
+        is_active=True,
+    )
+
+    def specificity(policy: SlaPolicy) -> tuple[int, int, int]:
+        conditions = [policy.priority, policy.category_id, policy.channel, policy.tier]
+        return (-sum(1 for c in conditions if c), policy.position, policy.pk)
+
+    return min(matching, key=specificity, default=None)
+
+
+def clocks_of(case: Case) -> CaseSla | None:
+    return CaseSla.objects.select_related("policy", "calendar").filter(case=case).first()
+
+
+def schedule_for(sla: CaseSla) -> Schedule:
+    return schedule_of(sla.calendar)
+
+
+def start(case: Case, now: datetime | None = None) -> CaseSla | None:
+    """Start the clocks of a new case (no policy, no clocks)."""
+    now = now or timezone.now()
+    policy = choose_policy(case)
+    if policy is None:
+        return None
+    sla = CaseSla(case=case, policy=policy, calendar=calendar_for_team(case.team_id), started_at=now)
+    _set_dues(sla, case, schedule_for(sla))
+    sla.save()
+    _save_case_due(case, sla)
+    return sla
+
+
+def recompute(case: Case) -> CaseSla | None:
+    """The priority, category or team changed: choose the policy and calendar again, keep elapsed time."""
+    sla = clocks_of(case)
+    if sla is None:
+        return start(case, case.created_at)
+    sla.policy = choose_policy(case)
+    sla.calendar = calendar_for_team(case.team_id)
+    if sla.next_response_due is not None and sla.policy is not None:
+        began = _next_response_began(sla, case)
+        sla.next_response_due = add_business_time(
+            schedule_for(sla), began, timedelta(minutes=sla.policy.next_response_minutes)
+        )
+    _set_dues(sla, case, schedule_for(sla))
+    sla.save()
+    _save_case_due(case, sla)
+    return sla
+
+
+def _next_response_began(sla: CaseSla, case: Case) -> datetime:
+    from soridam.cases.models import MessageKind
+
+    last = case.messages.filter(kind=MessageKind.CUSTOMER).order_by("-created_at").values_list("created_at", flat=True)
+    return last.first() or sla.started_at
+
+
+def _set_dues(sla: CaseSla, case: Case, schedule: Schedule) -> None:
+    """First-response and resolution dues from the start, the policy and the time spent paused."""
+    if sla.policy is None:
+        sla.first_response_due = sla.resolution_due = sla.next_response_due = None
+        return
+    paused = timedelta(seconds=sla.paused_seconds)
+    if sla.first_responded_at is None:
+        target = timedelta(minutes=sla.policy.first_response_minutes)
+        sla.first_response_due = add_business_time(schedule, sla.started_at, target + paused)
+    if sla.resolved_at is None:
+        target = timedelta(minutes=sla.policy.resolution_minutes)
+        sla.resolution_due = add_business_time(schedule, sla.started_at, target + paused)
+    escalation.plan(sla, schedule, case)
+
+
+def _save_case_due(case: Case, sla: CaseSla) -> None:
+    dues = [due for _target, due in escalation.running_dues(sla)]
+    case.sla_due_at = min(dues) if dues else None
+    Case.objects.filter(pk=case.pk).update(sla_due_at=case.sla_due_at)
+
+
+def status_changed(case: Case, now: datetime | None = None) -> None:
+    """Pause when a case leaves OPEN, resume when it comes back."""
+    now = now or timezone.now()
+    sla = clocks_of(case)
+    if sla is None:
+        return
+    if case.status == Status.OPEN and sla.paused_at is not None:
+        _resume(sla, case, now)
+    elif case.status != Status.OPEN and sla.paused_at is None:
+        sla.paused_at = now
+        sla.next_escalation_at = None
+    if case.status in FINISHED_STATUSES and sla.resolved_at is None:
+        sla.resolved_at = now
+    sla.save()
+    _save_case_due(case, sla)
+
+
+def _resume(sla: CaseSla, case: Case, now: datetime) -> None:
+    schedule = schedule_for(sla)
+    paused = business_time_between(schedule, sla.paused_at or now, now)
+    sla.paused_seconds += int(paused.total_seconds())
+    if sla.next_response_due is not None:
+        sla.next_response_due = add_business_time(schedule, sla.next_response_due, paused)
+    sla.paused_at = sla.resolved_at = None
+    _set_dues(sla, case, schedule)
+
+
+def agent_replied(case: Case, now: datetime | None = None) -> None:
+    """A public agent reply stops first response (once) and answers any pending next response."""
+    now = now or timezone.now()
+    sla = clocks_of(case)
+    if sla is None:
+        return
+    if sla.first_responded_at is None:
+        sla.first_responded_at = now
+    sla.first_response_due = sla.next_response_due = None
+    escalation.plan(sla, schedule_for(sla), case)
+    sla.save()
+    _save_case_due(case, sla)
+
+
+def customer_wrote(case: Case, now: datetime | None = None) -> None:
+    """A customer message after an answer starts the next-response clock (if one is not running)."""
+    now = now or timezone.now()
+    sla = clocks_of(case)
+    if sla is None or sla.policy is None or sla.first_responded_at is None or sla.next_response_due is not None:
+        return
+    target = timedelta(minutes=sla.policy.next_response_minutes)
+    sla.next_response_due = add_business_time(schedule_for(sla), now, target)
+    escalation.plan(sla, schedule_for(sla), case)
+    sla.save()
+    _save_case_due(case, sla)
+
+
+def promised_first_response(case: Case) -> datetime | None:
+    sla = clocks_of(case)
+    return sla.first_response_due if sla is not None else None

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from soridam.accounts.models import Team
+from soridam.sla.models import BusinessCalendar, SlaPolicy, WorkingHours
+
+
+@pytest.fixture
+def office(teams: dict[str, Team]) -> BusinessCalendar:
+    calendar = BusinessCalendar.objects.create(
+        name="Seoul office", break_start=time(12), break_end=time(13), is_default=True
+    )
+    WorkingHours.objects.bulk_create(
+        WorkingHours(calendar=calendar, weekday=day, start=time(9), end=time(18)) for day in range(5)
+    )
+    return calendar
+
+
+@pytest.fixture
+def policy(office: BusinessCalendar) -> SlaPolicy:
+    return SlaPolicy.objects.create(
+        name="Standard", first_response_minutes=240, next_response_minutes=120, resolution_minutes=960
+    )

@@ -1,0 +1,70 @@
+"""The case_opened e-mail promises the first-response time from the SLA and the calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django.core import mail
+
+from soridam.cases.models import Case
+from soridam.customers.actions import Contact
+from soridam.sla.models import SlaPolicy
+
+KST = ZoneInfo("Asia/Seoul")
+
+
+def test_acknowledgement_states_reference_and_promised_time_in_english(
+    policy: SlaPolicy, django_capture_on_commit_callbacks: Any
+) -> None:
+    with (
+        time_machine.travel(datetime(2028, 9, 29, 17, 50, tzinfo=KST), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        case = _english_case()
+    (email,) = mail.outbox
+    assert case.reference in email.subject
+    assert case.reference in email.body
+    assert "We will reply by Oct. 6, 2028, 1:50 p.m. (Korea time)" in email.body
+    assert "closed right now" not in email.body  # 17:50 on a working day: open
+
+
+def test_acknowledgement_in_korean_uses_the_korean_date(policy: SlaPolicy, make_case: Callable[..., Case]) -> None:
+    with time_machine.travel(datetime(2028, 9, 29, 17, 50, tzinfo=KST), tick=False):
+        make_case()
+    (email,) = mail.outbox
+    assert "2028년 10월 6일 1:50 오후" in email.body
+
+
+def test_no_policy_no_promise(make_case: Callable[..., Case]) -> None:
+    make_case()
+    (email,) = mail.outbox
+    assert "2028" not in email.body
+    assert "Korea time" not in email.body
+
+
+def _english_case() -> Case:
+    from soridam.cases import actions
+    from soridam.cases.models import Category
+
+    new = actions.NewCase(
+        subject="Late parcel",
+        body="My parcel is a week late.",
+        contact=Contact(name="Jane", email="jane@example.com", language="en"),
+        category=Category.objects.get(slug="delivery"),
+    )
+    return actions.open_case(new)
+
+
+def test_filed_while_closed_names_the_next_opening(policy: SlaPolicy, django_capture_on_commit_callbacks: Any) -> None:
+    with (
+        time_machine.travel(datetime(2028, 10, 3, 20, 0, tzinfo=KST), tick=False),  # 추석 and 개천절
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _english_case()
+    (email,) = mail.outbox
+    assert "We are closed right now and open again at Oct. 6, 2028, 9 a.m. (Korea time)." in email.body
+    assert "We will reply by Oct. 6, 2028, 2 p.m. (Korea time)" in email.body
