@@ -14,7 +14,7 @@ from soridam.cases import actions
 from soridam.cases.models import ACTIVE_STATUSES, Case, Category, Priority
 from soridam.triage.labels import case_text
 from soridam.triage.model import Result
-from soridam.triage.models import Prediction
+from soridam.triage.models import Label, Prediction
 from soridam.triage.training import active_model
 
 TRIAGE_ACTOR = Actor(system="triage")
@@ -48,7 +48,9 @@ def triage(case_id: int) -> Prediction | None:
     doubtful = result.low_confidence(threshold()) or (category is None and result.category.value != "")
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case_id)
-        prediction = _store(locked, result, version_id=version.pk if version else None, needs_review=bool(doubtful))
+        # A person who already set the fields (before the worker got here) has reviewed the case.
+        review = bool(doubtful) and not Label.objects.filter(case=locked).exists()
+        prediction = _store(locked, result, version_id=version.pk if version else None, needs_review=review)
         _apply(locked, result, category)
     return prediction
 

@@ -69,6 +69,19 @@ def test_low_confidence_goes_to_review_and_changes_nothing(
     assert case.priority == "normal"
 
 
+def test_a_case_a_person_categorised_before_triage_ran_is_not_sent_to_review(
+    teams: Any, alice: User, make_case: Callable[..., Case], settings: Any
+) -> None:
+    settings.SORIDAM_TRIAGE_MIN_CONFIDENCE = 99  # every prediction is doubtful
+    case = make_case()
+    Prediction.objects.filter(case=case).delete()  # as if the worker had not reached it yet
+    actions.change_category(case, Category.objects.get(slug="payment"), actor=Actor(user=alice))
+    triage_case.call(case.pk)
+    assert not Prediction.objects.get(case=case).needs_review
+    other = make_case(email="lee@example.kr")
+    assert Prediction.objects.get(case=other).needs_review
+
+
 def test_rerunning_the_task_keeps_one_prediction(teams: Any, make_case: Callable[..., Case]) -> None:
     case = make_case()
     triage_case.call(case.pk)
