@@ -38,6 +38,14 @@ def _fresh_rate_limits() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sla_config() -> None:
+    """SLA policies and calendars are cached per process; a test's rolled-back rows must not linger."""
+    from soridam.sla import config
+
+    config.clear()
+
+
 @pytest.fixture
 def teams(db: None) -> dict[str, Team]:
     _ensure_default_categories()

@@ -1,12 +1,14 @@
 """E-mail ingest throughput: parse, thread and store messages through the real inbound pipeline.
 
-    .venv/bin/python bench/email_ingest.py [--messages 2000] [--processes 1 2] [--database-url URL]
+    .venv/bin/python bench/email_ingest.py [--messages 2000] [--processes 1 2] [--batch 50] [--database-url URL]
 
 Uses its own PostgreSQL database (``soridam_bench_email``, created and migrated when missing). The
 messages are synthesised like real support mail: Korean and English, cp949/ks_c_5601-1987 and UTF-8,
 plain and HTML, some with an attachment; a third open a case, the rest are replies threaded by
-``In-Reply-To``/``References``. Each process runs ``pipeline.receive(..., process_now=True)``: the raw
-payload is committed, then parsed, threaded and stored as a case message in a second transaction.
+``In-Reply-To``/``References``. Each process hands the messages to the pipeline the way the IMAP
+fetcher does, ``--batch`` at a time (``pipeline.receive_many(..., process_now=True)``): the raw payloads
+of a batch are committed together, then each is parsed, threaded and stored as a case message in its
+own transaction. ``--batch 1`` calls ``pipeline.receive`` per message (one commit for each raw payload).
 Follow-up tasks (acknowledgement mail, search indexing) are queued in the database, as in production.
 """
 
@@ -80,29 +82,45 @@ def _parse_only(database_url: str, mails: list[bytes]) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def _ingest(args: tuple[str, int, int, str, multiprocessing.synchronize.Barrier]) -> tuple[float, float, int]:
-    database_url, count, worker, run, barrier = args
+def _ingest(
+    args: tuple[str, int, int, str, int, bool, multiprocessing.synchronize.Barrier],
+) -> tuple[float, float, int]:
+    database_url, count, worker, run, batch, async_commit, barrier = args
     mails = synthesise(count, run, worker)
     _setup(database_url)
+    from django.db import connection
+
     from soridam.channels import pipeline
+
+    if async_commit:  # for comparison only: a crash may lose the last few commits
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
 
     barrier.wait()
     start, cpu = time.perf_counter(), time.process_time()
     processed = 0
-    for raw in mails:
-        payload, _new = pipeline.receive("email", raw, process_now=True)
-        processed += payload.state == "processed"
+    for first in range(0, len(mails), batch):
+        chunk = mails[first : first + batch]
+        if batch == 1:
+            results = [pipeline.receive("email", chunk[0], process_now=True)]
+        else:
+            results = pipeline.receive_many("email", [(raw, "bench") for raw in chunk], process_now=True)
+        processed += sum(payload.state == "processed" for payload, _new in results)
     return time.perf_counter() - start, time.process_time() - cpu, processed
 
 
-def run(database_url: str, messages: int, processes: int) -> tuple[float, int, float, float]:
+def run(
+    database_url: str, messages: int, processes: int, batch: int, async_commit: bool = False
+) -> tuple[float, int, float, float]:
     run_id = uuid.uuid4().hex[:8]
     per = messages // processes
     with multiprocessing.get_context("spawn").Manager() as manager:
         barrier = manager.Barrier(processes)
         with multiprocessing.get_context("spawn").Pool(processes) as pool:
             wall = time.perf_counter()
-            results = pool.map(_ingest, [(database_url, per, w, run_id, barrier) for w in range(processes)])
+            results = pool.map(
+                _ingest, [(database_url, per, w, run_id, batch, async_commit, barrier) for w in range(processes)]
+            )
             wall = time.perf_counter() - wall
     slowest = max(seconds for seconds, _cpu, _n in results)
     cpu = sum(cpu for _s, cpu, _n in results)
@@ -114,12 +132,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--batch", type=int, default=50, help="messages per raw-payload transaction")
+    parser.add_argument(
+        "--async-commit", action="store_true", help="SET synchronous_commit = off (comparison only, not the target)"
+    )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_EMAIL_DATABASE_URL", DEFAULT_URL))
     options = parser.parse_args()
     ensure_database(options.database_url)
     load = os.getloadavg()[0]
     parse_seconds, parse_cpu = _parse_only(options.database_url, synthesise(options.messages, "parse", 0))
-    print(f"Load average before: {load:.1f}. {options.messages} messages per row.\n")
+    print(
+        f"Load average before: {load:.1f}. {options.messages} messages per row, batch {options.batch}, "
+        f"synchronous_commit {'off' if options.async_commit else 'on'}.\n"
+    )
     _row("what", "processes", "messages stored", "wall seconds", "messages/s", "messages per CPU-second of Python")
     _row(*["---"] * 6)
     parse_rate = options.messages / parse_seconds
@@ -132,7 +157,9 @@ def main() -> None:
         f"{options.messages / parse_cpu:.0f}",
     )
     for processes in options.processes:
-        rate, stored, seconds, per_cpu = run(options.database_url, options.messages, processes)
+        rate, stored, seconds, per_cpu = run(
+            options.database_url, options.messages, processes, options.batch, options.async_commit
+        )
         _row(
             "parse + thread + store (PostgreSQL)", processes, stored, f"{seconds:.2f}", f"{rate:.0f}", f"{per_cpu:.0f}"
         )

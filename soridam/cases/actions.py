@@ -38,6 +38,7 @@ from soridam.cases.uploads import Upload
 from soridam.customers.actions import Contact, find_or_create_customer
 from soridam.customers.models import Customer
 from soridam.followup.surveys import request_survey
+from soridam.lib import jobs
 from soridam.lib.jobs import enqueue_on_commit
 from soridam.notifications.outbox import queue_customer_email
 from soridam.routing.presence import capacity_freed
@@ -62,10 +63,16 @@ def open_case(new: NewCase, *, actor: Actor | None = None) -> Case:
     """Store a new case at intake with its first message, and acknowledge it to the customer."""
     with transaction.atomic():
         customer = find_or_create_customer(new.contact)
-        return _create_case(new, customer, actor or Actor(customer=customer))
+        return _create_case(new, customer, actor or Actor(customer=customer)).case
 
 
-def _create_case(new: NewCase, customer: Customer, actor: Actor) -> Case:
+def _create_case(new: NewCase, customer: Customer, actor: Actor) -> Message:
+    """The new case's first message (``message.case`` is the case): callers need not read it back."""
+    with jobs.batched():  # the acknowledgement, triage and index task rows go in one INSERT
+        return _create_case_rows(new, customer, actor)
+
+
+def _create_case_rows(new: NewCase, customer: Customer, actor: Actor) -> Message:
     now = timezone.now()
     case = Case.objects.create(
         reference=format_reference(allocate_numbers(1)[0], now),
@@ -92,7 +99,7 @@ def _create_case(new: NewCase, customer: Customer, actor: Actor) -> Case:
         queue_customer_email(case, "case_opened")
     _triage_on_commit(case)
     _index_on_commit(case)
-    return case
+    return message
 
 
 def _triage_on_commit(case: Case) -> None:
@@ -152,9 +159,9 @@ def receive_customer_message(
         new = NewCase(
             subject, body, contact, channel=channel, category=case.category, uploads=uploads, related_case=case
         )
-        linked = _create_case(new, case.customer, actor)
-        events.record(case, "linked", actor=actor, after=linked.reference)
-        return linked.messages.get()
+        first = _create_case(new, case.customer, actor)
+        events.record(case, "linked", actor=actor, after=first.case.reference)
+        return first
     # Spam and merged cases keep their status: a spammer's reply must not put the case back in the inbox.
     if case.status in (Status.WAITING, *FINISHED_STATUSES):
         _set_status(case, Status.OPEN, actor=actor, kind="reopened" if case.status in FINISHED_STATUSES else "")
@@ -171,13 +178,15 @@ def receive_channel_message(new: NewCase, *, case: Case | None) -> Message:
     """A channel delivers a customer's message: onto ``case`` when the channel threaded it there (the
     caller has checked the sender is a participant), else as a new case (``new.related_case`` marks a
     case the sender quoted but may not join). Finds or creates the customer by the sender's address."""
-    with transaction.atomic():
+    # No savepoint of its own: a caller inside a transaction (the channel pipeline) has its own, and
+    # an error here must roll that back whole anyway. Saves two round trips per message.
+    with transaction.atomic(savepoint=False):
         customer = find_or_create_customer(new.contact)
         actor = Actor(customer=customer)
         if case is not None:
             locked = Case.objects.select_for_update().get(pk=case.pk)
             return receive_customer_message(locked, new.body, actor=actor, channel=new.channel, uploads=new.uploads)
-        return _create_case(new, customer, actor).messages.get()
+        return _create_case(new, customer, actor)
 
 
 def _within_reopen_window(case: Case) -> bool:
@@ -295,6 +304,7 @@ def change_team(case: Case, team: Team | None, *, actor: Actor) -> Case:
         fields.append("assignee")
     _touch(case, *fields)
     sla_clock.recompute(case)  # the new team may keep another calendar
+    _index_on_commit(case)  # the search index scopes cases by team
     events.record(case, "team_changed", actor=actor, before=before, after=team.slug if team else "")
     audit.record(actor, "case.team", target=case, data={"from": before, "to": team.slug if team else ""})
     return case

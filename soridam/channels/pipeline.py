@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from soridam.channels.base import Ignored, Rejected, get_transport
+from soridam.channels.base import Delivered, Ignored, Rejected, Transport, get_transport
 from soridam.channels.models import ChannelAccount, PayloadState, RawPayload
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,71 @@ def receive(
     return payload, True
 
 
+def receive_many(
+    kind: str, items: Sequence[tuple[bytes, str]], *, account: ChannelAccount | None = None, process_now: bool = False
+) -> list[tuple[RawPayload, bool]]:
+    """``receive`` for a batch of (raw bytes, source): the new payloads are committed together, in one
+    transaction and one INSERT, before any of them is processed; then each is processed in its own
+    transaction, in the given order. Ids seen before (or twice in the batch) take the one-by-one path."""
+    transport = get_transport(kind)
+    built = [_new_row(transport, kind, raw, account, source) for raw, source in items]
+    rows: list[RawPayload | None] = []
+    with transaction.atomic():
+        seen = _stored_ids(kind, [row.external_id for row in built])
+        for row in built:
+            rows.append(None if row.external_id in seen else row)
+            seen.add(row.external_id)
+        try:
+            with transaction.atomic():
+                RawPayload.objects.bulk_create([row for row in rows if row is not None])
+        except IntegrityError:  # a concurrent delivery of the same id: one by one below
+            rows = [None] * len(items)
+        if not process_now:
+            _enqueue([row for row in rows if row is not None])
+    results: list[tuple[RawPayload, bool]] = []
+    for (raw, source), stored in zip(items, rows, strict=True):
+        if stored is None:
+            results.append(receive(kind, raw, account=account, source=source, process_now=process_now))
+        elif process_now and stored.state == PayloadState.PENDING:
+            results.append((process(stored.pk), True))
+        else:
+            results.append((stored, True))
+    return results
+
+
+def _stored_ids(kind: str, external_ids: list[str]) -> set[str]:
+    return set(RawPayload.objects.filter(kind=kind, external_id__in=external_ids).values_list("external_id", flat=True))
+
+
+def _new_row(transport: Transport, kind: str, raw: bytes, account: ChannelAccount | None, source: str) -> RawPayload:
+    state, reason = PayloadState.PENDING, ""
+    try:
+        transport.verify(raw, account)
+    except Rejected as exc:
+        state, reason = PayloadState.QUARANTINED, f"rejected: {exc}"
+    return RawPayload(
+        kind=kind,
+        account=account,
+        external_id=transport.external_id(raw)[:200],
+        source=source[:255],
+        raw=raw,
+        size=len(raw),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        state=state,
+        reason=reason,
+    )
+
+
+def _enqueue(rows: list[RawPayload]) -> None:
+    from soridam.channels.tasks import process_payload
+    from soridam.lib.jobs import batched, enqueue_on_commit
+
+    with batched():
+        for row in rows:
+            if row.state == PayloadState.PENDING:
+                enqueue_on_commit(process_payload, row.pk)
+
+
 def _store(
     kind: str,
     raw: bytes,
@@ -81,31 +147,47 @@ def _store(
 
 
 def process(payload_id: int) -> RawPayload:
-    """Turn one pending payload into a case message, or quarantine it. Safe to run twice."""
-    with transaction.atomic():
-        payload = RawPayload.objects.select_for_update(of=("self",)).select_related("account").get(pk=payload_id)
-        if payload.state != PayloadState.PENDING:
+    """Turn one pending payload into a case message, or quarantine it. Safe to run twice.
+
+    The happy path is one transaction with no savepoint; when the transport fails, that transaction
+    rolls back whole and a second one quarantines the payload (the bytes stay stored either way).
+    """
+    try:
+        with transaction.atomic():
+            payload = _locked_pending(payload_id)
+            if payload is None:
+                return RawPayload.objects.get(pk=payload_id)
+            _finish(payload, get_transport(payload.kind).process(payload))
             return payload
-        try:
-            with transaction.atomic():
-                delivered = get_transport(payload.kind).process(payload)
-        except Rejected as exc:
-            payload.state, payload.reason = PayloadState.QUARANTINED, str(exc)[:2000]
-        except Exception as exc:  # noqa: BLE001 - a parser bug quarantines the payload; the bytes are kept
-            logger.exception("channel payload failed", extra={"payload_id": payload.pk, "kind": payload.kind})
-            payload.state, payload.reason = PayloadState.QUARANTINED, f"{type(exc).__name__}: {exc}"[:2000]
-        else:
-            if isinstance(delivered, Ignored):
-                payload.state, payload.reason, payload.case = (
-                    PayloadState.IGNORED,
-                    delivered.reason[:2000],
-                    delivered.case,
-                )
-            else:
-                payload.state, payload.reason = PayloadState.PROCESSED, ""
-                payload.case, payload.message = delivered.case, delivered.message
-        payload.processed_at = timezone.now()
-        payload.save(update_fields=["state", "reason", "case", "message", "processed_at"])
+    except Rejected as exc:
+        return _quarantine(payload_id, str(exc))
+    except Exception as exc:  # noqa: BLE001 - a parser bug quarantines the payload; the bytes are kept
+        logger.exception("channel payload failed", extra={"payload_id": payload_id})
+        return _quarantine(payload_id, f"{type(exc).__name__}: {exc}")
+
+
+def _locked_pending(payload_id: int) -> RawPayload | None:
+    payload = RawPayload.objects.select_for_update().get(pk=payload_id)  # a transport reads .account lazily
+    return payload if payload.state == PayloadState.PENDING else None
+
+
+def _finish(payload: RawPayload, delivered: Delivered | Ignored) -> None:
+    if isinstance(delivered, Ignored):
+        payload.state, payload.reason, payload.case = PayloadState.IGNORED, delivered.reason[:2000], delivered.case
+    else:
+        payload.state, payload.reason = PayloadState.PROCESSED, ""
+        payload.case, payload.message = delivered.case, delivered.message
+    payload.processed_at = timezone.now()
+    payload.save(update_fields=["state", "reason", "case", "message", "processed_at"])
+
+
+def _quarantine(payload_id: int, reason: str) -> RawPayload:
+    with transaction.atomic():
+        payload = _locked_pending(payload_id)
+        if payload is None:  # another worker finished it meanwhile
+            return RawPayload.objects.get(pk=payload_id)
+        payload.state, payload.reason, payload.processed_at = PayloadState.QUARANTINED, reason[:2000], timezone.now()
+        payload.save(update_fields=["state", "reason", "processed_at"])
         return payload
 
 

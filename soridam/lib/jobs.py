@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.compat import normalize_json, task_enqueued
+
+_Call = tuple[Any, tuple[Any, ...], dict[str, Any]]
+_local = threading.local()
 
 
 def enqueue_on_commit(task: Any, /, *args: Any, **kwargs: Any) -> None:
@@ -13,13 +20,62 @@ def enqueue_on_commit(task: Any, /, *args: Any, **kwargs: Any) -> None:
 
     With the database task backend the task row is written inside the transaction itself: no worker can
     see it before the commit, it vanishes with a rollback, and intake saves a second commit per request.
+    Inside ``batched()`` those rows are written together, in one INSERT, when the block ends.
     Other backends (Redis, the immediate one in tests) are called from ``on_commit``.
     Tasks take ids, not objects, so they reload fresh state when they run.
     """
-    if _is_transactional(task):
+    if not _is_transactional(task):
+        transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
+        return
+    pending: list[_Call] | None = getattr(_local, "pending", None)
+    if pending is None:
         task.enqueue(*args, **kwargs)
     else:
-        transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
+        pending.append((task, args, kwargs))
+
+
+@contextlib.contextmanager
+def batched() -> Iterator[None]:
+    """Collect the database task rows queued inside the block and insert them in one statement at its
+    end (a new case queues three: acknowledgement, triage, search index). Use it inside the
+    transaction that makes the change: an exception drops the collected rows along with the change.
+    Do not catch a rolled-back savepoint's error inside the block: its tasks would still be written."""
+    outer: list[_Call] | None = getattr(_local, "pending", None)
+    if outer is not None:  # nested: the outermost block writes everything
+        yield
+        return
+    _local.pending = []
+    try:
+        yield
+        calls, _local.pending = _local.pending, None
+        _insert(calls)
+    finally:
+        _local.pending = None
+
+
+def _insert(calls: list[_Call]) -> None:
+    """What ``DatabaseBackend.enqueue`` does for each call, with one INSERT for all of them."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    rows: list[tuple[DatabaseBackend, Any]] = []
+    for task, args, kwargs in calls:
+        backend = task.get_backend()
+        backend.validate_task(task)
+        row: Any = DBTaskResult(
+            id=backend._get_id(),
+            args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=task.run_after or get_date_max(),  # what the app's pre_save does for save()
+            backend_name=backend.alias,
+        )
+        rows.append((backend, row))
+    if not rows:
+        return
+    DBTaskResult.objects.bulk_create([row for _backend, row in rows])
+    for backend, row in rows:
+        task_enqueued.send(type(backend), task_result=row.task_result)
 
 
 def _is_transactional(task: Any) -> bool:

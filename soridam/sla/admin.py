@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from soridam.sla.models import (
     BusinessCalendar,
@@ -18,20 +19,28 @@ class WorkingHoursInline(admin.TabularInline[WorkingHours, BusinessCalendar]):
     extra = 0
 
 
+class _NoDelete:
+    """SLA configuration is cached per process for a few seconds (sla.config), so a deleted row could still
+    be referenced by a new case's clock in another process. Deactivate or edit instead of deleting."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 class ClosedDayInline(admin.TabularInline[ClosedDay, BusinessCalendar]):
     model = ClosedDay
     extra = 1
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin[BusinessCalendar]):
+class BusinessCalendarAdmin(_NoDelete, admin.ModelAdmin[BusinessCalendar]):
     list_display = ["name", "time_zone", "always_open", "korean_holidays", "is_default"]
     filter_horizontal = ["teams"]
     inlines = [WorkingHoursInline, ClosedDayInline]
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
+class SlaPolicyAdmin(_NoDelete, admin.ModelAdmin[SlaPolicy]):
     list_display = [
         "name",
         "priority",
@@ -48,7 +57,7 @@ class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(admin.ModelAdmin[EscalationRule]):
+class EscalationRuleAdmin(_NoDelete, admin.ModelAdmin[EscalationRule]):
     list_display = ["target", "percent", "action", "policy", "is_active"]
 
 

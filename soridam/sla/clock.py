@@ -14,10 +14,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from soridam.cases.models import FINISHED_STATUSES, Case, Status
+from soridam.sla import config as sla_config
 from soridam.sla import escalation
 from soridam.sla.calendar import Schedule, add_business_time, business_time_between
-from soridam.sla.calendars import calendar_for_team, schedule_of
-from soridam.sla.models import CaseSla, SlaPolicy
+from soridam.sla.calendars import calendar_for_team, default_schedule, schedule_of
+from soridam.sla.models import CaseSla, EscalationRule, SlaPolicy
 
 
 def choose_policy(case: Case) -> SlaPolicy | None:
@@ -49,11 +50,14 @@ def schedule_for(sla: CaseSla) -> Schedule:
 def start(case: Case, now: datetime | None = None) -> CaseSla | None:
     """Start the clocks of a new case (no policy, no clocks)."""
     now = now or timezone.now()
-    policy = choose_policy(case)
+    config = sla_config.current()  # no queries for the configuration, usually (see config.py)
+    policy = config.choose_policy(case)
     if policy is None:
         return None
-    sla = CaseSla(case=case, policy=policy, calendar=calendar_for_team(case.team_id), started_at=now)
-    _set_dues(sla, case, schedule_for(sla))
+    calendar = config.calendar_for_team(case.team_id)
+    sla = CaseSla(case=case, policy=policy, calendar=calendar, started_at=now)
+    schedule = config.schedules[calendar.pk] if calendar is not None else default_schedule()
+    _set_dues(sla, case, schedule, rules=config.rules_for(policy.pk))
     sla.save()
     _save_case_due(case, sla)
     return sla
@@ -84,7 +88,7 @@ def _next_response_began(sla: CaseSla, case: Case) -> datetime:
     return last.first() or sla.started_at
 
 
-def _set_dues(sla: CaseSla, case: Case, schedule: Schedule) -> None:
+def _set_dues(sla: CaseSla, case: Case, schedule: Schedule, rules: list[EscalationRule] | None = None) -> None:
     """First-response and resolution dues from the start, the policy and the time spent paused."""
     if sla.policy is None:
         sla.first_response_due = sla.resolution_due = sla.next_response_due = None
@@ -96,7 +100,7 @@ def _set_dues(sla: CaseSla, case: Case, schedule: Schedule) -> None:
     if sla.resolved_at is None:
         target = timedelta(minutes=sla.policy.resolution_minutes)
         sla.resolution_due = add_business_time(schedule, sla.started_at, target + paused)
-    escalation.plan(sla, schedule, case)
+    escalation.plan(sla, schedule, case, rules=rules)
 
 
 def _save_case_due(case: Case, sla: CaseSla) -> None:

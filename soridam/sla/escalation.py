@@ -46,7 +46,9 @@ def threshold_at(schedule: Schedule, due: datetime, target_minutes: int, percent
     return add_business_time(schedule, due, -before_due)
 
 
-def _pending(sla: CaseSla, schedule: Schedule) -> list[tuple[datetime, EscalationRule, str]]:
+def _pending(
+    sla: CaseSla, schedule: Schedule, rules: list[EscalationRule] | None = None
+) -> list[tuple[datetime, EscalationRule, str]]:
     if sla.policy is None:
         return []
     dues = running_dues(sla)
@@ -56,7 +58,7 @@ def _pending(sla: CaseSla, schedule: Schedule) -> list[tuple[datetime, Escalatio
     if sla.pk is not None:  # a clock being started has fired nothing yet
         fired = set(EscalationFired.objects.filter(case_id=sla.case_id).values_list("rule_id", "target"))
     pending = []
-    for rule in rules_for(sla):
+    for rule in rules_for(sla) if rules is None else rules:
         for target, due in dues:
             if rule.target == target and (rule.pk, target) not in fired:
                 when = threshold_at(schedule, due, sla.policy.minutes_for(target), rule.percent)
@@ -64,9 +66,10 @@ def _pending(sla: CaseSla, schedule: Schedule) -> list[tuple[datetime, Escalatio
     return sorted(pending, key=lambda item: (item[0], item[1].percent, item[1].pk))
 
 
-def plan(sla: CaseSla, schedule: Schedule, case: Case) -> None:
-    """Set (not save) the next instant an escalation of this case can fire."""
-    pending = _pending(sla, schedule) if case.status == Status.OPEN else []
+def plan(sla: CaseSla, schedule: Schedule, case: Case, *, rules: list[EscalationRule] | None = None) -> None:
+    """Set (not save) the next instant an escalation of this case can fire (``rules``: the active
+    rules of its policy when the caller has them already)."""
+    pending = _pending(sla, schedule, rules) if case.status == Status.OPEN else []
     sla.next_escalation_at = pending[0][0] if pending else None
 
 

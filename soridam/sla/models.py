@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,29 @@ from soridam.cases.models import Case, Category, Priority
 from soridam.customers.models import Channel, Tier
 
 
-class BusinessCalendar(models.Model):
+class _SlaConfigModel(models.Model):
+    """Saving or deleting SLA configuration drops this process's cached copy (see sla/config.py)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        _clear_config()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)
+        _clear_config()
+        return result
+
+
+def _clear_config() -> None:
+    from soridam.sla import config  # config reads these models
+
+    config.clear()
+
+
+class BusinessCalendar(_SlaConfigModel):
     name = models.CharField(max_length=120, unique=True)
     time_zone = models.CharField(max_length=40, default="Asia/Seoul")
     always_open = models.BooleanField(default=False, help_text=_("24/7: every minute counts."))
@@ -25,7 +49,7 @@ class BusinessCalendar(models.Model):
         return self.name
 
 
-class WorkingHours(models.Model):
+class WorkingHours(_SlaConfigModel):
     """One span of a weekday. An end at or before the start runs past midnight into the next day."""
 
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="hours")
@@ -41,7 +65,7 @@ class WorkingHours(models.Model):
         return f"{self.weekday} {self.start:%H:%M}-{self.end:%H:%M}"
 
 
-class ClosedDay(models.Model):
+class ClosedDay(_SlaConfigModel):
     """A day an admin closes on top of the public holidays (temporary holidays, company events)."""
 
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="closed_days")
@@ -61,7 +85,7 @@ class Target(models.TextChoices):
     RESOLUTION = "resolution", _("Resolution")
 
 
-class SlaPolicy(models.Model):
+class SlaPolicy(_SlaConfigModel):
     """Targets in business minutes. Blank conditions match anything; the most specific policy wins."""
 
     name = models.CharField(max_length=120)
@@ -116,7 +140,7 @@ class EscalationAction(models.TextChoices):
     REASSIGN = "reassign", _("Reassign")
 
 
-class EscalationRule(models.Model):
+class EscalationRule(_SlaConfigModel):
     """Fires once per case and target when that share of the target's business time has passed."""
 
     policy = models.ForeignKey(

@@ -24,6 +24,7 @@ from soridam.channels.models import ChannelAccount, Security
 logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 30
+FETCH_BATCH = 50  # messages whose raw bytes are committed together
 _LOCALHOST = frozenset(("localhost", "127.0.0.1", "::1"))
 
 
@@ -82,18 +83,27 @@ def _fetch_folder(conn: imaplib.IMAP4, account: ChannelAccount, process_now: boo
     last_uid = int(state.get("last_uid", 0)) if state.get("uidvalidity") == validity else 0
     _typ, data = conn.uid("SEARCH", f"UID {last_uid + 1}:*")
     uids = sorted(int(item) for item in (data[0] or b"").split() if int(item) > last_uid)[:limit]
-    for uid in uids:
-        raw = _fetch_raw(conn, uid)
-        if raw is None:
-            continue
-        source = f"imap:{account.name}:{account.folder}:{validity}:{uid}"
-        pipeline.receive("email", raw, account=account, source=source, process_now=process_now)
-        _mark_done(conn, account, uid)  # only now: the bytes are committed
-        account.cursor[account.folder] = {"uidvalidity": validity, "last_uid": uid}
-        ChannelAccount.objects.filter(pk=account.pk).update(cursor=account.cursor)
+    for first in range(0, len(uids), FETCH_BATCH):
+        _fetch_batch(conn, account, validity, uids[first : first + FETCH_BATCH], process_now)
     if account.done_folder and uids:
         conn.expunge()
     return len(uids)
+
+
+def _fetch_batch(
+    conn: imaplib.IMAP4, account: ChannelAccount, validity: int, uids: list[int], process_now: bool
+) -> None:
+    """One commit stores the batch's raw bytes; then each message is processed in its own transaction;
+    only then are they marked on the server (a crash before that refetches them: stored once, by id)."""
+    fetched = [(uid, raw) for uid in uids if (raw := _fetch_raw(conn, uid)) is not None]
+    items = [(raw, f"imap:{account.name}:{account.folder}:{validity}:{uid}") for uid, raw in fetched]
+    pipeline.receive_many("email", items, account=account, process_now=process_now)
+    if not fetched:
+        return
+    for uid, _raw in fetched:
+        _mark_done(conn, account, uid)
+    account.cursor[account.folder] = {"uidvalidity": validity, "last_uid": fetched[-1][0]}
+    ChannelAccount.objects.filter(pk=account.pk).update(cursor=account.cursor)
 
 
 def _fetch_raw(conn: imaplib.IMAP4, uid: int) -> bytes | None:

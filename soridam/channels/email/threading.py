@@ -75,20 +75,19 @@ def _case_by_message_ids(ids: list[str]) -> tuple[str, Case] | None:
     ids = ids[:50]  # a hostile References header must not make a huge IN query
     if not ids:
         return None
-    known: dict[str, int] = {}
-    for external_id, case_id in ChannelMessage.objects.filter(external_id__in=ids).values_list(
-        "external_id", "case_id"
-    ):
-        known.setdefault(external_id, case_id)
+    # The case (and its customer, for the participant check) comes in the same query as the id.
+    known: dict[str, Case] = {}
+    received = ChannelMessage.objects.filter(external_id__in=ids).select_related("case__customer")
+    for row in received.defer("full_text", "safe_html", "notes"):
+        known.setdefault(row.external_id, row.case)
     if not all(item in known for item in ids[:1]):
         wrapped = [f"<{item}>" for item in ids if item not in known]
-        for rfc_id, case_id in OutboundEmail.objects.filter(rfc_message_id__in=wrapped).values_list(
-            "rfc_message_id", "case_id"
-        ):
-            known.setdefault(rfc_id.strip("<>"), case_id)
+        sent = OutboundEmail.objects.filter(rfc_message_id__in=wrapped).select_related("case__customer")
+        for email in sent.defer("body"):
+            known.setdefault(email.rfc_message_id.strip("<>"), email.case)
     for item in ids:
         if item in known:
-            return item, Case.objects.select_related("customer").get(pk=known[item])
+            return item, known[item]
     return None
 
 

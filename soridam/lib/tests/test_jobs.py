@@ -1,0 +1,74 @@
+"""Task rows queued inside a transaction, one by one or together (``jobs.batched``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
+
+from soridam.cases.actions import NewCase, open_case
+from soridam.customers.actions import Contact
+from soridam.lib import jobs
+from soridam.search.tasks import index_case
+from soridam.triage.tasks import triage_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def db_tasks(settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _task_inserts(ctx: CaptureQueriesContext) -> int:
+    return sum(1 for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "django_tasks_database'))
+
+
+def test_batched_writes_the_rows_of_several_tasks_in_one_insert(db_tasks: None) -> None:
+    with transaction.atomic(), CaptureQueriesContext(connection) as ctx, jobs.batched():
+        jobs.enqueue_on_commit(triage_case, 41)
+        jobs.enqueue_on_commit(index_case, 41)
+        jobs.enqueue_on_commit(index_case, 42)
+        assert DBTaskResult.objects.count() == 0  # nothing written before the block ends
+    assert _task_inserts(ctx) == 1
+    rows = DBTaskResult.objects.order_by("task_path", "args_kwargs")
+    assert [(r.task_path, r.args_kwargs["args"], r.status) for r in rows] == [
+        ("soridam.search.tasks.index_case", [41], "READY"),
+        ("soridam.search.tasks.index_case", [42], "READY"),
+        ("soridam.triage.tasks.triage_case", [41], "READY"),
+    ]
+    single = index_case.enqueue(43)  # the rows match what enqueue() itself writes
+    reference = DBTaskResult.objects.get(pk=single.id)
+    assert {(r.run_after, r.priority, r.queue_name, r.backend_name) for r in rows} == {
+        (reference.run_after, reference.priority, reference.queue_name, reference.backend_name)
+    }
+
+
+def test_an_error_inside_batched_queues_nothing(db_tasks: None) -> None:
+    def failing_change() -> None:
+        with transaction.atomic(), jobs.batched():
+            jobs.enqueue_on_commit(index_case, 7)
+            raise RuntimeError("change failed")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
+    assert DBTaskResult.objects.count() == 0
+    jobs.enqueue_on_commit(index_case, 8)  # and the next call outside a block writes at once
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_a_new_case_queues_its_three_tasks_in_one_insert(db_tasks: None, teams: object) -> None:
+    new = NewCase("배송 문의", "주문한 물건이 오지 않았어요.", Contact(name="김민지", email="minji@example.kr"))
+    with CaptureQueriesContext(connection) as ctx:
+        case = open_case(new)
+    assert _task_inserts(ctx) == 1
+    paths = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert paths == [
+        "soridam.notifications.tasks.deliver_email",
+        "soridam.search.tasks.index_case",
+        "soridam.triage.tasks.triage_case",
+    ]
+    assert DBTaskResult.objects.filter(task_path__endswith="index_case", args_kwargs__args=[case.pk]).exists()
