@@ -29,6 +29,14 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     return Case.objects.none()
 
 
+def team_scope(user: User) -> list[int | None] | None:
+    """The teams whose cases ``cases_visible_to`` grants an agent or lead (None stands for "no team yet"), for
+    indexes that can narrow by team; None when the user's view is not limited by team."""
+    if user.effective_role in (Role.AGENT, Role.LEAD):
+        return [*team_ids_of(user), None]
+    return None
+
+
 def _get(cases: QuerySet[Case], for_update: bool, **lookup: object) -> Case:
     if for_update:
         cases = cases.select_for_update()

@@ -6,8 +6,9 @@ the two give the same results.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import OperationalError, connection, transaction
@@ -27,23 +28,30 @@ def write(rows: Sequence[tuple[int, str, str]]) -> None:
         cursor.executemany("INSERT INTO search_fts (rowid, title_keys, body_keys) VALUES (%s, %s, %s)", rows)
 
 
-GIN_INDEX = "CREATE INDEX IF NOT EXISTS search_document_tsv ON search_searchdocument USING gin (tsv)"
+GIN_INDEXES = {
+    "search_document_tsv": "CREATE INDEX IF NOT EXISTS search_document_tsv ON search_searchdocument USING gin (tsv)",
+    # migration 0004 (btree_gin): a case search reads only the caller's teams' postings
+    "search_document_case_team_tsv": "CREATE INDEX IF NOT EXISTS search_document_case_team_tsv "
+    "ON search_searchdocument USING gin (team_key, tsv) WHERE kind = 'case'",
+}
 
 
 @contextmanager
 def bulk_load(*, large: bool) -> Iterator[None]:
-    """For a large load on PostgreSQL, drop the GIN index and build it once at the end: inserting a million
+    """For a large load on PostgreSQL, drop the GIN indexes and build them once at the end: inserting a million
     rows into a live GIN index is several times slower. Searches fall back to scans meanwhile."""
     if _is_sqlite() or not large:
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute("DROP INDEX IF EXISTS search_document_tsv")
+        for name in GIN_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(GIN_INDEX)
+            for create in GIN_INDEXES.values():
+                cursor.execute(create)
 
 
 def refresh_statistics() -> None:
@@ -52,6 +60,9 @@ def refresh_statistics() -> None:
     if not _is_sqlite():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_searchdocument, search_searchterm")
+            # Rows written since the last vacuum sit in the GIN index's pending list, which every search
+            # reads through; merge them into the index now.
+            cursor.execute("SELECT gin_clean_pending_list('search_document_tsv'::regclass)")
 
 
 def delete(ids: Sequence[int]) -> None:
@@ -71,95 +82,175 @@ def _tsquery(keys: Sequence[str], prefixes: Sequence[str], joiner: str) -> str:
     return f" {joiner} ".join(terms)
 
 
+CANDIDATE_COLUMNS = "d.id, d.key, d.title, d.title_keys, d.body_keys, d.boost, d.updated_at"
+
+
 def match_any(
     kind: str, keys: Sequence[str], prefixes: Sequence[str], filters: str, params: list[Any], limit: int
-) -> list[int]:
-    """Ids of documents of `kind` carrying any of the keys, best first by the database's own rank
-    (a title match counts double). `filters` is extra SQL over the document table ``d``."""
+) -> list[tuple[Any, ...]]:
+    """Rows (CANDIDATE_COLUMNS) of documents of `kind` carrying any of the keys, best first by the database's
+    own rank (a title match counts double), in one round trip. `filters` is extra SQL over the table ``d``."""
     if not keys and not prefixes:
         return []
     if _is_sqlite():
         sql = (
-            "SELECT d.id FROM search_fts f JOIN search_searchdocument d ON d.id = f.rowid "  # noqa: S608 (our fragments; values are params)
+            f"SELECT {CANDIDATE_COLUMNS} FROM search_fts f JOIN search_searchdocument d ON d.id = f.rowid "  # noqa: S608 (our fragments; values are params)
             f"WHERE search_fts MATCH %s AND d.kind = %s {filters} ORDER BY bm25(search_fts, 2.0, 1.0), d.id LIMIT %s"
         )
         args: list[Any] = [_fts5_expression(keys, prefixes, "OR"), kind, *params, limit]
     else:
         sql = (
-            "SELECT d.id FROM search_searchdocument d, to_tsquery('simple', %s) q "  # noqa: S608 (our fragments; values are params)
+            f"SELECT {CANDIDATE_COLUMNS} FROM search_searchdocument d, to_tsquery('simple', %s) q "  # noqa: S608 (our fragments; values are params)
             f"WHERE d.tsv @@ q AND d.kind = %s {filters} ORDER BY ts_rank(d.tsv, q) DESC, d.id LIMIT %s"
         )
         args = [_tsquery(keys, prefixes, "|"), kind, *params, limit]
     with connection.cursor() as cursor:
         # Only our own SQL fragments are formatted in (filters, the visible-cases subquery); values are params.
         cursor.execute(sql, args)
-        return [row[0] for row in cursor.fetchall()]
+        return list(cursor.fetchall())
+
+
+def _scope_sql(scope: Sequence[int] | None) -> tuple[str, list[Any]]:
+    """The team filter over ``d`` (team keys, 0 for no team); on PostgreSQL it is answered by the GIN index on
+    (team_key, tsv) together with the words."""
+    if scope is None:
+        return "", []
+    if not scope:
+        return " AND FALSE", []
+    return f" AND d.team_key IN ({', '.join(['%s'] * len(scope))})", list(scope)
 
 
 def match_all(
-    kind: str, keys: Sequence[str], prefixes: Sequence[str], within_sql: str, within_params: list[Any], limit: int
+    kind: str,
+    keys: Sequence[str],
+    prefixes: Sequence[str],
+    within: Within,
+    limit: int,
+    *,
+    scope: Sequence[int] | None = None,
 ) -> list[tuple[int, str]]:
-    """(key, title) of documents of `kind` carrying every key (and a key starting with each prefix) whose key
-    is among the ids `within_sql` selects, newest first."""
+    """(key, title) of documents of `kind` carrying every key (and a key starting with each prefix) that
+    `within` admits, newest first; `scope` (team keys) narrows the search in the index itself."""
     if not keys and not prefixes:
         return []
+    scope_sql, scope_params = _scope_sql(scope)
     if _is_sqlite():
         sql = (
             "SELECT d.key, d.title FROM search_fts f JOIN search_searchdocument d ON d.id = f.rowid "  # noqa: S608 (our fragments; values are params)
-            f"WHERE search_fts MATCH %s AND d.kind = %s AND d.key IN ({within_sql}) "
+            f"WHERE search_fts MATCH %s AND d.kind = %s{scope_sql} AND d.key IN ({within.sql}) "
             "ORDER BY d.updated_at DESC, d.key DESC LIMIT %s"
         )
-        args: list[Any] = [_fts5_expression(keys, prefixes, "AND"), kind, *within_params, limit]
-    else:
-        tsquery = _tsquery(keys, prefixes, "&")
-        return _postgres_newest_matches(tsquery, kind, within_sql, [tsquery, kind, *within_params, limit])
-    with connection.cursor() as cursor:
-        # Only our own SQL fragments are formatted in (filters, the visible-cases subquery); values are params.
-        cursor.execute(sql, args)
-        return [(row[0], row[1]) for row in cursor.fetchall()]
+        return _fetch(sql, [_fts5_expression(keys, prefixes, "AND"), kind, *scope_params, *within.params, limit])
+    matches = _Matches(_tsquery(keys, prefixes, "&"), kind, scope_sql, scope_params)
+    with _without_jit():
+        walked = _walk(matches, limit * WALK_FACTOR)
+        if walked is not None:
+            found = _admitted(walked, within, limit)
+            if len(found) >= limit or len(walked) < limit * WALK_FACTOR:
+                return found
+        return _collect(matches, within, limit)
 
 
-SPARSE_MATCHES = 2000
-WALK_TIMEOUT_MS = 150
+@contextmanager
+def _without_jit() -> Iterator[None]:
+    """A prefix over a million documents is estimated dear enough to be JIT-compiled, which costs more (about
+    100 ms) than running it (a few ms)."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit TO DEFAULT")  # SET LOCAL lasts until an outer transaction ends
 
 
-def _postgres_newest_matches(tsquery: str, kind: str, within_sql: str, args: list[Any]) -> list[tuple[int, str]]:
-    """The newest matches among the documents `within_sql` selects, planned by how many matches there are.
+@dataclass(frozen=True)
+class Within:
+    """The documents a caller may get: as SQL selecting their keys (for a join), and as a filter over keys."""
 
-    Few matches (counted cheaply, capped, through the GIN index) are collected and sorted. Many are usually
-    dense among the newest documents, so walking the date index finds the first ones at once; but when the
-    caller may see few of them (a word common in another team's cases), that walk reads the whole table, so
-    it gets a time limit and the collect-and-join plan takes over."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM search_searchdocument d "
-            "WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s LIMIT %s) AS capped",
-            [tsquery, kind, SPARSE_MATCHES],
-        )
-        row = cursor.fetchone()
-    collect = (
-        "WITH m AS MATERIALIZED (SELECT d.key, d.title, d.updated_at FROM search_searchdocument d "  # noqa: S608
-        "WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s) "
-        f"SELECT m.key, m.title FROM m WHERE m.key IN ({within_sql}) "
-        "ORDER BY m.updated_at DESC, m.key DESC LIMIT %s"
-    )
-    if row is not None and row[0] < SPARSE_MATCHES:
-        return _fetch(collect, args)
-    walk = (
-        "SELECT d.key, d.title FROM search_searchdocument d "  # noqa: S608 (our fragments; values are params)
-        f"WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s AND d.key IN ({within_sql}) "
-        "ORDER BY d.updated_at DESC, d.key DESC LIMIT %s"
-    )
+    sql: str
+    params: list[Any]
+    admit: Callable[[list[int]], set[int]]
+
+
+class _Matches:
+    """The documents of one kind that match a tsquery within a team scope, as SQL over ``d``."""
+
+    def __init__(self, tsquery: str, kind: str, scope_sql: str, scope_params: list[Any]) -> None:
+        self.sql = f"d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s{scope_sql}"
+        self.params: list[Any] = [tsquery, kind, *scope_params]
+
+    def newest(self, rows: int) -> tuple[str, list[Any]]:
+        sql = f"SELECT d.key, d.title FROM search_searchdocument d WHERE {self.sql} "  # noqa: S608 (our fragments)
+        return sql + "ORDER BY d.updated_at DESC, d.key DESC LIMIT %s", [*self.params, rows]
+
+
+WALK_FACTOR = 2  # the walk reads twice the rows wanted, so the permission filter after it rarely runs short
+WALK_TIMEOUT_MS = 25
+MAX_COLLECTED = 20_000
+ADMIT_CHUNK = 1000
+
+
+def _walk(matches: _Matches, rows: int) -> list[tuple[int, str]] | None:
+    """The newest matches in the scope, read down the date index: at once when the words are common in it.
+    When they are rare the walk would read the whole table, so it gets a time limit (None: it ran out)."""
+    sql, args = matches.newest(rows)
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
+                # The planner underestimates how many documents a common key matches and would sort them all.
                 cursor.execute(f"SET LOCAL statement_timeout = {WALK_TIMEOUT_MS}")
-            found = _fetch(walk, args)
-            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_bitmapscan = off")
+                cursor.execute(sql, args)
+                found = [(row[0], row[1]) for row in cursor.fetchall()]
+                # SET LOCAL lasts until the outer transaction ends, when there is one.
                 cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+                cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
             return found
     except OperationalError:
-        return _fetch(collect, args)
+        return None
+
+
+def _admitted(rows: list[tuple[int, str]], within: Within, limit: int) -> list[tuple[int, str]]:
+    """The first `limit` of `rows` (newest first) that `within` admits, asked a chunk of keys at a time."""
+    found: list[tuple[int, str]] = []
+    for start in range(0, len(rows), ADMIT_CHUNK):
+        chunk = rows[start : start + ADMIT_CHUNK]
+        admitted = within.admit([key for key, _ in chunk])
+        found.extend(row for row in chunk if row[0] in admitted)
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+def _collect(matches: _Matches, within: Within, limit: int) -> list[tuple[int, str]]:
+    """Every match in the scope through the GIN index, newest first, then the permission filter. Beyond
+    MAX_COLLECTED matches (common words, narrow filters) the database joins the caller's cases itself."""
+    sql, args = matches.newest(MAX_COLLECTED + 1)
+    rows = _fetch(sql, args)
+    if len(rows) <= MAX_COLLECTED:
+        return _admitted(rows, within, limit)
+    joined = (
+        "WITH m AS MATERIALIZED (SELECT d.key, d.title, d.updated_at FROM search_searchdocument d "  # noqa: S608
+        f"WHERE {matches.sql}) "
+        f"SELECT m.key, m.title FROM m WHERE m.key IN ({within.sql}) "
+        "ORDER BY m.updated_at DESC, m.key DESC LIMIT %s"
+    )
+    return _fetch(joined, [*matches.params, *within.params, limit])
+
+
+def term_counts(kind: str, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+    """How many documents of `kind` carry each of `terms` (those with none left out), and how many documents
+    there are, in one round trip: this runs on every keystroke."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1, t.term, t.df FROM search_searchterm t "  # noqa: S608 (placeholders only)
+            f"WHERE t.kind = %s AND t.df > 0 AND t.term IN ({', '.join(['%s'] * len(terms)) or 'NULL'}) "
+            "UNION ALL SELECT 0, '', s.documents FROM search_indexstate s WHERE s.kind = %s",
+            [kind, *terms, kind],
+        )
+        rows = cursor.fetchall()
+    documents = next((row[2] for row in rows if row[0] == 0), 0)
+    return {row[1]: row[2] for row in rows if row[0] == 1}, documents
 
 
 def _fetch(sql: str, args: list[Any]) -> list[tuple[int, str]]:

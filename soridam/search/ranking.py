@@ -12,7 +12,8 @@ import math
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from .analysis import Option, Part, Query, Reading, Slot
 
@@ -33,12 +34,24 @@ class Candidate:
     body_keys: list[str]
     boost: float
     updated_at: datetime | None
+    # The query's exact keys this document carries: the ranker asks only about those, and a set of a few
+    # dozen costs far less to build than one of every key of a long document.
     title_set: frozenset[str] = frozenset()
     body_set: frozenset[str] = frozenset()
 
-    def __post_init__(self) -> None:
-        self.title_set = frozenset(self.title_keys)
-        self.body_set = frozenset(self.body_keys)
+    @classmethod
+    def from_row(cls, row: Sequence[Any], wanted: frozenset[str]) -> Candidate:
+        """A row of backends.CANDIDATE_COLUMNS; `wanted`, the query's exact keys. SQLite's driver gives naive
+        UTC datetimes."""
+        pk, key, title, title_keys, body_keys, boost, updated_at = row
+        if isinstance(updated_at, str):
+            updated_at = datetime.fromisoformat(updated_at)
+        if updated_at is not None and updated_at.tzinfo is None:
+            updated_at = updated_at.replace(tzinfo=UTC)
+        titles, bodies = title_keys.split(), body_keys.split()
+        found = cls(pk, key, title, titles, bodies, boost, updated_at)
+        found.title_set, found.body_set = wanted.intersection(titles), wanted.intersection(bodies)
+        return found
 
 
 def idf(df: int, documents: int) -> float:

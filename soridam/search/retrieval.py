@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from . import analysis, backends, embeddings, hangul, ranking, synonyms
 from .indexing import CASE
-from .models import IndexState, SearchDocument, SearchTerm
+from .models import IndexState, SearchDocument
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -32,6 +33,7 @@ MIN_SCORE = 0.05
 WEAK_LEXICAL = 0.6
 SEMANTIC_DEPTH = 20
 RRF_K = 10
+EMBEDDED_CHARS = 48
 LEXICAL_RRF_WEIGHT = 1.0
 SEMANTIC_RRF_WEIGHT = 0.5  # embeddings reorder close lexical calls and fill in when lexical finds nothing
 
@@ -72,18 +74,18 @@ def _lexical(query: analysis.Query, kind: str, filters: str, params: list[object
     options = [o for s in query.slots for r in s.readings for part in r.parts for o in part]
     exact = {o.key for o in options if not o.prefix or hangul.is_chosung(o.key)} | set(query.bigrams)
     terms = {term for slot in query.slots for term in slot.terms}
-    df = dict(SearchTerm.objects.filter(kind=kind, term__in=exact | terms, df__gt=0).values_list("term", "df"))
-    state = IndexState.objects.filter(kind=kind).first()
-    documents = max(state.documents if state else 0, 1)
+    df, documents = backends.term_counts(kind, sorted(exact | terms))
+    documents = max(documents, 1)
     small = documents <= SMALL_INDEX
     prefixes = sorted({o.key for o in options if o.prefix and (small or narrow(o.key, alone=len(query.slots) == 1))})
     needless = _needless_typos(query, df)
     wanted = {key: count for key, count in df.items() if key not in needless}
     depth = CANDIDATES if small else LARGE_INDEX_CANDIDATES
-    ids = backends.match_any(kind, selective(wanted, documents), prefixes, filters, params, depth)
-    if not ids:
+    rows = backends.match_any(kind, selective(wanted, documents), prefixes, filters, params, depth)
+    if not rows:
         return []
-    candidates = _candidates(ids)
+    asked = frozenset(o.key for o in options if not o.prefix) | frozenset(query.bigrams)
+    candidates = [ranking.Candidate.from_row(row, asked) for row in rows]
     weights = ranking.slot_weights(query, df, documents)
     bigram_weights = ranking.bigram_weights(query, df, documents)
     now = timezone.now()
@@ -126,16 +128,6 @@ def selective(df: dict[str, int], documents: int) -> list[str]:
         chosen.append(key)
         postings += df[key]
     return chosen
-
-
-def _candidates(ids: list[int]) -> list[ranking.Candidate]:
-    fields = ("id", "key", "title", "title_keys", "body_keys", "boost", "updated_at")
-    return [
-        ranking.Candidate(pk, key, title, title_keys.split(), body_keys.split(), boost, updated_at)
-        for pk, key, title, title_keys, body_keys, boost, updated_at in SearchDocument.objects.filter(
-            id__in=ids
-        ).values_list(*fields)
-    ]
 
 
 class _Vectors:
@@ -183,7 +175,7 @@ def _semantic(text: str, kind: str, public_only: bool, language: str | None) -> 
     data = _vectors.get(kind)
     if not data["keys"]:
         return []
-    similarity = data["matrix"] @ embeddings.encode_query(" ".join(text.split()))
+    similarity = data["matrix"] @ embeddings.encode_query(embedded_part(text))
     mask = np.ones(len(data["keys"]), dtype=bool)
     if public_only:
         mask &= data["public"]
@@ -192,6 +184,18 @@ def _semantic(text: str, kind: str, public_only: bool, language: str | None) -> 
     similarity = np.where(mask, similarity, -np.inf)
     order = np.argsort(-similarity, kind="stable")[:SEMANTIC_DEPTH]
     return [Ranked(data["keys"][i], float(similarity[i]), data["titles"][i]) for i in order if mask[i]]
+
+
+def embedded_part(text: str) -> str:
+    """The beginning of the query, whole words up to EMBEDDED_CHARS: encoding costs grow with the length, and
+    while a long text is still being typed its beginning stays the same, so the cached vector keeps serving."""
+    words = text.split()
+    kept = words[:1]
+    for word in words[1:]:
+        if len(" ".join(kept)) + 1 + len(word) > EMBEDDED_CHARS:
+            break
+        kept.append(word)
+    return " ".join(kept)[: EMBEDDED_CHARS * 2]
 
 
 def _fuse(lexical: list[Ranked], semantic: list[Ranked]) -> list[Ranked]:
@@ -206,7 +210,9 @@ def _fuse(lexical: list[Ranked], semantic: list[Ranked]) -> list[Ranked]:
     return [Ranked(key, scores[key], titles[key]) for key in order]
 
 
-def find_cases(text: str, visible: QuerySet[Case], *, limit: int) -> list[tuple[int, float, str]]:
+def find_cases(
+    text: str, visible: QuerySet[Case], *, limit: int, teams: Collection[int | None] | None = None
+) -> list[tuple[int, float, str]]:
     words = hangul.words(text[:MAX_QUERY_CHARS])
     typing = bool(words) and not text[-1:].isspace()
     keys: list[str] = []
@@ -219,5 +225,11 @@ def find_cases(text: str, visible: QuerySet[Case], *, limit: int) -> list[tuple[
         else:
             keys.extend(found or [word])
     visible_sql, visible_params = visible.values("pk").query.sql_with_params()
-    rows = backends.match_all(CASE, keys, prefixes, visible_sql, list(visible_params), limit)
+
+    def admit(candidates: list[int]) -> set[int]:
+        return set(visible.filter(pk__in=candidates).values_list("pk", flat=True))
+
+    within = backends.Within(visible_sql, list(visible_params), admit)
+    scope = None if teams is None else sorted({team or 0 for team in teams})
+    rows = backends.match_all(CASE, keys, prefixes, within, limit, scope=scope)
     return [(key, 1.0, title) for key, title in rows]

@@ -23,6 +23,7 @@ def case_document(case: Case) -> Document:
         language=case.language,
         public=False,
         updated_at=case.updated_at,
+        team_id=case.team_id,
     )
 
 

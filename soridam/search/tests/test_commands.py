@@ -66,5 +66,6 @@ def test_reindex_rebuilds_cases_with_a_progress_bar(make_case: Callable[..., Cas
     err = io.StringIO()
     call_command("reindex", "--kind", "case", stderr=err)
     assert "1/1" in err.getvalue()
-    assert SearchDocument.objects.get(kind="case").key == case.pk
+    document = SearchDocument.objects.get(kind="case")
+    assert (document.key, document.team_key) == (case.pk, case.team_id)  # the team scope survives a rebuild
     assert suggest("냉장고", kind="case", public_only=False)[0].key == case.pk

