@@ -13,6 +13,7 @@ from soridam.channels import pipeline
 from soridam.channels.base import Rejected
 from soridam.channels.email.transport import Normalised, normalise
 from soridam.channels.models import ChannelMessage, PayloadState, RawPayload
+from soridam.lib.schema import ensure_migrated
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         failures = 0
+        ensure_migrated(self.stderr.write)
         for path in _eml_files([Path(p) for p in options["paths"]]):
             raw = path.read_bytes()
             row = _dry_run(raw) if options["dry_run"] else _ingest(raw, str(path))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from soridam.lib.schema import ensure_migrated
 from soridam.search.evaluation import evaluate
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         for name in ("kb", "queries"):
             if not Path(options[name]).is_file():
                 raise CommandError(f"--{name}: {options[name]} is not a file")
+        ensure_migrated(self.stderr.write)
         try:
             result = evaluate(Path(options["kb"]), Path(options["queries"]))
         except (ValueError, KeyError) as error:
