@@ -6,9 +6,6 @@ address without a page reload; the help-centre search box works from the keyboar
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,28 +15,7 @@ from soridam.kb.models import Article, ArticleUse, Deflection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTICLE = "배송지 변경 방법"
-
-
-@pytest.fixture
-def browser_page(settings: Any, live_server: Any) -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.fail("Debian's chromium is missing: `make test` installs it with apt-get")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    settings.SITE_URL = live_server.url
-    flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
-        context = browser.new_context(locale="ko-KR")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_typing_in_the_complaint_form_suggests_the_delivery_address_article_without_a_reload(
