@@ -6,10 +6,16 @@ root is the admin. Customers kim and lee file cases on the web.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import email
+import socket
+from collections.abc import Callable, Iterator
+from email.message import Message as MimeMessage
+from email.policy import default as default_policy
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.test import Client
 
 from soridam.accounts.models import ApiToken, Membership, Role, Team, User
@@ -138,3 +144,36 @@ def api_client() -> Callable[[User], Client]:
 @pytest.fixture
 def agent_actor(alice: User) -> Actor:
     return Actor(user=alice)
+
+
+class Mailbox:
+    """What a real SMTP server (aiosmtpd, started by the ``smtp_server`` fixture) received."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[Envelope, MimeMessage]] = []
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd hook name
+        raw = envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode()
+        self.messages.append((envelope, email.message_from_bytes(raw, policy=default_policy)))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Mailbox]:
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield mailbox
+    finally:
+        controller.stop()

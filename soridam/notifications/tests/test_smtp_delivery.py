@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import email
 import re
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email.message import Message as MimeMessage
-from email.policy import default as default_policy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from conftest import free_port
 from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.models import Case, Status
@@ -21,38 +17,10 @@ from soridam.cases.stages import Stage
 from soridam.followup.surveys import answer_survey
 from soridam.notifications.models import OutboundEmail
 
+if TYPE_CHECKING:
+    from conftest import Mailbox
+
 pytestmark = [pytest.mark.django_db, pytest.mark.smtp]
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[Envelope, MimeMessage]] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd hook name
-        raw = envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode()
-        self.messages.append((envelope, email.message_from_bytes(raw, policy=default_policy)))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_server(settings: Any) -> Iterator[Mailbox]:
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    try:
-        yield mailbox
-    finally:
-        controller.stop()
 
 
 def _text(message: MimeMessage) -> str:
@@ -103,7 +71,7 @@ def test_unreachable_smtp_server_keeps_the_mail_queued_with_the_reason_then_fail
     settings: Any, make_case: Callable[..., Case]
 ) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()  # nothing listens there
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.SORIDAM_EMAIL_MAX_ATTEMPTS = 2
     case = make_case()

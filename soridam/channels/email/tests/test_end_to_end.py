@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import email
-import socket
-from collections.abc import Iterator
-from email.message import Message as MimeMessage
-from email.policy import default as default_policy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from soridam.accounts.models import User
 from soridam.audit.actors import Actor
@@ -22,42 +15,14 @@ from soridam.channels.email.tests.imapserver import ImapServer, MailStore
 from soridam.channels.email.tests.mails import mail
 from soridam.channels.models import ChannelAccount, Security
 
+if TYPE_CHECKING:
+    from conftest import Mailbox
+
 pytestmark = [pytest.mark.django_db, pytest.mark.smtp]
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[Envelope, MimeMessage]] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd hook
-        raw = envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode()
-        self.messages.append((envelope, email.message_from_bytes(raw, policy=default_policy)))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_inbox(settings: Any) -> Iterator[_Inbox]:
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    try:
-        yield inbox
-    finally:
-        controller.stop()
-
-
 def test_mail_in_agent_reply_out_threaded_and_the_answer_lands_on_the_same_case(
-    smtp_inbox: _Inbox, alice: User, django_capture_on_commit_callbacks: Any
+    smtp_server: Mailbox, alice: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     store = MailStore()
     store.folders["INBOX"].add(
@@ -82,7 +47,7 @@ def test_mail_in_agent_reply_out_threaded_and_the_answer_lands_on_the_same_case(
 
         with django_capture_on_commit_callbacks(execute=True):
             actions.reply(case, "내일 도착합니다.", actor=Actor(user=alice))
-        envelope, reply = smtp_inbox.messages[-1]
+        envelope, reply = smtp_server.messages[-1]
         assert envelope.rcpt_tos == ["minji@example.kr"]
         assert reply["In-Reply-To"] == "<CAF-first@mail.gmail.com>"
         assert "<CAF-first@mail.gmail.com>" in str(reply["References"])
