@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from soridam.accounts.models import User
 from soridam.cases.models import Case, Message
 from soridam.idempotency.guard import ABANDONED_AFTER, KEEP_FOR
 from soridam.idempotency.models import IdempotencyRecord
+from soridam.lib.periodic import SCHEDULE, run_due
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +175,14 @@ def test_purge_command_deletes_only_expired_records(api_client: ApiClient, alice
     call_command("purge_idempotency_keys", stdout=out)
     assert "Deleted 1 " in out.getvalue()
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["keep"]
+
+
+def test_the_scheduler_purges_expired_records_daily(api_client: ApiClient, alice: User) -> None:
+    client = api_client(alice)
+    _post(client, "/api/v1/cases", NEW_CASE, "old")
+    IdempotencyRecord.objects.update(created_at=timezone.now() - KEEP_FOR - timedelta(hours=1))
+    purge = [job for job in SCHEDULE if job.name == "idempotency_purge"]
+    assert purge[0].every == timedelta(hours=24)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert run_due(schedule=purge) == ["idempotency_purge"]
+    assert not IdempotencyRecord.objects.exists()

@@ -1,4 +1,4 @@
-"""Delete idempotency records older than 24 hours (run it daily, e.g. from cron)."""
+"""Delete idempotency records older than 24 hours (the scheduler also does it daily)."""
 
 from __future__ import annotations
 
