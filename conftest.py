@@ -146,6 +146,20 @@ def agent_actor(alice: User) -> Actor:
     return Actor(user=alice)
 
 
+@pytest.fixture
+def alice_client(alice: User) -> Client:
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(bob: User) -> Client:
+    client = Client()
+    client.force_login(bob)
+    return client
+
+
 class Mailbox:
     """What a real SMTP server (aiosmtpd, started by the ``smtp_server`` fixture) received."""
 

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 
-from soridam.accounts.models import User
 from soridam.sla.models import LeadNotice
+from soridam.workspace.staff import StaffRequest, staff_required
 
 
-@never_cache
-@login_required
-def alerts(request: HttpRequest) -> HttpResponse:
+@staff_required
+def alerts(request: StaffRequest) -> HttpResponse:
     """GET lists the newest alerts; POST marks them all read."""
-    user = request.user
-    if not isinstance(user, User) or not user.is_support_staff:
-        raise PermissionDenied
-    notices = LeadNotice.objects.filter(recipient=user)
+    notices = LeadNotice.objects.filter(recipient=request.user)
     if request.method == "POST":
         notices.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("sla:alerts")

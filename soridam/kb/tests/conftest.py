@@ -6,9 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from soridam.accounts.models import User
 from soridam.kb import actions
 from soridam.kb.models import Article, Category, Visibility
 
@@ -45,17 +43,3 @@ def make_article(kb_category: Category, save: Callable[[Article], Article]) -> C
         return save(article)
 
     return make
-
-
-@pytest.fixture
-def alice_client(alice: User) -> Client:
-    client = Client()
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
-def bob_client(bob: User) -> Client:
-    client = Client()
-    client.force_login(bob)
-    return client
