@@ -105,6 +105,15 @@ def with_vacuum(database_url: str) -> None:
         connection.execute("VACUUM ANALYZE cases_case, cases_message, customers_customer")
 
 
+def analyze(database_url: str) -> None:
+    """Fresh planner statistics for the whole database. A benchmark database grows faster than
+    autovacuum looks at it: with stale counts PostgreSQL plans hash joins over whole tables."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("ANALYZE")
+
+
 def issue_token(env: dict[str, str], username: str) -> str:
     return manage(env, "api_token", username, "--name", "bench").strip().splitlines()[-1]
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ensure_database  # noqa: E402
+from bench.common import analyze, ensure_database  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/soridam_bench_email"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 2000
@@ -157,6 +157,7 @@ def main() -> None:
         f"{options.messages / parse_cpu:.0f}",
     )
     for processes in options.processes:
+        analyze(options.database_url)
         rate, stored, seconds, per_cpu = run(
             options.database_url, options.messages, processes, options.batch, options.async_commit
         )

@@ -100,7 +100,7 @@ class ChannelMessage(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     payload = models.ForeignKey(RawPayload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     external_id = models.CharField(max_length=255, db_index=True)
-    sender = models.CharField(max_length=255)
+    sender = models.CharField(max_length=255, db_index=True)  # the acknowledgement limit counts by sender
     subject = models.CharField(max_length=300, blank=True)
     full_text = models.TextField(blank=True)
     safe_html = models.TextField(blank=True)
