@@ -61,3 +61,31 @@ def test_without_process_now_the_batch_waits_for_the_worker(teams: object) -> No
     assert payload.state in (PayloadState.PENDING, PayloadState.PROCESSED)  # tests run tasks at commit
     assert pipeline.process(payload.pk).state == PayloadState.PROCESSED
     assert ChannelMessage.objects.count() == 1
+
+
+def _statements(ctx: CaptureQueriesContext, prefix: str) -> int:
+    return sum(1 for q in ctx.captured_queries if q["sql"].startswith(prefix))
+
+
+def test_a_batch_is_processed_in_one_transaction(teams: object) -> None:
+    batch = [(mail(sender=f"n{i}@example.kr", message_id=f"<n{i}@example.kr>"), "t") for i in range(4)]
+    with CaptureQueriesContext(connection) as ctx:
+        results = pipeline.receive_many("email", batch, process_now=True)
+    assert [p.state for p, _new in results] == [PayloadState.PROCESSED] * 4
+    assert _statements(ctx, 'UPDATE "soridam_channels_rawpayload"') == 1  # all four outcomes at once
+    assert RawPayload.objects.filter(state=PayloadState.PROCESSED, message__isnull=False).count() == 4
+
+
+def test_a_message_refused_mid_batch_rolls_the_batch_back_and_each_is_stored_once(teams: object) -> None:
+    first = mail(sender="a@example.kr", subject="환불 문의", message_id="<r1@example.kr>")
+    forged = mail(sender="delivery@shop.test", message_id="<r2@example.kr>")  # our own address: refused
+    reply = mail(sender="a@example.kr", message_id="<r3@example.kr>", in_reply_to="<r1@example.kr>")
+    results = pipeline.receive_many("email", [(first, "t"), (forged, "t"), (reply, "t")], process_now=True)
+    assert [p.state for p, _new in results] == [
+        PayloadState.PROCESSED,
+        PayloadState.QUARANTINED,
+        PayloadState.PROCESSED,
+    ]
+    assert "own address" in results[1][0].reason
+    assert Case.objects.count() == 1  # the reply still joined the first message's case
+    assert Message.objects.count() == ChannelMessage.objects.count() == 2
