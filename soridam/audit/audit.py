@@ -8,8 +8,10 @@ from django.db.models import Model
 
 from soridam.audit.actors import Actor
 from soridam.audit.models import AuditEntry
+from soridam.lib.rows import Lookup
 
 GENESIS = "0" * 64
+_LAST_ENTRY = Lookup(AuditEntry, "stream = %s", order_by="seq DESC")  # every case change reads it
 
 
 def stream_of(target: Model) -> str:
@@ -25,7 +27,7 @@ def record(
     transaction appends to this stream at the same time; the unique (stream, seq) guards the rest.
     """
     stream = stream_of(target)
-    last = None if new else AuditEntry.objects.filter(stream=stream).order_by("-seq").only("seq", "entry_hash").first()
+    last = None if new else _LAST_ENTRY.first(stream)
     entry = AuditEntry(
         actor=actor.label(),
         action=action,

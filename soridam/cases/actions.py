@@ -40,6 +40,7 @@ from soridam.customers.models import Customer
 from soridam.followup.surveys import request_survey
 from soridam.lib import jobs
 from soridam.lib.jobs import enqueue_on_commit
+from soridam.lib.rows import Lookup
 from soridam.notifications.outbox import queue_customer_email
 from soridam.routing.presence import capacity_freed
 from soridam.sla import clock as sla_clock
@@ -181,12 +182,27 @@ def receive_channel_message(new: NewCase, *, case: Case | None) -> Message:
     # No savepoint of its own: a caller inside a transaction (the channel pipeline) has its own, and
     # an error here must roll that back whole anyway. Saves two round trips per message.
     with transaction.atomic(savepoint=False):
-        customer = find_or_create_customer(new.contact)
-        actor = Actor(customer=customer)
-        if case is not None:
-            locked = Case.objects.select_for_update().get(pk=case.pk)
-            return receive_customer_message(locked, new.body, actor=actor, channel=new.channel, uploads=new.uploads)
-        return _create_case(new, customer, actor)
+        if case is None:
+            customer = find_or_create_customer(new.contact)
+            return _create_case(new, customer, Actor(customer=customer))
+        locked = _CASE_FOR_UPDATE.first(case.pk)
+        if locked is None:
+            raise Case.DoesNotExist(f"case {case.pk} is gone")
+        if locked.customer_id == case.customer_id:
+            locked.customer = case.customer  # the channel's threading read it a moment ago
+        actor = Actor(customer=_sender_on(locked, new.contact))
+        return receive_customer_message(locked, new.body, actor=actor, channel=new.channel, uploads=new.uploads)
+
+
+_CASE_FOR_UPDATE = Lookup(Case, "id = %s", lock=True)
+
+
+def _sender_on(case: Case, contact: Contact) -> Customer:
+    """Most replies come from the case's own customer: no identity lookup for them."""
+    email = contact.email.strip().lower()
+    if email and case.customer.email.lower() == email:
+        return case.customer
+    return find_or_create_customer(contact)
 
 
 def _within_reopen_window(case: Case) -> bool:

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from soridam.cases.models import FINISHED_STATUSES, Case, Status
+from soridam.lib.rows import Lookup
 from soridam.sla import config as sla_config
 from soridam.sla import escalation
 from soridam.sla.calendar import Schedule, add_business_time, business_time_between
@@ -39,8 +40,20 @@ def choose_policy(case: Case) -> SlaPolicy | None:
     return min(matching, key=specificity, default=None)
 
 
+_CLOCKS = Lookup(CaseSla, "case_id = %s")
+
+
 def clocks_of(case: Case) -> CaseSla | None:
-    return CaseSla.objects.select_related("policy", "calendar").filter(case=case).first()
+    """The case's clocks, with their policy and calendar from the per-process configuration (every
+    customer message reads them: one short query instead of a three-table join)."""
+    sla = _CLOCKS.first(case.pk)
+    if sla is not None:
+        config = sla_config.current()
+        if sla.policy_id is not None and (policy := config.policy(sla.policy_id)) is not None:
+            sla.policy = policy
+        if sla.calendar_id is not None and sla.calendar_id in config.calendars:
+            sla.calendar = config.calendars[sla.calendar_id]
+    return sla  # a policy switched off since is not in the configuration: it loads when read
 
 
 def schedule_for(sla: CaseSla) -> Schedule:

@@ -4,7 +4,7 @@ Starting the clocks needs the active policies, the team's business calendar with
 days, and the escalation rules: five or six queries for every new case (intake, e-mail, every channel)
 to read rows that change a few times a year. This process forgets them as soon as it saves or deletes
 one of them (the models call ``clear``); other processes see an admin's change within ``TTL_SECONDS``.
-Cases whose clocks already run (``recompute``, pauses, escalation) still read the database.
+A running case's clocks are read from the database; their policy and calendar come from here.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ class Snapshot:
             return (-sum(1 for c in conditions if c), policy.position, policy.pk)
 
         return min(matching, key=specificity, default=None)
+
+    def policy(self, policy_id: int) -> SlaPolicy | None:
+        return next((p for p in self.policies if p.pk == policy_id), None)
 
     def calendar_for_team(self, team_id: int | None) -> BusinessCalendar | None:
         own = self.team_calendars.get(team_id) if team_id else None
