@@ -8,7 +8,7 @@ from django.db.models import Model
 
 from soridam.audit.actors import Actor
 from soridam.audit.models import AuditEntry
-from soridam.lib.rows import Lookup
+from soridam.lib.rows import Lookup, insert
 
 GENESIS = "0" * 64
 _LAST_ENTRY = Lookup(AuditEntry, "stream = %s", order_by="seq DESC")  # every case change reads it
@@ -37,8 +37,7 @@ def record(
         prev_hash=last.entry_hash if last else GENESIS,
     )
     entry.entry_hash = entry.compute_hash()
-    entry.save(force_insert=True)
-    return entry
+    return insert(entry)
 
 
 def first_broken_entry(stream: str) -> AuditEntry | None:

@@ -40,7 +40,7 @@ from soridam.customers.models import Customer
 from soridam.followup.surveys import request_survey
 from soridam.lib import jobs
 from soridam.lib.jobs import enqueue_on_commit
-from soridam.lib.rows import Lookup
+from soridam.lib.rows import Lookup, insert, update
 from soridam.notifications.outbox import queue_customer_email
 from soridam.routing.presence import capacity_freed
 from soridam.sla import clock as sla_clock
@@ -75,7 +75,7 @@ def _create_case(new: NewCase, customer: Customer, actor: Actor) -> Message:
 
 def _create_case_rows(new: NewCase, customer: Customer, actor: Actor) -> Message:
     now = timezone.now()
-    case = Case.objects.create(
+    case = Case(
         reference=format_reference(allocate_numbers(1)[0], now),
         subject=" ".join(new.subject.split())[:200],  # one line: it becomes a mail header
         customer=customer,
@@ -90,6 +90,7 @@ def _create_case_rows(new: NewCase, customer: Customer, actor: Actor) -> Message
         updated_at=now,
         intake_at=now,
     )
+    insert(case)
     message = _store_message(case, MessageKind.CUSTOMER, new.body, actor, new.channel, new.uploads)
     events.record(case, "created", actor=actor, after=stages.Stage.INTAKE, message=message, channel=new.channel)
     audit.record(
@@ -128,8 +129,10 @@ def _learn_from(case: Case, field: str, value: str, actor: Actor) -> None:
 def _store_message(
     case: Case, kind: str, body: str, actor: Actor, channel: str, uploads: Sequence[Upload] = ()
 ) -> Message:
-    message = Message.objects.create(
-        case=case, kind=kind, channel=channel, body=body, author_user=actor.user, author_customer=actor.customer
+    message = insert(
+        Message(
+            case=case, kind=kind, channel=channel, body=body, author_user=actor.user, author_customer=actor.customer
+        )
     )
     for upload in uploads:
         attachment = Attachment(
@@ -146,7 +149,7 @@ def _store_message(
 
 def _touch(case: Case, *fields: str) -> None:
     case.updated_at = timezone.now()
-    case.save(update_fields=[*fields, "updated_at"])
+    update(case, *fields, "updated_at")
 
 
 def receive_customer_message(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from soridam.audit.actors import Actor
 from soridam.cases.models import Case, Message, TimelineEvent
+from soridam.lib.rows import insert
 
 # Kinds the customer sees on the tracking page; everything else is for staff only.
 PUBLIC_KINDS = frozenset(
@@ -22,15 +23,17 @@ def record(
     message: Message | None = None,
     channel: str = "",
 ) -> TimelineEvent:
-    return TimelineEvent.objects.create(
-        case=case,
-        kind=kind,
-        actor=actor.label(),
-        actor_name=actor.display()[:120],
-        channel=channel or (message.channel if message is not None else ""),
-        from_value=str(before)[:64],
-        to_value=str(after)[:64],
-        reason=reason,
-        is_public=kind in PUBLIC_KINDS,
-        message=message,
+    return insert(
+        TimelineEvent(
+            case=case,
+            kind=kind,
+            actor=actor.label(),
+            actor_name=actor.display()[:120],
+            channel=channel or (message.channel if message is not None else ""),
+            from_value=str(before)[:64],
+            to_value=str(after)[:64],
+            reason=reason,
+            is_public=kind in PUBLIC_KINDS,
+            message=message,
+        )
     )

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from soridam.customers.models import Channel, Customer, Identity
+from soridam.lib.rows import Lookup, insert
 
 
 @dataclass(frozen=True)
@@ -29,20 +30,28 @@ def find_or_create_customer(contact: Contact) -> Customer:
     The e-mail or phone identity row is unique, so two concurrent first contacts still end as one customer.
     """
     channel, external_id = _identity_key(contact)
-    identity = Identity.objects.select_related("customer").filter(channel=channel, external_id=external_id).first()
-    if identity is not None:
-        return identity.customer
+    known = _KNOWN_CUSTOMER.first(channel, external_id)  # every channel message asks: see lib/rows.py
+    if known is not None:
+        return known
     with transaction.atomic(savepoint=False):
-        customer = Customer.objects.create(
-            name=contact.name.strip()[:120],
-            email=contact.email.strip().lower(),
-            phone=normalise_phone(contact.phone),
-            language=contact.language,
+        customer = insert(
+            Customer(
+                name=contact.name.strip()[:120],
+                email=contact.email.strip().lower(),
+                phone=normalise_phone(contact.phone),
+                language=contact.language,
+            )
         )
         if _claim_identity(customer, channel, external_id):
             return customer
         customer.delete()  # a concurrent first contact won the identity: use its customer
     return Identity.objects.select_related("customer").get(channel=channel, external_id=external_id).customer
+
+
+_KNOWN_CUSTOMER = Lookup(
+    Customer,
+    f"id = (SELECT customer_id FROM {Identity._meta.db_table} WHERE channel = %s AND external_id = %s)",  # noqa: S608
+)
 
 
 def _claim_identity(customer: Customer, channel: str, external_id: str) -> bool:

@@ -6,6 +6,7 @@ from email.utils import make_msgid
 
 from soridam.cases.models import Case, Message
 from soridam.lib.jobs import enqueue_on_commit
+from soridam.lib.rows import insert
 from soridam.notifications.models import DeliveryState, OutboundEmail
 from soridam.notifications.tasks import deliver_email, mail_domain
 
@@ -18,12 +19,14 @@ def queue_customer_email(case: Case, kind: str, *, message: Message | None = Non
     if not case.customer.email:
         return None
     # Our Message-ID is stored before anything is sent, so a retry re-sends the same message id.
-    outbound = OutboundEmail.objects.create(
-        case=case,
-        kind=kind,
-        message=message,
-        to_address=case.customer.email,
-        rfc_message_id=make_msgid(domain=mail_domain()),
+    outbound = insert(
+        OutboundEmail(
+            case=case,
+            kind=kind,
+            message=message,
+            to_address=case.customer.email,
+            rfc_message_id=make_msgid(domain=mail_domain()),
+        )
     )
     enqueue_on_commit(deliver_email, outbound.pk)
     return outbound

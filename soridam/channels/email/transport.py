@@ -9,11 +9,12 @@ from datetime import timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soridam.cases import actions
-from soridam.cases.models import Case
+from soridam.cases.models import Case, Message
 from soridam.cases.uploads import Upload, UploadRefused, check_upload
 from soridam.channels.base import Delivered, Health, Ignored, Rejected, Transport, register
 from soridam.channels.email import reader
@@ -22,6 +23,7 @@ from soridam.channels.email.quotes import extract_reply
 from soridam.channels.email.threading import ThreadDecision, clean_subject, decide
 from soridam.channels.models import CaseParticipant, ChannelAccount, ChannelMessage, ParticipantRole, RawPayload
 from soridam.customers.actions import Contact
+from soridam.lib.rows import insert
 from soridam.notifications.outbox import mark_bounced
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -110,7 +112,7 @@ class EmailTransport(Transport):
         )
         message = actions.receive_channel_message(new, case=decision.case)
         _record_participants(message.case, decision.case, parsed, ours)
-        ChannelMessage.objects.create(
+        meta = ChannelMessage(
             message=message,
             case=message.case,
             payload=payload,
@@ -122,6 +124,7 @@ class EmailTransport(Transport):
             possibly_related=decision.related is not None,
             notes="\n".join(notes),
         )
+        insert(meta)
         return Delivered(case=message.case, message=message)
 
     def health(self, account: ChannelAccount) -> Health:
@@ -168,8 +171,17 @@ def _may_acknowledge(sender: str) -> bool:
     """At most a few acknowledgements per sender and hour: an autoresponder that sets none of the
     RFC 3834 headers must not ping-pong with ours forever."""
     since = timezone.now() - timedelta(hours=1)
-    opened = ChannelMessage.objects.filter(sender=sender, message__created_at__gte=since, possibly_related=False)
-    return opened.values("case_id").distinct().count() < ACKS_PER_SENDER_PER_HOUR
+    with connection.cursor() as cursor:  # every new case asks; the ORM took 1.3 ms to build this query
+        cursor.execute(_CASES_OPENED_BY_SENDER, [sender, connection.ops.adapt_datetimefield_value(since)])
+        (opened,) = cursor.fetchone()
+    return int(opened) < ACKS_PER_SENDER_PER_HOUR
+
+
+_CASES_OPENED_BY_SENDER = (
+    f"SELECT COUNT(DISTINCT meta.case_id) FROM {ChannelMessage._meta.db_table} meta "  # noqa: S608
+    f"JOIN {Message._meta.db_table} message ON message.id = meta.message_id "
+    "WHERE meta.sender = %s AND NOT meta.possibly_related AND message.created_at >= %s"
+)
 
 
 def _lang(parsed: ParsedEmail) -> str:

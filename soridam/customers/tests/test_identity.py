@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from soridam.customers import actions
@@ -35,19 +37,18 @@ def test_losing_a_race_for_the_identity_returns_the_winner_and_leaves_no_orphan(
 
     monkeypatch.setattr(actions, "_claim_identity", claim)
     # The other transaction committed its identity after this one looked and found none.
-    monkeypatch.setattr(Identity.objects, "select_related", _miss_once(Identity.objects.select_related))
+    monkeypatch.setattr(actions._KNOWN_CUSTOMER, "first", _miss_once(actions._KNOWN_CUSTOMER.first))
     found = find_or_create_customer(Contact(name="나중에 온 고객", email="race@example.kr"))
     assert claims == [False]
     assert found.pk == winner.pk
     assert Customer.objects.count() == 1
 
 
-def _miss_once(select_related: object) -> object:
+def _miss_once(lookup: Callable[..., Customer | None]) -> Callable[..., Customer | None]:
     calls = {"n": 0}
 
-    def patched(*fields: str) -> object:
+    def patched(*params: str) -> Customer | None:
         calls["n"] += 1
-        queryset = select_related(*fields)  # type: ignore[operator]
-        return queryset.none() if calls["n"] == 1 else queryset
+        return None if calls["n"] == 1 else lookup(*params)
 
     return patched

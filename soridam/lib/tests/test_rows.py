@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 
 from soridam.audit.models import AuditEntry
 from soridam.cases.models import Case
-from soridam.lib.rows import Lookup
+from soridam.lib.rows import Lookup, insert, update
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +43,23 @@ def test_a_locking_lookup_says_for_update_where_the_database_has_it(make_case: A
     with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
         Lookup(Case, "id = %s", lock=True).first(case.pk)
     assert ctx.captured_queries[-1]["sql"].endswith("FOR UPDATE") == connection.features.has_select_for_update
+
+
+def test_insert_stores_the_row_as_save_would() -> None:
+    entry = insert(AuditEntry(actor="a", action="x", stream="s:2", seq=1, data={"키": ["값"]}))
+    assert entry.pk is not None
+    assert entry._state.adding is False
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert _values(stored) == _values(entry)  # the default created_at and the JSON went in unchanged
+
+
+def test_update_writes_only_the_named_fields(make_case: Any) -> None:
+    case = make_case()
+    case.subject, case.language = "새 제목", "en"
+    update(case, "language")
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.language == "en"
+    assert stored.subject != "새 제목"
+    Case.objects.filter(pk=case.pk).delete()
+    with pytest.raises(DatabaseError):
+        update(case, "language")
