@@ -112,19 +112,20 @@ class EmailTransport(Transport):
         )
         message = actions.receive_channel_message(new, case=decision.case)
         _record_participants(message.case, decision.case, parsed, ours)
-        meta = ChannelMessage(
-            message=message,
-            case=message.case,
-            payload=payload,
-            external_id=parsed.message_id,
-            sender=parsed.from_address,
-            subject=parsed.subject[:300],
-            full_text=parsed.text,
-            safe_html=parsed.html,
-            possibly_related=decision.related is not None,
-            notes="\n".join(notes),
+        insert(
+            ChannelMessage(
+                message=message,
+                case=message.case,
+                payload=payload,
+                external_id=parsed.message_id,
+                sender=parsed.from_address,
+                subject=parsed.subject[:300],
+                full_text=parsed.text,
+                safe_html=parsed.html,
+                possibly_related=decision.related is not None,
+                notes="\n".join(notes),
+            )
         )
-        insert(meta)
         return Delivered(case=message.case, message=message)
 
     def health(self, account: ChannelAccount) -> Health:
