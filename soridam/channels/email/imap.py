@@ -4,7 +4,10 @@ TLS is required: implicit TLS (993) or STARTTLS. If STARTTLS is missing or fails
 so a password never crosses the wire in plain text. A plain connection is allowed only to localhost
 and only when the account opts in (tests and local relays). Per folder we keep (UIDVALIDITY, last UID);
 when UIDVALIDITY changes we rescan and the payload store drops what we already have by Message-ID.
-IMAP IDLE is not used: the worker polls on a schedule (RFC 2177 IDLE would only shorten the delay).
+
+The scheduler polls every mailbox each minute (``fetch_all``). ``manage.py fetch_mail --idle`` instead
+keeps one connection per mailbox and fetches as soon as the server announces new mail (IMAP IDLE,
+RFC 2177), re-issuing IDLE every few minutes; a server without IDLE is polled on that connection.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ import contextlib
 import imaplib
 import logging
 import re
+import select
 import ssl
+import threading
+import time
 
 from django.utils import timezone
 
@@ -24,6 +30,7 @@ from soridam.channels.models import ChannelAccount, Security
 logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 30
+IDLE_SECONDS = 10 * 60  # RFC 2177: a client re-issues IDLE at least every 29 minutes
 FETCH_BATCH = 50  # messages whose raw bytes are committed together
 _LOCALHOST = frozenset(("localhost", "127.0.0.1", "::1"))
 
@@ -141,6 +148,85 @@ def fetch_all(*, process_now: bool = True) -> int:
             logger.warning("mailbox fetch failed", extra={"account": account.name, "error": type(exc).__name__})
         ChannelAccount.objects.filter(pk=account.pk).update(last_checked_at=timezone.now(), last_error=error)
     return total
+
+
+def watch_account(
+    account: ChannelAccount, stop: threading.Event, *, idle_seconds: float = IDLE_SECONDS, poll_seconds: float = 60
+) -> None:
+    """Fetch the account's new mail whenever the server announces some, until ``stop`` is set.
+
+    One connection: fetch, then IDLE until the server says EXISTS (or ``idle_seconds`` pass), then fetch
+    again. Where the server has no IDLE, the same connection is polled every ``poll_seconds``.
+    """
+    conn = connect(account)
+    try:
+        _typ, data = conn.capability()  # servers may offer more once logged in
+        can_idle = b"IDLE" in (data[0] or b"").upper().split()
+        while not stop.is_set():
+            _fetch_folder(conn, account, True, None)
+            ChannelAccount.objects.filter(pk=account.pk).update(last_checked_at=timezone.now(), last_error="")
+            if can_idle:
+                _idle(conn, idle_seconds, stop)
+            else:
+                stop.wait(poll_seconds)
+    finally:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            conn.logout()
+
+
+def watch_until_stopped(
+    account: ChannelAccount, stop: threading.Event, *, retry_seconds: float = 30, **timing: float
+) -> None:
+    """``watch_account`` for a long-running process: a broken connection is recorded on the account
+    and opened again after ``retry_seconds``."""
+    from django.db import connection
+
+    try:
+        while not stop.is_set():
+            try:
+                watch_account(account, stop, **timing)
+            except (MailboxError, imaplib.IMAP4.error, OSError) as exc:
+                error = f"{type(exc).__name__}: {exc}"[:2000]
+                logger.warning("mailbox watch failed", extra={"account": account.name, "error": type(exc).__name__})
+                ChannelAccount.objects.filter(pk=account.pk).update(last_checked_at=timezone.now(), last_error=error)
+                stop.wait(retry_seconds)
+    finally:
+        connection.close()  # this thread's own database connection
+
+
+def _idle(conn: imaplib.IMAP4, seconds: float, stop: threading.Event) -> bool:
+    """IDLE until the selected folder has new mail, ``seconds`` pass or ``stop`` is set; True on new mail.
+
+    imaplib (Python 3.11) has no IDLE, so this speaks it on imaplib's socket: the tag, ``+``, untagged
+    responses, ``DONE``, then the tagged completion.
+    """
+    tag = conn._new_tag()
+    conn.send(tag + b" IDLE\r\n")
+    first = conn.readline()
+    if not first.startswith(b"+"):
+        conn.tagged_commands.pop(tag, None)
+        raise MailboxError(f"the server refused IDLE: {first.decode(errors='replace').strip()[:200]}")
+    news, deadline = False, time.monotonic() + seconds
+    while not news and not stop.is_set() and time.monotonic() < deadline:
+        if _readable(conn, timeout=1.0):  # wakes each second to notice ``stop``
+            line = conn.readline()
+            if not line:
+                raise MailboxError("the server closed the connection during IDLE")
+            news = line.startswith(b"*") and line.rstrip().upper().endswith(b"EXISTS")
+    conn.send(b"DONE\r\n")
+    while not (line := conn.readline()).startswith(tag):
+        if not line:
+            raise MailboxError("the server closed the connection after IDLE")
+    conn.tagged_commands.pop(tag, None)
+    return news
+
+
+def _readable(conn: imaplib.IMAP4, *, timeout: float) -> bool:
+    sock = conn.sock
+    if isinstance(sock, ssl.SSLSocket) and sock.pending():
+        return True
+    readable, _w, _x = select.select([sock], [], [], timeout)
+    return bool(readable)
 
 
 def check_login(account: ChannelAccount) -> Health:

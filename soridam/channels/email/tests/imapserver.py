@@ -1,13 +1,15 @@
 """A small but real IMAP4rev1 server for the tests: it speaks the protocol over a TCP socket.
 
 Enough of RFC 3501 for imaplib and our fetcher: CAPABILITY, (STARTTLS refusal), LOGIN, SELECT,
-UID SEARCH, UID FETCH BODY.PEEK[], UID STORE +FLAGS, UID COPY, EXPUNGE, NOOP, LOGOUT.
+UID SEARCH, UID FETCH BODY.PEEK[], UID STORE +FLAGS, UID COPY, EXPUNGE, NOOP, LOGOUT, and IDLE
+(RFC 2177: ``* n EXISTS`` as soon as ``MailStore.deliver`` adds a mail, until the client says DONE).
 Run it in a thread inside the test process, or on its own with ``python imapserver.py PORT MAILDIR``.
 """
 
 from __future__ import annotations
 
 import re
+import select
 import socketserver
 import sys
 import threading
@@ -39,9 +41,15 @@ class MailStore:
     user: str = "support"
     password: str = "s3cret pw"
     starttls: str = "none"  # "none": not offered; "broken": offered but fails
+    idle: bool = True  # offer IDLE
     folders: dict[str, Folder] = field(default_factory=lambda: {"INBOX": Folder(), "Done": Folder()})
     commands: list[str] = field(default_factory=list)  # every command verb received, for assertions
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def deliver(self, raw: bytes, folder: str = "INBOX") -> int:
+        """A mail arrives while clients may be connected (and idling)."""
+        with self.lock:
+            return self.folders[folder].add(raw)
 
     def seen(self, folder: str = "INBOX") -> int:
         with self.lock:
@@ -70,6 +78,10 @@ class _Handler(socketserver.StreamRequestHandler):
                 return
             tag, _sp, rest = line.decode("utf-8", "replace").rstrip("\r\n").partition(" ")
             verb, _sp, args = rest.partition(" ")
+            if verb.upper() == "IDLE" and self.folder is not None and self.server.store.idle:
+                if not self.idle(tag):
+                    return
+                continue
             with self.server.store.lock:
                 self.server.store.commands.append(verb.upper())
                 done = self.dispatch(tag, verb.upper(), args)
@@ -80,6 +92,7 @@ class _Handler(socketserver.StreamRequestHandler):
     def dispatch(self, tag: str, verb: str, args: str) -> bool:
         if verb == "CAPABILITY":
             extra = " STARTTLS" if self.server.store.starttls != "none" else ""
+            extra += " IDLE" if self.server.store.idle else ""
             self.send(f"* CAPABILITY IMAP4rev1 UIDPLUS{extra}")
         elif verb == "STARTTLS":
             self.send(f"{tag} BAD STARTTLS is broken on this server")
@@ -106,6 +119,32 @@ class _Handler(socketserver.StreamRequestHandler):
             return False
         self.send(f"{tag} OK {verb} completed")
         return False
+
+    def idle(self, tag: str) -> bool:
+        """Announce new mail until the client sends DONE; False when the client went away."""
+        assert self.folder is not None
+        with self.server.store.lock:
+            self.server.store.commands.append("IDLE")
+            known = len(self.folder.mails)
+        self.send("+ idling")
+        self.wfile.flush()
+        while True:
+            with self.server.store.lock:
+                count = len(self.folder.mails)
+            if count > known:
+                known = count
+                self.send(f"* {count} EXISTS")
+                self.wfile.flush()
+            readable, _w, _x = select.select([self.connection], [], [], 0.05)
+            if readable:
+                line = self.rfile.readline(65536)
+                if not line:
+                    return False
+                self.send(
+                    f"{tag} OK IDLE terminated" if line.strip().upper() == b"DONE" else f"{tag} BAD expected DONE"
+                )
+                self.wfile.flush()
+                return True
 
     def login(self, tag: str, args: str) -> bool:
         parts = re.findall(r'"((?:[^"\\]|\\.)*)"|(\S+)', args)

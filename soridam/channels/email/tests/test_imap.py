@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.db import connection
 
-from soridam.channels.email.imap import MailboxError, connect, fetch_account, fetch_all
+from soridam.channels.email.imap import MailboxError, connect, fetch_account, fetch_all, watch_until_stopped
 from soridam.channels.email.tests.imapserver import ImapServer, MailStore
 from soridam.channels.email.tests.mails import mail
 from soridam.channels.models import ChannelAccount, ChannelMessage, PayloadState, RawPayload, Security
@@ -108,3 +110,50 @@ def test_the_mailbox_password_is_encrypted_at_rest(server: ImapServer) -> None:
     assert stored.startswith("fernet:")
     assert "s3cret" not in stored
     assert ChannelAccount.objects.get(pk=account.pk).secret == "s3cret pw"
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def _watching(account: ChannelAccount, **options: float) -> tuple[threading.Thread, threading.Event]:
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_until_stopped, args=(account, stop), kwargs=options, daemon=True)
+    watcher.start()
+    return watcher, stop
+
+
+@pytest.mark.django_db(transaction=True)
+def test_idle_fetches_mail_as_soon_as_the_server_announces_it(
+    teams: object, server: ImapServer, store: MailStore
+) -> None:
+    store.deliver(mail(message_id="<before@x>", sender="a@example.kr"))
+    watcher, stop = _watching(_account(server), idle_seconds=300)  # waking by timeout would be too late
+    _wait_for(lambda: "IDLE" in store.commands)
+    assert ChannelMessage.objects.filter(external_id="before@x").exists()  # fetched before idling
+    store.deliver(mail(message_id="<during@x>", sender="b@example.kr"))
+    _wait_for(lambda: ChannelMessage.objects.filter(external_id="during@x").exists(), seconds=5)
+    _wait_for(lambda: store.commands.count("IDLE") == 2)  # idling again after that fetch
+    stop.set()
+    watcher.join(timeout=5)
+    assert not watcher.is_alive()
+    assert store.seen() == 2
+    assert RawPayload.objects.filter(state=PayloadState.PROCESSED).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_server_without_idle_is_polled_on_the_same_connection(
+    teams: object, server: ImapServer, store: MailStore
+) -> None:
+    store.idle = False
+    watcher, stop = _watching(_account(server), poll_seconds=0.2)
+    _wait_for(lambda: store.commands.count("SELECT") >= 2)
+    store.deliver(mail(message_id="<polled@x>", sender="c@example.kr"))
+    _wait_for(lambda: ChannelMessage.objects.filter(external_id="polled@x").exists())
+    stop.set()
+    watcher.join(timeout=5)
+    assert "IDLE" not in store.commands
+    assert store.commands.count("LOGIN") == 1

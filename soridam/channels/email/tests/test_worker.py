@@ -1,7 +1,8 @@
-"""Fault test: the ingest worker is SIGKILLed in the middle of a 500-message mailbox and restarted.
+"""The ingest worker as a real ``manage.py fetch_mail`` process, against an IMAP server running here.
 
-The worker is a real ``manage.py fetch_mail`` process on its own SQLite file (the test database may be
-in memory); the IMAP server runs here. Afterwards every message is stored exactly once.
+Fault test: the worker is SIGKILLed in the middle of a 500-message mailbox and restarted; afterwards
+every message is stored exactly once. And ``--idle``: mail is fetched as it arrives, SIGTERM stops it.
+The worker runs on the test database on PostgreSQL, else on a SQLite file of its own.
 """
 
 from __future__ import annotations
@@ -89,14 +90,7 @@ def test_sigkilled_worker_restarts_and_every_message_is_stored_exactly_once(tmp_
         _manage(env, "migrate", "-v", "0")
     store = _mailbox()
     with ImapServer(store) as imap:
-        _manage(
-            env,
-            "shell",
-            "-c",
-            "from soridam.channels.models import ChannelAccount as A; "
-            f"A.objects.create(name='box', host='127.0.0.1', port={imap.port}, security='plain_localhost', "
-            f"address='support@shop.test', username='{store.user}', secret='{store.password}')",
-        )
+        _create_account(env, imap, store)
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         worker = subprocess.Popen([sys.executable, manage, "fetch_mail", "--account", "box"], env=env)
         deadline = time.monotonic() + 300  # a busy CI machine is slow; the kill must still land mid-way
@@ -114,3 +108,40 @@ def test_sigkilled_worker_restarts_and_every_message_is_stored_exactly_once(tmp_
     assert counts["metas"] == counts["distinct_metas"] == MESSAGES
     assert counts["messages"] == MESSAGES
     assert counts["cases"] == 25
+
+
+def _create_account(env: dict[str, str], imap: ImapServer, store: MailStore) -> None:
+    _manage(
+        env,
+        "shell",
+        "-c",
+        "from soridam.channels.models import ChannelAccount as A; "
+        f"A.objects.create(name='box', host='127.0.0.1', port={imap.port}, security='plain_localhost', "
+        f"address='support@shop.test', username='{store.user}', secret='{store.password}')",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_idle_worker_fetches_mail_as_it_arrives_and_stops_on_sigterm(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    if connection.vendor != "postgresql":
+        _manage(env, "migrate", "-v", "0")
+    store = MailStore()
+    with ImapServer(store) as imap:
+        _create_account(env, imap, store)
+        manage = str(Path(settings.BASE_DIR) / "manage.py")
+        worker = subprocess.Popen([sys.executable, manage, "fetch_mail", "--idle"], env=env)
+        try:
+            deadline = time.monotonic() + 60
+            while "IDLE" not in store.commands and time.monotonic() < deadline:
+                time.sleep(0.05)
+            store.deliver(mail(sender="idle@example.kr", message_id="<idle@example.kr>"))
+            while store.seen() < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert store.seen() == 1  # stored, then flagged on the server
+            worker.send_signal(signal.SIGTERM)
+            assert worker.wait(timeout=15) == 0
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+    assert _counts(env)["states"] == {"processed": 1}
