@@ -51,6 +51,27 @@ def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
+def _migrated_env(tmp_path: Path) -> dict[str, str]:
+    env = _env(tmp_path)
+    if connection.vendor != "postgresql":
+        _manage(env, "migrate", "-v", "0")
+    return env
+
+
+def _start_worker(env: dict[str, str], imap: ImapServer, store: MailStore, *args: str) -> subprocess.Popen[bytes]:
+    """``manage.py fetch_mail ARGS`` on an account named ``box`` for the test server's mailbox."""
+    _manage(
+        env,
+        "shell",
+        "-c",
+        "from soridam.channels.models import ChannelAccount as A; "
+        f"A.objects.create(name='box', host='127.0.0.1', port={imap.port}, security='plain_localhost', "
+        f"address='support@shop.test', username='{store.user}', secret='{store.password}')",
+    )
+    manage = str(Path(settings.BASE_DIR) / "manage.py")
+    return subprocess.Popen([sys.executable, manage, "fetch_mail", *args], env=env)
+
+
 def _mailbox() -> MailStore:
     store = MailStore()
     for n in range(MESSAGES):
@@ -85,14 +106,10 @@ def _counts(env: dict[str, str]) -> dict[str, object]:
 
 @pytest.mark.django_db(transaction=True)
 def test_sigkilled_worker_restarts_and_every_message_is_stored_exactly_once(tmp_path: Path) -> None:
-    env = _env(tmp_path)
-    if connection.vendor != "postgresql":
-        _manage(env, "migrate", "-v", "0")
+    env = _migrated_env(tmp_path)
     store = _mailbox()
     with ImapServer(store) as imap:
-        _create_account(env, imap, store)
-        manage = str(Path(settings.BASE_DIR) / "manage.py")
-        worker = subprocess.Popen([sys.executable, manage, "fetch_mail", "--account", "box"], env=env)
+        worker = _start_worker(env, imap, store, "--account", "box")
         deadline = time.monotonic() + 300  # a busy CI machine is slow; the kill must still land mid-way
         while store.seen() < 150 and worker.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -110,27 +127,12 @@ def test_sigkilled_worker_restarts_and_every_message_is_stored_exactly_once(tmp_
     assert counts["cases"] == 25
 
 
-def _create_account(env: dict[str, str], imap: ImapServer, store: MailStore) -> None:
-    _manage(
-        env,
-        "shell",
-        "-c",
-        "from soridam.channels.models import ChannelAccount as A; "
-        f"A.objects.create(name='box', host='127.0.0.1', port={imap.port}, security='plain_localhost', "
-        f"address='support@shop.test', username='{store.user}', secret='{store.password}')",
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_idle_worker_fetches_mail_as_it_arrives_and_stops_on_sigterm(tmp_path: Path) -> None:
-    env = _env(tmp_path)
-    if connection.vendor != "postgresql":
-        _manage(env, "migrate", "-v", "0")
+    env = _migrated_env(tmp_path)
     store = MailStore()
     with ImapServer(store) as imap:
-        _create_account(env, imap, store)
-        manage = str(Path(settings.BASE_DIR) / "manage.py")
-        worker = subprocess.Popen([sys.executable, manage, "fetch_mail", "--idle"], env=env)
+        worker = _start_worker(env, imap, store, "--idle")
         try:
             deadline = time.monotonic() + 60
             while "IDLE" not in store.commands and time.monotonic() < deadline:
