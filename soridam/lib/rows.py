@@ -17,7 +17,18 @@ from django.db import DatabaseError, connection
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 _Converter = Callable[[Any, Any, Any], Any]
+_BUILT: dict[tuple[Any, ...], Any] = {}
+
+
+def _once(key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """What ``build`` makes for ``key`` on this process's database (SQL and the fields it binds), made once."""
+    full = (*key, connection.vendor)
+    if full not in _BUILT:
+        _BUILT[full] = build()
+    result: T = _BUILT[full]
+    return result
 
 
 class Lookup(Generic[M]):
@@ -30,10 +41,9 @@ class Lookup(Generic[M]):
         self.where = where
         self.order_by = order_by
         self.lock = lock
-        self._built: dict[str, tuple[str, list[str], list[tuple[int, Any, list[_Converter]]]]] = {}
 
     def first(self, *params: Any) -> M | None:
-        sql, attnames, converters = self._build()
+        sql, attnames, converters = _once((self,), self._compile)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
@@ -44,12 +54,6 @@ class Lookup(Generic[M]):
             for convert in functions:
                 values[index] = convert(values[index], expression, connection)
         return self.model.from_db(connection.alias, attnames, values)
-
-    def _build(self) -> tuple[str, list[str], list[tuple[int, Any, list[_Converter]]]]:
-        built = self._built.get(connection.vendor)
-        if built is None:
-            built = self._built[connection.vendor] = self._compile()
-        return built
 
     def _compile(self) -> tuple[str, list[str], list[tuple[int, Any, list[_Converter]]]]:
         quote = connection.ops.quote_name
@@ -76,9 +80,6 @@ def _converters(table: str, fields: Sequence[Any]) -> list[tuple[int, Any, list[
     return found
 
 
-_INSERTS: dict[tuple[type[Model], str], tuple[str, list[Field[Any, Any]]]] = {}
-
-
 def insert(obj: M) -> M:
     """``obj.save()`` for a new row whose primary key the database assigns: field defaults and
     ``auto_now_add`` apply as in ``save()``. No model signals are sent; the domain uses none (STYLE.md)."""
@@ -86,10 +87,7 @@ def insert(obj: M) -> M:
     if obj.pk is not None or not connection.features.can_return_columns_from_insert:
         obj.save(force_insert=True)
         return obj
-    key = (model, connection.vendor)
-    if key not in _INSERTS:
-        _INSERTS[key] = _insert_sql(model)
-    sql, fields = _INSERTS[key]
+    sql, fields = _once((model, "insert"), lambda: _insert_sql(model))
     values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
@@ -109,15 +107,9 @@ def _insert_sql(model: type[Model]) -> tuple[str, list[Field[Any, Any]]]:
     return sql, fields
 
 
-_UPDATES: dict[tuple[type[Model], tuple[str, ...], str], tuple[str, list[Field[Any, Any]]]] = {}
-
-
 def update(obj: Model, *names: str) -> None:
     """``obj.save(update_fields=names)``, with the UPDATE built once per model and field list."""
-    key = (type(obj), names, connection.vendor)
-    if key not in _UPDATES:
-        _UPDATES[key] = _update_sql(type(obj), names)
-    sql, fields = _UPDATES[key]
+    sql, fields = _once((type(obj), "update", names), lambda: _update_sql(type(obj), names))
     values = [field.get_db_prep_save(field.pre_save(obj, False), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, obj.pk])

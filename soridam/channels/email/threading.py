@@ -78,8 +78,10 @@ def _case_by_message_ids(ids: list[str]) -> tuple[str, Case] | None:
     if not ids:
         return None
     newest = _case_by_newest_id(ids[0])
-    if newest is not None or len(ids) == 1:
-        return (ids[0], newest) if newest is not None else None
+    if newest is not None:
+        return ids[0], newest
+    if len(ids) == 1:
+        return None
     # The case (and its customer, for the participant check) comes in the same query as the id.
     known: dict[str, Case] = {}
     received = ChannelMessage.objects.filter(external_id__in=ids).select_related("case__customer")
