@@ -5,6 +5,7 @@ Log records carry ids (request, case, message), never message bodies, addresses 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import structlog
@@ -19,6 +20,18 @@ SHARED_PROCESSORS: list[Any] = [
     structlog.stdlib.ExtraAdder(),
     mask_log_event,  # last: also covers values added from `extra` and the context
 ]
+
+
+class RoutineTaskRuns(logging.Filter):
+    """Drops the task worker's line per task start and finish; its failures and warnings still show.
+
+    ``manage.py db_worker`` sets the task loggers to INFO at its default verbosity, whatever the
+    logging settings say, and two lines per task drown everything else a demo prints.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        routine = record.levelno < logging.WARNING and str(record.msg).startswith("Task id=")
+        return not (routine and record.name.startswith("django_tasks"))
 
 
 def logging_config(level: str, *, json: bool) -> dict[str, Any]:
@@ -38,7 +51,14 @@ def logging_config(level: str, *, json: bool) -> dict[str, Any]:
                 "foreign_pre_chain": SHARED_PROCESSORS,
             }
         },
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+        "filters": {"routine_task_runs": {"()": RoutineTaskRuns}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "structured",
+                "filters": [] if level.upper() == "DEBUG" else ["routine_task_runs"],
+            }
+        },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "django.request": {"level": "ERROR"},

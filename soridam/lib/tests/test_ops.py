@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -7,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from soridam import env
+from soridam.lib.logs import RoutineTaskRuns
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +68,15 @@ def test_database_task_rows_commit_and_roll_back_with_the_change_that_queued_the
     with pytest.raises(RuntimeError):
         queue_then_fail()
     assert DBTaskResult.objects.count() == 1
+
+
+def test_the_workers_routine_task_lines_are_dropped_and_its_failures_kept() -> None:
+    quiet = RoutineTaskRuns()
+
+    def record(logger: str, level: int, message: str) -> logging.LogRecord:
+        return logging.LogRecord(logger, level, __file__, 1, message, ("id", "path", "state"), None)
+
+    assert not quiet.filter(record("django_tasks", logging.INFO, "Task id=%s path=%s state=%s"))
+    assert quiet.filter(record("django_tasks", logging.ERROR, "Task id=%s path=%s state=%s"))
+    assert quiet.filter(record("django_tasks_db", logging.INFO, "Starting worker worker_id=%s queues=%s"))
+    assert quiet.filter(record("soridam.cases", logging.INFO, "Task id=%s path=%s state=%s"))
