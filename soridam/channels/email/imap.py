@@ -142,12 +142,19 @@ def fetch_all(*, process_now: bool = True) -> int:
     for account in ChannelAccount.objects.filter(kind="email", is_active=True).exclude(host=""):
         try:
             total += fetch_account(account, process_now=process_now)
-            error = ""
         except (MailboxError, imaplib.IMAP4.error, OSError) as exc:
-            error = f"{type(exc).__name__}: {exc}"[:2000]
-            logger.warning("mailbox fetch failed", extra={"account": account.name, "error": type(exc).__name__})
-        ChannelAccount.objects.filter(pk=account.pk).update(last_checked_at=timezone.now(), last_error=error)
+            _record_check(account, exc)
+        else:
+            _record_check(account)
     return total
+
+
+def _record_check(account: ChannelAccount, error: Exception | None = None) -> None:
+    """When the mailbox was last checked and what went wrong ("" when it worked), for the admin."""
+    if error is not None:
+        logger.warning("mailbox fetch failed", extra={"account": account.name, "error": type(error).__name__})
+    text = f"{type(error).__name__}: {error}"[:2000] if error is not None else ""
+    ChannelAccount.objects.filter(pk=account.pk).update(last_checked_at=timezone.now(), last_error=text)
 
 
 def watch_account(
@@ -164,7 +171,7 @@ def watch_account(
         can_idle = b"IDLE" in (data[0] or b"").upper().split()
         while not stop.is_set():
             _fetch_folder(conn, account, True, None)
-            ChannelAccount.objects.filter(pk=account.pk).update(last_checked_at=timezone.now(), last_error="")
+            _record_check(account)
             if can_idle:
                 _idle(conn, idle_seconds, stop)
             else:
@@ -186,9 +193,7 @@ def watch_until_stopped(
             try:
                 watch_account(account, stop, **timing)
             except (MailboxError, imaplib.IMAP4.error, OSError) as exc:
-                error = f"{type(exc).__name__}: {exc}"[:2000]
-                logger.warning("mailbox watch failed", extra={"account": account.name, "error": type(exc).__name__})
-                ChannelAccount.objects.filter(pk=account.pk).update(last_checked_at=timezone.now(), last_error=error)
+                _record_check(account, exc)
                 stop.wait(retry_seconds)
     finally:
         connection.close()  # this thread's own database connection

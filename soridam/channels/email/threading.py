@@ -80,7 +80,8 @@ def _case_by_message_ids(ids: list[str]) -> tuple[str, Case] | None:
     newest = _case_by_newest_id(ids[0])
     if newest is not None:
         return ids[0], newest
-    if len(ids) == 1:
+    ids = ids[1:]  # the first is neither received nor sent: the rest keep their order
+    if not ids:
         return None
     # The case (and its customer, for the participant check) comes in the same query as the id.
     known: dict[str, Case] = {}
