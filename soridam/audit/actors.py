@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from soridam.accounts.models import User
+from soridam.audit.models import ActorKind
 from soridam.customers.models import Customer
 
 
@@ -13,6 +14,14 @@ class Actor:
     user: User | None = None
     customer: Customer | None = None
     system: str = ""
+
+    @property
+    def kind(self) -> ActorKind:
+        if self.user is not None:
+            return ActorKind.USER
+        if self.customer is not None:
+            return ActorKind.CUSTOMER
+        return ActorKind.SYSTEM
 
     def label(self) -> str:
         if self.user is not None:

@@ -18,6 +18,10 @@ def stream_of(target: Model) -> str:
     return f"{target._meta.label_lower}:{target.pk}"
 
 
+# A case's history is written by ``cases.actions`` alone, together with the change and its timeline entry.
+_CASE = "cases.case"
+
+
 def record(
     actor: Actor, action: str, *, target: Model, data: dict[str, Any] | None = None, new: bool = False
 ) -> AuditEntry:
@@ -25,8 +29,23 @@ def record(
 
     The caller holds the target's row lock (or has just created the target), so no other
     transaction appends to this stream at the same time; the unique (stream, seq) guards the rest.
+    Cases are refused: their entries come from ``cases.actions`` (``record_case``).
     """
-    stream = stream_of(target)
+    if target._meta.label_lower == _CASE:
+        raise ValueError("a case's audit entries are written by soridam.cases.actions")
+    return _append(actor, action, stream_of(target), data, new)
+
+
+def record_case(
+    actor: Actor, action: str, *, target: Model, data: dict[str, Any] | None = None, new: bool = False
+) -> AuditEntry:
+    """``record`` for a case: only ``cases.actions`` calls this (``tests/test_architecture.py`` checks it)."""
+    if target._meta.label_lower != _CASE:
+        raise ValueError(f"{target._meta.label_lower} is not a case")
+    return _append(actor, action, stream_of(target), data, new)
+
+
+def _append(actor: Actor, action: str, stream: str, data: dict[str, Any] | None, new: bool) -> AuditEntry:
     last = None if new else _LAST_ENTRY.first(stream)
     entry = AuditEntry(
         actor=actor.label(),

@@ -12,6 +12,15 @@ import json
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ActorKind(models.TextChoices):
+    """Who did something: checked by the type system, unlike a prefix of the actor label."""
+
+    USER = "user", _("Staff")
+    CUSTOMER = "customer", _("Customer")
+    SYSTEM = "system", _("System")
 
 
 class AuditEntry(models.Model):

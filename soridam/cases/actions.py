@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -28,6 +28,7 @@ from soridam.cases.models import (
     Attachment,
     Case,
     Category,
+    EventKind,
     Message,
     MessageKind,
     Priority,
@@ -37,13 +38,16 @@ from soridam.cases.numbers import allocate_numbers, format_reference
 from soridam.cases.uploads import Upload
 from soridam.customers.actions import Contact, find_or_create_customer
 from soridam.customers.models import Customer
+from soridam.followup.models import Survey
 from soridam.followup.surveys import request_survey
 from soridam.lib import jobs
-from soridam.lib.jobs import enqueue_on_commit
+from soridam.lib.jobs import enqueue_job_on_commit
 from soridam.lib.rows import Lookup, insert, update
 from soridam.notifications.outbox import queue_customer_email
 from soridam.routing.presence import capacity_freed
 from soridam.sla import clock as sla_clock
+from soridam.sla.models import CaseSla
+from soridam.triage.labels import record_correction
 
 
 @dataclass(frozen=True)
@@ -92,11 +96,11 @@ def _create_case_rows(new: NewCase, customer: Customer, actor: Actor) -> Message
     )
     insert(case)
     message = _store_message(case, MessageKind.CUSTOMER, new.body, actor, new.channel, new.uploads)
-    events.record(case, "created", actor=actor, after=stages.Stage.INTAKE, message=message, channel=new.channel)
-    audit.record(
+    events.record(case, EventKind.CREATED, actor=actor, after=stages.Stage.INTAKE, message=message, channel=new.channel)
+    audit.record_case(
         actor, "case.created", target=case, data={"channel": new.channel, "reference": case.reference}, new=True
     )
-    sla_clock.start(case, now)  # before the acknowledgement, which promises the first-response time
+    _follow_clocks(case, sla_clock.start(case, now))  # before the acknowledgement: it promises the first reply
     if new.acknowledge:
         queue_customer_email(case, "case_opened")
     _triage_on_commit(case)
@@ -105,24 +109,19 @@ def _create_case_rows(new: NewCase, customer: Customer, actor: Actor) -> Message
 
 
 def _triage_on_commit(case: Case) -> None:
-    """Classification runs in the worker, never on the request path (Kiwi and the model)."""
-    from soridam.triage.tasks import triage_case  # triage calls these actions: import at use, not at load
-
-    enqueue_on_commit(triage_case, case.pk)
+    """Classification runs in the worker, never on the request path (Kiwi and the model). Triage calls
+    these actions, so the job is named, not imported (``lib.jobs``)."""
+    enqueue_job_on_commit("soridam.triage.tasks.triage_case", case.pk)
 
 
 def _index_on_commit(case: Case) -> None:
     """The case search index follows every change of a case's text (subject, messages, notes)."""
-    from soridam.search.tasks import index_case  # search reads cases: import at use, not at load
-
-    enqueue_on_commit(index_case, case.pk)
+    enqueue_job_on_commit("soridam.search.tasks.index_case", case.pk)
 
 
 def _learn_from(case: Case, field: str, value: str, actor: Actor) -> None:
     """A person's change of category or priority is a training label for triage."""
     if actor.user is not None:
-        from soridam.triage.labels import record_correction  # see _triage_on_commit
-
         record_correction(case, field, value, actor=actor)
 
 
@@ -147,6 +146,14 @@ def _store_message(
     return message
 
 
+def _follow_clocks(case: Case, sla: CaseSla | None) -> None:
+    """``Case.sla_due_at`` mirrors the earliest running due of the case's clocks (the inbox sorts by it)."""
+    due = sla_clock.earliest_due(sla)
+    if due != case.sla_due_at:
+        case.sla_due_at = due
+        update(case, "sla_due_at")
+
+
 def _touch(case: Case, *fields: str) -> None:
     case.updated_at = timezone.now()
     update(case, *fields, "updated_at")
@@ -164,17 +171,22 @@ def receive_customer_message(
             subject, body, contact, channel=channel, category=case.category, uploads=uploads, related_case=case
         )
         first = _create_case(new, case.customer, actor)
-        events.record(case, "linked", actor=actor, after=first.case.reference)
+        events.record(case, EventKind.LINKED, actor=actor, after=first.case.reference)
         return first
     # Spam and merged cases keep their status: a spammer's reply must not put the case back in the inbox.
     if case.status in (Status.WAITING, *FINISHED_STATUSES):
-        _set_status(case, Status.OPEN, actor=actor, kind="reopened" if case.status in FINISHED_STATUSES else "")
+        _set_status(
+            case,
+            Status.OPEN,
+            actor=actor,
+            kind=EventKind.REOPENED if case.status in FINISHED_STATUSES else EventKind.STATUS_CHANGED,
+        )
     message = _store_message(case, MessageKind.CUSTOMER, body, actor, channel, uploads)
     _touch(case)
-    sla_clock.customer_wrote(case)
-    events.record(case, "customer_message", actor=actor, message=message)
+    _follow_clocks(case, sla_clock.customer_wrote(case))
+    events.record(case, EventKind.CUSTOMER_MESSAGE, actor=actor, message=message)
     _index_on_commit(case)
-    audit.record(actor, "case.customer_message", target=case, data={"message": message.pk})
+    audit.record_case(actor, "case.customer_message", target=case, data={"message": message.pk})
     return message
 
 
@@ -217,10 +229,10 @@ def reply(case: Case, body: str, *, actor: Actor, uploads: Sequence[Upload] = ()
     """An agent's public reply; the customer is told by e-mail."""
     message = _store_message(case, MessageKind.REPLY, body, actor, case.channel, uploads)
     _touch(case)
-    sla_clock.agent_replied(case)
-    events.record(case, "reply", actor=actor, message=message)
+    _follow_clocks(case, sla_clock.agent_replied(case))
+    events.record(case, EventKind.REPLY, actor=actor, message=message)
     _index_on_commit(case)
-    audit.record(actor, "case.reply", target=case, data={"message": message.pk})
+    audit.record_case(actor, "case.reply", target=case, data={"message": message.pk})
     queue_customer_email(case, "agent_reply", message=message)
     return message
 
@@ -229,9 +241,9 @@ def add_note(case: Case, body: str, *, actor: Actor) -> Message:
     """An internal note: staff only, never sent or shown to the customer (R-AGENT-4)."""
     message = _store_message(case, MessageKind.NOTE, body, actor, "web")
     _touch(case)
-    events.record(case, "note", actor=actor, message=message)
+    events.record(case, EventKind.NOTE, actor=actor, message=message)
     _index_on_commit(case)
-    audit.record(actor, "case.note", target=case, data={"message": message.pk})
+    audit.record_case(actor, "case.note", target=case, data={"message": message.pk})
     return message
 
 
@@ -251,8 +263,8 @@ def change_stage(case: Case, to: str, *, actor: Actor, reason: str = "") -> Case
         setattr(case, f"{to}_at", timezone.now())
         fields.append(f"{to}_at")
     _touch(case, *fields)
-    events.record(case, "stage_changed", actor=actor, before=before, after=to, reason=reason.strip())
-    audit.record(actor, "case.stage", target=case, data={"from": before, "to": to})
+    events.record(case, EventKind.STAGE_CHANGED, actor=actor, before=before, after=to, reason=reason.strip())
+    audit.record_case(actor, "case.stage", target=case, data={"from": before, "to": to})
     queue_customer_email(case, "stage_changed")
     return case
 
@@ -273,7 +285,9 @@ def change_status(case: Case, to: str, *, actor: Actor, reason: str = "") -> Cas
     return case
 
 
-def _set_status(case: Case, to: str, *, actor: Actor, reason: str = "", kind: str = "") -> None:
+def _set_status(
+    case: Case, to: str, *, actor: Actor, reason: str = "", kind: EventKind = EventKind.STATUS_CHANGED
+) -> None:
     before, case.status = case.status, to
     now = timezone.now()
     if to == Status.SOLVED:
@@ -281,11 +295,11 @@ def _set_status(case: Case, to: str, *, actor: Actor, reason: str = "", kind: st
     if to == Status.CLOSED:
         case.closed_at = now
     _touch(case, "status", "solved_at", "closed_at")
-    sla_clock.status_changed(case)
+    _follow_clocks(case, sla_clock.status_changed(case))
     if to in (*FINISHED_STATUSES, Status.SPAM, Status.MERGED):
         capacity_freed(case.assignee_id)
-    events.record(case, kind or "status_changed", actor=actor, before=before, after=to, reason=reason.strip())
-    audit.record(actor, "case.status", target=case, data={"from": before, "to": to})
+    events.record(case, kind, actor=actor, before=before, after=to, reason=reason.strip())
+    audit.record_case(actor, "case.status", target=case, data={"from": before, "to": to})
 
 
 def assign(case: Case, agent: User | None, *, actor: Actor) -> Case:
@@ -301,8 +315,8 @@ def assign(case: Case, agent: User | None, *, actor: Actor) -> Case:
     case.assignee = agent
     _touch(case, "assignee")
     after = agent.username if agent else ""
-    events.record(case, "assigned", actor=actor, before=before, after=after)
-    audit.record(actor, "case.assign", target=case, data={"from": before, "to": after})
+    events.record(case, EventKind.ASSIGNED, actor=actor, before=before, after=after)
+    audit.record_case(actor, "case.assign", target=case, data={"from": before, "to": after})
     return case
 
 
@@ -322,10 +336,10 @@ def change_team(case: Case, team: Team | None, *, actor: Actor) -> Case:
         case.assignee = None
         fields.append("assignee")
     _touch(case, *fields)
-    sla_clock.recompute(case)  # the new team may keep another calendar
+    _follow_clocks(case, sla_clock.recompute(case))  # the new team may keep another calendar
     _index_on_commit(case)  # the search index scopes cases by team
-    events.record(case, "team_changed", actor=actor, before=before, after=team.slug if team else "")
-    audit.record(actor, "case.team", target=case, data={"from": before, "to": team.slug if team else ""})
+    events.record(case, EventKind.TEAM_CHANGED, actor=actor, before=before, after=team.slug if team else "")
+    audit.record_case(actor, "case.team", target=case, data={"from": before, "to": team.slug if team else ""})
     return case
 
 
@@ -337,8 +351,8 @@ def change_language(case: Case, to: str, *, actor: Actor) -> Case:
         return case
     before, case.language = case.language, to
     _touch(case, "language")
-    events.record(case, "language_changed", actor=actor, before=before, after=to)
-    audit.record(actor, "case.language", target=case, data={"from": before, "to": to})
+    events.record(case, EventKind.LANGUAGE_CHANGED, actor=actor, before=before, after=to)
+    audit.record_case(actor, "case.language", target=case, data={"from": before, "to": to})
     return case
 
 
@@ -349,10 +363,10 @@ def change_priority(case: Case, to: str, *, actor: Actor) -> Case:
         return case
     before, case.priority = case.priority, to
     _touch(case, "priority")
-    sla_clock.recompute(case)
+    _follow_clocks(case, sla_clock.recompute(case))
     _learn_from(case, "priority", to, actor)
-    events.record(case, "priority_changed", actor=actor, before=before, after=to)
-    audit.record(actor, "case.priority", target=case, data={"from": before, "to": to})
+    events.record(case, EventKind.PRIORITY_CHANGED, actor=actor, before=before, after=to)
+    audit.record_case(actor, "case.priority", target=case, data={"from": before, "to": to})
     return case
 
 
@@ -367,9 +381,39 @@ def change_category(case: Case, category: Category | None, *, actor: Actor) -> C
         case.team_id = category.default_team_id
         fields.append("team")
     _touch(case, *fields)
-    sla_clock.recompute(case)
+    _follow_clocks(case, sla_clock.recompute(case))
     after = category.slug if category else ""
     _learn_from(case, "category", after, actor)
-    events.record(case, "category_changed", actor=actor, before=before, after=after)
-    audit.record(actor, "case.category", target=case, data={"from": before, "to": after})
+    events.record(case, EventKind.CATEGORY_CHANGED, actor=actor, before=before, after=after)
+    audit.record_case(actor, "case.category", target=case, data={"from": before, "to": after})
     return case
+
+
+def start_sla_clocks(case: Case, *, since: datetime) -> CaseSla | None:
+    """Give clocks to a case filed before SLAs were configured, running from ``since`` (its filing time);
+    a case that is not open starts paused. The caller holds the row lock."""
+    sla = sla_clock.start(case, since)
+    if sla is not None and case.status != Status.OPEN:
+        sla = sla_clock.status_changed(case)
+    _follow_clocks(case, sla)
+    return sla
+
+
+def record_escalation(case: Case, *, rule_id: int, target: str, actor: Actor) -> None:
+    """An SLA escalation rule fired on the case (``sla.escalation`` then acts through these actions).
+    The caller holds the row lock."""
+    events.record(case, EventKind.SLA_ESCALATED, actor=actor, after=target)
+    audit.record_case(actor, "case.sla_escalated", target=case, data={"rule": rule_id, "target": target})
+
+
+def record_survey_answer(survey: Survey, rating: int, comment: str) -> Survey:
+    """The customer rated the case (1–5) from the survey link; answering again replaces the earlier
+    answer. The caller holds the survey's and the case's row locks."""
+    if rating not in range(1, 6):
+        raise InvalidChange(_("A rating is a number from 1 to 5."), field="rating")
+    survey.rating, survey.comment, survey.answered_at = rating, comment.strip()[:4000], timezone.now()
+    survey.save(update_fields=["rating", "comment", "answered_at"])
+    actor = Actor(customer=survey.case.customer)
+    events.record(survey.case, EventKind.SURVEY_ANSWERED, actor=actor, after=str(rating))
+    audit.record_case(actor, "case.survey_answered", target=survey.case, data={"rating": rating})
+    return survey

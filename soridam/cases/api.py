@@ -33,8 +33,8 @@ from soridam.cases.schemas import (
     PageQuery,
     TransitionIn,
 )
+from soridam.channels.kinds import Channel
 from soridam.customers.actions import Contact
-from soridam.customers.models import Channel
 from soridam.lib.api_errors import ApiError
 from soridam.lib.keyset import Ordering, paginate
 

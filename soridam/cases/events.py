@@ -1,20 +1,28 @@
-"""Timeline entries. Only the actions layer calls this."""
+"""Timeline entries. Only the actions layer calls this (``tests/test_architecture.py`` checks it)."""
 
 from __future__ import annotations
 
 from soridam.audit.actors import Actor
-from soridam.cases.models import Case, Message, TimelineEvent
+from soridam.cases.models import Case, EventKind, Message, TimelineEvent
 from soridam.lib.rows import insert
 
 # Kinds the customer sees on the tracking page; everything else is for staff only.
 PUBLIC_KINDS = frozenset(
-    {"created", "stage_changed", "status_changed", "reply", "customer_message", "reopened", "survey_answered"}
+    {
+        EventKind.CREATED,
+        EventKind.STAGE_CHANGED,
+        EventKind.STATUS_CHANGED,
+        EventKind.REPLY,
+        EventKind.CUSTOMER_MESSAGE,
+        EventKind.REOPENED,
+        EventKind.SURVEY_ANSWERED,
+    }
 )
 
 
 def record(
     case: Case,
-    kind: str,
+    kind: EventKind,
     *,
     actor: Actor,
     before: str = "",
@@ -28,6 +36,7 @@ def record(
             case=case,
             kind=kind,
             actor=actor.label(),
+            actor_kind=actor.kind,
             actor_name=actor.display()[:120],
             channel=channel or (message.channel if message is not None else ""),
             from_value=str(before)[:64],

@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from soridam.accounts.models import Team
+from soridam.audit.models import ActorKind
 from soridam.cases.stages import Stage
-from soridam.customers.models import Channel, Customer
+from soridam.channels.kinds import Channel
+from soridam.customers.models import Customer
 
 
 class Status(models.TextChoices):
@@ -183,13 +185,34 @@ class Attachment(models.Model):
         return self.filename
 
 
+class EventKind(models.TextChoices):
+    """What a timeline entry records; the label is what staff read on the case page."""
+
+    CREATED = "created", _("Case opened")
+    CUSTOMER_MESSAGE = "customer_message", _("Customer wrote")
+    REPLY = "reply", _("Reply sent")
+    NOTE = "note", _("Internal note")
+    STAGE_CHANGED = "stage_changed", _("Stage")
+    STATUS_CHANGED = "status_changed", _("Status")
+    REOPENED = "reopened", _("Reopened")
+    ASSIGNED = "assigned", _("Assignee")
+    TEAM_CHANGED = "team_changed", _("Team")
+    PRIORITY_CHANGED = "priority_changed", _("Priority")
+    CATEGORY_CHANGED = "category_changed", _("Category")
+    LANGUAGE_CHANGED = "language_changed", _("Language")
+    LINKED = "linked", _("Follow-up case opened")
+    SURVEY_ANSWERED = "survey_answered", _("Survey answered")
+    SLA_ESCALATED = "sla_escalated", _("SLA escalation")
+
+
 class TimelineEvent(models.Model):
     """One append-only entry of a case's history (R-CASE-4)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     created_at = models.DateTimeField(default=timezone.now)
-    kind = models.CharField(max_length=32)
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
     actor = models.CharField(max_length=64)
+    actor_kind = models.CharField(max_length=8, choices=ActorKind.choices, default=ActorKind.SYSTEM)
     actor_name = models.CharField(max_length=120)
     channel = models.CharField(max_length=16, blank=True)
     from_value = models.CharField(max_length=64, blank=True)

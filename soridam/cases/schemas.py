@@ -17,7 +17,7 @@ from pydantic import AfterValidator, field_validator, model_validator
 from soridam.accounts.api import MAX_ID
 from soridam.cases.models import Case, Message, Priority, Status, TimelineEvent
 from soridam.cases.stages import STAGE_ORDER, Stage
-from soridam.customers.models import Channel
+from soridam.channels.kinds import Channel
 
 MAX_BODY = 20_000
 MAX_REASON = 2_000

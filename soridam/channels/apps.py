@@ -6,3 +6,8 @@ class ChannelsConfig(AppConfig):
     name = "soridam.channels"
     label = "soridam_channels"
     verbose_name = "Channels"
+
+    def ready(self) -> None:
+        # Each built-in channel registers its transport on import (base.register); the apps layer loads
+        # them, so the framework (base) never imports a channel.
+        from soridam.channels.email import transport  # noqa: F401

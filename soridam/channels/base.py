@@ -77,8 +77,6 @@ def register(transport: Transport) -> Transport:
 
 
 def get_transport(kind: str) -> Transport:
-    if not _REGISTRY:
-        _load_builtin()
     try:
         return _REGISTRY[kind]
     except KeyError:
@@ -86,10 +84,4 @@ def get_transport(kind: str) -> Transport:
 
 
 def registered_kinds() -> list[str]:
-    if not _REGISTRY:
-        _load_builtin()
     return sorted(_REGISTRY)
-
-
-def _load_builtin() -> None:
-    from soridam.channels.email import transport  # noqa: F401 - registers itself

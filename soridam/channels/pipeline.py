@@ -14,6 +14,8 @@ from soridam.channels.models import ChannelAccount, PayloadState, RawPayload
 from soridam.lib import jobs
 
 logger = logging.getLogger(__name__)
+# The task that processes a stored payload; it calls this module, so it is named, not imported (lib.jobs).
+PROCESS_PAYLOAD = "soridam.channels.tasks.process_payload"
 
 
 def receive(
@@ -48,9 +50,7 @@ def receive(
         if process_now:
             payload = process(payload.pk)
         else:
-            from soridam.channels.tasks import process_payload  # the task module imports this one
-
-            jobs.enqueue_on_commit(process_payload, payload.pk)
+            jobs.enqueue_job_on_commit(PROCESS_PAYLOAD, payload.pk)
     return payload, True
 
 
@@ -112,12 +112,10 @@ def _new_row(transport: Transport, kind: str, raw: bytes, account: ChannelAccoun
 
 
 def _enqueue(rows: list[RawPayload]) -> None:
-    from soridam.channels.tasks import process_payload  # the task module imports this one
-
     with jobs.batched():
         for row in rows:
             if row.state == PayloadState.PENDING:
-                jobs.enqueue_on_commit(process_payload, row.pk)
+                jobs.enqueue_job_on_commit(PROCESS_PAYLOAD, row.pk)
 
 
 def _store(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from soridam.channels import pipeline
+from soridam.channels.email.imap import fetch_all
 
 
 @task()
@@ -15,6 +16,4 @@ def process_payload(payload_id: int) -> str:
 @task()
 def fetch_all_mailboxes() -> int:
     """Poll every active e-mail account once; a failing mailbox is recorded on its account, not raised."""
-    from soridam.channels.email.imap import fetch_all
-
     return fetch_all()

@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.channels.access import access_channel_message
-from soridam.workspace.staff import StaffRequest, staff_required
 
 
 @staff_required

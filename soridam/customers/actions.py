@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from soridam.customers.models import Channel, Customer, Identity
+from soridam.channels.kinds import Channel
+from soridam.customers.models import Customer, Identity
 from soridam.lib.rows import Lookup, insert
 
 

@@ -7,18 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Channel(models.TextChoices):
-    WEB = "web", _("Web form")
-    EMAIL = "email", _("E-mail")
-    CHAT = "chat", _("Live chat")
-    KAKAO = "kakao", _("KakaoTalk")
-    LINE = "line", _("LINE")
-    NAVER = "naver", _("Naver TalkTalk")
-    TELEGRAM = "telegram", _("Telegram")
-    SMS = "sms", _("SMS")
-    PHONE = "phone", _("Phone")
-    API = "api", _("API")
+from soridam.channels.kinds import Channel
 
 
 class Tier(models.TextChoices):

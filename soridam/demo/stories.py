@@ -20,7 +20,8 @@ from soridam.cases.stages import STAGE_ORDER, Stage
 from soridam.customers.actions import Contact
 from soridam.demo import writing
 from soridam.demo.backdating import Backdating
-from soridam.followup.surveys import answer_survey, survey_token
+from soridam.followup.answers import answer_survey
+from soridam.followup.surveys import survey_token
 
 CHANNEL_WEIGHTS = {
     "web": 30,

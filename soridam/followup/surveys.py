@@ -1,4 +1,4 @@
-"""Asking for a rating when a case closes, and storing the answer.
+"""Asking for a rating when a case closes: the survey row and its signed link (``answers`` stores the answer).
 
 The link is signed (no login, nothing stored to guess): it names the case and expires with the survey.
 """
@@ -9,14 +9,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from soridam.audit import audit
-from soridam.audit.actors import Actor
-from soridam.cases import events
 from soridam.cases.models import Case
 from soridam.followup.models import Survey
 from soridam.notifications.outbox import queue_customer_email
@@ -55,19 +51,4 @@ def access_survey_by_token(token: str, *, for_update: bool = False) -> Survey:
     survey = surveys.filter(case_id=case_id).first()
     if survey is None or not survey.is_open:
         raise Http404
-    return survey
-
-
-def answer_survey(token: str, rating: int, comment: str) -> Survey:
-    """Store a rating of 1–5 and a comment; answering again replaces the earlier answer."""
-    if rating not in range(1, 6):
-        raise ValueError("rating must be 1 to 5")
-    with transaction.atomic():
-        survey = access_survey_by_token(token, for_update=True)
-        Case.objects.select_for_update().get(pk=survey.case_id)  # the audit stream's lock
-        survey.rating, survey.comment, survey.answered_at = rating, comment.strip()[:4000], timezone.now()
-        survey.save(update_fields=["rating", "comment", "answered_at"])
-        actor = Actor(customer=survey.case.customer)
-        events.record(survey.case, "survey_answered", actor=actor, after=str(rating))
-        audit.record(actor, "case.survey_answered", target=survey.case, data={"rating": rating})
     return survey

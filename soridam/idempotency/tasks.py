@@ -1,4 +1,4 @@
-"""The daily clean-up of stored idempotency keys, run by the scheduler (soridam/lib/periodic.py)."""
+"""The daily clean-up of stored idempotency keys, run by the scheduler (soridam/sla/periodic.py)."""
 
 from __future__ import annotations
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
+from django.utils.module_loading import import_string
+from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.compat import normalize_json, task_enqueued
 
@@ -32,6 +35,26 @@ def enqueue_on_commit(task: Any, /, *args: Any, **kwargs: Any) -> None:
         task.enqueue(*args, **kwargs)
     else:
         pending.append((task, args, kwargs))
+
+
+def enqueue_job_on_commit(task_path: str, /, *args: Any, **kwargs: Any) -> None:
+    """``enqueue_on_commit`` for a task named by its dotted path.
+
+    Layers point one way (README, "Layers"): the case actions and the services below them never import
+    the task and workflow modules above them, yet they must start work done there (triage a new case,
+    route it, refill an agent). They name the job instead, as the scheduler does (``sla.periodic``): a
+    message to the worker, not a call. ``lib/tests/test_job_paths.py`` checks that every path named in
+    the source is a task.
+    """
+    enqueue_on_commit(task_at(task_path), *args, **kwargs)
+
+
+@functools.cache
+def task_at(task_path: str) -> Task[Any, Any]:
+    task = import_string(task_path)
+    if not isinstance(task, Task):
+        raise TypeError(f"{task_path} is not a django_tasks task")
+    return task
 
 
 @contextlib.contextmanager

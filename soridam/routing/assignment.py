@@ -19,6 +19,7 @@ from soridam.accounts.models import Membership, User
 from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.models import ACTIVE_STATUSES, Case, Status
+from soridam.lib.jobs import enqueue_job_on_commit
 from soridam.routing.models import AgentCapacity, AgentSkill, AgentState, Presence, Strategy, TeamRouting
 from soridam.routing.skills import agent_fits, pick_team, skill_score
 
@@ -174,9 +175,6 @@ def _pool_for(agent: User) -> QuerySet[Case]:
 
 def release(agent_id: int) -> int:
     """An offline agent's open cases go back to the pool (teams that want it) and are routed again."""
-    from soridam.lib.jobs import enqueue_on_commit
-    from soridam.routing.tasks import route_case
-
     keep = TeamRouting.objects.filter(return_on_offline=False).values("team_id")
     ids = list(
         Case.objects.filter(assignee_id=agent_id, status=Status.OPEN)
@@ -191,7 +189,7 @@ def release(agent_id: int) -> int:
             if case.assignee_id != agent_id or state != Presence.OFFLINE:
                 continue
             actions.assign(case, None, actor=ROUTER)
-            enqueue_on_commit(route_case, case.pk)
+            enqueue_job_on_commit("soridam.routing.tasks.route_case", case.pk)
             released += 1
     return released
 

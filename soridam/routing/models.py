@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from soridam.accounts.models import Team
-from soridam.customers.models import Channel
+from soridam.channels.kinds import Channel
 
 
 class Strategy(models.TextChoices):

@@ -7,7 +7,7 @@ from django.db import transaction
 from soridam.accounts.models import User
 from soridam.audit import audit
 from soridam.audit.actors import Actor
-from soridam.lib.jobs import enqueue_on_commit
+from soridam.lib.jobs import enqueue_job_on_commit
 from soridam.routing.models import AgentState, Presence
 
 
@@ -18,8 +18,6 @@ def state_of(agent: User) -> AgentState:
 
 def set_presence(agent: User, presence: str, *, actor: Actor | None = None) -> AgentState:
     """Going offline returns open cases to the pool; coming online pulls cases from it."""
-    from soridam.routing import tasks  # tasks import the case actions, which import this app's hooks
-
     if presence not in Presence.values:
         raise ValueError(presence)
     with transaction.atomic():
@@ -29,15 +27,14 @@ def set_presence(agent: User, presence: str, *, actor: Actor | None = None) -> A
         state.save(update_fields=["presence"])
         audit.record(actor or Actor(user=agent), "agent.presence", target=state, data={"from": before, "to": presence})
         if presence == Presence.OFFLINE:
-            enqueue_on_commit(tasks.release_agent, agent.pk)
+            enqueue_job_on_commit("soridam.routing.tasks.release_agent", agent.pk)
         elif presence == Presence.ONLINE:
-            enqueue_on_commit(tasks.fill_agent, agent.pk)
+            enqueue_job_on_commit("soridam.routing.tasks.fill_agent", agent.pk)
     return state
 
 
 def capacity_freed(agent_id: int | None) -> None:
-    """Called by the case actions when an agent's case is solved, closed or given away."""
-    from soridam.routing import tasks
-
+    """Called by the case actions when an agent's case is solved, closed or given away. Filling calls the
+    actions again, so the job is named, not imported (``lib.jobs``)."""
     if agent_id is not None:
-        enqueue_on_commit(tasks.fill_agent, agent_id)
+        enqueue_job_on_commit("soridam.routing.tasks.fill_agent", agent_id)

@@ -8,9 +8,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.routing.models import Presence
 from soridam.routing.presence import set_presence
-from soridam.workspace.staff import StaffRequest, staff_required
 
 
 @require_POST

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from soridam.cases.models import ACTIVE_STATUSES, Case, Status
-from soridam.sla import clock
+from soridam.cases import actions
+from soridam.cases.models import ACTIVE_STATUSES, Case
 from soridam.sla.models import CaseSla
 
 
@@ -23,10 +23,8 @@ def start_missing_clocks(batch: int = 500) -> int:
                 .order_by("pk")[:batch]
             )
             for case in cases:
-                if clock.start(case, case.created_at) is not None:
+                if actions.start_sla_clocks(case, since=case.created_at) is not None:
                     started += 1
-                if case.status != Status.OPEN:
-                    clock.status_changed(case)  # waiting: the clock starts paused
         if len(cases) < batch:
             return started
         last_id = cases[-1].pk

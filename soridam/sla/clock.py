@@ -1,5 +1,8 @@
 """Each case's SLA clocks. The case actions call these; the caller holds the case row lock.
 
+These functions keep the clocks (``CaseSla``) and return them; the actions copy ``earliest_due`` onto
+the case (``Case.sla_due_at``, which the inbox sorts by): only the actions layer writes a case.
+
 First response and resolution run from intake; next response runs from each customer message that
 arrives after an agent has answered. Every clock pauses while the case is not open (waiting on the
 customer, solved, closed): the paused business time is added to the targets when it opens again,
@@ -16,9 +19,9 @@ from django.utils import timezone
 from soridam.cases.models import FINISHED_STATUSES, Case, Status
 from soridam.lib.rows import Lookup
 from soridam.sla import config as sla_config
-from soridam.sla import escalation
 from soridam.sla.calendar import Schedule, add_business_time, business_time_between
 from soridam.sla.calendars import calendar_for_team, default_schedule, schedule_of
+from soridam.sla.escalation_plan import plan, running_dues
 from soridam.sla.models import CaseSla, EscalationRule, SlaPolicy
 
 
@@ -72,7 +75,6 @@ def start(case: Case, now: datetime | None = None) -> CaseSla | None:
     schedule = config.schedules[calendar.pk] if calendar is not None else default_schedule()
     _set_dues(sla, case, schedule, rules=config.rules_for(policy.pk))
     sla.save()
-    _save_case_due(case, sla)
     return sla
 
 
@@ -90,7 +92,6 @@ def recompute(case: Case) -> CaseSla | None:
         )
     _set_dues(sla, case, schedule_for(sla))
     sla.save()
-    _save_case_due(case, sla)
     return sla
 
 
@@ -113,21 +114,21 @@ def _set_dues(sla: CaseSla, case: Case, schedule: Schedule, rules: list[Escalati
     if sla.resolved_at is None:
         target = timedelta(minutes=sla.policy.resolution_minutes)
         sla.resolution_due = add_business_time(schedule, sla.started_at, target + paused)
-    escalation.plan(sla, schedule, case, rules=rules)
+    plan(sla, schedule, case, rules=rules)
 
 
-def _save_case_due(case: Case, sla: CaseSla) -> None:
-    dues = [due for _target, due in escalation.running_dues(sla)]
-    case.sla_due_at = min(dues) if dues else None
-    Case.objects.filter(pk=case.pk).update(sla_due_at=case.sla_due_at)
+def earliest_due(sla: CaseSla | None) -> datetime | None:
+    """The first due instant of the clocks that run now: what the case shows and the inbox sorts by."""
+    dues = [due for _target, due in running_dues(sla)] if sla is not None else []
+    return min(dues) if dues else None
 
 
-def status_changed(case: Case, now: datetime | None = None) -> None:
+def status_changed(case: Case, now: datetime | None = None) -> CaseSla | None:
     """Pause when a case leaves OPEN, resume when it comes back."""
     now = now or timezone.now()
     sla = clocks_of(case)
     if sla is None:
-        return
+        return None
     if case.status == Status.OPEN and sla.paused_at is not None:
         _resume(sla, case, now)
     elif case.status != Status.OPEN and sla.paused_at is None:
@@ -136,7 +137,7 @@ def status_changed(case: Case, now: datetime | None = None) -> None:
     if case.status in FINISHED_STATUSES and sla.resolved_at is None:
         sla.resolved_at = now
     sla.save()
-    _save_case_due(case, sla)
+    return sla
 
 
 def _resume(sla: CaseSla, case: Case, now: datetime) -> None:
@@ -149,31 +150,31 @@ def _resume(sla: CaseSla, case: Case, now: datetime) -> None:
     _set_dues(sla, case, schedule)
 
 
-def agent_replied(case: Case, now: datetime | None = None) -> None:
+def agent_replied(case: Case, now: datetime | None = None) -> CaseSla | None:
     """A public agent reply stops first response (once) and answers any pending next response."""
     now = now or timezone.now()
     sla = clocks_of(case)
     if sla is None:
-        return
+        return None
     if sla.first_responded_at is None:
         sla.first_responded_at = now
     sla.first_response_due = sla.next_response_due = None
-    escalation.plan(sla, schedule_for(sla), case)
+    plan(sla, schedule_for(sla), case)
     sla.save()
-    _save_case_due(case, sla)
+    return sla
 
 
-def customer_wrote(case: Case, now: datetime | None = None) -> None:
+def customer_wrote(case: Case, now: datetime | None = None) -> CaseSla | None:
     """A customer message after an answer starts the next-response clock (if one is not running)."""
     now = now or timezone.now()
     sla = clocks_of(case)
     if sla is None or sla.policy is None or sla.first_responded_at is None or sla.next_response_due is not None:
-        return
+        return sla
     target = timedelta(minutes=sla.policy.next_response_minutes)
     sla.next_response_due = add_business_time(schedule_for(sla), now, target)
-    escalation.plan(sla, schedule_for(sla), case)
+    plan(sla, schedule_for(sla), case)
     sla.save()
-    _save_case_due(case, sla)
+    return sla
 
 
 def promised_first_response(case: Case) -> datetime | None:

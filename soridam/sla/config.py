@@ -3,7 +3,7 @@
 Starting the clocks needs the active policies, the team's business calendar with its hours and closed
 days, and the escalation rules: five or six queries for every new case (intake, e-mail, every channel)
 to read rows that change a few times a year. This process forgets them as soon as it saves or deletes
-one of them (the models call ``clear``); other processes see an admin's change within ``TTL_SECONDS``.
+one of them (the models count their changes); other processes see an admin's change within ``TTL_SECONDS``.
 A running case's clocks are read from the database; their policy and calendar come from here.
 """
 
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from soridam.cases.models import Case
 from soridam.sla.calendar import Schedule
-from soridam.sla.models import BusinessCalendar, EscalationRule, SlaPolicy
+from soridam.sla.calendars import schedule_of
+from soridam.sla.models import BusinessCalendar, EscalationRule, SlaPolicy, configuration_version
 
 TTL_SECONDS = 10.0
 
@@ -62,10 +63,13 @@ class _Cache:
     def __init__(self) -> None:
         self.snapshot: Snapshot | None = None
         self.loaded_at = 0.0
+        self.version = -1
 
     def get(self) -> Snapshot:
         now = time.monotonic()
-        if self.snapshot is None or now - self.loaded_at > TTL_SECONDS:
+        stale = self.version != configuration_version() or now - self.loaded_at > TTL_SECONDS
+        if self.snapshot is None or stale:
+            self.version = configuration_version()
             self.snapshot, self.loaded_at = _load(), now
         return self.snapshot
 
@@ -82,8 +86,6 @@ def clear() -> None:
 
 
 def _load() -> Snapshot:
-    from soridam.sla.calendars import schedule_of
-
     calendars = {c.pk: c for c in BusinessCalendar.objects.prefetch_related("hours", "teams").order_by("id")}
     team_calendars: dict[int, int] = {}
     for calendar in calendars.values():  # ascending id, as calendar_for_team orders them

@@ -6,7 +6,8 @@ from datetime import time
 
 from soridam.accounts.models import Membership, Team, User
 from soridam.cases.models import Priority
-from soridam.customers.models import Channel, Tier
+from soridam.channels.kinds import Channel
+from soridam.customers.models import Tier
 from soridam.routing.models import AgentSkill, AgentState, SkillKind, Strategy, TeamRouting, TeamSkill
 from soridam.sla.models import BusinessCalendar, EscalationAction, EscalationRule, SlaPolicy, Target, WorkingHours
 

@@ -10,7 +10,23 @@ from django.utils.translation import gettext_lazy as _
 
 from soridam.accounts.models import Team
 from soridam.cases.models import Case, Category, Priority
-from soridam.customers.models import Channel, Tier
+from soridam.channels.kinds import Channel
+from soridam.customers.models import Tier
+
+
+class _ConfigurationVersion:
+    """Counts this process's saves and deletes of SLA configuration; ``sla/config.py`` reloads its cached
+    copy when the count moves (config reads these models, so they cannot call it)."""
+
+    value = 0
+
+    @classmethod
+    def bump(cls) -> None:
+        cls.value += 1
+
+
+def configuration_version() -> int:
+    return _ConfigurationVersion.value
 
 
 class _SlaConfigModel(models.Model):
@@ -21,18 +37,12 @@ class _SlaConfigModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        _clear_config()
+        _ConfigurationVersion.bump()
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         result = super().delete(*args, **kwargs)
-        _clear_config()
+        _ConfigurationVersion.bump()
         return result
-
-
-def _clear_config() -> None:
-    from soridam.sla import config  # config reads these models
-
-    config.clear()
 
 
 class BusinessCalendar(_SlaConfigModel):
@@ -190,7 +200,7 @@ class LeadNotice(models.Model):
 
 
 class PeriodicRun(models.Model):
-    """One row per periodic job (soridam.lib.periodic): locked while a scheduler decides to enqueue it."""
+    """One row per periodic job (soridam.sla.periodic): locked while a scheduler decides to enqueue it."""
 
     name = models.CharField(max_length=80, unique=True)
     last_run_at = models.DateTimeField(null=True, blank=True)

@@ -10,7 +10,7 @@ from soridam.cases.models import ACTIVE_STATUSES, Case, Status
 from soridam.routing.models import AgentState, Presence
 from soridam.sla.calendar import business_minutes_between
 from soridam.sla.clock import schedule_for
-from soridam.sla.escalation import running_dues
+from soridam.sla.escalation_plan import running_dues
 from soridam.sla.models import CaseSla
 
 # Business minutes an agent typically spends before reaching the next case in the queue.

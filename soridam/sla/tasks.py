@@ -1,4 +1,4 @@
-"""Periodic SLA jobs (see soridam.lib.periodic). Each is safe to run twice or concurrently."""
+"""Periodic SLA jobs (see soridam.sla.periodic). Each is safe to run twice or concurrently."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.sla.models import LeadNotice
-from soridam.workspace.staff import StaffRequest, staff_required
 
 
 @staff_required

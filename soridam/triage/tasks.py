@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from soridam.lib.jobs import enqueue_on_commit
+from soridam.routing.tasks import route_case
 from soridam.triage import training
 from soridam.triage.triage import triage
 
@@ -12,8 +13,6 @@ from soridam.triage.triage import triage
 @task()
 def triage_case(case_id: int) -> bool:
     """Classify a new case, then hand it to routing (which now knows its category and priority)."""
-    from soridam.routing.tasks import route_case  # routing imports cases; keep the import graph one-way
-
     prediction = triage(case_id)
     enqueue_on_commit(route_case, case_id)
     return prediction is not None

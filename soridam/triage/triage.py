@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from soridam.audit.actors import Actor
+from soridam.audit.models import ActorKind
 from soridam.cases import actions
-from soridam.cases.models import ACTIVE_STATUSES, Case, Category, Priority
+from soridam.cases.models import ACTIVE_STATUSES, Case, Category, EventKind, Priority
 from soridam.triage.labels import case_text
 from soridam.triage.model import Result
 from soridam.triage.models import Label, Prediction
@@ -88,4 +89,4 @@ def _apply(case: Case, result: Result, category: Category | None) -> None:
 
 
 def _priority_set_by_person(case: Case) -> bool:
-    return case.events.filter(kind="priority_changed").exclude(actor__startswith="system:").exists()
+    return case.events.filter(kind=EventKind.PRIORITY_CHANGED).exclude(actor_kind=ActorKind.SYSTEM).exists()

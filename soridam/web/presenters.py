@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soridam.cases.access import public_messages
-from soridam.cases.models import Case, Message, Status, TimelineEvent
+from soridam.cases.models import Case, EventKind, Message, Status, TimelineEvent
 from soridam.cases.stages import STAGE_KOREAN, STAGE_ORDER, Stage, index_of
 from soridam.followup.models import Survey
 from soridam.followup.surveys import survey_token
@@ -55,16 +55,16 @@ def public_timeline(case: Case) -> list[TimelineItem]:
 
 def describe_event(event: TimelineEvent) -> str:
     """One sentence for the customer. Reasons are written by staff for staff, so they are never shown."""
-    if event.kind == "stage_changed" and event.to_value in Stage.values:
+    if event.kind == EventKind.STAGE_CHANGED and event.to_value in Stage.values:
         return _("Your case moved to the %(stage)s stage.") % {"stage": Stage(event.to_value).label}
-    if event.kind == "status_changed" and event.to_value in Status.values:
+    if event.kind == EventKind.STATUS_CHANGED and event.to_value in Status.values:
         return _("Status changed to %(status)s.") % {"status": Status(event.to_value).label}
-    fixed = {
-        "created": _("We received your request."),
-        "reply": _("Our team replied."),
-        "customer_message": _("You sent a message."),
-        "reopened": _("Your case was reopened."),
-        "survey_answered": _("You rated how we handled your case."),
+    fixed: dict[str, str] = {
+        EventKind.CREATED: _("We received your request."),
+        EventKind.REPLY: _("Our team replied."),
+        EventKind.CUSTOMER_MESSAGE: _("You sent a message."),
+        EventKind.REOPENED: _("Your case was reopened."),
+        EventKind.SURVEY_ANSWERED: _("You rated how we handled your case."),
     }
     return fixed.get(event.kind, _("Your case was updated."))
 

@@ -16,7 +16,8 @@ from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.access import access_attachment_by_token, access_case_by_token
 from soridam.cases.models import Case
-from soridam.followup.surveys import access_survey_by_token, answer_survey
+from soridam.followup.answers import answer_survey
+from soridam.followup.surveys import access_survey_by_token
 from soridam.web.forms import ComplaintForm, ReplyForm, SurveyForm, current_language
 from soridam.web.guards import (
     FILED_COOKIE,

@@ -20,7 +20,7 @@ from soridam.accounts.models import Team, User
 from soridam.cases.access import cases_visible_to, team_scope
 from soridam.cases.models import Case
 from soridam.cases.stages import Stage
-from soridam.customers.models import Channel
+from soridam.channels.kinds import Channel
 from soridam.lib.keyset import BadCursor, Ordering, paginate
 from soridam.search.engine import search_cases
 

@@ -19,7 +19,7 @@ from soridam.accounts.models import User
 from soridam.cases.access import cases_visible_to
 from soridam.cases.models import ACTIVE_STATUSES, Case, Priority, Status
 from soridam.cases.stages import Stage
-from soridam.customers.models import Channel
+from soridam.channels.kinds import Channel
 from soridam.lib.keyset import BadCursor, Ordering, Page, check_cursor, paginate
 
 PAGE_SIZE = 25

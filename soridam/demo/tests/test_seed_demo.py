@@ -15,7 +15,8 @@ from soridam.audit.audit import first_broken_entry, stream_of
 from soridam.audit.models import AuditEntry
 from soridam.cases.models import Case, Category, Message, Priority, Status, TimelineEvent
 from soridam.cases.stages import Stage
-from soridam.customers.models import Channel, Customer
+from soridam.channels.kinds import Channel
+from soridam.customers.models import Customer
 from soridam.demo.writing import fix_particles
 from soridam.followup.models import Survey
 

@@ -20,7 +20,7 @@ from soridam.accounts.models import User
 from soridam.cases.models import Case, Message
 from soridam.idempotency.guard import ABANDONED_AFTER, KEEP_FOR
 from soridam.idempotency.models import IdempotencyRecord
-from soridam.lib.periodic import SCHEDULE, run_due
+from soridam.sla.periodic import SCHEDULE, run_due
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.models import Case, Status
 from soridam.cases.stages import Stage
-from soridam.followup.surveys import answer_survey
+from soridam.followup.answers import answer_survey
 from soridam.notifications.models import OutboundEmail
 
 if TYPE_CHECKING:

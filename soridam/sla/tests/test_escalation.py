@@ -15,9 +15,9 @@ from django.db import connection, connections
 
 from soridam.accounts.models import User
 from soridam.cases.models import Case, Priority
-from soridam.lib.periodic import Periodic, run_due
 from soridam.sla import risk
 from soridam.sla.models import EscalationAction, EscalationFired, EscalationRule, LeadNotice, SlaPolicy, Target
+from soridam.sla.periodic import Periodic, run_due
 from soridam.sla.tasks import check_escalations
 
 KST = ZoneInfo("Asia/Seoul")

@@ -2,44 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import template
 from django.forms import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
-from soridam.cases.models import Category, Priority, Status, TimelineEvent
+from soridam.cases.models import Category, EventKind, Priority, Status, TimelineEvent
 from soridam.cases.stages import Stage
 from soridam.workspace.forms import Option, select_options
 from soridam.workspace.inbox import InboxQuery
 
 register = template.Library()
 
-EVENT_LABELS = {
-    "created": _("Case opened"),
-    "customer_message": _("Customer wrote"),
-    "reply": _("Reply sent"),
-    "note": _("Internal note"),
-    "stage_changed": _("Stage"),
-    "status_changed": _("Status"),
-    "reopened": _("Reopened"),
-    "assigned": _("Assignee"),
-    "team_changed": _("Team"),
-    "priority_changed": _("Priority"),
-    "category_changed": _("Category"),
-    "language_changed": _("Language"),
-    "linked": _("Follow-up case opened"),
-    "survey_answered": _("Survey answered"),
-}
 _STAGES = dict(Stage.choices)
 _STATUSES = dict(Status.choices)
-VALUE_LABELS = {
-    "created": _STAGES,
-    "stage_changed": _STAGES,
-    "status_changed": _STATUSES,
-    "reopened": _STATUSES,
-    "priority_changed": dict(Priority.choices),
+VALUE_LABELS: dict[str, Mapping[str, object]] = {
+    EventKind.CREATED: _STAGES,
+    EventKind.STAGE_CHANGED: _STAGES,
+    EventKind.STATUS_CHANGED: _STATUSES,
+    EventKind.REOPENED: _STATUSES,
+    EventKind.PRIORITY_CHANGED: dict(Priority.choices),
 }
 
 
@@ -58,7 +43,7 @@ def category_name(category: Category | None) -> str:
 
 @register.simple_tag
 def event_label(event: TimelineEvent) -> str:
-    return str(EVENT_LABELS.get(event.kind, event.kind))
+    return event.get_kind_display()
 
 
 @register.simple_tag
@@ -69,7 +54,7 @@ def event_change(event: TimelineEvent) -> str:
     labels = VALUE_LABELS.get(event.kind, {})
     before = str(labels.get(event.from_value, event.from_value)) or "—"
     after = str(labels.get(event.to_value, event.to_value)) or "—"
-    return after if event.kind == "created" else f"{before} → {after}"
+    return after if event.kind == EventKind.CREATED else f"{before} → {after}"
 
 
 @register.filter

@@ -14,9 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.lib.ratelimit import RateLimited, check_rate, client_ip
 from soridam.workspace.forms import LanguageForm, StaffAuthenticationForm
-from soridam.workspace.staff import StaffRequest, staff_required
 
 
 def _remember_language(response: HttpResponse, language: str) -> None:

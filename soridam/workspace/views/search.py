@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from soridam.accounts.staff import StaffRequest, is_htmx, staff_required
 from soridam.cases.access import access_case
 from soridam.cases.models import MessageKind
 from soridam.kb import actions as kb_actions
@@ -14,7 +15,6 @@ from soridam.kb.access import access_article
 from soridam.kb.agent import articles_for_text, case_query
 from soridam.kb.models import ArticleUse
 from soridam.workspace import case_search
-from soridam.workspace.staff import StaffRequest, is_htmx, staff_required
 
 
 @staff_required

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from soridam.lib.periodic import run_due
+from soridam.sla.periodic import run_due
 
 
 class Command(BaseCommand):
-    help = "Enqueue the periodic jobs of soridam.lib.periodic.SCHEDULE when they are due."
+    help = "Enqueue the periodic jobs of soridam.sla.periodic.SCHEDULE when they are due."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Check once and exit.")

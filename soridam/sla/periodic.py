@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from soridam.lib.jobs import enqueue_on_commit
+from soridam.lib.jobs import enqueue_on_commit, task_at
+from soridam.sla.models import PeriodicRun
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,6 @@ SCHEDULE: list[Periodic] = [
 
 def run_due(now: datetime | None = None, schedule: list[Periodic] | None = None) -> list[str]:
     """Enqueue every job of the schedule that is due; return the names enqueued by this call."""
-    from soridam.sla.models import PeriodicRun  # the row lives in an app; this module is imported early
-
     now = now or timezone.now()
     jobs = SCHEDULE if schedule is None else schedule
     PeriodicRun.objects.bulk_create([PeriodicRun(name=job.name) for job in jobs], ignore_conflicts=True)
@@ -50,6 +48,6 @@ def run_due(now: datetime | None = None, schedule: list[Periodic] | None = None)
                 continue
             run.last_run_at = now
             run.save(update_fields=["last_run_at"])
-            enqueue_on_commit(import_string(job.task_path))
+            enqueue_on_commit(task_at(job.task_path))
             enqueued.append(job.name)
     return enqueued
