@@ -34,7 +34,7 @@ from soridam.cases.models import (
     Priority,
     Status,
 )
-from soridam.cases.numbers import allocate_numbers, format_reference
+from soridam.cases.references import allocate_numbers, format_reference
 from soridam.cases.uploads import Upload
 from soridam.customers.actions import Contact, find_or_create_customer
 from soridam.customers.models import Customer

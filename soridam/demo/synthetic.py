@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from soridam.accounts.models import Membership
 from soridam.cases.models import Case, Category, Message
-from soridam.cases.numbers import allocate_numbers, format_reference
+from soridam.cases.references import allocate_numbers, format_reference
 from soridam.cases.stages import STAGE_ORDER
 from soridam.customers.models import Customer, Identity
 from soridam.demo import bulkload, writing

@@ -19,10 +19,10 @@ from django.utils import timezone
 from soridam.cases.models import FINISHED_STATUSES, Case, Status
 from soridam.lib.rows import Lookup
 from soridam.sla import config as sla_config
-from soridam.sla.calendar import Schedule, add_business_time, business_time_between
-from soridam.sla.calendars import calendar_for_team, default_schedule, schedule_of
+from soridam.sla.business_time import Schedule, add_business_time, business_time_between
 from soridam.sla.escalation_plan import plan, running_dues
 from soridam.sla.models import CaseSla, EscalationRule, SlaPolicy
+from soridam.sla.schedules import calendar_for_team, default_schedule, schedule_of
 
 
 def choose_policy(case: Case) -> SlaPolicy | None:

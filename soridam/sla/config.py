@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass
 
 from soridam.cases.models import Case
-from soridam.sla.calendar import Schedule
-from soridam.sla.calendars import schedule_of
+from soridam.sla.business_time import Schedule
 from soridam.sla.models import BusinessCalendar, EscalationRule, SlaPolicy, configuration_version
+from soridam.sla.schedules import schedule_of
 
 TTL_SECONDS = 10.0
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 
 from soridam.cases.models import Case, Status
-from soridam.sla.calendar import Schedule, add_business_time
+from soridam.sla.business_time import Schedule, add_business_time
 from soridam.sla.models import CaseSla, EscalationFired, EscalationRule, Target
 
 

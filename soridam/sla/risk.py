@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from soridam.cases.models import ACTIVE_STATUSES, Case, Status
 from soridam.routing.models import AgentState, Presence
-from soridam.sla.calendar import business_minutes_between
+from soridam.sla.business_time import business_minutes_between
 from soridam.sla.clock import schedule_for
 from soridam.sla.escalation_plan import running_dues
 from soridam.sla.models import CaseSla

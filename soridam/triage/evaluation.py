@@ -14,7 +14,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from soridam.lib.kiwi import morphemes
 from soridam.triage import pii
-from soridam.triage.model import Example, Result, TriageModel
+from soridam.triage.classifier import Example, Result, TriageModel
 
 LABELLED_FIELDS = ("category", "priority", "sentiment", "language")
 

@@ -11,7 +11,7 @@ import joblib
 from django.db import transaction
 from sklearn.metrics import accuracy_score, f1_score
 
-from soridam.triage.model import Example, TriageModel
+from soridam.triage.classifier import Example, TriageModel
 from soridam.triage.models import Label, ModelVersion
 
 HOLD_BACK_EVERY = 5  # every fifth label (by id) is held back to score a candidate model

@@ -13,8 +13,8 @@ from soridam.audit.actors import Actor
 from soridam.audit.models import ActorKind
 from soridam.cases import actions
 from soridam.cases.models import ACTIVE_STATUSES, Case, Category, EventKind, Priority
+from soridam.triage.classifier import Result
 from soridam.triage.labels import case_text
-from soridam.triage.model import Result
 from soridam.triage.models import Label, Prediction
 from soridam.triage.training import active_model
 

@@ -20,7 +20,7 @@ from soridam.channels.base import Delivered, Health, Ignored, Rejected, Transpor
 from soridam.channels.email import reader
 from soridam.channels.email.parse import ParsedEmail, ParseError
 from soridam.channels.email.quotes import extract_reply
-from soridam.channels.email.threading import ThreadDecision, clean_subject, decide
+from soridam.channels.email.thread_matching import ThreadDecision, clean_subject, decide
 from soridam.channels.models import CaseParticipant, ChannelAccount, ChannelMessage, ParticipantRole, RawPayload
 from soridam.customers.actions import Contact
 from soridam.lib.rows import insert

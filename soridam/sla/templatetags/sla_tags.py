@@ -31,7 +31,7 @@ def sla_badge(case: Case) -> dict[str, Any]:
 @register.simple_tag
 def sla_next_opening(case: Case) -> datetime | None:
     """When the team opens again, if the case was filed while it was closed (for the acknowledgement)."""
-    from soridam.sla.calendar import next_opening
+    from soridam.sla.business_time import next_opening
     from soridam.sla.clock import clocks_of, schedule_for
 
     sla = clocks_of(case)

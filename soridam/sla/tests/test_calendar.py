@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from soridam.sla.calendar import (
+from soridam.sla.business_time import (
     Schedule,
     add_business_time,
     business_minutes_between,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from soridam.triage.model import Example, TriageModel
+from soridam.triage.classifier import Example, TriageModel
 
 # A small hand-written training set: enough for every field to have several labels, fast to fit.
 SEED = [

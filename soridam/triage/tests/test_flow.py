@@ -15,7 +15,7 @@ from soridam.cases import actions
 from soridam.cases.models import Case, Category
 from soridam.customers.actions import Contact
 from soridam.triage import training
-from soridam.triage.model import TriageModel
+from soridam.triage.classifier import TriageModel
 from soridam.triage.models import Label, ModelVersion, Prediction
 from soridam.triage.tasks import retrain, triage_case
 from soridam.triage.tests.conftest import SEED, seed_examples

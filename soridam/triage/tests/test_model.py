@@ -3,7 +3,7 @@ from __future__ import annotations
 import pickle
 
 from soridam.triage import rules
-from soridam.triage.model import TriageModel
+from soridam.triage.classifier import TriageModel
 
 
 def test_learns_categories_from_examples(seed_model: TriageModel) -> None:

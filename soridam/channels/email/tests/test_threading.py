@@ -10,7 +10,7 @@ from soridam.accounts.models import Team
 from soridam.cases.models import Case, Message
 from soridam.channels import pipeline
 from soridam.channels.email.tests.mails import mail
-from soridam.channels.email.threading import strip_subject_prefixes
+from soridam.channels.email.thread_matching import strip_subject_prefixes
 from soridam.channels.models import CaseParticipant, ChannelMessage, PayloadState, RawPayload
 from soridam.notifications.models import DeliveryState, OutboundEmail
 

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from soridam.triage import evaluation, training
+from soridam.triage.classifier import TriageModel
 from soridam.triage.features import normalise
-from soridam.triage.model import TriageModel
 from soridam.triage.models import Label
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from soridam.sla.calendar import Schedule
+from soridam.sla.business_time import Schedule
 from soridam.sla.models import BusinessCalendar
 
 # Used when no calendar is configured: Korean office hours, 09:00-18:00 with lunch 12:00-13:00, Mon-Fri.
