@@ -212,3 +212,37 @@ def test_every_job_named_by_its_path_is_a_task() -> None:
     assert len(named) >= 10  # the scheduler's jobs, triage, indexing, routing, payloads, lead mail
     not_tasks = [(module, path) for module, path in named if not isinstance(import_string(path), Task)]
     assert not_tasks == []
+
+
+# --- STYLE.md's size limits -------------------------------------------------------------------------
+
+MODULE_LINES, FUNCTION_LINES, VIEW_LINES = 600, 60, 30
+
+
+def _functions(tree: ast.Module) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield node
+
+
+def _is_view(source: Source, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    in_views = source.path.stem == "views" or source.path.parent.name == "views"
+    first = function.args.posonlyargs + function.args.args
+    return in_views and bool(first) and first[0].arg == "request"
+
+
+def oversized(source: Source) -> list[str]:
+    where = source.path.relative_to(ROOT)
+    found = []
+    if (lines := len(source.path.read_text(encoding="utf-8").splitlines())) >= MODULE_LINES:
+        found.append(f"{where}: {lines} lines")
+    for function in _functions(source.tree):
+        length = (function.end_lineno or function.lineno) - function.lineno + 1
+        limit = VIEW_LINES if _is_view(source, function) else FUNCTION_LINES
+        if length > limit:
+            found.append(f"{where}:{function.lineno} {function.name}: {length} lines (limit {limit})")
+    return found
+
+
+def test_modules_functions_and_views_stay_within_the_style_limits() -> None:
+    assert [found for source in application_sources() for found in oversized(source)] == []
