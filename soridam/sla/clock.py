@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from soridam.cases.models import FINISHED_STATUSES, Case, Status
+from soridam.cases.models import FINISHED_STATUSES, Case, MessageKind, Status
 from soridam.lib.rows import Lookup
 from soridam.sla import config as sla_config
 from soridam.sla.business_time import Schedule, add_business_time, business_time_between
@@ -96,8 +96,6 @@ def recompute(case: Case) -> CaseSla | None:
 
 
 def _next_response_began(sla: CaseSla, case: Case) -> datetime:
-    from soridam.cases.models import MessageKind
-
     last = case.messages.filter(kind=MessageKind.CUSTOMER).order_by("-created_at").values_list("created_at", flat=True)
     return last.first() or sla.started_at
 

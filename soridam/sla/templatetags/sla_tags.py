@@ -10,6 +10,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from soridam.cases.models import Case
+from soridam.sla.business_time import next_opening
+from soridam.sla.clock import clocks_of, schedule_for
 from soridam.sla.risk import level
 
 register = template.Library()
@@ -31,8 +33,6 @@ def sla_badge(case: Case) -> dict[str, Any]:
 @register.simple_tag
 def sla_next_opening(case: Case) -> datetime | None:
     """When the team opens again, if the case was filed while it was closed (for the acknowledgement)."""
-    from soridam.sla.business_time import next_opening
-    from soridam.sla.clock import clocks_of, schedule_for
 
     sla = clocks_of(case)
     if sla is None:

@@ -7,21 +7,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser, OutputWrapper
 
+from soridam.kb.indexing import article_documents
+from soridam.kb.models import Article
 from soridam.search.backends import refresh_statistics
 from soridam.search.bulk import reindex_cases
 from soridam.search.engine import Document, index_documents
 from soridam.search.indexing import BATCH, clear
 
 BAR_WIDTH = 30
-
-
-def _article_documents() -> tuple[Iterable[Document], int] | None:
-    try:
-        from soridam.kb.indexing import article_documents
-        from soridam.kb.models import Article
-    except ImportError:  # the knowledge base app is optional
-        return None
-    return article_documents(), Article.objects.count()
 
 
 def progress(docs: Iterable[Document], total: int, label: str, stream: OutputWrapper) -> Iterator[Document]:
@@ -44,12 +37,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         kinds = options["kind"] or ["article", "case"]
         if "article" in kinds:
-            found = _article_documents()
-            if found is None:
-                self.stderr.write("The knowledge base app is not installed; articles skipped.")
-            else:
-                clear("article")
-                index_documents(progress(*found, "articles", self.stderr))
+            clear("article")
+            index_documents(progress(article_documents(), Article.objects.count(), "articles", self.stderr))
         if "case" in kinds:
             reindex_cases(lambda done, total: self._bar("cases", done, total))
             self.stderr.write("")
