@@ -12,9 +12,10 @@ from soridam.audit import audit
 from soridam.audit.actors import Actor
 from soridam.cases.access import access_case
 from soridam.cases.models import Message
+from soridam.lib.htmx import is_htmx
 from soridam.triage import pii
 from soridam.triage.access import may_reveal_pii
-from soridam.workspace.staff import StaffRequest, is_htmx, staff_required
+from soridam.workspace.staff import StaffRequest, staff_required
 
 
 @staff_required

@@ -16,19 +16,20 @@ from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.access import access_attachment_by_token, access_case_by_token
 from soridam.cases.models import Case
+from soridam.cases.presenters import stage_steps
 from soridam.followup.surveys import access_survey_by_token, answer_survey
+from soridam.lib.htmx import is_htmx
 from soridam.web.forms import ComplaintForm, ReplyForm, SurveyForm, current_language
 from soridam.web.guards import (
     FILED_COOKIE,
     forget_filing,
     friendly_not_found,
-    is_htmx,
     limit_posts,
     private_link_page,
     remember_filing,
     tracking_path,
 )
-from soridam.web.presenters import stage_steps, tracking_context
+from soridam.web.presenters import tracking_context
 
 LINK_INVALID = "web/link_invalid.html"
 

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from soridam.cases.access import access_attachment, access_case, cases_visible_to
+from soridam.lib.htmx import is_htmx
 from soridam.workspace.case_actions import ACTIONS, CaseAction, run_case_action
 from soridam.workspace.case_page import HEADER_RELATIONS, case_context
 from soridam.workspace.forms import CaseForm
-from soridam.workspace.staff import StaffRequest, is_htmx, staff_required
+from soridam.workspace.staff import StaffRequest, staff_required
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET
 from soridam.cases.models import Category, Priority, Status
 from soridam.cases.stages import Stage
 from soridam.customers.models import Channel
+from soridam.lib.htmx import is_htmx
 from soridam.workspace import inbox
-from soridam.workspace.staff import StaffRequest, is_htmx, staff_required
+from soridam.workspace.staff import StaffRequest, staff_required
 
 
 def _choices() -> dict[str, object]:

@@ -13,8 +13,9 @@ from soridam.kb import actions as kb_actions
 from soridam.kb.access import access_article
 from soridam.kb.agent import articles_for_text, case_query
 from soridam.kb.models import ArticleUse
+from soridam.lib.htmx import is_htmx
 from soridam.workspace import case_search
-from soridam.workspace.staff import StaffRequest, is_htmx, staff_required
+from soridam.workspace.staff import StaffRequest, staff_required
 
 
 @staff_required
