@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from soridam.lib.jsonl import read_jsonl
 from soridam.triage import evaluation
 from soridam.triage.models import ModelVersion
 from soridam.triage.tests.conftest import SEED
@@ -57,7 +58,7 @@ def test_ko_cs_dev_cross_validation_meets_the_targets(shared_data: Callable[...,
     dev = shared_data("ko-cs-dev", "cases.jsonl")
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("uses no database: once, on the SQLite run, is enough (about 30 s)")
-    report = evaluation.cross_validate(evaluation.read_jsonl(dev), folds=5)
+    report = evaluation.cross_validate(read_jsonl(dev), folds=5)
     assert report["category"]["macro_f1"] >= 0.80  # 0.87 measured
     for kind in ("phone", "email", "rrn", "card"):
         assert report["pii"][kind]["recall"] >= 0.99
