@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from soridam.accounts.models import Team
 from soridam.cases.stages import Stage
 from soridam.customers.models import Channel, Customer
+from soridam.lib.bilingual import BilingualName
 
 
 class Status(models.TextChoices):
@@ -34,7 +35,7 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
-class Category(models.Model):
+class Category(BilingualName, models.Model):
     slug = models.SlugField(max_length=40, unique=True)
     name_ko = models.CharField(max_length=80)
     name_en = models.CharField(max_length=80)
@@ -48,9 +49,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name_en
-
-    def name_for(self, language: str) -> str:
-        return self.name_ko if language.startswith("ko") else self.name_en
 
 
 def new_tracking_token() -> str:
