@@ -139,10 +139,9 @@ def _converters(table: str, fields: Sequence[Any]) -> list[tuple[int, Any, list[
 def insert(obj: M) -> M:
     """``obj.save()`` for a new row whose primary key the database assigns: field defaults and
     ``auto_now_add`` apply as in ``save()``. It never calls ``save()`` and sends no model signals, so it
-    refuses a model that overrides ``save()`` or has save signal receivers (see ``InsertSkipsSave``)."""
+    refuses a model that overrides ``save()`` or has save signal receivers (``SaveSkipped``)."""
     model = type(obj)
-    if model.save is not Model.save:
-        raise InsertSkipsSave(f"{model.__name__} overrides save(), which insert() would skip: call save()")
+    _refuse_own_save(model, "insert")
     if obj.pk is not None or not connection.features.can_return_columns_from_insert:
         obj.save(force_insert=True)
         return obj
@@ -155,14 +154,23 @@ def insert(obj: M) -> M:
     return obj
 
 
-class InsertSkipsSave(TypeError):
-    """``insert`` was given a model whose ``save()`` (or a save signal) does work that ``insert`` would skip."""
+class SaveSkipped(TypeError):
+    """``insert`` or ``update`` was given a model whose ``save()`` or save signals do work they would skip."""
+
+
+def _refuse_own_save(model: type[Model], writer: str) -> None:
+    if model.save is not Model.save:
+        raise SaveSkipped(f"{model.__name__} overrides save(), which {writer}() would skip: call save()")
+
+
+def _refuse_save_receivers(model: type[Model], writer: str) -> None:
+    """Checked once, when a statement is built: receivers are connected at start-up, before any write."""
+    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+        raise SaveSkipped(f"{model.__name__} has save signal receivers, which {writer}() would skip")
 
 
 def _insert_sql(model: type[Model]) -> tuple[str, list[Field[Any, Any]]]:
-    # Checked once, when the statement is built: receivers are connected at start-up, before any insert.
-    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
-        raise InsertSkipsSave(f"{model.__name__} has save signal receivers, which insert() would skip")
+    _refuse_save_receivers(model, "insert")
     quote = connection.ops.quote_name
     pk = next(field for field in model._meta.concrete_fields if field.primary_key)
     fields = [field for field in model._meta.concrete_fields if field is not pk and not field.generated]
@@ -174,7 +182,9 @@ def _insert_sql(model: type[Model]) -> tuple[str, list[Field[Any, Any]]]:
 
 
 def update(obj: Model, *names: str) -> None:
-    """``obj.save(update_fields=names)``, with the UPDATE built once per model and field list."""
+    """``obj.save(update_fields=names)``, with the UPDATE built once per model and field list. Like
+    ``insert``, it refuses a model whose own ``save()`` or save signals it would skip."""
+    _refuse_own_save(type(obj), "update")
     sql, fields = _once((type(obj), "update", names), lambda: _update_sql(type(obj), names))
     values = [field.get_db_prep_save(field.pre_save(obj, False), connection) for field in fields]
     with connection.cursor() as cursor:
@@ -184,6 +194,7 @@ def update(obj: Model, *names: str) -> None:
 
 
 def _update_sql(model: type[Model], names: tuple[str, ...]) -> tuple[str, list[Field[Any, Any]]]:
+    _refuse_save_receivers(model, "update")
     quote = connection.ops.quote_name
     fields = [_column_field(model, name) for name in names]
     pk = next(field for field in model._meta.concrete_fields if field.primary_key)

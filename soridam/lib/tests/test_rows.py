@@ -15,7 +15,7 @@ from soridam.cases.models import Case
 from soridam.channels.models import ChannelMessage
 from soridam.customers.models import Customer, Identity
 from soridam.lib import rows
-from soridam.lib.rows import InsertSkipsSave, Lookup, insert, update
+from soridam.lib.rows import Lookup, SaveSkipped, insert, update
 from soridam.sla.models import BusinessCalendar
 
 pytestmark = pytest.mark.django_db
@@ -82,21 +82,28 @@ def test_a_lookup_names_only_the_columns_of_the_model_it_filters() -> None:
         Lookup(Case, "external_id = %s", through=(ChannelMessage, "payload")).first("x")
 
 
-def test_insert_refuses_a_model_whose_save_does_more() -> None:
-    with pytest.raises(InsertSkipsSave, match=r"BusinessCalendar overrides save\(\)"):
+def test_insert_and_update_refuse_a_model_whose_save_does_more() -> None:
+    with pytest.raises(SaveSkipped, match=r"BusinessCalendar overrides save\(\), which insert\(\) would skip"):
         insert(BusinessCalendar(name="평일"))
     assert not BusinessCalendar.objects.exists()
+    calendar = BusinessCalendar.objects.create(name="평일")
+    calendar.name = "주말"
+    with pytest.raises(SaveSkipped, match=r"which update\(\) would skip"):
+        update(calendar, "name")
+    assert BusinessCalendar.objects.get().name == "평일"
 
 
-def test_insert_refuses_a_model_with_save_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_insert_and_update_refuse_a_model_with_save_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rows, "_BUILT", {})  # a fresh process: receivers connect before the first insert
 
     def receiver(**kwargs: Any) -> None: ...
 
     post_save.connect(receiver, sender=AuditEntry)
     try:
-        with pytest.raises(InsertSkipsSave, match="AuditEntry has save signal receivers"):
+        with pytest.raises(SaveSkipped, match="AuditEntry has save signal receivers"):
             insert(AuditEntry(actor="a", action="x", stream="s:3", seq=1, data={}))
+        with pytest.raises(SaveSkipped, match="which update\\(\\) would skip"):
+            update(AuditEntry.objects.create(actor="a", action="x", stream="s:4", seq=1, data={}), "data")
     finally:
         post_save.disconnect(receiver, sender=AuditEntry)
     assert not AuditEntry.objects.filter(stream="s:3").exists()
