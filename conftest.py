@@ -11,6 +11,7 @@ import socket
 from collections.abc import Callable, Iterator
 from email.message import Message as MimeMessage
 from email.policy import default as default_policy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,8 @@ from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.models import Case, Category
 from soridam.customers.actions import Contact
+from soridam.env import env_bool
+from soridam.lib.shared_data import shared_data_dir
 
 
 @pytest.fixture(autouse=True)
@@ -191,3 +194,21 @@ def smtp_server(settings: Any) -> Iterator[Mailbox]:
         yield mailbox
     finally:
         controller.stop()
+
+
+def require_shared_data(*parts: str) -> Path:
+    """A path in the shared data folder (``../shared/data`` beside the repository). A missing one skips the
+    test on a developer's checkout, but under ``CI=true`` it fails: a CI run must not go green by quietly
+    dropping the e-mail corpus or ko-cs-dev."""
+    path = shared_data_dir().joinpath(*parts)
+    if path.exists():
+        return path
+    if env_bool("CI", default=False):
+        pytest.fail(f"the shared data {path} is missing, and CI=true requires it", pytrace=False)
+    pytest.skip(f"the shared data {path} is missing (expected beside the repository)")
+
+
+@pytest.fixture
+def shared_data() -> Callable[..., Path]:
+    """``shared_data("ko-cs-dev", "cases.jsonl")``: see ``require_shared_data``."""
+    return require_shared_data

@@ -23,9 +23,10 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, Client, bench_env, ensure_database, ms, percentile, served, table  # noqa: E402
+from bench.common import Client, bench_env, ensure_database, ms, percentile, served, table  # noqa: E402
+from soridam.lib.shared_data import shared_data_dir  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
+DATA = shared_data_dir()
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/soridam_faqbench"
 
 

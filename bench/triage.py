@@ -3,7 +3,7 @@
     .venv/bin/python bench/triage.py [--workers 2] [--clients 32] [--seconds 15]
 
 On its own PostgreSQL database (default soridam_bench_triage; the 1M-case database is left alone):
-trains the triage model from ko-cs-dev (read from /work/shared/data, never copied), then
+trains the triage model from ko-cs-dev (read from ../shared/data, never copied), then
 1. intake without a task worker (tasks queue up, as bench/intake.py measures it),
 2. intake with one `db_worker` running at the same time (the worker triages, routes and mails),
 3. that worker alone on the backlog: predictions stored per second (it also mails, indexes, routes),
@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import (  # noqa: E402 - after the path tweak above
     PYTHON,
@@ -39,8 +40,10 @@ from common import (  # noqa: E402 - after the path tweak above
 )
 from intake import run_load  # noqa: E402
 
+from soridam.lib.shared_data import shared_data_dir  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/soridam_bench_triage"
-TRAINING = Path("/work/shared/data/ko-cs-dev/cases.jsonl")
+TRAINING = shared_data_dir() / "ko-cs-dev" / "cases.jsonl"
 
 
 def predictions(url: str) -> int:

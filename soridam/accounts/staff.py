@@ -23,11 +23,6 @@ class StaffRequest(HttpRequest):
     user: User
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    # History restores want the whole page, not a fragment.
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
-
-
 def staff_required(
     view: Callable[Concatenate[StaffRequest, P], HttpResponseBase],
 ) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:

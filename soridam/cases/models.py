@@ -14,6 +14,7 @@ from soridam.audit.models import ActorKind
 from soridam.cases.stages import Stage
 from soridam.channels.kinds import Channel
 from soridam.customers.models import Customer
+from soridam.lib.bilingual import BilingualName
 
 
 class Status(models.TextChoices):
@@ -36,7 +37,7 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
-class Category(models.Model):
+class Category(BilingualName, models.Model):
     slug = models.SlugField(max_length=40, unique=True)
     name_ko = models.CharField(max_length=80)
     name_en = models.CharField(max_length=80)
@@ -50,9 +51,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name_en
-
-    def name_for(self, language: str) -> str:
-        return self.name_ko if language.startswith("ko") else self.name_en
 
 
 def new_tracking_token() -> str:

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-FIXTURES = Path("/work/shared/data/email-fixtures")
-
 
 @pytest.fixture
-def fixtures_dir() -> Path:
-    if not FIXTURES.is_dir():
-        pytest.skip("shared e-mail fixtures are not available")
-    return FIXTURES
+def fixtures_dir(shared_data: Callable[..., Path]) -> Path:
+    """The captured e-mail corpus in the shared data folder (skipped when missing, failed under CI=true)."""
+    return shared_data("email-fixtures")
 
 
 @pytest.fixture(autouse=True)

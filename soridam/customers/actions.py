@@ -49,10 +49,7 @@ def find_or_create_customer(contact: Contact) -> Customer:
     return Identity.objects.select_related("customer").get(channel=channel, external_id=external_id).customer
 
 
-_KNOWN_CUSTOMER = Lookup(
-    Customer,
-    f"id = (SELECT customer_id FROM {Identity._meta.db_table} WHERE channel = %s AND external_id = %s)",  # noqa: S608
-)
+_KNOWN_CUSTOMER = Lookup(Customer, "channel = %s AND external_id = %s", through=(Identity, "customer"))
 
 
 def _claim_identity(customer: Customer, channel: str, external_id: str) -> bool:

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from soridam.lib.bilingual import BilingualName
+
 
 class Visibility(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -14,7 +16,7 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
 
 
-class Category(models.Model):
+class Category(BilingualName, models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     slug = models.SlugField(max_length=60, unique=True)
     name_ko = models.CharField(max_length=120)
@@ -27,9 +29,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name_en
-
-    def name_for(self, language: str) -> str:
-        return self.name_ko if language.startswith("ko") else self.name_en
 
 
 class Article(models.Model):

@@ -20,13 +20,10 @@ from soridam.kb.models import Article, Category, Deflection, Visibility, live_ar
 from soridam.kb.presenters import category_path, category_tree
 from soridam.kb.suggestions import query_from, suggested_articles
 from soridam.kb.visitors import known_visitor_key, visitor_key
+from soridam.lib.htmx import is_htmx
 from soridam.lib.ratelimit import RateLimited, check_rate, client_ip
 
 FROM_SUGGESTION = "suggest"
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _limit_feedback(view: Callable[[HttpRequest, int], HttpResponse]) -> Callable[[HttpRequest, int], HttpResponse]:
@@ -113,7 +110,7 @@ def vote(request: HttpRequest, article_id: int) -> HttpResponse:
         data = form.cleaned_data
         actions.vote(article, visitor_key(request), helpful=data["helpful"], comment=data["comment"])
     context = {"article": article, "form": form, "voted": form.is_valid()}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "kb/_vote.html", context)
     if form.is_valid():
         messages.success(request, _("Thank you for your feedback."))
@@ -126,7 +123,7 @@ def vote(request: HttpRequest, article_id: int) -> HttpResponse:
 def solved(request: HttpRequest, article_id: int) -> HttpResponse:
     article = access_article(None, article_id)
     actions.mark_solved(article, visitor_key(request))
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "kb/_solved.html", {"article": article})
     messages.success(request, _("We are glad this article solved it."))
     return redirect("kb:article", article.pk)

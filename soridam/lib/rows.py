@@ -10,11 +10,12 @@ connection, inside the caller's transaction. Everything off the hot path uses th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db import DatabaseError, connection
-from django.db.models import Field, Model
+from django.db.models import Field, ForeignKey, Model, signals
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
@@ -32,18 +33,36 @@ def _once(key: tuple[Any, ...], build: Callable[[], T]) -> T:
 
 
 class Lookup(Generic[M]):
-    """``Model.objects.filter(...).first()`` for a fixed WHERE clause written with column names and
-    ``%s`` placeholders, e.g. ``Lookup(Case, "id = %s", lock=True)``. ``lock`` adds FOR UPDATE where the
-    database has it (SQLite locks the whole database for writing instead)."""
+    """``Model.objects.filter(...).first()`` for a fixed WHERE clause written with the model's own column
+    names and ``%s`` placeholders, e.g. ``Lookup(Case, "id = %s", lock=True)``. ``lock`` adds FOR UPDATE
+    where the database has it (SQLite locks the whole database for writing instead).
 
-    def __init__(self, model: type[M], where: str, *, order_by: str = "", lock: bool = False) -> None:
+    ``through=(Other, "fk")`` finds the row that Other's foreign key points at, in the same one query: the
+    WHERE (and ORDER BY) then name Other's columns, e.g. ``Lookup(Case, "external_id = %s",
+    through=(ChannelMessage, "case"))``. Either way a clause names only the columns of the model it filters
+    (checked when the SQL is built): table names come from the models, so no app writes another's SQL.
+    """
+
+    def __init__(
+        self,
+        model: type[M],
+        where: str,
+        *,
+        order_by: str = "",
+        lock: bool = False,
+        through: tuple[type[Model], str] | None = None,
+    ) -> None:
         self.model = model
         self.where = where
         self.order_by = order_by
         self.lock = lock
+        self.through = through
+        # The statement is cached under what it is built from, not under this object: equal lookups share
+        # one, and a lookup made inside a function costs a dictionary hit instead of a new cache entry.
+        self._key = (model, "lookup", where, order_by, lock, through)
 
     def first(self, *params: Any) -> M | None:
-        sql, attnames, converters = _once((self,), self._compile)
+        sql, attnames, converters = _once(self._key, self._compile)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
@@ -60,13 +79,50 @@ class Lookup(Generic[M]):
         table = self.model._meta.db_table
         fields = self.model._meta.concrete_fields
         columns = ", ".join(f"{quote(table)}.{quote(field.column)}" for field in fields)
-        sql = f"SELECT {columns} FROM {quote(table)} WHERE {self.where}"  # noqa: S608 - fixed text, no input
-        if self.order_by:
-            sql += f" ORDER BY {self.order_by}"
-        sql += " LIMIT 1"
+        sql = f"SELECT {columns} FROM {quote(table)} WHERE {self._condition()} LIMIT 1"  # noqa: S608 - fixed text
         if self.lock and connection.features.has_select_for_update:
             sql += " FOR UPDATE"
         return sql, [field.attname for field in fields], _converters(table, fields)
+
+    def _condition(self) -> str:
+        """The WHERE (and ORDER BY) of the outer SELECT; with ``through``, a subquery on the other model."""
+        if self.through is None:
+            return _filter(self.model, self.where, self.order_by)
+        other, name = self.through
+        key = _foreign_key(other, name, self.model)
+        quote = connection.ops.quote_name
+        where = _filter(other, self.where, self.order_by)
+        inner = f"SELECT {quote(key.column)} FROM {quote(other._meta.db_table)} WHERE {where} LIMIT 1"  # noqa: S608
+        return f"{quote(self.model._meta.db_table)}.{quote(key.target_field.column)} = ({inner})"
+
+
+# Words a WHERE or ORDER BY clause may use besides the model's columns.
+_SQL_WORDS = frozenset(
+    {"and", "or", "not", "is", "null", "in", "like", "between", "asc", "desc", "nulls", "first", "last"}
+    | {"true", "false", "lower", "upper", "coalesce"}
+)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_LITERAL_OR_PLACEHOLDER = re.compile(r"'[^']*'|%s")
+
+
+def _filter(model: type[Model], where: str, order_by: str) -> str:
+    """``where`` and ``order_by`` joined, once each names only ``model``'s own columns."""
+    columns = {field.column for field in model._meta.concrete_fields}
+    words = set(_WORD.findall(_LITERAL_OR_PLACEHOLDER.sub(" ", f"{where} {order_by}")))
+    foreign = sorted(word for word in words if word.lower() not in _SQL_WORDS and word not in columns)
+    if foreign:
+        raise ValueError(
+            f"A lookup on {model.__name__} may name only its own columns, not {', '.join(foreign)}: "
+            f"reach another table through one of its foreign keys (through=...)"
+        )
+    return f"{where} ORDER BY {order_by}" if order_by else where
+
+
+def _foreign_key(other: type[Model], name: str, model: type[Model]) -> ForeignKey[Any, Any]:
+    field = other._meta.get_field(name)
+    if not isinstance(field, ForeignKey) or field.related_model is not model:
+        raise TypeError(f"{other.__name__}.{name} is not a foreign key to {model.__name__}")
+    return field
 
 
 def _converters(table: str, fields: Sequence[Any]) -> list[tuple[int, Any, list[_Converter]]]:
@@ -82,8 +138,10 @@ def _converters(table: str, fields: Sequence[Any]) -> list[tuple[int, Any, list[
 
 def insert(obj: M) -> M:
     """``obj.save()`` for a new row whose primary key the database assigns: field defaults and
-    ``auto_now_add`` apply as in ``save()``. No model signals are sent; the domain uses none (STYLE.md)."""
+    ``auto_now_add`` apply as in ``save()``. It never calls ``save()`` and sends no model signals, so it
+    refuses a model that overrides ``save()`` or has save signal receivers (``SaveSkipped``)."""
     model = type(obj)
+    _refuse_own_save(model, "insert")
     if obj.pk is not None or not connection.features.can_return_columns_from_insert:
         obj.save(force_insert=True)
         return obj
@@ -96,7 +154,23 @@ def insert(obj: M) -> M:
     return obj
 
 
+class SaveSkipped(TypeError):
+    """``insert`` or ``update`` was given a model whose ``save()`` or save signals do work they would skip."""
+
+
+def _refuse_own_save(model: type[Model], writer: str) -> None:
+    if model.save is not Model.save:
+        raise SaveSkipped(f"{model.__name__} overrides save(), which {writer}() would skip: call save()")
+
+
+def _refuse_save_receivers(model: type[Model], writer: str) -> None:
+    """Checked once, when a statement is built: receivers are connected at start-up, before any write."""
+    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+        raise SaveSkipped(f"{model.__name__} has save signal receivers, which {writer}() would skip")
+
+
 def _insert_sql(model: type[Model]) -> tuple[str, list[Field[Any, Any]]]:
+    _refuse_save_receivers(model, "insert")
     quote = connection.ops.quote_name
     pk = next(field for field in model._meta.concrete_fields if field.primary_key)
     fields = [field for field in model._meta.concrete_fields if field is not pk and not field.generated]
@@ -108,7 +182,9 @@ def _insert_sql(model: type[Model]) -> tuple[str, list[Field[Any, Any]]]:
 
 
 def update(obj: Model, *names: str) -> None:
-    """``obj.save(update_fields=names)``, with the UPDATE built once per model and field list."""
+    """``obj.save(update_fields=names)``, with the UPDATE built once per model and field list. Like
+    ``insert``, it refuses a model whose own ``save()`` or save signals it would skip."""
+    _refuse_own_save(type(obj), "update")
     sql, fields = _once((type(obj), "update", names), lambda: _update_sql(type(obj), names))
     values = [field.get_db_prep_save(field.pre_save(obj, False), connection) for field in fields]
     with connection.cursor() as cursor:
@@ -118,6 +194,7 @@ def update(obj: Model, *names: str) -> None:
 
 
 def _update_sql(model: type[Model], names: tuple[str, ...]) -> tuple[str, list[Field[Any, Any]]]:
+    _refuse_save_receivers(model, "update")
     quote = connection.ops.quote_name
     fields = [_column_field(model, name) for name in names]
     pk = next(field for field in model._meta.concrete_fields if field.primary_key)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections import defaultdict
@@ -11,17 +10,14 @@ from typing import Any
 
 from django.db import transaction
 
+from soridam.lib.jsonl import read_jsonl
+
 from .engine import Document, index_documents, suggest
 from .indexing import clear
 from .retrieval import forget_vectors
 
 EVAL_KIND = "eval"  # its own slice of the index, inside a transaction that is rolled back
 DEPTH = 10
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
 
 
 def evaluate(kb_path: Path, queries_path: Path) -> dict[str, Any]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,20 +15,6 @@ from soridam.triage import pii
 from soridam.triage.classifier import Example, Result, TriageModel
 
 LABELLED_FIELDS = ("category", "priority", "sentiment", "language")
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """One case per line (the ko-cs-dev format); a broken line is an error with its line number."""
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as error:
-                raise ValueError(f"{path}:{number}: not JSON ({error.msg})") from error
-    return rows
 
 
 def to_example(row: dict[str, Any]) -> Example:

@@ -8,11 +8,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from soridam.accounts.staff import StaffRequest, is_htmx, staff_required
+from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.audit import audit
 from soridam.audit.actors import Actor
 from soridam.cases.access import access_case
 from soridam.cases.models import Message
+from soridam.lib.htmx import is_htmx
 from soridam.triage import pii
 from soridam.triage.access import may_reveal_pii
 

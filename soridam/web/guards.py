@@ -84,10 +84,6 @@ def friendly_not_found(template: str) -> Callable[[View], View]:
     return decorate
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def tracking_path(case: Case) -> str:
     return reverse("web:track", args=[case.tracking_token])
 

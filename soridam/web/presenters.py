@@ -1,4 +1,5 @@
-"""What the customer's pages show about a case: the stage steps, the public timeline, the conversation."""
+"""What the customer's pages show about a case: the public timeline and the conversation (the stage steps come
+from ``cases.presenters``, shared with the agent's case page)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from soridam.cases.access import public_messages
 from soridam.cases.models import Case, EventKind, Message, Status, TimelineEvent
-from soridam.cases.stages import STAGE_KOREAN, STAGE_ORDER, Stage, index_of
+from soridam.cases.presenters import stage_steps
+from soridam.cases.stages import Stage
 from soridam.followup.models import Survey
 from soridam.followup.surveys import survey_token
 from soridam.web.forms import ReplyForm
@@ -20,32 +22,9 @@ from soridam.web.guards import tracking_path
 
 
 @dataclass(frozen=True)
-class StageStep:
-    value: str
-    label: str
-    korean: str
-    state: str  # "done", "current" or "todo"; also the CSS class
-
-
-@dataclass(frozen=True)
 class TimelineItem:
     at: datetime
     text: str
-
-
-def stage_steps(stage: str | None = None) -> list[StageStep]:
-    """The six stages in order; with a stage given, each marked done, current or still to come."""
-    current = index_of(stage) if stage else -1
-    return [
-        StageStep(str(step.value), str(step.label), STAGE_KOREAN[step], _step_state(index, current))
-        for index, step in enumerate(STAGE_ORDER)
-    ]
-
-
-def _step_state(index: int, current: int) -> str:
-    if current < 0 or index > current:
-        return "todo"
-    return "current" if index == current else "done"
 
 
 def public_timeline(case: Case) -> list[TimelineItem]:
@@ -82,7 +61,7 @@ def open_survey_path(case: Case) -> str:
 def tracking_context(request: HttpRequest, case: Case, reply_form: ReplyForm, **extra: object) -> dict[str, object]:
     return {
         "case": case,
-        "steps": stage_steps(case.stage),
+        "steps": stage_steps(case),
         "timeline": public_timeline(case),
         "conversation": conversation(case),
         "reply_form": reply_form,

@@ -16,20 +16,21 @@ from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.access import access_attachment_by_token, access_case_by_token
 from soridam.cases.models import Case
+from soridam.cases.presenters import stage_steps
 from soridam.followup.answers import answer_survey
 from soridam.followup.surveys import access_survey_by_token
+from soridam.lib.htmx import is_htmx
 from soridam.web.forms import ComplaintForm, ReplyForm, SurveyForm, current_language
 from soridam.web.guards import (
     FILED_COOKIE,
     forget_filing,
     friendly_not_found,
-    is_htmx,
     limit_posts,
     private_link_page,
     remember_filing,
     tracking_path,
 )
-from soridam.web.presenters import stage_steps, tracking_context
+from soridam.web.presenters import tracking_context
 
 LINK_INVALID = "web/link_invalid.html"
 

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from soridam.accounts.models import User
-from soridam.cases import stages
 from soridam.cases.models import Attachment, Case, Message, MessageKind, TimelineEvent
-from soridam.cases.stages import STAGE_KOREAN, STAGE_ORDER
+from soridam.cases.presenters import stage_steps
 from soridam.workspace.case_actions import ACTIONS
 from soridam.workspace.forms import CaseForm
 from soridam.workspace.templatetags.workspace_tags import event_change, event_label
@@ -26,15 +25,6 @@ if TYPE_CHECKING:
 
 # The assignee is left out: it is often empty, and joining the user table costs more than the rare lookup.
 HEADER_RELATIONS = ("customer", "category", "team", "sla")
-
-
-@dataclass(frozen=True)
-class StageStep:
-    value: str
-    label: str
-    korean: str
-    state: str  # "done", "current" or "todo"
-    entered_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -64,20 +54,6 @@ class EventRow:
     actor_name: str
     at: Moment
     is_public: bool
-
-
-def stage_steps(case: Case) -> list[StageStep]:
-    current = stages.index_of(case.stage)
-    return [
-        StageStep(
-            value=str(stage),
-            label=str(stage.label),
-            korean=STAGE_KOREAN[stage],
-            state="done" if index < current else "current" if index == current else "todo",
-            entered_at=getattr(case, f"{stage}_at"),
-        )
-        for index, stage in enumerate(STAGE_ORDER)
-    ]
 
 
 def moment(value: datetime) -> Moment:

@@ -99,14 +99,8 @@ def _case_by_message_ids(ids: list[str]) -> tuple[str, Case] | None:
     return None
 
 
-_CASE_RECEIVED = Lookup(
-    Case,
-    f"id = (SELECT case_id FROM {ChannelMessage._meta.db_table} WHERE external_id = %s LIMIT 1)",  # noqa: S608
-)
-_CASE_SENT = Lookup(
-    Case,
-    f"id = (SELECT case_id FROM {OutboundEmail._meta.db_table} WHERE rfc_message_id = %s LIMIT 1)",  # noqa: S608
-)
+_CASE_RECEIVED = Lookup(Case, "external_id = %s", through=(ChannelMessage, "case"))
+_CASE_SENT = Lookup(Case, "rfc_message_id = %s", through=(OutboundEmail, "case"))
 _CUSTOMER = Lookup(Customer, "id = %s")
 
 

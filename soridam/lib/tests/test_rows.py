@@ -7,11 +7,16 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
+from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 
 from soridam.audit.models import AuditEntry
 from soridam.cases.models import Case
-from soridam.lib.rows import Lookup, insert, update
+from soridam.channels.models import ChannelMessage
+from soridam.customers.models import Customer, Identity
+from soridam.lib import rows
+from soridam.lib.rows import Lookup, SaveSkipped, insert, update
+from soridam.sla.models import BusinessCalendar
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +48,65 @@ def test_a_locking_lookup_says_for_update_where_the_database_has_it(make_case: A
     with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
         Lookup(Case, "id = %s", lock=True).first(case.pk)
     assert ctx.captured_queries[-1]["sql"].endswith("FOR UPDATE") == connection.features.has_select_for_update
+
+
+def test_equal_lookups_share_one_built_statement(make_case: Any) -> None:
+    case = make_case()
+    assert Lookup(Case, "id = %s").first(case.pk) is not None
+    built = len(rows._BUILT)
+    for _ in range(3):  # a lookup made inside a function, once per call
+        assert Lookup(Case, "id = %s").first(case.pk) is not None
+    assert len(rows._BUILT) == built
+    Lookup(Case, "id = %s", order_by="id DESC").first(case.pk)  # another clause, another statement
+    assert len(rows._BUILT) == built + 1
+
+
+def test_a_lookup_through_a_foreign_key_gives_what_the_orm_gives(make_case: Any) -> None:
+    case = make_case(email="kim@example.kr")
+    known = Lookup(Customer, "channel = %s AND external_id = %s", through=(Identity, "customer"))
+    found = known.first("email", "kim@example.kr")
+    assert found is not None
+    assert _values(found) == _values(Identity.objects.get(channel="email", external_id="kim@example.kr").customer)
+    assert found.pk == case.customer_id
+    assert known.first("email", "nobody@example.kr") is None
+
+
+def test_a_lookup_names_only_the_columns_of_the_model_it_filters() -> None:
+    other_table = ChannelMessage._meta.db_table
+    raw = Lookup(Case, f"id = (SELECT case_id FROM {other_table} WHERE external_id = %s)")  # noqa: S608
+    with pytest.raises(ValueError, match=other_table):
+        raw.first("<x@example.kr>")
+    with pytest.raises(ValueError, match="stage"):  # a Case column, but this clause filters messages
+        Lookup(Case, "stage = %s", through=(ChannelMessage, "case")).first("x")
+    with pytest.raises(TypeError, match="not a foreign key to Case"):
+        Lookup(Case, "external_id = %s", through=(ChannelMessage, "payload")).first("x")
+
+
+def test_insert_and_update_refuse_a_model_whose_save_does_more() -> None:
+    with pytest.raises(SaveSkipped, match=r"BusinessCalendar overrides save\(\), which insert\(\) would skip"):
+        insert(BusinessCalendar(name="평일"))
+    assert not BusinessCalendar.objects.exists()
+    calendar = BusinessCalendar.objects.create(name="평일")
+    calendar.name = "주말"
+    with pytest.raises(SaveSkipped, match=r"which update\(\) would skip"):
+        update(calendar, "name")
+    assert BusinessCalendar.objects.get().name == "평일"
+
+
+def test_insert_and_update_refuse_a_model_with_save_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rows, "_BUILT", {})  # a fresh process: receivers connect before the first insert
+
+    def receiver(**kwargs: Any) -> None: ...
+
+    post_save.connect(receiver, sender=AuditEntry)
+    try:
+        with pytest.raises(SaveSkipped, match="AuditEntry has save signal receivers"):
+            insert(AuditEntry(actor="a", action="x", stream="s:3", seq=1, data={}))
+        with pytest.raises(SaveSkipped, match="which update\\(\\) would skip"):
+            update(AuditEntry.objects.create(actor="a", action="x", stream="s:4", seq=1, data={}), "data")
+    finally:
+        post_save.disconnect(receiver, sender=AuditEntry)
+    assert not AuditEntry.objects.filter(stream="s:3").exists()
 
 
 def test_insert_stores_the_row_as_save_would() -> None:

@@ -60,6 +60,15 @@ def test_eval_search_rejects_a_missing_file(tmp_path: Path) -> None:
         call_command("eval_search", "--kb", str(tmp_path / "no.jsonl"), "--queries", str(tmp_path / "no.jsonl"))
 
 
+@pytest.mark.django_db
+def test_eval_search_names_the_broken_line_of_a_labelled_set(tmp_path: Path) -> None:
+    kb = write_jsonl(tmp_path / "kb.jsonl", [{"id": "a", "title": "배송지 변경", "body": "주소를 바꿀 수 있습니다."}])
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text('{"query": "배송", "kind": "full", "relevant": ["a"]}\n{"query": \n', encoding="utf-8")
+    with pytest.raises(CommandError, match=r"queries\.jsonl:2: not JSON"):
+        call_command("eval_search", "--kb", str(kb), "--queries", str(queries))
+
+
 def test_reindex_rebuilds_cases_with_a_progress_bar(make_case: Callable[..., Case]) -> None:
     case = make_case("냉장고 설치 문의", "설치 기사님 방문 일정")
     SearchDocument.objects.all().delete()

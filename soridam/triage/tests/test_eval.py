@@ -2,16 +2,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from soridam.lib.jsonl import read_jsonl
 from soridam.triage import evaluation
 from soridam.triage.models import ModelVersion
 from soridam.triage.tests.conftest import SEED
-
-DEV = Path("/work/shared/data/ko-cs-dev/cases.jsonl")
 
 
 def _write(path: Path, rows: list[tuple[str, str, str, str, str]]) -> Path:
@@ -53,13 +53,12 @@ def test_train_triage_stores_labels_and_activates_a_version(tmp_path: Path) -> N
     assert version.trained_on == len(SEED)
 
 
-def test_ko_cs_dev_cross_validation_meets_the_targets() -> None:
+def test_ko_cs_dev_cross_validation_meets_the_targets(shared_data: Callable[..., Path]) -> None:
     """The acceptance figures (issue 6): 5-fold CV on ko-cs-dev, read from the shared data folder."""
-    if not DEV.exists():
-        pytest.skip("ko-cs-dev is not available")
+    dev = shared_data("ko-cs-dev", "cases.jsonl")
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("uses no database: once, on the SQLite run, is enough (about 30 s)")
-    report = evaluation.cross_validate(evaluation.read_jsonl(DEV), folds=5)
+    report = evaluation.cross_validate(read_jsonl(dev), folds=5)
     assert report["category"]["macro_f1"] >= 0.80  # 0.87 measured
     for kind in ("phone", "email", "rrn", "card"):
         assert report["pii"][kind]["recall"] >= 0.99

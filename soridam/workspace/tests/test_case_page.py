@@ -395,3 +395,13 @@ def test_case_page_lists_attachments_under_their_message(english_alice: Client, 
     html = english_alice.get(f"/workspace/cases/{case.pk}/").content.decode()
     assert f'<a href="/workspace/attachments/{attachment.pk}/" download>photo.png</a>' in html
     assert "(image/png, 72\xa0bytes)" in html
+
+
+def test_going_back_to_a_case_page_htmx_no_longer_holds_gets_the_whole_page(
+    english_alice: Client, make_case: Callable[..., Case]
+) -> None:
+    url = f"/workspace/cases/{make_case().pk}/"
+    panel = english_alice.get(url, **HTMX).content.decode()
+    restored = english_alice.get(url, **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true").content.decode()
+    assert "<html" not in panel
+    assert "<html" in restored

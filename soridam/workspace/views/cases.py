@@ -12,8 +12,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from soridam.accounts.staff import StaffRequest, is_htmx, staff_required
+from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.cases.access import access_attachment, access_case, cases_visible_to
+from soridam.lib.htmx import is_htmx
 from soridam.workspace.case_actions import ACTIONS, CaseAction, run_case_action
 from soridam.workspace.case_page import HEADER_RELATIONS, case_context
 from soridam.workspace.forms import CaseForm

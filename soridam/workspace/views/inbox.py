@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from soridam.accounts.staff import StaffRequest, is_htmx, staff_required
+from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.cases.models import Category, Priority, Status
 from soridam.cases.stages import Stage
 from soridam.channels.kinds import Channel
+from soridam.lib.htmx import is_htmx
 from soridam.workspace import inbox
 
 

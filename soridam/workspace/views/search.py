@@ -7,13 +7,14 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from soridam.accounts.staff import StaffRequest, is_htmx, staff_required
+from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.cases.access import access_case
 from soridam.cases.models import MessageKind
 from soridam.kb import actions as kb_actions
 from soridam.kb.access import access_article
 from soridam.kb.agent import articles_for_text, case_query
 from soridam.kb.models import ArticleUse
+from soridam.lib.htmx import is_htmx
 from soridam.workspace import case_search
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from soridam.lib.jsonl import read_jsonl
 from soridam.triage import evaluation
 
 
@@ -27,11 +28,11 @@ class Command(BaseCommand):
                 source = cases or train
                 if source is None or folds < 2:
                     raise CommandError("--folds needs N ≥ 2 and one file (--cases or --train).")
-                report = evaluation.cross_validate(evaluation.read_jsonl(source), folds)
+                report = evaluation.cross_validate(read_jsonl(source), folds)
             else:
                 if train is None or cases is None:
                     raise CommandError("Give --train and --cases, or --folds with one file.")
-                report = evaluation.evaluate(evaluation.read_jsonl(train), evaluation.read_jsonl(cases))
+                report = evaluation.evaluate(read_jsonl(train), read_jsonl(cases))
         except (OSError, ValueError) as error:
             raise CommandError(str(error)) from error
         if options["json"]:

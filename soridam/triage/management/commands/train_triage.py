@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from soridam.lib.jsonl import read_jsonl
 from soridam.triage import evaluation, training
 from soridam.triage.classifier import TriageModel
 from soridam.triage.features import normalise
@@ -23,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            rows = evaluation.read_jsonl(options["source"])
+            rows = read_jsonl(options["source"])
         except (OSError, ValueError) as error:
             raise CommandError(str(error)) from error
         usable = [row for row in rows if row.get("body") and row.get("category")]
