@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "soridam.routing",
     "soridam.sla",
     "soridam.triage",
+    "soridam.privacy",
     "soridam.idempotency",
     "soridam.web",
     "soridam.workspace",

@@ -42,6 +42,9 @@ from soridam.lib import jobs
 from soridam.lib.jobs import enqueue_on_commit
 from soridam.lib.rows import Lookup, insert, update
 from soridam.notifications.outbox import queue_customer_email
+from soridam.privacy import pii
+from soridam.privacy.access import may_reveal_pii
+from soridam.privacy.models import AccessAction, AccessLog
 from soridam.routing.presence import capacity_freed
 from soridam.sla import clock as sla_clock
 
@@ -373,3 +376,33 @@ def change_category(case: Case, category: Category | None, *, actor: Actor) -> C
     events.record(case, "category_changed", actor=actor, before=before, after=after)
     audit.record(actor, "case.category", target=case, data={"from": before, "to": after})
     return case
+
+
+def reveal_pii(
+    case: Case,
+    *,
+    actor: User,
+    reason: str,
+    message: Message | None = None,
+    ip: str | None = None,
+    action: AccessAction = AccessAction.REVEAL,
+) -> AccessLog:
+    """Let ``actor`` see a message's personal data (or open its original) after giving a reason.
+
+    Writes the access-log entry and the case's audit entry; ``presenter.shown(actor, text, reveal=entry)`` then
+    shows the text as written. The caller holds the case's row lock (the audit stream is per case).
+    """
+    reason = " ".join(reason.split())
+    if not may_reveal_pii(actor):
+        raise InvalidChange(_("You may not reveal personal data."), field="reason")
+    if not reason:
+        raise InvalidChange(_("Say why you need to see the personal data."), field="reason")
+    entry = AccessLog.objects.create(
+        user=actor, case=case, message=message, ip=ip or None, action=action, reason=reason
+    )
+    data = {"message": message.pk if message else None, "types": pii.types_in(message.body) if message else []}
+    audit.record(Actor(user=actor), _ACCESS_AUDIT[action], target=case, data={**data, "access_log": entry.pk})
+    return entry
+
+
+_ACCESS_AUDIT = {AccessAction.REVEAL: "case.pii_revealed", AccessAction.VIEW_ORIGINAL: "case.original_viewed"}

@@ -10,7 +10,7 @@ from typing import Any
 
 import structlog
 
-from soridam.triage.pii import mask_log_event
+from soridam.privacy.pii import mask_log_event
 
 SHARED_PROCESSORS: list[Any] = [
     structlog.contextvars.merge_contextvars,
