@@ -10,32 +10,43 @@ from soridam.privacy.presenter import shown, shown_email
 Column = Callable[[OutboundEmail], str]
 
 
-def _masked(label: str, user: Any, value: Callable[[OutboundEmail], str], *, email: bool = False) -> Column:
-    """A column or read-only field that shows the outbox text through the presenter, as this user may see it."""
+def _recipient_column(user: Any) -> Column:
+    def to_address(outbound: OutboundEmail) -> str:
+        return shown_email(user, outbound.to_address)
 
-    def column(outbound: OutboundEmail) -> str:
-        return (shown_email if email else shown)(user, value(outbound))
+    return to_address
 
-    column.short_description = label  # type: ignore[attr-defined]  # the admin reads its label from here
-    return column
+
+def _viewer(outbound: OutboundEmail) -> Any:
+    return getattr(outbound, "_viewer", None)
 
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
+    """Recipient, subject and body are customer data: shown through the privacy presenter, never as form fields."""
+
     list_filter = ("state", "kind")
-    # Subject, body and recipient are customer data: shown masked through the presenter, never as form fields.
     exclude = ("to_address", "subject", "body")
+    readonly_fields = ("case", "message", "recipient", "shown_subject", "shown_body", "rfc_message_id", "last_error")
 
     def get_list_display(self, request: HttpRequest) -> tuple[str | Column, ...]:
-        to = _masked("to address", request.user, lambda outbound: outbound.to_address, email=True)
-        return ("created_at", "case", "kind", to, "state", "attempts", "sent_at")
+        return ("created_at", "case", "kind", _recipient_column(request.user), "state", "attempts", "sent_at")
 
-    # django-stubs type these as names only; Django documents callables here too (they need the request's user).
-    def get_readonly_fields(  # type: ignore[override]
-        self, request: HttpRequest, obj: OutboundEmail | None = None
-    ) -> tuple[str | Column, ...]:
-        user = request.user
-        to = _masked("to address", user, lambda outbound: outbound.to_address, email=True)
-        subject = _masked("subject", user, lambda outbound: outbound.subject)
-        body = _masked("body", user, lambda outbound: outbound.body)
-        return ("case", "message", to, subject, body, "rfc_message_id", "last_error")
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> OutboundEmail | None:
+        outbound = super().get_object(request, object_id, from_field)
+        if outbound is not None:
+            # Display methods get the object only; the presenter needs to know who is looking.
+            setattr(outbound, "_viewer", request.user)  # noqa: B010 - not a model field
+        return outbound
+
+    @admin.display(description="to address")
+    def recipient(self, outbound: OutboundEmail) -> str:
+        return shown_email(_viewer(outbound), outbound.to_address)
+
+    @admin.display(description="subject")
+    def shown_subject(self, outbound: OutboundEmail) -> str:
+        return shown(_viewer(outbound), outbound.subject)
+
+    @admin.display(description="body")
+    def shown_body(self, outbound: OutboundEmail) -> str:
+        return shown(_viewer(outbound), outbound.body)
