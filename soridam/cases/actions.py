@@ -381,27 +381,26 @@ def change_category(case: Case, category: Category | None, *, actor: Actor) -> C
 def reveal_pii(
     case: Case,
     *,
-    actor: User,
+    actor: Actor,
     reason: str,
     message: Message | None = None,
     ip: str | None = None,
     action: AccessAction = AccessAction.REVEAL,
 ) -> AccessLog:
-    """Let ``actor`` see a message's personal data (or open its original) after giving a reason.
+    """Let a person see a message's personal data (or open its original) after giving a reason.
 
-    Writes the access-log entry and the case's audit entry; ``presenter.shown(actor, text, reveal=entry)`` then
+    Writes the access-log entry and the case's audit entry; ``presenter.shown(user, text, reveal=entry)`` then
     shows the text as written. The caller holds the case's row lock (the audit stream is per case).
     """
     reason = " ".join(reason.split())
-    if not may_reveal_pii(actor):
+    user = actor.user
+    if user is None or not may_reveal_pii(user):
         raise InvalidChange(_("You may not reveal personal data."), field="reason")
     if not reason:
         raise InvalidChange(_("Say why you need to see the personal data."), field="reason")
-    entry = AccessLog.objects.create(
-        user=actor, case=case, message=message, ip=ip or None, action=action, reason=reason
-    )
+    entry = AccessLog.objects.create(user=user, case=case, message=message, ip=ip or None, action=action, reason=reason)
     data = {"message": message.pk if message else None, "types": pii.types_in(message.body) if message else []}
-    audit.record(Actor(user=actor), _ACCESS_AUDIT[action], target=case, data={**data, "access_log": entry.pk})
+    audit.record(actor, _ACCESS_AUDIT[action], target=case, data={**data, "access_log": entry.pk})
     return entry
 
 

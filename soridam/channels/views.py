@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.access import access_case
 from soridam.channels.access import access_channel_message
@@ -35,7 +36,7 @@ def _opened(request: StaffRequest, message_id: int) -> tuple[ChannelMessage, Rev
         case = access_case(request.user, meta.case_id, for_update=True)  # the audit stream needs the row lock
         entry = actions.reveal_pii(
             case,
-            actor=request.user,
+            actor=Actor(user=request.user),
             reason=form.cleaned_data["reason"],
             message=meta.message,
             ip=request.META.get("REMOTE_ADDR"),

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.access import access_case
 from soridam.cases.models import Message
@@ -34,7 +35,7 @@ def reveal_pii(request: StaffRequest, case_id: int, message_id: int) -> HttpResp
             context = {"case": case, "message": message, "error": form.errors["reason"][0]}
             return _respond(request, "privacy/_reveal_again.html", context, status=409)
         reason, ip = form.cleaned_data["reason"], request.META.get("REMOTE_ADDR")
-        entry = actions.reveal_pii(case, actor=request.user, reason=reason, message=message, ip=ip)
+        entry = actions.reveal_pii(case, actor=Actor(user=request.user), reason=reason, message=message, ip=ip)
     context = {"case": case, "message": message, "text": shown(request.user, message.body, reveal=entry)}
     return _respond(request, "privacy/_revealed_body.html", context)
 
