@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from soridam.env import email_settings, env_bool, env_int, env_list, env_secret, env_str
 from soridam.lib.logs import logging_config
+from soridam.privacy.pii import mask_log_event
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SORIDAM_VAR_DIR", str(BASE_DIR / "var")))
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "soridam.routing",
     "soridam.sla",
     "soridam.triage",
+    "soridam.privacy",
     "soridam.idempotency",
     "soridam.web",
     "soridam.workspace",
@@ -161,4 +163,4 @@ SORIDAM_RATE_LIMITS = {
     "kb_feedback": env_int("RATE_LIMIT_KB_FEEDBACK", 30, minimum=1),
 }
 
-LOGGING = logging_config(env_str("LOG_LEVEL", "INFO"), json=env_bool("LOG_JSON", not DEBUG))
+LOGGING = logging_config(env_str("LOG_LEVEL", "INFO"), json=env_bool("LOG_JSON", not DEBUG), mask=mask_log_event)

@@ -15,7 +15,6 @@ urlpatterns = [
     path("help/", include("soridam.kb.urls")),
     path("", include("soridam.routing.urls")),
     path("", include("soridam.sla.urls")),
-    path("", include("soridam.triage.urls")),
     path("workspace/channels/", include("soridam.channels.urls")),
     path("", include("soridam.workspace.urls")),
     path("", include("soridam.web.urls")),

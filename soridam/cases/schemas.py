@@ -18,6 +18,8 @@ from soridam.accounts.api import MAX_ID
 from soridam.cases.models import Case, Message, Priority, Status, TimelineEvent
 from soridam.cases.stages import STAGE_ORDER, Stage
 from soridam.channels.kinds import Channel
+from soridam.customers.models import Customer
+from soridam.privacy.presenter import shown
 
 MAX_BODY = 20_000
 MAX_REASON = 2_000
@@ -129,9 +131,19 @@ class PageQuery(Schema):
     limit: int = Field(50, ge=1, le=100)
 
 
+def _shown(text: str, context: dict[str, Any]) -> str:
+    """Customer text as the API caller may see it: every text field a person reads goes through the presenter."""
+    request = context.get("request")
+    return shown(getattr(request, "auth", None), text)
+
+
 class CustomerRef(Schema):
     id: int
     name: str
+
+    @staticmethod
+    def resolve_name(customer: Customer, context: dict[str, Any]) -> str:
+        return _shown(customer.name, context)
 
 
 class CaseOut(Schema):
@@ -154,6 +166,10 @@ class CaseOut(Schema):
     solved_at: datetime | None
     closed_at: datetime | None
     stages_entered: dict[str, datetime | None]
+
+    @staticmethod
+    def resolve_subject(case: Case, context: dict[str, Any]) -> str:
+        return _shown(case.subject, context)
 
     @staticmethod
     def resolve_category(case: Case) -> str | None:
@@ -204,8 +220,12 @@ class MessageOut(Schema):
         return message.case_id
 
     @staticmethod
-    def resolve_author(message: Message) -> str:
-        return message.author_display()
+    def resolve_author(message: Message, context: dict[str, Any]) -> str:
+        return _shown(message.author_display(), context)
+
+    @staticmethod
+    def resolve_body(message: Message, context: dict[str, Any]) -> str:
+        return _shown(message.body, context)
 
     @staticmethod
     def resolve_attachments(message: Message) -> list[Any]:

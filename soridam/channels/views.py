@@ -1,29 +1,70 @@
-"""Staff views of the channel framework: the full original of an inbound message."""
+"""Staff views of the channel framework: the full original of an inbound message.
+
+The original is never masked (it is the evidence), so opening it is a reveal: only those who may reveal
+personal data open it, each time with a typed reason, and each opening is written to the access log.
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods, require_POST
 
 from soridam.accounts.staff import StaffRequest, staff_required
+from soridam.audit.actors import Actor
+from soridam.cases import actions
+from soridam.cases.access import access_case
 from soridam.channels.access import access_channel_message
+from soridam.channels.models import ChannelMessage
+from soridam.privacy.access import may_reveal_pii
+from soridam.privacy.forms import RevealForm
+from soridam.privacy.models import AccessAction, AccessLog
+from soridam.privacy.presenter import shown
+
+
+def _opened(request: StaffRequest, message_id: int) -> tuple[ChannelMessage, RevealForm, AccessLog | None]:
+    """The message, the reason form, and the access-log entry when a valid reason was posted."""
+    meta = access_channel_message(request.user, message_id)
+    if not may_reveal_pii(request.user):
+        raise PermissionDenied
+    form = RevealForm(request.POST if request.method == "POST" else None)
+    if not form.is_valid():
+        return meta, form, None
+    with transaction.atomic():
+        case = access_case(request.user, meta.case_id, for_update=True)  # the audit stream needs the row lock
+        entry = actions.reveal_pii(
+            case,
+            actor=Actor(user=request.user),
+            reason=form.cleaned_data["reason"],
+            message=meta.message,
+            ip=request.META.get("REMOTE_ADDR"),
+            action=AccessAction.VIEW_ORIGINAL,
+        )
+    return meta, form, entry
 
 
 @staff_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def original(request: StaffRequest, message_id: int) -> HttpResponse:
-    meta = access_channel_message(request.user, message_id)
-    response = render(request, "channels/original.html", {"meta": meta, "case": meta.message.case})
+    meta, form, entry = _opened(request, message_id)
+    context = {"meta": meta, "case": meta.message.case, "form": form, "entry": entry}
+    context["subject"] = shown(request.user, meta.subject, reveal=entry)
+    context["sender"] = shown(request.user, meta.sender, reveal=entry)
+    status = 409 if form.is_bound and entry is None else 200
+    response = render(request, "channels/original.html", context, status=status)
     # The sanitised HTML is shown in a sandboxed frame; nothing in it may run or load.
     response["Content-Security-Policy"] = "default-src 'self'; frame-src 'self'; img-src 'self'; script-src 'self'"
     return response
 
 
 @staff_required
-@require_GET
+@require_POST
 def original_raw(request: StaffRequest, message_id: int) -> HttpResponse:
-    meta = access_channel_message(request.user, message_id)
+    meta, _form, entry = _opened(request, message_id)
+    if entry is None:
+        return HttpResponse(status=409)
     raw = bytes(meta.payload.raw) if meta.payload is not None else b""
     response = HttpResponse(raw, content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="message-{message_id}.eml"'

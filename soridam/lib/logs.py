@@ -1,25 +1,30 @@
 """Structured JSON logs with the request id (R-OPS-6).
 
-Log records carry ids (request, case, message), never message bodies, addresses or secrets.
+Log records carry ids (request, case, message), never message bodies, addresses or secrets. Personal
+data that slips into a line anyway is masked by the ``mask`` processor that settings pass in (the privacy
+app's; lib imports no domain app).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import structlog
 
-from soridam.triage.pii import mask_log_event
+Processor = Callable[[Any, str, dict[str, Any]], dict[str, Any]]  # structlog's processor signature
 
-SHARED_PROCESSORS: list[Any] = [
-    structlog.contextvars.merge_contextvars,
-    structlog.stdlib.add_logger_name,
-    structlog.stdlib.add_log_level,
-    structlog.processors.TimeStamper(fmt="iso", utc=True),
-    structlog.stdlib.ExtraAdder(),
-    mask_log_event,  # last: also covers values added from `extra` and the context
-]
+
+def shared_processors(mask: Processor) -> list[Any]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.stdlib.ExtraAdder(),
+        mask,  # last: also covers values added from `extra` and the context
+    ]
 
 
 class RoutineTaskRuns(logging.Filter):
@@ -34,10 +39,11 @@ class RoutineTaskRuns(logging.Filter):
         return not (routine and record.name.startswith("django_tasks"))
 
 
-def logging_config(level: str, *, json: bool) -> dict[str, Any]:
+def logging_config(level: str, *, json: bool, mask: Processor) -> dict[str, Any]:
     renderer: Any = structlog.processors.JSONRenderer(ensure_ascii=False) if json else structlog.dev.ConsoleRenderer()
+    chain = shared_processors(mask)
     structlog.configure(
-        processors=[*SHARED_PROCESSORS, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        processors=[*chain, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=True,
     )
@@ -48,7 +54,7 @@ def logging_config(level: str, *, json: bool) -> dict[str, Any]:
             "structured": {
                 "()": structlog.stdlib.ProcessorFormatter,
                 "processors": [structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
-                "foreign_pre_chain": SHARED_PROCESSORS,
+                "foreign_pre_chain": chain,
             }
         },
         "filters": {"routine_task_runs": {"()": RoutineTaskRuns}},

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from soridam.triage import cues, lexicon, pii, rules
+from soridam.privacy import pii
+from soridam.triage import cues, lexicon, rules
 from soridam.triage.features import Doc, TriageFeatures, make_doc, signals
 
 FIELDS = ("category", "priority", "sentiment")

@@ -11,7 +11,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from soridam.lib.kiwi import morphemes
-from soridam.triage import pii
+from soridam.privacy import pii
 from soridam.triage.classifier import Example, Result, TriageModel
 
 LABELLED_FIELDS = ("category", "priority", "sentiment", "language")

@@ -13,7 +13,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from soridam.lib.kiwi import morphemes
-from soridam.triage import cues, lexicon, pii
+from soridam.privacy import pii
+from soridam.triage import cues, lexicon
 
 _ORDER_NUMBER = re.compile(r"\b[A-Z]{1,3}\d{8,}\b")
 CUE_GROUPS: dict[str, tuple[str, ...]] = {**lexicon.TOPICS, **cues.SIGNALS}

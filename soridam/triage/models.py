@@ -22,7 +22,6 @@ class ModelVersion(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        permissions = [("reveal_pii", "Can reveal personal data masked in messages")]
         constraints = [
             models.UniqueConstraint(fields=["is_active"], condition=models.Q(is_active=True), name="one_active_model")
         ]

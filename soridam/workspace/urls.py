@@ -1,6 +1,6 @@
 from django.urls import path
 
-from soridam.workspace.views import auth, cases, inbox, search
+from soridam.workspace.views import auth, cases, inbox, privacy, search
 
 app_name = "workspace"
 
@@ -25,4 +25,5 @@ urlpatterns = [
         name="case_article_used",
     ),
     path("workspace/search/", search.search_cases, name="case_search"),
+    path("workspace/cases/<int:case_id>/messages/<int:message_id>/reveal/", privacy.reveal_pii, name="reveal_pii"),
 ]

@@ -63,13 +63,15 @@ def test_original_message_view_is_permission_checked(teams: object, alice: User,
     payload.case.save()
     url = f"/workspace/channels/messages/{payload.message.pk}/original/"
     client = Client()
-    client.force_login(alice)
-    page = client.get(url)
-    assert page.status_code == 200
-    assert "원문" in page.content.decode()
+    client.force_login(alice)  # a plain agent: the original is personal data unmasked
+    assert client.get(url).status_code == 403
     case_page = client.get(f"/workspace/cases/{payload.case.pk}/")
     assert url in case_page.content.decode()
-    raw = client.get(url.replace("/original/", "/original.eml"))
+    client.force_login(lena)  # a lead opens it with a reason (soridam/privacy/tests/test_surfaces.py)
+    page = client.post(url, {"reason": "원문 확인"})
+    assert page.status_code == 200
+    assert "원문" in page.content.decode()
+    raw = client.post(url.replace("/original/", "/original.eml"), {"reason": "원문 확인"})
     assert raw.content == mail(body="<b>원문</b> 전체")
     client.force_login(bob)  # another team's agent
     assert client.get(url).status_code == 404

@@ -10,7 +10,6 @@ from django.test import Client
 
 from soridam.accounts.models import User
 from soridam.audit.actors import Actor
-from soridam.audit.models import AuditEntry
 from soridam.cases import actions
 from soridam.cases.models import Case, Category
 from soridam.customers.actions import Contact
@@ -150,28 +149,6 @@ def test_retrain_keeps_the_old_model_when_the_new_one_scores_worse(teams: Any, a
     else:
         assert active == active_seed_model
     assert version.metrics["held_back"]["overall"] >= 0
-
-
-def test_reveal_is_permission_checked_and_audited(
-    alice: User, lena: User, make_case: Callable[..., Case], client: Client
-) -> None:
-    case = make_case(body="제 번호는 010-9211-1234이에요")
-    message = case.messages.get()
-    client.force_login(alice)
-    page = client.get(f"/workspace/cases/{case.pk}/").content.decode()
-    assert "010-****-1234" in page
-    assert "010-9211-1234" not in page
-    assert "Reveal personal data" not in page
-    url = f"/workspace/cases/{case.pk}/messages/{message.pk}/reveal/"
-    assert client.post(url).status_code == 403
-    client.force_login(lena)
-    assert "010-9211-1234" not in client.get(f"/workspace/cases/{case.pk}/").content.decode()
-    response = client.post(url, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200
-    assert "010-9211-1234" in response.content.decode()
-    entry = AuditEntry.objects.get(action="case.pii_revealed")
-    assert entry.actor == f"user:{lena.pk}"
-    assert entry.data["types"] == ["phone"]
 
 
 def test_needs_review_view_lists_only_doubtful_cases(

@@ -36,7 +36,8 @@ def test_case_page_shows_header_stage_bar_conversation_notes_and_timeline(
     response = english_alice.get(f"/workspace/cases/{case.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
-    for text in (case.reference, "Parcel is late", "Kim Minji", "kim@example.kr", "ORD-778", "Web form"):
+    # The customer's address is personal data: a plain agent sees it masked (R-SEC-4).
+    for text in (case.reference, "Parcel is late", "Kim Minji", "k***@example.kr", "ORD-778", "Web form"):
         assert text in html
     assert html.count('<li class="current" aria-current="step">') == 1
     assert html.count('<li class="todo"') == 5

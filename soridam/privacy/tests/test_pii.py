@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from soridam.triage import pii
+from soridam.privacy import pii
 
 
 @pytest.mark.parametrize(
@@ -58,17 +58,17 @@ def test_mask_hides_the_middle_and_keeps_particles() -> None:
     text = "제 번호는 010-9211-1234이고 카드 4844-6550-8943-9312, 메일 maru35@naver.com이에요. 주민 860418-1234567"
     masked = pii.mask(text)
     assert "010-****-1234이고" in masked
-    assert "4844-65**-****-9312" in masked
-    assert "ma***@naver.com이에요" in masked
-    assert "860418-*******" in masked
+    assert "****-****-****-9312" in masked
+    assert "m***@naver.com이에요" in masked
+    assert "860418-1******" in masked
     assert pii.detect(masked) == []
 
 
 def test_mask_payload_walks_json_and_log_processor_masks_values() -> None:
     payload = {"case": 7, "body": ["전화 010-1234-5678"], "nested": {"email": "ab@cd.kr"}}
-    assert pii.mask_payload(payload) == {"case": 7, "body": ["전화 010-****-5678"], "nested": {"email": "ab***@cd.kr"}}
+    assert pii.mask_payload(payload) == {"case": 7, "body": ["전화 010-****-5678"], "nested": {"email": "a***@cd.kr"}}
     event = pii.mask_log_event(None, "info", {"event": "mail from ab@cd.kr", "case": 3})
-    assert event == {"event": "mail from ab***@cd.kr", "case": 3}
+    assert event == {"event": "mail from a***@cd.kr", "case": 3}
 
 
 @pytest.mark.parametrize(
@@ -92,19 +92,20 @@ def test_particles_and_parcel_numbers_are_not_pii(text: str) -> None:
 
 
 def test_log_lines_are_masked() -> None:
-    """The shared structlog chain (soridam.lib.logs) masks PII in stdlib log records too."""
+    """The structlog chain the settings configure (soridam.lib.logs) masks PII in stdlib log records too."""
     import io
     import logging
 
     import structlog
+    from django.conf import settings
 
-    from soridam.lib.logs import SHARED_PROCESSORS
-
+    chain = settings.LOGGING["formatters"]["structured"]["foreign_pre_chain"]
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
-            processors=[structlog.processors.JSONRenderer(ensure_ascii=False)], foreign_pre_chain=SHARED_PROCESSORS
+            processors=[structlog.processors.JSONRenderer(ensure_ascii=False)],
+            foreign_pre_chain=chain,
         )
     )
     logger = logging.getLogger("soridam.tests.pii")
@@ -115,7 +116,7 @@ def test_log_lines_are_masked() -> None:
     finally:
         logger.removeHandler(handler)
     line = stream.getvalue()
-    assert "ab***@naver.com" in line
+    assert "a***@naver.com" in line
     assert "010-****-5678" in line
     assert "010-1234" not in line
 
@@ -145,3 +146,31 @@ def test_any_luhn_valid_card_is_found(body: str, sep: str) -> None:
     digits = _luhn_complete(body)
     number = sep.join(digits[i : i + 4] for i in range(0, 16, 4))
     assert pii.types_in(f"카드 {number}로 결제") == ["card"]
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("010-1234-5678", "010-****-5678"),
+        ("gildong@example.com", "g***@example.com"),
+        ("900101-1234567", "900101-1******"),
+        ("4844-6550-8945-1234", "****-****-****-1234"),
+    ],
+)
+def test_masks_follow_the_r_sec_4_display_rules_exactly(text: str, masked: str) -> None:
+    assert pii.mask(f"값 {text} 입니다") == f"값 {masked} 입니다"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "masked"),
+    [
+        ("email", "gildong@example.com", "g***@example.com"),
+        ("phone", "010-1234-5678", "010-****-5678"),
+        ("phone", "01012345678", "010-****-5678"),
+        ("phone", "+1 415 555 0199", "+1 415 *** 0199"),  # no Korean pattern matches; the field is still masked
+        ("phone", "1234", "****"),
+        ("email", "not an address", "not an address"),
+    ],
+)
+def test_a_customers_own_fields_are_masked_by_their_type(kind: str, value: str, masked: str) -> None:
+    assert pii.mask_as(kind, value) == masked

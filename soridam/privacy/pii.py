@@ -119,17 +119,23 @@ def types_in(text: str) -> list[str]:
     return [t for t in PII_TYPES if t in found]
 
 
+# R-SEC-4 display rules: 010-****-5678, g***@example.com, 900101-1******, ****-****-****-1234.
+# An RRN keeps its seventh digit (it encodes the century and sex, not the person); a card keeps only the last four.
+_KEEP_HEAD = {"rrn": 7, "card": 0, "phone": 3, "account": 3}
+_KEEP_TAIL = {"rrn": 0, "card": 4, "phone": 4, "account": 3}
+
+
 def _mask_value(kind: str, value: str) -> str:
-    """Display limits from korea-compliance.md §3: keep enough to recognise, never enough to use."""
+    """Display limits from R-SEC-4 (korea-compliance.md §3): keep enough to recognise, never enough to use."""
     if kind == "email":
         local, _, domain = value.partition("@")
-        return local[:2] + "***@" + domain
+        return local[:1] + "***@" + domain
     if kind == "address":
         return _mask_address(value)
     digits_seen = 0
     total = len(_only_digits(value))
-    keep_head = {"rrn": 6, "card": 6, "phone": 4 if value.startswith("+") else 3, "account": 3}[kind]
-    keep_tail = {"rrn": 0, "card": 4, "phone": 4, "account": 3}[kind]
+    keep_head = 4 if kind == "phone" and value.startswith("+") else _KEEP_HEAD[kind]  # +82 counts as digits
+    keep_tail = _KEEP_TAIL[kind]
     out = []
     for ch in value:
         if ch.isdigit():
@@ -161,6 +167,18 @@ def mask(text: str) -> str:
         last = span.end
     parts.append(text[last:])
     return "".join(parts)
+
+
+def mask_as(kind: str, value: str) -> str:
+    """``value`` masked as a known type (a customer's own e-mail or phone field), even where ``detect``
+    would not recognise it, e.g. a foreign phone number. A value that is not of that shape is masked as text."""
+    if kind == "email" and "@" not in value:
+        return mask(value)
+    if kind != "email" and len(_only_digits(value)) < 8:
+        return re.sub(r"\d", "*", value)  # too short to keep head and tail without showing it all
+    if kind == "phone" and re.fullmatch(r"01\d{8,9}", value):  # stored as bare digits: shown as 010-****-5678
+        value = f"{value[:3]}-{value[3:-4]}-{value[-4:]}"
+    return _mask_value(kind, value)
 
 
 def mask_payload(value: Any) -> Any:

@@ -1,0 +1,40 @@
+"""The one masking presenter (R-SEC-4). Every surface that shows customer text to a person calls ``shown``:
+the inbox, the case page, search results, the API schemas, the original-message view and the admin.
+
+Text is masked for everyone by default. It is shown as written only with ``reveal``: the access-log entry
+written when this user gave a reason, and only if the user may reveal personal data at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from soridam.privacy import pii
+from soridam.privacy.access import may_reveal_pii
+from soridam.privacy.models import AccessLog
+
+
+def is_revealed(user: Any, reveal: AccessLog | None) -> bool:
+    """``user`` is a User, an AnonymousUser or None (an API call without a person behind it)."""
+    if reveal is None or user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return reveal.user_id == user.pk and may_reveal_pii(user)
+
+
+def shown(user: Any, text: str, *, reveal: AccessLog | None = None) -> str:
+    """``text`` as this user may see it now."""
+    return text if is_revealed(user, reveal) else pii.mask(text)
+
+
+def shown_email(user: Any, address: str, *, reveal: AccessLog | None = None) -> str:
+    """A customer's own e-mail field: masked even where free-text detection would miss it."""
+    if not address or is_revealed(user, reveal):
+        return address
+    return pii.mask_as("email", address)
+
+
+def shown_phone(user: Any, number: str, *, reveal: AccessLog | None = None) -> str:
+    """A customer's own phone field, in whatever form the customer typed it."""
+    if not number or is_revealed(user, reveal):
+        return number
+    return pii.mask_as("phone", number)

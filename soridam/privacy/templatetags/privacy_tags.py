@@ -1,0 +1,52 @@
+"""Templates reach the presenter through these; none of them masks on its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.db.models import QuerySet
+
+from soridam.cases.models import Case
+from soridam.privacy import presenter
+from soridam.privacy.access import may_reveal_pii, reviews_access_log
+from soridam.privacy.models import AccessLog
+
+register = template.Library()
+
+ACCESS_LOG_ROWS = 20
+
+
+@register.filter
+def shown(text: str | None, user: Any) -> str:
+    """``{{ case.subject|shown:user }}``."""
+    return presenter.shown(user, text or "")
+
+
+@register.filter
+def shown_email(address: str | None, user: Any) -> str:
+    return presenter.shown_email(user, address or "")
+
+
+@register.filter
+def shown_phone(number: str | None, user: Any) -> str:
+    return presenter.shown_phone(user, number or "")
+
+
+@register.simple_tag(takes_context=True)
+def shown_body(context: Any, body: str) -> dict[str, Any]:
+    """A message body as shown, and whether this user may ask to reveal it."""
+    user = context.get("user")
+    text = presenter.shown(user, body)
+    has_pii = text != body
+    # Permission lookups cost queries: ask only when there is something to reveal.
+    return {"text": text, "may_reveal": has_pii and user is not None and may_reveal_pii(user)}
+
+
+@register.simple_tag(takes_context=True)
+def access_log_of(context: Any, case: Case) -> QuerySet[AccessLog] | None:
+    """The latest reveals of this case, for leads and admins; None (and no query) for everyone else."""
+    user = context.get("user")
+    if user is None or not reviews_access_log(user):
+        return None
+    return AccessLog.objects.filter(case=case).select_related("user").order_by("-created_at", "-id")[:ACCESS_LOG_ROWS]

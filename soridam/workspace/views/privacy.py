@@ -1,0 +1,48 @@
+"""Revealing a masked message body: permission-checked, with a typed reason, written to the access log."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from soridam.accounts.staff import StaffRequest, staff_required
+from soridam.audit.actors import Actor
+from soridam.cases import actions
+from soridam.cases.access import access_case
+from soridam.cases.models import Message
+from soridam.lib.htmx import is_htmx
+from soridam.privacy.access import may_reveal_pii
+from soridam.privacy.forms import RevealForm
+from soridam.privacy.presenter import shown
+
+
+@staff_required
+@require_POST
+def reveal_pii(request: StaffRequest, case_id: int, message_id: int) -> HttpResponse:
+    if not may_reveal_pii(request.user):
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    with transaction.atomic():
+        case = access_case(request.user, case_id, for_update=True)  # the audit stream needs the row lock
+        message = Message.objects.filter(case=case, pk=message_id).first()
+        if message is None:
+            raise Http404
+        if not form.is_valid():
+            context = {"case": case, "message": message, "error": form.errors["reason"][0]}
+            return _respond(request, "privacy/_reveal_again.html", context, status=409)
+        reason, ip = form.cleaned_data["reason"], request.META.get("REMOTE_ADDR")
+        entry = actions.reveal_pii(case, actor=Actor(user=request.user), reason=reason, message=message, ip=ip)
+    context = {"case": case, "message": message, "text": shown(request.user, message.body, reveal=entry)}
+    return _respond(request, "privacy/_revealed_body.html", context)
+
+
+def _respond(request: StaffRequest, fragment: str, context: Mapping[str, object], *, status: int = 200) -> HttpResponse:
+    """htmx swaps the fragment in; without JavaScript the same fragment comes inside a whole page."""
+    if is_htmx(request):
+        return render(request, fragment, context, status=status)
+    return render(request, "privacy/revealed.html", {**context, "fragment": fragment}, status=status)
