@@ -1,10 +1,23 @@
 from django.contrib import admin
 
-from soridam.notifications.models import OutboundEmail
+from soridam.notifications.models import OutboundMessage
 
 
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
-    list_display = ("created_at", "case", "kind", "to_address", "state", "attempts", "sent_at")
-    list_filter = ("state", "kind")
-    readonly_fields = ("case", "message", "subject", "body", "rfc_message_id", "last_error")
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin[OutboundMessage]):
+    list_display = ("created_at", "case", "kind", "channel", "state", "attempts", "next_attempt_at", "sent_at")
+    list_filter = ("state", "channel", "kind")
+    list_select_related = ("case",)
+    readonly_fields = (
+        "case",
+        "message",
+        "channel",
+        "account",
+        "recipient",
+        "subject",
+        "body",
+        "external_id",
+        "attempts",
+        "lease_until",
+        "last_error",
+    )
