@@ -53,7 +53,8 @@ def deliver(outbound_id: int) -> Outcome:
 def claim(outbound_id: int) -> OutboundMessage | None:
     """Take the row if it is due (queued and its time has come, or sending with a lapsed lease)."""
     now = timezone.now()
-    due = Q(state=DeliveryState.QUEUED, next_attempt_at__lte=now) | Q(state=DeliveryState.SENDING, lease_until__lte=now)
+    lapsed = Q(state=DeliveryState.SENDING, lease_until__lte=now, attempts__lt=settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS)
+    due = Q(state=DeliveryState.QUEUED, next_attempt_at__lte=now) | lapsed
     taken = OutboundMessage.objects.filter(due, pk=outbound_id).update(
         state=DeliveryState.SENDING, lease_until=now + _lease(), attempts=F("attempts") + 1
     )
@@ -119,6 +120,15 @@ def backoff(attempts: int) -> timedelta:
 
 def _lease() -> timedelta:
     return timedelta(seconds=settings.SORIDAM_OUTBOUND_LEASE_SECONDS)
+
+
+def fail_abandoned(now: datetime | None = None) -> int:
+    """Rows whose worker died during every allowed attempt (a message that kills the worker) fail."""
+    return OutboundMessage.objects.filter(
+        state=DeliveryState.SENDING,
+        lease_until__lte=now or timezone.now(),
+        attempts__gte=settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS,
+    ).update(state=DeliveryState.FAILED, lease_until=None, last_error="The worker stopped during every attempt")
 
 
 def due_ids(now: datetime | None = None, limit: int = 1000) -> list[int]:

@@ -59,22 +59,23 @@ def customer_route(case: Case, *, new: bool = False) -> Route | None:
     """The channel of the customer's last channel message (its account and their sender id there);
     e-mail to the customer's address when that was e-mail, the web form, or nothing yet.
     ``new``: the case is being opened, its channel message is not stored yet (intake saves the query)."""
-    last = (
-        None
-        if new
-        else (
-            ChannelMessage.objects.filter(case=case, payload__isnull=False)
-            .order_by("-message_id")
-            .values_list("payload__kind", "payload__account_id", "sender")
-            .first()
-        )
-    )
+    last = None if new else _last_channel_message(case)
     if last is not None and last[0] not in _ANSWERED_BY_EMAIL and last[2]:
         kind, account_id, sender = last
         return Route(channel=kind, recipient=sender, account_id=account_id)
     if not case.customer.email:
         return None
     return Route(channel=Channel.EMAIL, recipient=case.customer.email)
+
+
+def _last_channel_message(case: Case) -> tuple[str, int | None, str] | None:
+    """(channel, our account, their sender id) of the customer's last message that came by a channel."""
+    return (
+        ChannelMessage.objects.filter(case=case, payload__isnull=False)
+        .order_by("-message_id")
+        .values_list("payload__kind", "payload__account_id", "sender")
+        .first()
+    )
 
 
 def mark_bounced(rfc_message_ids: list[str], reason: str) -> int:

@@ -25,6 +25,7 @@ deliver_email = deliver_outbound
 def sweep_outbox() -> int:
     """Enqueue a delivery for each row whose task was lost (a worker killed mid-send, a task row gone):
     delivery never depends on one task row surviving. Claiming keeps a duplicate task harmless."""
+    delivery.fail_abandoned()
     due = delivery.due_ids()
     for outbound_id in due:
         deliver_outbound.enqueue(outbound_id)

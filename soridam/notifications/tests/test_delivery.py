@@ -145,3 +145,24 @@ def test_no_smtp_conversation_happens_inside_a_database_transaction(
     assert len(smtp_server.messages) == 2
     assert len(smtp_server.atomic_depths) == 4  # RCPT and DATA of each mail
     assert set(smtp_server.atomic_depths) == {outside}
+
+
+def test_a_message_whose_worker_dies_at_every_attempt_fails_instead_of_looping(
+    smtp_server: Mailbox, teams: object, settings: Any
+) -> None:
+    from soridam.customers.actions import Contact
+
+    settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS = 2
+    actions.open_case(actions.NewCase("배송 문의", "언제 오나요?", Contact(name="고객", email=CUSTOMER)))
+    row = OutboundMessage.objects.get()
+    lease = settings.SORIDAM_OUTBOUND_LEASE_SECONDS
+    assert delivery.claim(row.pk) is not None  # killed
+    with _later(lease + 1):
+        assert delivery.claim(row.pk) is not None  # killed again
+    with _later(2 * lease + 2):
+        assert delivery.claim(row.pk) is None
+        assert sweep_outbox.call() == 0
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("failed", 2)
+    assert "worker stopped" in row.last_error
+    assert smtp_server.messages == []
