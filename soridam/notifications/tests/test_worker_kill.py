@@ -81,6 +81,7 @@ def _queue_replies(case: Case) -> None:
     DBTaskResult.objects.exclude(task_path="soridam.notifications.tasks.deliver_outbound").delete()
 
 
+@pytest.mark.smtp
 @pytest.mark.django_db(transaction=True)
 def test_a_sigkilled_worker_loses_no_reply_once_another_worker_and_the_sweep_run(
     tmp_path: Path, settings: Any, make_case: Any
