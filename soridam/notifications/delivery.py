@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from soridam.channels.base import SendResult, TransportError, get_transport
 from soridam.notifications.models import DeliveryState, OutboundMessage
+from soridam.notifications.outbox import first_external_id, route_after_intake
 from soridam.notifications.rendering import render_email
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def deliver(outbound_id: int) -> Outcome:
     if outbound is None:
         return _unclaimed(outbound_id)
     try:
+        _address_once(outbound)
         _render_once(outbound)
         result = get_transport(outbound.channel).send(outbound)
     except TransportError as exc:
@@ -62,6 +64,20 @@ def claim(outbound_id: int) -> OutboundMessage | None:
         return None
     return OutboundMessage.objects.select_related("case__customer", "case__team", "message", "account").get(
         pk=outbound_id
+    )
+
+
+def _address_once(outbound: OutboundMessage) -> None:
+    """A case opened on a messenger is acknowledged before its message is stored: take the sender now."""
+    if outbound.recipient:
+        return
+    route = route_after_intake(outbound.case, outbound.channel)
+    if route is None:
+        raise TransportError("the customer has no address we can write to", permanent=True)
+    outbound.channel, outbound.account_id, outbound.recipient = route.channel, route.account_id, route.recipient
+    outbound.external_id = first_external_id(route.channel)
+    OutboundMessage.objects.filter(pk=outbound.pk).update(
+        channel=route.channel, account=route.account_id, recipient=route.recipient, external_id=outbound.external_id
     )
 
 

@@ -20,8 +20,8 @@ from soridam.notifications.models import DeliveryState, NotificationKind, Outbou
 
 # Above actions (its transports call them): named here like the scheduler names its jobs.
 DELIVERY_TASK = "soridam.notifications.tasks.deliver_outbound"
-# Channels whose customers we answer by e-mail: the web form has no way back of its own.
-_ANSWERED_BY_EMAIL = {Channel.EMAIL, Channel.WEB}
+# Channels whose customers we answer by e-mail: the web form, the API and the phone have no way back.
+_ANSWERED_BY_EMAIL = {Channel.EMAIL, Channel.WEB, Channel.API, Channel.PHONE}
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,7 @@ def notify_customer(case: Case, kind: NotificationKind, message: Message | None 
             channel=route.channel,
             account_id=route.account_id,
             recipient=route.recipient,
-            # Fixed before the first attempt: a re-send after a crash carries the same Message-ID.
-            external_id=new_message_id() if route.channel == Channel.EMAIL else "",
+            external_id=first_external_id(route.channel),
         )
     )
     enqueue_on_commit(import_string(DELIVERY_TASK), outbound.pk)
@@ -58,17 +57,39 @@ def notify_customer(case: Case, kind: NotificationKind, message: Message | None 
 def customer_route(case: Case, *, new: bool = False) -> Route | None:
     """The channel of the customer's last channel message (its account and their sender id there);
     e-mail to the customer's address when that was e-mail, the web form, or nothing yet.
-    ``new``: the case is being opened, its channel message is not stored yet (intake saves the query)."""
-    last = None if new else _last_channel_message(case)
+    ``new``: the case is being opened and its channel message is not stored yet (this saves intake a query)."""
+    if new and case.channel not in _ANSWERED_BY_EMAIL:
+        # Opened on a messenger: its channel message is stored after this call, in the same
+        # transaction; delivery reads the sender from it (``delivery``, ``_address_once``).
+        return Route(channel=case.channel, recipient="")
+    last = None if new else last_channel_message(case)
     if last is not None and last[0] not in _ANSWERED_BY_EMAIL and last[2]:
         kind, account_id, sender = last
         return Route(channel=kind, recipient=sender, account_id=account_id)
+    return _email_route(case)
+
+
+def route_after_intake(case: Case, channel: str) -> Route | None:
+    """For a row written while its case was opened on a messenger: the sender of the message that opened
+    it, now stored; e-mail when the case came some other way (an API import naming that channel)."""
+    last = last_channel_message(case)
+    if last is not None and last[0] == channel and last[2]:
+        return Route(channel=channel, recipient=last[2], account_id=last[1])
+    return _email_route(case)
+
+
+def _email_route(case: Case) -> Route | None:
     if not case.customer.email:
         return None
     return Route(channel=Channel.EMAIL, recipient=case.customer.email)
 
 
-def _last_channel_message(case: Case) -> tuple[str, int | None, str] | None:
+def first_external_id(channel: str) -> str:
+    """Fixed before the first attempt: a re-send after a crash carries the same e-mail Message-ID."""
+    return new_message_id() if channel == Channel.EMAIL else ""
+
+
+def last_channel_message(case: Case) -> tuple[str, int | None, str] | None:
     """(channel, our account, their sender id) of the customer's last message that came by a channel."""
     return (
         ChannelMessage.objects.filter(case=case, payload__isnull=False)

@@ -1,5 +1,6 @@
 """A customer who wrote on another channel is answered on it: a small messenger transport, registered
-for the test only, takes the message in through the pipeline and receives the agent's reply."""
+for the test only, takes the message in through the pipeline and receives the acknowledgement and the
+agent's reply."""
 
 from __future__ import annotations
 
@@ -79,16 +80,20 @@ def test_a_case_opened_on_a_messenger_is_answered_on_that_messenger(
         payload, _new = pipeline.receive("kakao", raw.encode(), account=account, process_now=True)
     assert payload.case is not None
     case = payload.case
-    assert not OutboundMessage.objects.filter(case=case).exists()  # no e-mail address: no acknowledgement by mail
+    ack = OutboundMessage.objects.get(case=case, kind="case_opened")  # the customer has no e-mail address
+    assert (ack.channel, ack.account_id, ack.recipient, ack.state) == ("kakao", account.pk, "kakao-user-7", "sent")
 
     with django_capture_on_commit_callbacks(execute=True):
         reply = actions.reply(case, "취소해 드렸습니다.", actor=agent_actor)
 
     row = OutboundMessage.objects.get(message=reply)
     assert (row.channel, row.account_id, row.recipient) == ("kakao", account.pk, "kakao-user-7")
-    assert (row.state, row.external_id) == ("sent", "kakao-out-1")
-    assert [(sent.pk, sent.recipient) for sent in messenger.sent] == [(row.pk, "kakao-user-7")]
-    assert "취소해 드렸습니다." in messenger.sent[0].body
+    assert (row.state, row.external_id) == ("sent", "kakao-out-2")
+    assert [(sent.pk, sent.recipient) for sent in messenger.sent] == [
+        (ack.pk, "kakao-user-7"),
+        (row.pk, "kakao-user-7"),
+    ]
+    assert "취소해 드렸습니다." in messenger.sent[1].body
     actions.change_team(case, teams["delivery"], actor=agent_actor)  # so that alice may open it
     page = alice_client.get(f"/workspace/cases/{case.pk}/").content.decode()
     assert "고객에게 보낸 카카오톡:" in page  # alice reads the workspace in Korean

@@ -166,3 +166,12 @@ def test_a_message_whose_worker_dies_at_every_attempt_fails_instead_of_looping(
     assert (row.state, row.attempts) == ("failed", 2)
     assert "worker stopped" in row.last_error
     assert smtp_server.messages == []
+
+
+def test_a_case_filed_for_a_messenger_without_a_message_from_it_is_acknowledged_by_email(
+    smtp_server: Mailbox, make_case: Callable[..., Case]
+) -> None:
+    case = make_case(email=CUSTOMER, channel="kakao")  # e.g. imported through the API
+    row = OutboundMessage.objects.get(case=case)
+    assert (row.channel, row.recipient, row.state) == ("email", CUSTOMER, "sent")
+    assert smtp_server.message_ids() == [row.external_id]
