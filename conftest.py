@@ -164,12 +164,42 @@ def bob_client(bob: User) -> Client:
 
 
 class Mailbox:
-    """What a real SMTP server (aiosmtpd, started by the ``smtp_server`` fixture) received."""
+    """What a real SMTP server (aiosmtpd, started by the ``smtp_server`` fixture) received.
+
+    ``refusals`` maps a recipient to the reply its RCPT TO gets (``"550 5.1.1 No such user"``);
+    ``recipients_tried`` lists every RCPT TO, refused or not. ``watch(connection)`` records that
+    database connection's open atomic blocks at every RCPT and DATA, while the sender waits on us.
+    """
 
     def __init__(self) -> None:
         self.messages: list[tuple[Envelope, MimeMessage]] = []
+        self.refusals: dict[str, str] = {}
+        self.recipients_tried: list[str] = []
+        self.atomic_depths: list[int] = []
+        self._watched: Any = None
+
+    def watch(self, connection: Any) -> None:
+        self._watched = connection
+
+    def message_ids(self) -> list[str]:
+        return [str(message["Message-ID"]) for _envelope, message in self.messages]
+
+    def _observe(self) -> None:
+        if self._watched is not None:
+            self.atomic_depths.append(len(self._watched.atomic_blocks))
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd hook name
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
+        self._observe()
+        self.recipients_tried.append(address)
+        if address in self.refusals:
+            return self.refusals[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd hook name
+        self._observe()
         raw = envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode()
         self.messages.append((envelope, email.message_from_bytes(raw, policy=default_policy)))
         return "250 Message accepted for delivery"

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks",
+    "soridam.workers",  # before django_tasks_db: its db_worker (with a heartbeat) replaces the stock one
     "django_tasks_db",
     "ninja",
     "soridam.accounts",
@@ -150,7 +151,18 @@ SORIDAM_SEARCH_EMBEDDINGS = env_bool("SORIDAM_SEARCH_EMBEDDINGS", True)
 SORIDAM_MAX_ATTACHMENTS = env_int("SORIDAM_MAX_ATTACHMENTS", 5, minimum=0)
 SORIDAM_MAX_ATTACHMENT_BYTES = env_int("SORIDAM_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, minimum=1)
 SORIDAM_SURVEY_VALID_DAYS = env_int("SORIDAM_SURVEY_VALID_DAYS", 14, minimum=1)
-SORIDAM_EMAIL_MAX_ATTEMPTS = env_int("SORIDAM_EMAIL_MAX_ATTEMPTS", 6, minimum=1)
+# Outbound delivery on every channel: attempts per message (the old e-mail-only name still works), the
+# first retry's delay (doubled each time), and how long a worker holds a message it is sending: longer
+# than any send takes (EMAIL_TIMEOUT is 20 s), since a row whose lease ran out is sent again.
+SORIDAM_OUTBOUND_MAX_ATTEMPTS = env_int(
+    "SORIDAM_OUTBOUND_MAX_ATTEMPTS", env_int("SORIDAM_EMAIL_MAX_ATTEMPTS", 6, minimum=1), minimum=1
+)
+SORIDAM_OUTBOUND_BACKOFF_SECONDS = env_int("SORIDAM_OUTBOUND_BACKOFF_SECONDS", 30, minimum=1)
+SORIDAM_OUTBOUND_LEASE_SECONDS = env_int("SORIDAM_OUTBOUND_LEASE_SECONDS", 300, minimum=1)
+# Task workers write a heartbeat this often; a RUNNING task whose worker has been silent for the stale
+# time (the worker was killed) is queued again.
+SORIDAM_WORKER_HEARTBEAT_SECONDS = env_int("SORIDAM_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+SORIDAM_WORKER_STALE_SECONDS = env_int("SORIDAM_WORKER_STALE_SECONDS", 60, minimum=2)
 SORIDAM_EMAIL_MAX_BYTES = env_int("SORIDAM_EMAIL_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)  # larger: quarantined
 # Triage confidence (percent) below which a prediction is not applied and the case goes to "needs review".
 SORIDAM_TRIAGE_MIN_CONFIDENCE = env_int("SORIDAM_TRIAGE_MIN_CONFIDENCE", 50, minimum=0)

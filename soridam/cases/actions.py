@@ -43,7 +43,8 @@ from soridam.followup.surveys import request_survey
 from soridam.lib import jobs
 from soridam.lib.jobs import enqueue_job_on_commit
 from soridam.lib.rows import Lookup, insert, update
-from soridam.notifications.outbox import queue_customer_email
+from soridam.notifications.models import NotificationKind
+from soridam.notifications.outbox import notify_customer
 from soridam.privacy import pii
 from soridam.privacy.access import may_reveal_pii
 from soridam.privacy.models import AccessAction, AccessLog
@@ -105,7 +106,7 @@ def _create_case_rows(new: NewCase, customer: Customer, actor: Actor) -> Message
     )
     _follow_clocks(case, sla_clock.start(case, now))  # before the acknowledgement: it promises the first reply
     if new.acknowledge:
-        queue_customer_email(case, "case_opened")
+        notify_customer(case, NotificationKind.CASE_OPENED)
     _triage_on_commit(case)
     _index_on_commit(case)
     return message
@@ -229,14 +230,14 @@ def _within_reopen_window(case: Case) -> bool:
 
 
 def reply(case: Case, body: str, *, actor: Actor, uploads: Sequence[Upload] = ()) -> Message:
-    """An agent's public reply; the customer is told by e-mail."""
+    """An agent's public reply, sent to the customer on the channel they last wrote on."""
     message = _store_message(case, MessageKind.REPLY, body, actor, case.channel, uploads)
     _touch(case)
     _follow_clocks(case, sla_clock.agent_replied(case))
     events.record(case, EventKind.REPLY, actor=actor, message=message)
     _index_on_commit(case)
     audit.record_case(actor, "case.reply", target=case, data={"message": message.pk})
-    queue_customer_email(case, "agent_reply", message=message)
+    notify_customer(case, NotificationKind.AGENT_REPLY, message)
     return message
 
 
@@ -268,7 +269,7 @@ def change_stage(case: Case, to: str, *, actor: Actor, reason: str = "") -> Case
     _touch(case, *fields)
     events.record(case, EventKind.STAGE_CHANGED, actor=actor, before=before, after=to, reason=reason.strip())
     audit.record_case(actor, "case.stage", target=case, data={"from": before, "to": to})
-    queue_customer_email(case, "stage_changed")
+    notify_customer(case, NotificationKind.STAGE_CHANGED)
     return case
 
 

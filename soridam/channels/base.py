@@ -4,17 +4,26 @@ Inbound always runs in this order (``soridam.channels.pipeline``):
 raw payload -> ``verify`` -> store the raw bytes (unique by ``external_id``) -> ``process``
 (normalise, thread, then ``cases.actions``). A payload that fails anywhere after it is stored is
 quarantined with its bytes and can be replayed with ``manage.py reprocess_payloads``.
-Outbound goes through an outbox row and a task that calls ``send``; failures are retried with backoff.
+Outbound (``soridam.notifications``): ``cases.actions`` calls ``notify_customer``, which writes an
+``OutboundMessage`` row for the channel the customer last wrote on (else e-mail) in the caller's
+transaction. After the commit a task claims the row (one short transaction: state ``sending``, a lease,
+one more attempt), calls ``send`` outside any transaction, and records the result (a second one). A
+``TransportError(permanent=True)`` fails the row at once; a temporary one is retried with backoff up to
+``SORIDAM_OUTBOUND_MAX_ATTEMPTS``. A row whose worker died is claimed again once its lease has expired,
+so ``send`` must be idempotent where the provider allows it (e-mail re-sends the same Message-ID).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from soridam.cases.models import Case, Message
 from soridam.channels.models import ChannelAccount, RawPayload
+
+if TYPE_CHECKING:
+    from soridam.notifications.models import OutboundMessage
 
 
 class Rejected(ValueError):
@@ -36,6 +45,23 @@ class Delivered:
 
     case: Case
     message: Message
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What the provider answered for a delivered message: its id (for e-mail our Message-ID)."""
+
+    external_id: str = ""
+
+
+class TransportError(Exception):
+    """Sending failed. ``permanent``: the provider refused the message itself (a 5xx, an unknown
+    recipient) and the same request will never succeed, so it is not retried. Otherwise (a timeout,
+    a 4xx, a connection error) the delivery is retried later."""
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -62,6 +88,12 @@ class Transport(ABC):
     def process(self, payload: RawPayload) -> Delivered | Ignored:
         """Normalise a stored payload and hand it to ``cases.actions``. Runs in a transaction;
         raise Rejected to quarantine it (everything it did is rolled back)."""
+
+    def send(self, outbound: OutboundMessage) -> SendResult:
+        """Deliver one outbox row (its ``recipient``, ``account``, ``subject`` and ``body``) to the
+        customer. Runs outside any transaction; raise TransportError on failure. A row can be sent again
+        after a worker died mid-send: reuse ``outbound.external_id`` where the provider de-duplicates."""
+        raise TransportError(f"the {self.kind} channel cannot send messages yet", permanent=True)
 
     @abstractmethod
     def health(self, account: ChannelAccount) -> Health:

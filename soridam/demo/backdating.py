@@ -22,7 +22,7 @@ from django.utils import timezone
 from soridam.cases.models import Case, Message, TimelineEvent
 from soridam.customers.models import Customer
 from soridam.followup.models import Survey
-from soridam.notifications.models import OutboundEmail
+from soridam.notifications.models import OutboundMessage
 
 CASE_TIMES = (
     "created_at",
@@ -59,7 +59,7 @@ class Backdating:
         self._shift(Case.objects.filter(pk__in=case_ids), CASE_TIMES)
         self._shift(Message.objects.filter(case_id__in=case_ids), ("created_at",))
         self._shift(TimelineEvent.objects.filter(case_id__in=case_ids), ("created_at",))
-        self._shift(OutboundEmail.objects.filter(case_id__in=case_ids), ("created_at", "sent_at"))
+        self._shift(OutboundMessage.objects.filter(case_id__in=case_ids), ("created_at", "sent_at"))
         customers = Customer.objects.filter(created_at__gte=since, cases__in=case_ids).distinct()
         self._shift(Customer.objects.filter(pk__in=list(customers.values_list("pk", flat=True))), ("created_at",))
         self._shift_surveys(Survey.objects.filter(case_id__in=case_ids))

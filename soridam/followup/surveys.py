@@ -15,18 +15,19 @@ from django.utils import timezone
 
 from soridam.cases.models import Case
 from soridam.followup.models import Survey
-from soridam.notifications.outbox import queue_customer_email
+from soridam.notifications.models import NotificationKind
+from soridam.notifications.outbox import notify_customer
 
 _SALT = "soridam.followup.survey"
 
 
 def request_survey(case: Case) -> Survey:
-    """Create the case's survey (once) and e-mail the link. Called by the actions layer on close."""
+    """Create the case's survey (once) and send the customer the link. Called by the actions layer on close."""
     survey, created = Survey.objects.get_or_create(
         case=case, defaults={"expires_at": timezone.now() + timedelta(days=settings.SORIDAM_SURVEY_VALID_DAYS)}
     )
     if created:
-        queue_customer_email(case, "survey_request")
+        notify_customer(case, NotificationKind.SURVEY_REQUEST)
     return survey
 
 

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from soridam.cases.models import Case
 from soridam.cases.stages import Stage
-from soridam.notifications.models import OutboundEmail
+from soridam.notifications.models import NotificationKind, OutboundMessage
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ def tracking_url(case: Case) -> str:
     return settings.SITE_URL + reverse("web:track", args=[case.tracking_token])
 
 
-def render_email(outbound: OutboundEmail) -> RenderedEmail:
+def render_email(outbound: OutboundMessage) -> RenderedEmail:
     case = outbound.case
     context: dict[str, object] = {
         "case": case,
@@ -32,8 +32,8 @@ def render_email(outbound: OutboundEmail) -> RenderedEmail:
         "tracking_url": tracking_url(case),
         "message": outbound.message,
         "stage_label": Stage(case.stage).label,
-        "survey_url": _survey_url(case) if outbound.kind == "survey_request" else "",
-        "first_response_due": _promised_reply(case) if outbound.kind == "case_opened" else None,
+        "survey_url": _survey_url(case) if outbound.kind == NotificationKind.SURVEY_REQUEST else "",
+        "first_response_due": _promised_reply(case) if outbound.kind == NotificationKind.CASE_OPENED else None,
     }
     with translation.override(case.language):
         text = render_to_string(f"notifications/email/{outbound.kind}.txt", context)

@@ -17,7 +17,7 @@ from soridam.cases import actions
 from soridam.cases.errors import InvalidChange, InvalidTransition
 from soridam.cases.models import Case, Status, TimelineEvent
 from soridam.cases.stages import STAGE_ORDER, Stage
-from soridam.notifications.models import OutboundEmail
+from soridam.notifications.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_new_case_starts_at_intake_with_reference_team_timeline_audit_and_acknow
     assert case.team.slug == "delivery"
     assert list(case.events.values_list("kind", flat=True)) == ["created"]
     assert AuditEntry.objects.filter(stream=stream_of(case), action="case.created").count() == 1
-    assert OutboundEmail.objects.get(case=case).state == "sent"
+    assert OutboundMessage.objects.get(case=case).state == "sent"
     assert case.reference in mail.outbox[0].subject
     assert case.tracking_token in mail.outbox[0].body
 
@@ -116,7 +116,7 @@ def test_closing_sends_the_follow_up_survey(
     with django_capture_on_commit_callbacks(execute=True):
         actions.change_status(case, Status.CLOSED, actor=agent_actor)
     assert case.survey.rating is None
-    assert OutboundEmail.objects.filter(case=case, kind="survey_request", state="sent").exists()
+    assert OutboundMessage.objects.filter(case=case, kind="survey_request", state="sent").exists()
 
 
 def test_agent_of_another_team_cannot_be_assigned(

@@ -12,7 +12,7 @@ from django.core import mail
 
 from soridam.accounts.models import ApiToken, User
 from soridam.cases.stages import STAGE_ORDER
-from soridam.notifications.models import OutboundEmail
+from soridam.notifications.models import OutboundMessage
 
 JsonBody = dict[str, Any]
 
@@ -114,7 +114,7 @@ def test_case_goes_from_intake_to_closed_through_the_api_alone(http: Http) -> No
 
     _check_history(http, case_id)
 
-    sent = list(OutboundEmail.objects.filter(case_id=case_id).values_list("kind", flat=True))
+    sent = list(OutboundMessage.objects.filter(case_id=case_id).values_list("kind", flat=True))
     assert sent.count("stage_changed") == 5
     assert {"case_opened", "agent_reply", "survey_request"} <= set(sent)
     assert any(message.to == ["minji@example.kr"] for message in mail.outbox)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from email.utils import parseaddr
+from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 
 from soridam.cases.models import Case
+from soridam.channels.kinds import Channel
 from soridam.channels.models import ChannelMessage
-from soridam.notifications.models import DeliveryState, OutboundEmail
+from soridam.notifications.models import DeliveryState, NotificationKind, OutboundMessage
 
 _MAX_REFERENCES = 10
 
 
-def thread_headers(outbound: OutboundEmail) -> dict[str, str]:
+def thread_headers(outbound: OutboundMessage) -> dict[str, str]:
     """``In-Reply-To`` the customer's last message (else our first mail on the case) and ``References``
     with the thread's ids in order. Our own ``Message-ID`` is stored on the row before sending."""
     case = outbound.case
@@ -26,11 +27,13 @@ def thread_headers(outbound: OutboundEmail) -> dict[str, str]:
     ]
     ours = [
         (sent_at, rfc_id)
-        for sent_at, rfc_id in OutboundEmail.objects.filter(case=case, state=DeliveryState.SENT)
-        .exclude(rfc_message_id="")
+        for sent_at, rfc_id in OutboundMessage.objects.filter(
+            case=case, channel=Channel.EMAIL, state=DeliveryState.SENT
+        )
+        .exclude(external_id="")
         .exclude(pk=outbound.pk)
         .order_by("id")
-        .values_list("sent_at", "rfc_message_id")
+        .values_list("sent_at", "external_id")
         if sent_at is not None
     ]
     thread = [rfc_id for _t, rfc_id in sorted(theirs + ours)]
@@ -56,6 +59,17 @@ def reply_address(case: Case) -> str:
 
 def auto_submitted(kind: str) -> str:
     """RFC 3834: machine-sent mail says so, so that the customer's autoresponder stays quiet."""
-    if kind == "agent_reply":
+    if kind == NotificationKind.AGENT_REPLY:
         return ""
-    return "auto-replied" if kind == "case_opened" else "auto-generated"
+    return "auto-replied" if kind == NotificationKind.CASE_OPENED else "auto-generated"
+
+
+def new_message_id() -> str:
+    """Our Message-ID for a new outbound mail. It is stored on the row before the first attempt, so a
+    re-send after a crash carries the same id and the customer's client shows one message."""
+    return make_msgid(domain=mail_domain())
+
+
+def mail_domain() -> str:
+    address = str(settings.DEFAULT_FROM_EMAIL)
+    return address.rsplit("@", 1)[-1].rstrip(">").strip() or "soridam.localhost"

@@ -19,7 +19,7 @@ from soridam.channels.email.parse import ParsedEmail
 from soridam.channels.models import CaseParticipant, ChannelMessage
 from soridam.customers.models import Customer
 from soridam.lib.rows import Lookup
-from soridam.notifications.models import OutboundEmail
+from soridam.notifications.models import OutboundMessage
 
 _REFERENCE = re.compile(r"\[\s*(C-\d{4}-\d{6,})\s*\]", re.IGNORECASE)
 _PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|회신|답장|전달)\s*(\[\d+\])?\s*[:：]\s*)+", re.IGNORECASE)
@@ -90,9 +90,9 @@ def _case_by_message_ids(ids: list[str]) -> tuple[str, Case] | None:
         known.setdefault(row.external_id, row.case)
     if not all(item in known for item in ids[:1]):
         wrapped = [f"<{item}>" for item in ids if item not in known]
-        sent = OutboundEmail.objects.filter(rfc_message_id__in=wrapped).select_related("case__customer")
+        sent = OutboundMessage.objects.filter(channel="email", external_id__in=wrapped).select_related("case__customer")
         for email in sent.defer("body"):
-            known.setdefault(email.rfc_message_id.strip("<>"), email.case)
+            known.setdefault(email.external_id.strip("<>"), email.case)
     for item in ids:
         if item in known:
             return item, known[item]
@@ -100,7 +100,7 @@ def _case_by_message_ids(ids: list[str]) -> tuple[str, Case] | None:
 
 
 _CASE_RECEIVED = Lookup(Case, "external_id = %s", through=(ChannelMessage, "case"))
-_CASE_SENT = Lookup(Case, "rfc_message_id = %s", through=(OutboundEmail, "case"))
+_CASE_SENT = Lookup(Case, "external_id = %s AND channel = 'email'", through=(OutboundMessage, "case"))
 _CUSTOMER = Lookup(Customer, "id = %s")
 
 

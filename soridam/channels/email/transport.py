@@ -16,14 +16,16 @@ from django.utils.translation import gettext as _
 from soridam.cases import actions
 from soridam.cases.models import Case, Message
 from soridam.cases.uploads import Upload, UploadRefused, check_upload
-from soridam.channels.base import Delivered, Health, Ignored, Rejected, Transport, register
+from soridam.channels.base import Delivered, Health, Ignored, Rejected, SendResult, Transport, register
 from soridam.channels.email import reader
 from soridam.channels.email.parse import ParsedEmail, ParseError
 from soridam.channels.email.quotes import extract_reply
+from soridam.channels.email.sending import send_email
 from soridam.channels.email.thread_matching import ThreadDecision, clean_subject, decide
 from soridam.channels.models import CaseParticipant, ChannelAccount, ChannelMessage, ParticipantRole, RawPayload
 from soridam.customers.actions import Contact
 from soridam.lib.rows import insert
+from soridam.notifications.models import OutboundMessage
 from soridam.notifications.outbox import mark_bounced
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -127,6 +129,9 @@ class EmailTransport(Transport):
             )
         )
         return Delivered(case=message.case, message=message)
+
+    def send(self, outbound: OutboundMessage) -> SendResult:
+        return send_email(outbound)
 
     def health(self, account: ChannelAccount) -> Health:
         from soridam.channels.email.imap import check_login

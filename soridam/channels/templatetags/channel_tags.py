@@ -9,6 +9,7 @@ from django import template
 from django.db.models import Q
 
 from soridam.cases.models import Case, Message
+from soridam.channels.kinds import Channel
 from soridam.notifications.models import DeliveryState
 
 register = template.Library()
@@ -19,6 +20,7 @@ class Delivery:
     state: str
     state_label: str
     last_error: str
+    channel_label: str
 
 
 @dataclass
@@ -31,7 +33,7 @@ class MessageChannelInfo:
 
 def _load(case: Case) -> dict[int, MessageChannelInfo]:
     """One query for the whole conversation: deliveries and originals joined onto the case's messages."""
-    labels = dict(DeliveryState.choices)
+    labels, channels = dict(DeliveryState.choices), dict(Channel.choices)
     rows = (
         Message.objects.filter(case=case)
         .filter(Q(deliveries__isnull=False) | Q(channel_meta__isnull=False))
@@ -40,16 +42,18 @@ def _load(case: Case) -> dict[int, MessageChannelInfo]:
             "pk",
             "deliveries__state",
             "deliveries__last_error",
+            "deliveries__channel",
             "channel_meta__id",
             "channel_meta__possibly_related",
             "channel_meta__notes",
         )
     )
     info: dict[int, MessageChannelInfo] = {}
-    for message_id, state, last_error, meta_id, related, notes in rows:
+    for message_id, state, last_error, channel, meta_id, related, notes in rows:
         row = info.setdefault(message_id, MessageChannelInfo())
         if state:
-            row.deliveries.append(Delivery(state, str(labels.get(state, state)), last_error or ""))
+            channel_label = str(channels.get(channel, channel))
+            row.deliveries.append(Delivery(state, str(labels.get(state, state)), last_error or "", channel_label))
         if meta_id is not None:
             row.has_original, row.possibly_related, row.notes = True, bool(related), notes or ""
     return info

@@ -98,11 +98,11 @@ def test_case_page_shows_each_replys_delivery_state_and_failure_reason(
 ) -> None:
     from soridam.audit.actors import Actor
     from soridam.cases import actions
-    from soridam.notifications.models import DeliveryState, OutboundEmail
+    from soridam.notifications.models import DeliveryState, OutboundMessage
 
     case = make_case(email="minji@example.kr")
     message = actions.reply(case, "답변", actor=Actor(user=alice))
-    OutboundEmail.objects.filter(message=message).update(
+    OutboundMessage.objects.filter(message=message).update(
         state=DeliveryState.FAILED, last_error="Bounced: Status: 5.1.1 user unknown"
     )
     client = Client()

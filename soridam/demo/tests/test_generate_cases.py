@@ -15,7 +15,7 @@ from soridam.cases.models import Case, Message, TimelineEvent
 from soridam.cases.stages import Stage
 from soridam.customers.models import Customer
 from soridam.demo import synthetic
-from soridam.notifications.models import OutboundEmail
+from soridam.notifications.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_generated_cases_bypass_timeline_audit_and_notifications() -> None:
 
     assert not TimelineEvent.objects.exists()
     assert not AuditEntry.objects.exists()
-    assert not OutboundEmail.objects.exists()
+    assert not OutboundMessage.objects.exists()
 
 
 def test_generate_cases_refuses_a_count_below_one() -> None:

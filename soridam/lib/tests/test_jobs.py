@@ -67,7 +67,7 @@ def test_a_new_case_queues_its_three_tasks_in_one_insert(db_tasks: None, teams: 
     assert _task_inserts(ctx) == 1
     paths = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
     assert paths == [
-        "soridam.notifications.tasks.deliver_email",
+        "soridam.notifications.tasks.deliver_outbound",
         "soridam.search.tasks.index_case",
         "soridam.triage.tasks.triage_case",
     ]

@@ -53,16 +53,16 @@ def test_database_task_rows_commit_and_roll_back_with_the_change_that_queued_the
     from django_tasks_db.models import DBTaskResult
 
     from soridam.lib.jobs import enqueue_on_commit
-    from soridam.notifications.tasks import deliver_email
+    from soridam.notifications.tasks import deliver_outbound
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with transaction.atomic():
-        enqueue_on_commit(deliver_email, 1)
+        enqueue_on_commit(deliver_outbound, 1)
     assert DBTaskResult.objects.count() == 1
 
     def queue_then_fail() -> None:
         with transaction.atomic():
-            enqueue_on_commit(deliver_email, 2)
+            enqueue_on_commit(deliver_outbound, 2)
             raise RuntimeError("roll back")
 
     with pytest.raises(RuntimeError):

@@ -8,6 +8,7 @@ from email.message import Message as MimeMessage
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import time_machine
 
 from conftest import free_port
 from soridam.audit.actors import Actor
@@ -15,7 +16,7 @@ from soridam.cases import actions
 from soridam.cases.models import Case, Status
 from soridam.cases.stages import Stage
 from soridam.followup.answers import answer_survey
-from soridam.notifications.models import OutboundEmail
+from soridam.notifications.models import OutboundMessage
 
 if TYPE_CHECKING:
     from conftest import Mailbox
@@ -46,9 +47,9 @@ def test_acknowledgement_reply_and_stage_mails_arrive_threaded_in_the_customers_
     assert reply["In-Reply-To"] == ack["Message-ID"]
     assert str(reply["Reply-To"]) == "delivery@shop.test"
     assert "분류" in _text(stage) or "Classification" in _text(stage)
-    sent = OutboundEmail.objects.filter(case=case).order_by("id")
+    sent = OutboundMessage.objects.filter(case=case).order_by("id")
     assert [row.state for row in sent] == ["sent", "sent", "sent"]
-    assert sent[0].rfc_message_id == ack["Message-ID"]
+    assert sent[0].external_id == ack["Message-ID"]
 
 
 def test_closing_sends_a_signed_survey_link_whose_answer_is_stored_on_the_case(
@@ -73,16 +74,17 @@ def test_unreachable_smtp_server_keeps_the_mail_queued_with_the_reason_then_fail
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.SORIDAM_EMAIL_MAX_ATTEMPTS = 2
+    settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS = 2
     case = make_case()
-    outbound = OutboundEmail.objects.get(case=case)
+    outbound = OutboundMessage.objects.get(case=case)
     assert outbound.state == "queued"
     assert outbound.attempts == 1
     assert "refused" in outbound.last_error.lower()
 
-    from soridam.notifications.tasks import deliver_email
+    from soridam.notifications.tasks import deliver_outbound
 
-    deliver_email.call(outbound.pk)
+    with time_machine.travel(outbound.next_attempt_at, tick=False):
+        deliver_outbound.call(outbound.pk)
     outbound.refresh_from_db()
     assert outbound.state == "failed"
     assert outbound.attempts == 2

@@ -10,7 +10,7 @@ from soridam.accounts.models import User
 from soridam.audit.models import AuditEntry
 from soridam.cases.models import Case
 from soridam.channels.models import ChannelMessage
-from soridam.notifications.models import OutboundEmail
+from soridam.notifications.models import OutboundMessage
 from soridam.privacy.models import AccessAction, AccessLog
 from soridam.privacy.tests.data import BODY, CARD, EMAIL, MASKED, SUBJECT, assert_nothing_in_full, masked
 
@@ -107,12 +107,12 @@ def test_a_plain_agent_cannot_reveal(alice_client: Client, pii_case: Case) -> No
 
 
 def test_the_outbox_admin_shows_recipient_subject_and_body_masked(root: User, pii_case: Case) -> None:
-    outbound = OutboundEmail.objects.get(case=pii_case)
-    assert EMAIL in outbound.to_address + outbound.subject  # the stored row keeps what is sent
+    outbound = OutboundMessage.objects.get(case=pii_case)
+    assert EMAIL in outbound.recipient + outbound.subject  # the stored row keeps what is sent
     client = Client()
     client.force_login(root)
-    listing = client.get("/admin/notifications/outboundemail/")
-    detail = client.get(f"/admin/notifications/outboundemail/{outbound.pk}/change/")
+    listing = client.get("/admin/notifications/outboundmessage/")
+    detail = client.get(f"/admin/notifications/outboundmessage/{outbound.pk}/change/")
     assert listing.status_code == detail.status_code == 200
     assert MASKED[1] in listing.content.decode()
     assert masked(SUBJECT) in detail.content.decode()

@@ -13,7 +13,7 @@ from soridam.cases import actions
 from soridam.channels import pipeline
 from soridam.channels.email.tests.mails import mail
 from soridam.channels.models import ChannelAccount, PayloadState
-from soridam.notifications.models import DeliveryState, OutboundEmail
+from soridam.notifications.models import DeliveryState, OutboundMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -27,31 +27,31 @@ def test_reply_threads_on_the_customers_last_message_and_routes_back_to_the_inbo
     first.refresh_from_db()
     case = first.case
     assert case is not None
-    ack = OutboundEmail.objects.get(case=case, kind="case_opened")
+    ack = OutboundMessage.objects.get(case=case, kind="case_opened")
     with django_capture_on_commit_callbacks(execute=True):
-        pipeline.receive("email", mail(message_id="<two@x>", in_reply_to=ack.rfc_message_id), account=account)
+        pipeline.receive("email", mail(message_id="<two@x>", in_reply_to=ack.external_id), account=account)
     case.refresh_from_db()
     case.team = None
     case.save()
     with django_capture_on_commit_callbacks(execute=True):
         message = actions.reply(case, "확인했습니다.", actor=Actor(user=alice))
-    outbound = OutboundEmail.objects.get(message=message)
+    outbound = OutboundMessage.objects.get(message=message)
     reply = sent_mail.outbox[-1]
     assert outbound.state == DeliveryState.SENT
-    assert reply.extra_headers["Message-ID"] == outbound.rfc_message_id
+    assert reply.extra_headers["Message-ID"] == outbound.external_id
     assert reply.extra_headers["In-Reply-To"] == "<two@x>"
     references = reply.extra_headers["References"].split()
-    assert references == ["<one@x>", ack.rfc_message_id, "<two@x>"]
+    assert references == ["<one@x>", ack.external_id, "<two@x>"]
     assert reply.reply_to == ["help@shop.test"]
     assert "Auto-Submitted" not in reply.extra_headers
 
 
 def test_message_id_is_stored_when_queued_before_any_send(teams: object, alice: User) -> None:
     payload, _new = pipeline.receive("email", mail(), process_now=True)
-    queued = OutboundEmail.objects.get(case=payload.case)
+    queued = OutboundMessage.objects.get(case=payload.case)
     assert queued.state == DeliveryState.QUEUED  # the test transaction never commits: nothing sent yet
-    assert queued.rfc_message_id.startswith("<")
-    assert queued.rfc_message_id.endswith(">")
+    assert queued.external_id.startswith("<")
+    assert queued.external_id.endswith(">")
 
 
 def test_oversized_mail_is_stored_and_quarantined_with_a_clear_reason(teams: object, settings: Any) -> None:

@@ -12,7 +12,7 @@ from soridam.channels import pipeline
 from soridam.channels.email.tests.mails import mail
 from soridam.channels.email.thread_matching import strip_subject_prefixes
 from soridam.channels.models import CaseParticipant, ChannelMessage, PayloadState, RawPayload
-from soridam.notifications.models import DeliveryState, OutboundEmail
+from soridam.notifications.models import DeliveryState, OutboundMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,8 @@ def _first_case(teams: dict[str, Team]) -> tuple[Case, str]:
     payload = _in(mail(message_id="<CAF1=gmail@mail.gmail.com>", cc="Lee <lee@example.kr>"))
     assert payload.state == PayloadState.PROCESSED
     assert payload.case is not None
-    ack = OutboundEmail.objects.get(case=payload.case, kind="case_opened")
-    return payload.case, ack.rfc_message_id
+    ack = OutboundMessage.objects.get(case=payload.case, kind="case_opened")
+    return payload.case, ack.external_id
 
 
 def test_new_mail_opens_a_case_records_participants_and_is_acknowledged(teams: dict[str, Team]) -> None:
@@ -167,7 +167,7 @@ def test_bounce_marks_our_outbound_message_failed(teams: dict[str, Team]) -> Non
     payload = _in(report)
     assert payload.state == PayloadState.IGNORED
     assert "1 outbound message(s) marked failed" in payload.reason
-    failed = OutboundEmail.objects.get(rfc_message_id=ack_id)
+    failed = OutboundMessage.objects.get(external_id=ack_id)
     assert failed.state == DeliveryState.FAILED
     assert "5.1.1" in failed.last_error
     assert Case.objects.count() == 1
@@ -199,5 +199,5 @@ def test_acknowledgements_are_rate_limited_per_sender(teams: dict[str, Team]) ->
     for n in range(7):  # a header-less autoresponder opening case after case
         _in(mail(sender="loop@robot.test", subject=f"Re: 접수 {n}", message_id=f"<loop{n}@robot.test>"))
     assert Case.objects.filter(customer__email="loop@robot.test").count() == 7
-    acks = OutboundEmail.objects.filter(case__customer__email="loop@robot.test", kind="case_opened").count()
+    acks = OutboundMessage.objects.filter(case__customer__email="loop@robot.test", kind="case_opened").count()
     assert acks == 5

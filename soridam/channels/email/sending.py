@@ -1,0 +1,65 @@
+"""The outbound half of the e-mail channel: one outbox row becomes one SMTP message.
+
+SMTP answers are classified for the retry policy (RFC 5321 section 4.2.1): a 5xx reply rejects the
+message for good, a 4xx reply, a dropped connection or a timeout may succeed later.
+"""
+
+from __future__ import annotations
+
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+
+from soridam.channels.base import SendResult, TransportError
+from soridam.channels.email.outbound import auto_submitted, reply_address, thread_headers
+from soridam.notifications.models import OutboundMessage
+
+
+def send_email(outbound: OutboundMessage) -> SendResult:
+    """Send the row's rendered subject and body under its stored Message-ID (the same id on a re-send)."""
+    try:
+        _message(outbound).send(fail_silently=False)
+    except smtplib.SMTPAuthenticationError as exc:
+        # A 535 is a 5xx, but it is our credentials that are wrong, not the message: retry after a fix.
+        raise TransportError(_describe(exc), permanent=False) from exc
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _reply in exc.recipients.values()]
+        raise TransportError(_describe(exc), permanent=all(code >= 500 for code in codes)) from exc
+    except smtplib.SMTPResponseException as exc:
+        raise TransportError(_describe(exc), permanent=exc.smtp_code >= 500) from exc
+    except (smtplib.SMTPException, OSError) as exc:  # disconnects, refused connections, timeouts
+        raise TransportError(_describe(exc), permanent=False) from exc
+    return SendResult(external_id=outbound.external_id)
+
+
+def _message(outbound: OutboundMessage) -> EmailMessage:
+    case = outbound.case
+    # Same thread in the customer's mail client; their answer comes back to the right mailbox.
+    headers = {"Message-ID": outbound.external_id, **thread_headers(outbound)}
+    if auto_submitted(outbound.kind):
+        headers["Auto-Submitted"] = auto_submitted(outbound.kind)
+    team_address = case.team.email_address if case.team else ""
+    return EmailMessage(
+        subject=outbound.subject,
+        body=outbound.body,
+        from_email=team_address or settings.DEFAULT_FROM_EMAIL,
+        to=[outbound.recipient],
+        reply_to=[reply_address(case)],
+        headers=headers,
+    )
+
+
+def _describe(exc: Exception) -> str:
+    """The SMTP reply for the case page, without the recipient's address (no PII in the reason)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        replies = [_reply_text(code, reply) for code, reply in exc.recipients.values()]
+        return "Recipient refused: " + "; ".join(replies)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{type(exc).__name__}: {_reply_text(exc.smtp_code, exc.smtp_error)}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _reply_text(code: int, reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return f"{code} {text}".strip()

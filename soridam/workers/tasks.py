@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django_tasks import task
+
+from soridam.workers import recovery
+
+
+@task()
+def requeue_stale_tasks() -> int:
+    """Periodic (``lib/periodic.py``): tasks of workers that died mid-task run again."""
+    return recovery.requeue_stale_tasks()
