@@ -8,7 +8,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from soridam.env import email_settings, env_bool, env_int, env_list, env_secret, env_str
+from soridam.env import (
+    email_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    local_secret,
+    refuse_published_key,
+)
 from soridam.lib.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,7 +28,10 @@ SECRET_KEY = env_secret("SECRET_KEY", "")
 if not SECRET_KEY:
     if not env_bool("SORIDAM_DEMO", True):
         raise ImproperlyConfigured("SECRET_KEY must be set when SORIDAM_DEMO is false")
-    SECRET_KEY = "demo-only-insecure-key-do-not-use-in-production-5f1c9a"  # noqa: S105 - demo default
+    # The demo's own random key, created on first start and reused, so signed links and encrypted channel
+    # secrets survive restarts.
+    SECRET_KEY = local_secret(VAR_DIR / "secret_key")
+refuse_published_key("SECRET_KEY", SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
