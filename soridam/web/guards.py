@@ -25,11 +25,19 @@ REFERRER_POLICY = "strict-origin"
 
 def limit_posts(scope: str) -> Callable[[View], View]:
     """Count each POST against the scope's per-IP budget; over it, answer 429 with Retry-After."""
+    return _limit(scope, methods=frozenset({"POST"}))
 
+
+def limit_requests(scope: str) -> Callable[[View], View]:
+    """Count every request: a page whose URL is a secret must not let anyone guess URLs at full speed."""
+    return _limit(scope, methods=None)
+
+
+def _limit(scope: str, *, methods: frozenset[str] | None) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if request.method == "POST":
+            if methods is None or request.method in methods:
                 try:
                     check_rate(scope, client_ip(request))
                 except RateLimited as limited:

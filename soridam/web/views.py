@@ -24,6 +24,7 @@ from soridam.web.guards import (
     friendly_not_found,
     is_htmx,
     limit_posts,
+    limit_requests,
     private_link_page,
     remember_filing,
     tracking_path,
@@ -53,6 +54,7 @@ def complaint(request: HttpRequest) -> HttpResponse:
 
 
 @private_link_page
+@limit_requests("tracking")
 @friendly_not_found(LINK_INVALID)
 @require_GET
 def track(request: HttpRequest, token: str) -> HttpResponse:
@@ -65,9 +67,9 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @private_link_page
+@limit_requests("tracking")
 @friendly_not_found(LINK_INVALID)
 @require_POST
-@limit_posts("tracking")
 def track_reply(request: HttpRequest, token: str) -> HttpResponse:
     """The customer's reply. A closed case reopens; one closed long ago gets a new linked case instead."""
     case = access_case_by_token(token)
@@ -107,6 +109,7 @@ def _go_to(request: HttpRequest, path: str) -> HttpResponse:
 
 
 @private_link_page
+@limit_requests("tracking")
 @friendly_not_found(LINK_INVALID)
 @require_GET
 def attachment(request: HttpRequest, token: str, attachment_id: int) -> FileResponse:
@@ -123,9 +126,9 @@ def attachment(request: HttpRequest, token: str, attachment_id: int) -> FileResp
 
 
 @private_link_page
+@limit_requests("tracking")
 @friendly_not_found("web/survey_unavailable.html")
 @require_http_methods(["GET", "POST"])
-@limit_posts("tracking")
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     """The follow-up rating. Answering again replaces the earlier answer."""
     current = access_survey_by_token(token)
