@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "soridam.lib.request_id.RequestIdMiddleware",
     "soridam.lib.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "soridam.lib.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.access import access_attachment_by_token, access_case_by_token
+from soridam.cases.downloads import download_response
 from soridam.cases.models import Case
 from soridam.followup.surveys import access_survey_by_token, answer_survey
 from soridam.web.forms import ComplaintForm, ReplyForm, SurveyForm, current_language
@@ -112,17 +113,13 @@ def _go_to(request: HttpRequest, path: str) -> HttpResponse:
 @limit_requests("tracking")
 @friendly_not_found(LINK_INVALID)
 @require_GET
-def attachment(request: HttpRequest, token: str, attachment_id: int) -> FileResponse:
+def attachment(request: HttpRequest, token: str, attachment_id: int) -> HttpResponseBase:
     item = access_attachment_by_token(token, attachment_id)
     try:
         handle = item.file.open("rb")
     except OSError:
         raise Http404 from None
-    # Always a download, never rendered by the browser; the type is the one sniffed at upload.
-    response = FileResponse(handle, as_attachment=True, filename=item.filename, content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return download_response(handle, filename=item.filename, content_type=item.content_type)
 
 
 @private_link_page

@@ -21,7 +21,7 @@ from soridam.env import PUBLISHED_SECRET_KEYS
 from soridam.followup.models import Survey
 from soridam.followup.surveys import survey_token
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _settings_key(var_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
