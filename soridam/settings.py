@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "soridam.lib.request_id.RequestIdMiddleware",
     "soridam.lib.metrics.MetricsMiddleware",
+    "soridam.lib.request_guards.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "soridam.lib.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
