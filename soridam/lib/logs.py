@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 
+from soridam.lib.secret_paths import mask_secret_paths
 from soridam.triage.pii import mask_log_event
 
 SHARED_PROCESSORS: list[Any] = [
@@ -18,6 +19,7 @@ SHARED_PROCESSORS: list[Any] = [
     structlog.stdlib.add_log_level,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
     structlog.stdlib.ExtraAdder(),
+    mask_secret_paths,  # after the extras: Django adds the request itself as `request=`
     mask_log_event,  # last: also covers values added from `extra` and the context
 ]
 
