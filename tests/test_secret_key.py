@@ -26,9 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _settings_key(var_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """Start the settings in a fresh process, as every `make run` process does, and print the key it uses."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "SECRET_KEY_FILE", "SORIDAM_DEMO"}}
+    return _in_fresh_process(var_dir, "from django.conf import settings; print(settings.SECRET_KEY)", **env)
+
+
+def _in_fresh_process(var_dir: Path, code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    unset = {"SECRET_KEY", "SECRET_KEY_FILE", "SORIDAM_DEMO", "SORIDAM_FIELD_KEY"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update({"SORIDAM_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "soridam.settings", **env})
-    code = "from django.conf import settings; print(settings.SECRET_KEY)"
     return subprocess.run(  # noqa: S603 - our own interpreter and a fixed program
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60, check=False
     )
@@ -48,6 +52,15 @@ def test_fresh_setup_writes_a_private_random_key_and_reuses_it_on_the_next_start
     assert second.stdout.strip() == key
     other_clone = _settings_key(tmp_path / "other")
     assert other_clone.stdout.strip() != key
+
+
+def test_channel_secret_encrypted_before_a_restart_is_readable_after_it(tmp_path: Path) -> None:
+    setup = "import django; django.setup(); from soridam.channels import crypto; "
+    stored = _in_fresh_process(tmp_path, setup + "print(crypto.encrypt('imap-password'))")
+    assert stored.returncode == 0, stored.stderr
+    ciphertext = stored.stdout.strip()
+    read = _in_fresh_process(tmp_path, setup + f"print(crypto.decrypt({ciphertext!r}))")
+    assert read.stdout.strip() == "imap-password"
 
 
 @pytest.mark.parametrize("published", sorted(PUBLISHED_SECRET_KEYS))
