@@ -46,50 +46,11 @@ _EXTENSIONS: dict[str, tuple[str, ...]] = {
     "message/rfc822": (".eml",),
 }
 # Extensions a browser renders or Windows runs. Nobody needs to send us one from the complaint form.
-_ACTIVE_EXTENSIONS = frozenset(
-    [
-        ".htm",
-        ".html",
-        ".xhtml",
-        ".shtml",
-        ".mht",
-        ".mhtml",
-        ".svg",
-        ".svgz",
-        ".xml",
-        ".xsl",
-        ".js",
-        ".mjs",
-        ".jse",
-        ".vbs",
-        ".vbe",
-        ".wsf",
-        ".wsh",
-        ".hta",
-        ".bat",
-        ".cmd",
-        ".com",
-        ".exe",
-        ".scr",
-        ".pif",
-        ".cpl",
-        ".msi",
-        ".msp",
-        ".dll",
-        ".ps1",
-        ".psm1",
-        ".sh",
-        ".jar",
-        ".lnk",
-        ".reg",
-        ".url",
-        ".inf",
-        ".chm",
-        ".iso",
-        ".img",
-        ".vhd",
-    ]
-)
+_MARKUP = (".htm", ".html", ".xhtml", ".shtml", ".mht", ".mhtml", ".svg", ".svgz", ".xml", ".xsl")
+_SCRIPTS = (".js", ".mjs", ".jse", ".vbs", ".vbe", ".wsf", ".wsh", ".hta", ".bat", ".cmd", ".ps1", ".psm1", ".sh")
+_PROGRAMS = (".com", ".exe", ".scr", ".pif", ".cpl", ".msi", ".msp", ".dll", ".jar", ".lnk", ".reg", ".url", ".inf")
+_CONTAINERS = (".chm", ".iso", ".img", ".vhd")
+_ACTIVE_EXTENSIONS = frozenset(_MARKUP + _SCRIPTS + _PROGRAMS + _CONTAINERS)
 SAFE_FALLBACK_TYPE = "application/octet-stream"
 
 
