@@ -41,9 +41,19 @@ def _media_and_mail(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
+def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
+    """Rate limits live in the database cache table. A test's own transaction rolls its counts back, but a
+    transactional test (live_server) leaves them behind, so every test that reaches the database starts empty."""
     from django.core.cache import cache
 
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & names or (marker is not None and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
     cache.clear()
 
 

@@ -7,6 +7,7 @@ A bad value stops startup with the variable's name (R-OPS-8). Library code reads
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
@@ -58,6 +59,46 @@ def env_secret(name: str, default: str = "") -> str:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE cannot be read: {exc.strerror}") from None
     return os.environ.get(name, "").strip() or default
+
+
+# Keys that were once published in Soridam's source: anyone can sign survey links and derive the channel
+# credential key with them, so startup refuses them.
+PUBLISHED_SECRET_KEYS = frozenset({"demo-only-insecure-key-do-not-use-in-production-5f1c9a"})
+
+
+def refuse_published_key(name: str, value: str) -> str:
+    if value in PUBLISHED_SECRET_KEYS:
+        raise ImproperlyConfigured(
+            f"{name} is a key published in Soridam's source, so anyone could forge signed links with it. "
+            f"Unset {name} to let the demo create its own key in var/secret_key, or set a random one "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    return value
+
+
+def local_secret(path: Path) -> str:
+    """The key kept in ``path``; the first call creates it (random, mode 0600), every later call reuses it.
+
+    Several processes may start at once (web workers, the task worker): each writes its own candidate to a
+    private temporary file and hard-links it into place, which fails for all but the first, so every process
+    ends up reading the same key.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        candidate = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass  # another process was first: use its key
+        finally:
+            candidate.unlink()
+    value = path.read_text(encoding="utf-8").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{path} is empty: delete it and start again to create a new key")
+    return value
 
 
 def email_settings(name: str, default: str) -> dict[str, object]:

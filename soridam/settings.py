@@ -8,7 +8,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from soridam.env import email_settings, env_bool, env_int, env_list, env_secret, env_str
+from soridam.env import (
+    email_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    local_secret,
+    refuse_published_key,
+)
 from soridam.lib.logs import logging_config
 from soridam.privacy.pii import mask_log_event
 
@@ -20,7 +29,10 @@ SECRET_KEY = env_secret("SECRET_KEY", "")
 if not SECRET_KEY:
     if not env_bool("SORIDAM_DEMO", True):
         raise ImproperlyConfigured("SECRET_KEY must be set when SORIDAM_DEMO is false")
-    SECRET_KEY = "demo-only-insecure-key-do-not-use-in-production-5f1c9a"  # noqa: S105 - demo default
+    # The demo's own random key, created on first start and reused, so signed links and encrypted channel
+    # secrets survive restarts.
+    SECRET_KEY = local_secret(VAR_DIR / "secret_key")
+refuse_published_key("SECRET_KEY", SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -58,7 +70,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "soridam.lib.request_id.RequestIdMiddleware",
     "soridam.lib.metrics.MetricsMiddleware",
+    "soridam.lib.request_guards.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "soridam.lib.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,9 +128,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES: dict[str, dict[str, object]] = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A table in the database, not process memory: every web worker then counts against the same rate limits.
+    CACHES = {
+        "default": {
+            "BACKEND": "soridam.lib.cache.DatabaseCache",
+            "LOCATION": "soridam_cache",
+            # Culling at the default 300 entries would drop live rate-limit counters under load.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

@@ -2,10 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from soridam.accounts.admin_login import limited_admin_login
 from soridam.api import api
 from soridam.lib import health
 
+handler400 = "soridam.lib.request_guards.bad_request"
+
 urlpatterns = [
+    path("admin/login/", limited_admin_login),  # before admin.site.urls, whose own login has no rate limit
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,8 +16,10 @@ from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.access import access_case
+from soridam.cases.downloads import download_response
 from soridam.channels.access import access_channel_message
 from soridam.channels.models import ChannelMessage
+from soridam.lib.security_headers import security_policy
 from soridam.privacy.access import may_reveal_pii
 from soridam.privacy.forms import RevealForm
 from soridam.privacy.models import AccessAction, AccessLog
@@ -47,26 +49,21 @@ def _opened(request: StaffRequest, message_id: int) -> tuple[ChannelMessage, Rev
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@security_policy("external_content")  # the sanitised HTML is shown in a sandboxed frame; nothing may run or load
 def original(request: StaffRequest, message_id: int) -> HttpResponse:
     meta, form, entry = _opened(request, message_id)
     context = {"meta": meta, "case": meta.message.case, "form": form, "entry": entry}
     context["subject"] = shown(request.user, meta.subject, reveal=entry)
     context["sender"] = shown(request.user, meta.sender, reveal=entry)
     status = 409 if form.is_bound and entry is None else 200
-    response = render(request, "channels/original.html", context, status=status)
-    # The sanitised HTML is shown in a sandboxed frame; nothing in it may run or load.
-    response["Content-Security-Policy"] = "default-src 'self'; frame-src 'self'; img-src 'self'; script-src 'self'"
-    return response
+    return render(request, "channels/original.html", context, status=status)
 
 
 @staff_required
 @require_POST
-def original_raw(request: StaffRequest, message_id: int) -> HttpResponse:
+def original_raw(request: StaffRequest, message_id: int) -> HttpResponseBase:
     meta, _form, entry = _opened(request, message_id)
     if entry is None:
         return HttpResponse(status=409)
     raw = bytes(meta.payload.raw) if meta.payload is not None else b""
-    response = HttpResponse(raw, content_type="message/rfc822")
-    response["Content-Disposition"] = f'attachment; filename="message-{message_id}.eml"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(raw, filename=f"message-{message_id}.eml", content_type="message/rfc822")

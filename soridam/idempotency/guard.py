@@ -8,9 +8,13 @@ How it stays safe and cheap:
 
 - Requests without the header pay nothing. With it: one INSERT to claim the key (committed at once,
   so a concurrent duplicate sees it), and one UPDATE to store the response.
-- The operation and the storing of its response run in one transaction. If the process dies half
-  way, nothing of the operation is committed and the claim is left unfinished; such a claim is taken
-  over after ``ABANDONED_AFTER``, which is far longer than any request may run.
+- The operation and the storing of its response run in one transaction, which first locks the claim's
+  row. If the process dies half way, nothing of the operation is committed, the claim is left unfinished
+  and its lock goes with the dead connection. A duplicate that finds an unfinished claim older than
+  ``CLAIM_GRACE`` asks for that lock without waiting: refused, the first request is still running (409);
+  granted, it died, and the duplicate takes the claim over and runs. So a crash costs the client seconds,
+  not the ten minutes a fixed timeout would. (SQLite has no row locks; there the running request holds the
+  database's write lock, which a duplicate's claim waits for, so an unfinished claim it sees is a dead one.)
 - Only successful (2xx) responses are kept. After an error the claim is dropped, so the client may
   retry with the same key; the failed attempt changed nothing.
 """
@@ -27,7 +31,7 @@ from functools import partial, wraps
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
@@ -41,7 +45,8 @@ from soridam.lib.ratelimit import RateLimited
 HEADER = "Idempotency-Key"
 METHODS = frozenset({"POST", "PATCH"})
 KEEP_FOR = timedelta(hours=24)
-ABANDONED_AFTER = timedelta(minutes=10)
+# Between committing a claim and locking it, the first request has not yet locked its row.
+CLAIM_GRACE = timedelta(seconds=5)
 REPLAYED_HEADER = "Idempotent-Replayed"
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -144,18 +149,33 @@ def claim_key(user: User, key: str, fingerprint: Fingerprint) -> Claim:
         if existing.created_at < timezone.now() - KEEP_FOR:
             _delete_unchanged(existing)
             continue
-        return _judge(existing, fingerprint)
+        judged = _judge(existing, fingerprint)
+        if judged is not None:
+            return judged
     return Claim(Outcome.IN_FLIGHT, None)
 
 
-def _judge(existing: IdempotencyRecord, fingerprint: Fingerprint) -> Claim:
+def _judge(existing: IdempotencyRecord, fingerprint: Fingerprint) -> Claim | None:
+    """What to answer for an existing claim; None when it changed under us and must be read again."""
     if not fingerprint.matches(existing):
         return Claim(Outcome.MISMATCH, existing)
     if existing.is_finished:
         return Claim(Outcome.REPLAY, existing)
-    if existing.created_at < timezone.now() - ABANDONED_AFTER and _take_over(existing):
-        return Claim(Outcome.NEW, existing)
-    return Claim(Outcome.IN_FLIGHT, existing)
+    if not _holder_is_gone(existing):
+        return Claim(Outcome.IN_FLIGHT, existing)
+    return Claim(Outcome.NEW, existing) if _take_over(existing) else None
+
+
+def _holder_is_gone(record: IdempotencyRecord) -> bool:
+    """True when no running request holds this unfinished claim (its process died before answering)."""
+    if record.created_at > timezone.now() - CLAIM_GRACE:
+        return False
+    try:
+        with transaction.atomic():
+            list(IdempotencyRecord.objects.select_for_update(nowait=True).filter(pk=record.pk).values_list("pk"))
+    except DatabaseError:  # locked: the first request is still running
+        return False
+    return True
 
 
 def _insert(user: User, key: str, fingerprint: Fingerprint) -> IdempotencyRecord | None:
@@ -189,12 +209,19 @@ def _take_over(record: IdempotencyRecord) -> bool:
 def _run_once(record: IdempotencyRecord, call: Callable[[], HttpResponseBase]) -> HttpResponseBase:
     try:
         with transaction.atomic():
+            _lock(record)
             response = call()
             _store(record, response)
     except BaseException:
         release(record)
         raise
     return response
+
+
+def _lock(record: IdempotencyRecord) -> None:
+    """Hold the claim's row lock while the operation runs: duplicates can tell a running claim from a dead one."""
+    if connection.features.has_select_for_update:
+        list(IdempotencyRecord.objects.select_for_update().filter(pk=record.pk).values_list("pk"))
 
 
 def _store(record: IdempotencyRecord, response: HttpResponseBase) -> None:

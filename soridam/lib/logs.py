@@ -13,6 +13,8 @@ from typing import Any
 
 import structlog
 
+from soridam.lib.secret_paths import mask_secret_paths
+
 Processor = Callable[[Any, str, dict[str, Any]], dict[str, Any]]  # structlog's processor signature
 
 
@@ -23,6 +25,7 @@ def shared_processors(mask: Processor) -> list[Any]:
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.stdlib.ExtraAdder(),
+        mask_secret_paths,  # after the extras: Django adds the request itself as `request=`
         mask,  # last: also covers values added from `extra` and the context
     ]
 

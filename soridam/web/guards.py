@@ -14,22 +14,30 @@ from django.utils.cache import patch_cache_control
 
 from soridam.cases.models import Case
 from soridam.lib.ratelimit import RateLimited, check_rate, client_ip
+from soridam.lib.security_headers import mark
 
 View = Callable[..., HttpResponseBase]
 
 # Set on the redirect after filing, scoped to that case's tracking path, so the next page view shows the
 # reference and link banner once. It holds no secret: whoever sends it is already on the tracking page.
 FILED_COOKIE = "soridam_filed"
-REFERRER_POLICY = "strict-origin"
 
 
 def limit_posts(scope: str) -> Callable[[View], View]:
     """Count each POST against the scope's per-IP budget; over it, answer 429 with Retry-After."""
+    return _limit(scope, methods=frozenset({"POST"}))
 
+
+def limit_requests(scope: str) -> Callable[[View], View]:
+    """Count every request: a page whose URL is a secret must not let anyone guess URLs at full speed."""
+    return _limit(scope, methods=None)
+
+
+def _limit(scope: str, *, methods: frozenset[str] | None) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if request.method == "POST":
+            if methods is None or request.method in methods:
                 try:
                     check_rate(scope, client_ip(request))
                 except RateLimited as limited:
@@ -49,19 +57,12 @@ def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 def private_link_page(view: View) -> View:
     """For pages whose URL carries a secret token: no Referer ever carries the path, no search engine indexes
-    the page, and no shared cache keeps it.
-
-    Why ``strict-origin`` and not ``no-referrer``: under ``no-referrer`` browsers send ``Origin: null`` with the
-    page's own form posts (Fetch spec, "serialize a request origin"), and Django's CSRF check refuses them, so
-    the reply and survey forms would fail in every real browser. ``strict-origin`` sends only the origin
-    (never the path with the token) and keeps the Origin header correct.
-    """
+    the page (the "private_link" policy in soridam/lib/security_headers.py), and no shared cache keeps it."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = REFERRER_POLICY
-        response["X-Robots-Tag"] = "noindex, nofollow"
+        mark(response, "private_link")
         patch_cache_control(response, private=True, no_store=True)
         return response
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.access import access_attachment_by_token, access_case_by_token
+from soridam.cases.downloads import download_response
 from soridam.cases.models import Case
 from soridam.cases.presenters import stage_steps
 from soridam.followup.answers import answer_survey
@@ -26,6 +27,7 @@ from soridam.web.guards import (
     forget_filing,
     friendly_not_found,
     limit_posts,
+    limit_requests,
     private_link_page,
     remember_filing,
     tracking_path,
@@ -55,6 +57,7 @@ def complaint(request: HttpRequest) -> HttpResponse:
 
 
 @private_link_page
+@limit_requests("tracking")
 @friendly_not_found(LINK_INVALID)
 @require_GET
 def track(request: HttpRequest, token: str) -> HttpResponse:
@@ -67,9 +70,9 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @private_link_page
+@limit_requests("tracking")
 @friendly_not_found(LINK_INVALID)
 @require_POST
-@limit_posts("tracking")
 def track_reply(request: HttpRequest, token: str) -> HttpResponse:
     """The customer's reply. A closed case reopens; one closed long ago gets a new linked case instead."""
     case = access_case_by_token(token)
@@ -109,25 +112,22 @@ def _go_to(request: HttpRequest, path: str) -> HttpResponse:
 
 
 @private_link_page
+@limit_requests("tracking")
 @friendly_not_found(LINK_INVALID)
 @require_GET
-def attachment(request: HttpRequest, token: str, attachment_id: int) -> FileResponse:
+def attachment(request: HttpRequest, token: str, attachment_id: int) -> HttpResponseBase:
     item = access_attachment_by_token(token, attachment_id)
     try:
         handle = item.file.open("rb")
     except OSError:
         raise Http404 from None
-    # Always a download, never rendered by the browser; the type is the one sniffed at upload.
-    response = FileResponse(handle, as_attachment=True, filename=item.filename, content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return download_response(handle, filename=item.filename, content_type=item.content_type)
 
 
 @private_link_page
+@limit_requests("tracking")
 @friendly_not_found("web/survey_unavailable.html")
 @require_http_methods(["GET", "POST"])
-@limit_posts("tracking")
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     """The follow-up rating. Answering again replaces the earlier answer."""
     current = access_survey_by_token(token)

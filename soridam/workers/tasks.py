@@ -7,5 +7,5 @@ from soridam.workers import recovery
 
 @task()
 def requeue_stale_tasks() -> int:
-    """Periodic (``lib/periodic.py``): tasks of workers that died mid-task run again."""
+    """Periodic (``sla/periodic.py``): tasks of workers that died mid-task run again."""
     return recovery.requeue_stale_tasks()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.message
 import hashlib
 import re
+from dataclasses import fields, replace
 
 from django.conf import settings
 
@@ -39,7 +40,7 @@ def external_id(raw: bytes) -> str:
     head = raw[:65536].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
     match = re.search(rb"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)", head, re.IGNORECASE | re.MULTILINE)
     ids = message_ids(match.group(1).decode("ascii", "replace")) if match else []
-    return ids[0] if ids else "sha256:" + hashlib.sha256(raw).hexdigest()
+    return without_nul(ids[0]) if ids else "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
 def content_digest(raw: bytes) -> str:
@@ -79,6 +80,26 @@ def read_email(raw: bytes) -> ParsedEmail:
     parsed.auto_reason = _auto_reason(message, from_address, parsed)
     # Mailing-list mail may open a case but never gets an acknowledgement (no loops).
     parsed.is_list = bool(raw_header(message, "List-Id")) or raw_header(message, "Precedence").lower().strip() == "list"
+    return _text_without_nul(parsed)
+
+
+def without_nul(text: str) -> str:
+    # PostgreSQL refuses NUL in text columns and no mail client shows one; the raw bytes keep it.
+    return text.replace("\x00", "")
+
+
+def _text_without_nul(parsed: ParsedEmail) -> ParsedEmail:
+    """Every text field of ``parsed`` (and its attachments' names) without NUL bytes, before anything is stored."""
+    for field in fields(parsed):
+        value = getattr(parsed, field.name)
+        if isinstance(value, str):
+            setattr(parsed, field.name, without_nul(value))
+        elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+            setattr(parsed, field.name, [without_nul(item) for item in value])
+    parsed.attachments = [
+        replace(item, filename=without_nul(item.filename), content_type=without_nul(item.content_type))
+        for item in parsed.attachments
+    ]
     return parsed
 
 

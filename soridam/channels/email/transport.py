@@ -155,7 +155,8 @@ def _uploads(parsed: ParsedEmail) -> tuple[list[Upload], list[str]]:
             notes.append(f"{attachment.filename}: over the attachment limit, kept in the original only")
             continue
         try:
-            uploads.append(check_upload(attachment.filename, attachment.content))
+            # Never refuse a customer's e-mail over a name: neutralise it (invoice.html -> invoice.html.txt).
+            uploads.append(check_upload(attachment.filename, attachment.content, refuse_active_names=False))
         except UploadRefused as exc:
             notes.append(f"{attachment.filename}: {exc} (kept in the original)")
     return uploads, notes

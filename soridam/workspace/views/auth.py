@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from soridam.accounts.staff import StaffRequest, staff_required
-from soridam.lib.ratelimit import RateLimited, check_rate, client_ip
+from soridam.lib.ratelimit import RateLimited, check_login_attempt
 from soridam.workspace.forms import LanguageForm, StaffAuthenticationForm
 
 
@@ -31,7 +31,7 @@ class WorkspaceLoginView(LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            check_rate("login", client_ip(request))
+            check_login_attempt(request)
         except RateLimited as limited:
             return self._too_many_attempts(limited.retry_after)
         return super().post(request, *args, **kwargs)

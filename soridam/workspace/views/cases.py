@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.cases.access import access_attachment, access_case, cases_visible_to
+from soridam.cases.downloads import download_response
 from soridam.lib.htmx import is_htmx
 from soridam.workspace.case_actions import ACTIONS, CaseAction, run_case_action
 from soridam.workspace.case_page import HEADER_RELATIONS, case_context
@@ -47,14 +48,9 @@ def case_detail(request: StaffRequest, case_id: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def attachment(request: StaffRequest, attachment_id: int) -> FileResponse:
+def attachment(request: StaffRequest, attachment_id: int) -> HttpResponseBase:
     found = access_attachment(request.user, attachment_id)
-    response = FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=found.filename, content_type=found.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download_response(found.file.open("rb"), filename=found.filename, content_type=found.content_type)
 
 
 def _after_success(request: StaffRequest, case_id: int, action: CaseAction) -> HttpResponse:
