@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,19 +13,50 @@ from django.conf import settings
 from soridam.lib import shared_data as shared_data_module
 from soridam.lib.shared_data import REPOSITORY_ROOT, shared_data_dir
 
+_GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@t",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@t",
+}
+
 
 @pytest.fixture
 def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A checkout in another place: the repository at ``tmp/checkout``, the shared data at ``tmp/shared``."""
     monkeypatch.setattr(shared_data_module, "REPOSITORY_ROOT", tmp_path / "checkout")
     monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("SORIDAM_SHARED_DATA", raising=False)
     return tmp_path
 
 
-def test_the_shared_data_folder_is_beside_the_directory_holding_manage_py() -> None:
+def test_the_shared_data_folder_is_looked_for_beside_the_directory_holding_manage_py() -> None:
     assert (REPOSITORY_ROOT / "manage.py").is_file()
     assert Path(settings.BASE_DIR) == REPOSITORY_ROOT
-    assert shared_data_dir() == Path(settings.BASE_DIR).parent / "shared" / "data"
+    beside = Path(settings.BASE_DIR).parent / "shared" / "data"
+    assert shared_data_dir() == beside or not beside.is_dir()
+
+
+def test_a_clone_made_elsewhere_finds_the_folder_beside_its_origin(
+    elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin = elsewhere / "work" / "main"
+    origin.mkdir(parents=True)
+    (elsewhere / "work" / "shared" / "data").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(origin)], check=True)
+    subprocess.run(["git", "-C", str(origin), "commit", "-q", "--allow-empty", "-m", "x"], check=True, env=_GIT_ENV)
+    clone = elsewhere / "scratch" / "clone"
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True)
+    monkeypatch.setattr(shared_data_module, "REPOSITORY_ROOT", clone)
+    assert shared_data_dir() == (elsewhere / "work" / "shared" / "data").resolve()
+
+
+def test_the_environment_can_name_the_folder(elsewhere: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    named = elsewhere / "datasets"
+    named.mkdir()
+    monkeypatch.setenv("SORIDAM_SHARED_DATA", str(named))
+    assert shared_data_dir() == named
 
 
 def test_a_present_folder_gives_its_path(elsewhere: Path, shared_data: Callable[..., Path]) -> None:
