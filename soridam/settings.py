@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "soridam.sla",
     "soridam.triage",
     "soridam.privacy",
+    "soridam.investigations",
     "soridam.idempotency",
     "soridam.web",
     "soridam.workspace",

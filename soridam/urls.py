@@ -19,6 +19,7 @@ urlpatterns = [
     path("help/", include("soridam.kb.urls")),
     path("", include("soridam.routing.urls")),
     path("", include("soridam.sla.urls")),
+    path("", include("soridam.investigations.urls")),
     path("workspace/channels/", include("soridam.channels.urls")),
     path("", include("soridam.workspace.urls")),
     path("", include("soridam.web.urls")),

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from soridam.accounts.models import Team, User
+from soridam.accounts.models import Role, Team, User
 from soridam.audit import audit
 from soridam.audit.actors import Actor
 from soridam.cases import events, stages
@@ -40,6 +40,7 @@ from soridam.customers.actions import Contact, find_or_create_customer
 from soridam.customers.models import Customer
 from soridam.followup.models import Survey
 from soridam.followup.surveys import request_survey
+from soridam.investigations.models import InvestigationTask, open_blocking_tasks
 from soridam.lib import jobs
 from soridam.lib.jobs import enqueue_job_on_commit
 from soridam.lib.rows import Lookup, insert, update
@@ -251,8 +252,9 @@ def add_note(case: Case, body: str, *, actor: Actor) -> Message:
     return message
 
 
-def change_stage(case: Case, to: str, *, actor: Actor, reason: str = "") -> Case:
-    """Move a case to another stage, as the transition table allows."""
+def change_stage(case: Case, to: str, *, actor: Actor, reason: str = "", override_open_tasks: bool = False) -> Case:
+    """Move a case to another stage, as the transition table allows. Open blocking investigation tasks keep
+    it in investigation unless a lead overrides them with a reason (``override_open_tasks``)."""
     if case.status in (Status.MERGED, Status.SPAM) or not stages.is_allowed(case.stage, to):
         raise InvalidTransition(
             _("A case cannot move from %(from)s to %(to)s.")
@@ -261,6 +263,7 @@ def change_stage(case: Case, to: str, *, actor: Actor, reason: str = "") -> Case
         )
     if stages.needs_reason(case.stage, to) and not reason.strip():
         raise InvalidTransition(_("Moving a case back needs a reason."), allowed=stages.allowed_targets(case.stage))
+    _check_open_tasks(case, to, actor=actor, reason=reason, override=override_open_tasks)
     before, case.stage = case.stage, to
     fields = ["stage"]
     if case.stage_entered_at(to) is None:
@@ -450,3 +453,29 @@ def reveal_pii(
 
 
 _ACCESS_AUDIT = {AccessAction.REVEAL: "case.pii_revealed", AccessAction.VIEW_ORIGINAL: "case.original_viewed"}
+
+
+def _check_open_tasks(case: Case, to: str, *, actor: Actor, reason: str, override: bool) -> None:
+    """Leaving investigation forwards waits for its blocking tasks; a lead may move on with a reason."""
+    leaving = case.stage == stages.Stage.INVESTIGATION and _is_forward(case.stage, to)
+    open_tasks = open_blocking_tasks(case) if leaving else 0
+    if not open_tasks:
+        return
+    allowed = [target for target in stages.allowed_targets(case.stage) if not _is_forward(case.stage, target)]
+    if not override:
+        message = _("%(count)s investigation tasks are still open.") % {"count": open_tasks}
+        raise InvalidTransition(message, allowed=allowed)
+    if actor.user is None or actor.user.effective_role not in (Role.LEAD, Role.ADMIN) or not reason.strip():
+        raise InvalidTransition(_("Only a lead can move on with open tasks, and only with a reason."), allowed=allowed)
+    events.record(case, EventKind.TASKS_OVERRIDDEN, actor=actor, after=str(open_tasks), reason=reason.strip())
+
+
+def _is_forward(stage: str, target: str) -> bool:
+    return stages.index_of(target) > stages.index_of(stage)
+
+
+def record_task(case: Case, task: InvestigationTask, *, kind: EventKind, actor: Actor) -> None:
+    """An investigation task of the case was opened or closed (``investigations.actions`` changes the task;
+    the case's history is written here). The caller holds the case's row lock."""
+    events.record(case, kind, actor=actor, before=task.owner_team.slug, after=task.status, reason=task.title)
+    audit.record_case(actor, f"case.{kind}", target=case, data={"task": task.pk, "status": task.status})

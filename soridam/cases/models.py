@@ -201,6 +201,9 @@ class EventKind(models.TextChoices):
     LINKED = "linked", _("Follow-up case opened")
     SURVEY_ANSWERED = "survey_answered", _("Survey answered")
     SLA_ESCALATED = "sla_escalated", _("SLA escalation")
+    TASK_OPENED = "task_opened", _("Investigation task opened")
+    TASK_CLOSED = "task_closed", _("Investigation task closed")
+    TASKS_OVERRIDDEN = "tasks_overridden", _("Left investigation with open tasks")
 
 
 class TimelineEvent(models.Model):

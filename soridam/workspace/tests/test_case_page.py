@@ -337,8 +337,9 @@ def test_case_page_query_count_does_not_grow_with_messages(
         actions.reply(case, f"reply {n}", actor=Actor(user=alice))
         actions.add_note(case, f"note {n}", actor=Actor(user=alice))
     # Session, user, teams, case (with customer, category, team), messages, attachments, events, the
-    # assignee and category options, and the e-mail delivery states: one query each, however long the conversation.
-    with django_assert_max_num_queries(10):
+    # assignee and category options, the e-mail delivery states and the investigation tasks: one query each,
+    # however long the conversation.
+    with django_assert_max_num_queries(11):
         assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
 
 
