@@ -11,12 +11,12 @@ urlpatterns = [
     path("workspace/", inbox.inbox_list, name="inbox"),
     path("workspace/cases/<int:case_id>/", cases.case_detail, name="case"),
     path("workspace/cases/<int:case_id>/reply/", cases.case_reply, name="case_reply"),
-    path("workspace/cases/<int:case_id>/note/", cases.case_note, name="case_note"),
     path("workspace/cases/<int:case_id>/assign/", cases.case_assign, name="case_assign"),
     path("workspace/cases/<int:case_id>/stage/", cases.case_stage, name="case_stage"),
     path("workspace/cases/<int:case_id>/status/", cases.case_status, name="case_status"),
     path("workspace/cases/<int:case_id>/priority/", cases.case_priority, name="case_priority"),
     path("workspace/cases/<int:case_id>/category/", cases.case_category, name="case_category"),
+    path("workspace/cases/<int:case_id>/team/", cases.case_team, name="case_team"),
     path("workspace/attachments/<int:attachment_id>/", cases.attachment, name="attachment"),
     path("workspace/cases/<int:case_id>/articles/", search.case_articles, name="case_articles"),
     path(

@@ -65,6 +65,22 @@
     return true;
   }
 
+  // The composer writes replies and notes: n turns its internal-note switch on, r off.
+  function setInternal(on) {
+    var toggle = document.getElementById("reply-internal");
+    if (toggle) toggle.checked = on;
+  }
+
+  function writeReply() {
+    setInternal(false);
+    return focusField("reply-body");
+  }
+
+  function writeNote() {
+    setInternal(true);
+    return focusField("reply-body");
+  }
+
   function showHelp() {
     var dialog = document.getElementById("shortcut-help");
     if (!dialog || dialog.open) return false;
@@ -76,8 +92,8 @@
     j: function () { return moveSelection(1); },
     k: function () { return moveSelection(-1); },
     o: openSelection,
-    r: function () { return focusField("reply-body"); },
-    n: function () { return focusField("note-body"); },
+    r: writeReply,
+    n: writeNote,
     a: function () { return focusField("assign-to"); },
     "?": showHelp,
   };
