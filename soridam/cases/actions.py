@@ -25,6 +25,7 @@ from soridam.cases import events, stages
 from soridam.cases.errors import InvalidChange, InvalidTransition
 from soridam.cases.models import (
     FINISHED_STATUSES,
+    TAG_LENGTH,
     Attachment,
     Case,
     Category,
@@ -33,6 +34,7 @@ from soridam.cases.models import (
     MessageKind,
     Priority,
     Status,
+    Tag,
 )
 from soridam.cases.references import allocate_numbers, format_reference
 from soridam.cases.uploads import Upload
@@ -450,3 +452,28 @@ def reveal_pii(
 
 
 _ACCESS_AUDIT = {AccessAction.REVEAL: "case.pii_revealed", AccessAction.VIEW_ORIGINAL: "case.original_viewed"}
+
+
+def add_tag(case: Case, name: str, *, actor: Actor) -> Tag:
+    """Label the case (the tag is created on first use); a tag the case already has records nothing."""
+    name = " ".join(name.split())
+    if not name or len(name) > TAG_LENGTH:
+        raise InvalidChange(_("A tag is 1 to %(length)d characters long.") % {"length": TAG_LENGTH}, field="tag")
+    tag, _created = Tag.objects.get_or_create(name=name)
+    if case.tags.filter(pk=tag.pk).exists():
+        return tag
+    case.tags.add(tag)
+    _touch(case)
+    events.record(case, EventKind.TAG_ADDED, actor=actor, after=name)
+    audit.record_case(actor, "case.tag_added", target=case, data={"tag": name})
+    return tag
+
+
+def remove_tag(case: Case, tag: Tag, *, actor: Actor) -> Case:
+    if not case.tags.filter(pk=tag.pk).exists():
+        return case
+    case.tags.remove(tag)
+    _touch(case)
+    events.record(case, EventKind.TAG_REMOVED, actor=actor, before=tag.name)
+    audit.record_case(actor, "case.tag_removed", target=case, data={"tag": tag.name})
+    return case

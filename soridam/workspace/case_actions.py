@@ -23,6 +23,8 @@ from soridam.workspace.forms import (
     PriorityForm,
     StageForm,
     StatusForm,
+    TagAddForm,
+    TagRemoveForm,
     TeamForm,
 )
 
@@ -93,6 +95,14 @@ def _team(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
     return actions.change_team(case, data["team"], actor=actor)
 
 
+def _tag_add(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
+    return actions.add_tag(case, data["tag"], actor=actor)
+
+
+def _tag_remove(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
+    return actions.remove_tag(case, data["tag"], actor=actor)
+
+
 ACTIONS: dict[str, CaseAction] = {
     action.key: action
     for action in (
@@ -103,6 +113,8 @@ ACTIONS: dict[str, CaseAction] = {
         CaseAction("priority", PriorityForm, _priority, _("Priority saved.")),
         CaseAction("category", CategoryForm, _category, _("Category saved.")),
         CaseAction("team", TeamForm, _team, _("Team saved.")),
+        CaseAction("tag_add", TagAddForm, _tag_add, _("Tag added.")),
+        CaseAction("tag_remove", TagRemoveForm, _tag_remove, _("Tag removed.")),
     )
 }
 

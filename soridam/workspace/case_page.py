@@ -111,5 +111,6 @@ def case_context(
         "conversation": conversation(case),
         "events": timeline(case),
         "forms": forms,
+        "tags": list(case.tags.all()),
         "notice": notice,
     }

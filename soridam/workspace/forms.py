@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from soridam.accounts.access import agents_assignable_by, teams_visible_to
 from soridam.accounts.models import Team, User
 from soridam.cases import stages
-from soridam.cases.models import Case, Category, Priority, Status
+from soridam.cases.models import Case, Category, Priority, Status, Tag
 from soridam.cases.stages import STAGE_KOREAN, Stage
 from soridam.cases.uploads import Upload, UploadRefused, check_upload, check_upload_count
 
@@ -248,6 +248,20 @@ class TeamForm(CaseForm):
         visible = teams_visible_to(user).values("pk")
         field.queryset = Team.objects.filter(Q(pk__in=visible) | Q(pk=case.team_id)).order_by("name")
         self.initial["team"] = case.team_id
+
+
+class TagAddForm(CaseForm):
+    id_prefix = "tag"
+    tag = forms.CharField(label=_("Add a tag"), max_length=40, widget=forms.TextInput(attrs={"id": "tag-add"}))
+
+
+class TagRemoveForm(CaseForm):
+    id_prefix = "untag"
+    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
+        super().__init__(data, files, case=case, user=user)
+        cast(forms.ModelChoiceField[Tag], self.fields["tag"]).queryset = case.tags.all()
 
 
 class Option(NamedTuple):

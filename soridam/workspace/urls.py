@@ -17,6 +17,8 @@ urlpatterns = [
     path("workspace/cases/<int:case_id>/priority/", cases.case_priority, name="case_priority"),
     path("workspace/cases/<int:case_id>/category/", cases.case_category, name="case_category"),
     path("workspace/cases/<int:case_id>/team/", cases.case_team, name="case_team"),
+    path("workspace/cases/<int:case_id>/tags/add/", cases.case_tag_add, name="case_tag_add"),
+    path("workspace/cases/<int:case_id>/tags/remove/", cases.case_tag_remove, name="case_tag_remove"),
     path("workspace/attachments/<int:attachment_id>/", cases.attachment, name="attachment"),
     path("workspace/cases/<int:case_id>/articles/", search.case_articles, name="case_articles"),
     path(

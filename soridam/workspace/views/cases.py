@@ -114,3 +114,15 @@ def case_priority(request: StaffRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_category(request: StaffRequest, case_id: int) -> HttpResponse:
     return _perform(request, case_id, "category")
+
+
+@staff_required
+@require_POST
+def case_tag_add(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "tag_add")
+
+
+@staff_required
+@require_POST
+def case_tag_remove(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "tag_remove")
