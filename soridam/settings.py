@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "soridam.triage",
     "soridam.privacy",
     "soridam.idempotency",
+    "soridam.macros",
     "soridam.web",
     "soridam.workspace",
     "soridam.demo",

@@ -15,6 +15,8 @@ from soridam.cases import actions
 from soridam.cases.access import access_case
 from soridam.cases.errors import CaseError
 from soridam.cases.models import Case
+from soridam.macros.apply import apply_macro
+from soridam.macros.text import fill_variables
 from soridam.workspace.forms import (
     AssignForm,
     CaseForm,
@@ -57,11 +59,15 @@ class Outcome:
 
 
 def _compose(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
-    """The composer: a reply or an internal note, then the chosen status, in the caller's transaction."""
+    """The composer: a reply or an internal note, the chosen macro's changes, then the status of the
+    button pressed (which wins over the macro's), all in the caller's transaction."""
+    body = fill_variables(data["body"], case, actor.user)
     if data["internal"]:
-        message = actions.add_note(case, data["body"], actor=actor)
+        message = actions.add_note(case, body, actor=actor)
     else:
-        message = actions.reply(case, data["body"], actor=actor, uploads=data["attachments"])
+        message = actions.reply(case, body, actor=actor, uploads=data["attachments"])
+    if data["macro"] is not None:
+        apply_macro(case, data["macro"], actor=actor, set_status=not data["then"])
     if data["then"]:
         actions.change_status(case, data["then"], actor=actor)
     return message

@@ -22,6 +22,8 @@ from soridam.cases import stages
 from soridam.cases.models import Case, Category, Priority, Status, Tag
 from soridam.cases.stages import STAGE_KOREAN, Stage
 from soridam.cases.uploads import Upload, UploadRefused, check_upload, check_upload_count
+from soridam.macros.access import macros_usable_by
+from soridam.macros.models import Macro
 
 if TYPE_CHECKING:
     from django.forms import BoundField
@@ -114,6 +116,11 @@ class ComposeForm(CaseForm):
     )
     attachments = AttachmentsField(label=_("Files (optional)"))
     then = forms.ChoiceField(label=_("Then"), choices=THEN_STATUSES, required=False)
+    macro = forms.ModelChoiceField(queryset=Macro.objects.none(), required=False, label=_("Macro"))
+
+    def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
+        super().__init__(data, files, case=case, user=user)
+        cast(forms.ModelChoiceField[Macro], self.fields["macro"]).queryset = macros_usable_by(user)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

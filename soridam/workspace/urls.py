@@ -1,6 +1,6 @@
 from django.urls import path
 
-from soridam.workspace.views import auth, cases, inbox, privacy, search
+from soridam.workspace.views import auth, cases, inbox, macros, privacy, search
 
 app_name = "workspace"
 
@@ -27,5 +27,8 @@ urlpatterns = [
         name="case_article_used",
     ),
     path("workspace/search/", search.search_cases, name="case_search"),
+    path("workspace/macros/", macros.macro_list, name="macros"),
+    path("workspace/macros/<int:macro_id>/", macros.macro_edit, name="macro_edit"),
+    path("workspace/macros/<int:macro_id>/delete/", macros.macro_delete, name="macro_delete"),
     path("workspace/cases/<int:case_id>/messages/<int:message_id>/reveal/", privacy.reveal_pii, name="reveal_pii"),
 ]

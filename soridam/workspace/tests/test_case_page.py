@@ -344,9 +344,9 @@ def test_case_page_query_count_does_not_grow_with_messages(
         actions.reply(case, f"reply {n}", actor=Actor(user=alice))
         actions.add_note(case, f"note {n}", actor=Actor(user=alice))
     # Session, user, teams, case (with customer, category, team), messages, attachments, events, the
-    # assignee, category and team options, the tags, and the e-mail delivery states: one query each, however long
-    # the conversation.
-    with django_assert_max_num_queries(12):
+    # assignee, category and team options, the tags, the macros and the e-mail delivery states: one query each,
+    # however long the conversation.
+    with django_assert_max_num_queries(13):
         assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
 
 

@@ -81,6 +81,67 @@
     return focusField("reply-body");
   }
 
+  // Macros: choosing one puts its text in the composer (replacing a "/filter" typed there, else appended).
+  function useMacro(select) {
+    var option = select.options[select.selectedIndex];
+    var box = document.getElementById("reply-body");
+    if (!option || !option.value || !box) return;
+    var body = option.getAttribute("data-body") || "";
+    var typed = box.value;
+    box.value = typed.trim() === "" || typed.charAt(0) === "/" ? body : typed.replace(/\s*$/, "\n\n") + body;
+    box.focus();
+  }
+
+  function filterMacros(text) {
+    var select = document.getElementById("reply-macro");
+    if (!select) return null;
+    var wanted = text.trim().toLowerCase();
+    var first = null;
+    Array.prototype.forEach.call(select.options, function (option) {
+      var match = !option.value || option.text.toLowerCase().indexOf(wanted) !== -1;
+      option.hidden = !match;
+      if (match && option.value && !first) first = option;
+    });
+    return first;
+  }
+
+  function pickFirstMacro() {
+    var filter = document.getElementById("macro-filter");
+    var first = filterMacros(filter ? filter.value : "");
+    if (!first) return;
+    var select = first.parentNode;
+    select.value = first.value;
+    useMacro(select);
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target instanceof Element && event.target.id === "reply-macro") useMacro(event.target);
+  });
+
+  document.addEventListener("input", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) return;
+    if (target.id === "macro-filter") filterMacros(target.value);
+    // "/" at the start of an empty composer: the rest of the line filters the macros.
+    if (target.id === "reply-body" && /^\/[^\n]*$/.test(target.value)) {
+      var filter = document.getElementById("macro-filter");
+      if (filter) {
+        filter.value = target.value.slice(1);
+        filterMacros(filter.value);
+      }
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || !(target instanceof Element)) return;
+    var slash = target.id === "reply-body" && /^\/[^\n]*$/.test(target.value);
+    if (target.id === "macro-filter" || slash) {
+      event.preventDefault();  // Enter picks the first matching macro instead of submitting or a new line
+      pickFirstMacro();
+    }
+  });
+
   function showHelp() {
     var dialog = document.getElementById("shortcut-help");
     if (!dialog || dialog.open) return false;
