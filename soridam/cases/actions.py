@@ -477,3 +477,32 @@ def remove_tag(case: Case, tag: Tag, *, actor: Actor) -> Case:
     events.record(case, EventKind.TAG_REMOVED, actor=actor, before=tag.name)
     audit.record_case(actor, "case.tag_removed", target=case, data={"tag": tag.name})
     return case
+
+
+def merge_cases(target: Case, duplicates: Sequence[Case], *, actor: Actor) -> Case:
+    """Merge duplicates into ``target``: each duplicate gets status merged and links to the target, and both
+    timelines record it. Messages stay on the case they arrived on (its history and audit chain stay whole);
+    the link leads from one to the other. The caller holds every case's row lock, taken in id order."""
+    for duplicate in duplicates:
+        _check_mergeable(target, duplicate)
+    for duplicate in duplicates:
+        _set_status(duplicate, Status.MERGED, actor=actor)
+        duplicate.related_case = target
+        update(duplicate, "related_case")
+        events.record(duplicate, EventKind.MERGED, actor=actor, after=target.reference)
+        audit.record_case(actor, "case.merged_into", target=duplicate, data={"into": target.reference})
+        events.record(target, EventKind.MERGED, actor=actor, before=duplicate.reference)
+        audit.record_case(actor, "case.merged_from", target=target, data={"from": duplicate.reference})
+    _touch(target)
+    return target
+
+
+def _check_mergeable(target: Case, duplicate: Case) -> None:
+    if duplicate.pk == target.pk:
+        raise InvalidChange(_("A case cannot be merged into itself."), field="cases")
+    if Status.MERGED in (target.status, duplicate.status):
+        raise InvalidChange(
+            _("%(reference)s is already merged.")
+            % {"reference": target.reference if target.status == Status.MERGED else duplicate.reference},
+            field="cases",
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from soridam.workspace.views import auth, cases, inbox, macros, privacy, search
+from soridam.workspace.views import auth, bulk, cases, inbox, macros, privacy, search
 
 app_name = "workspace"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("workspace/logout/", auth.logout, name="logout"),
     path("workspace/settings/", auth.user_settings, name="settings"),
     path("workspace/", inbox.inbox_list, name="inbox"),
+    path("workspace/bulk/", bulk.bulk_change, name="bulk"),
     path("workspace/cases/<int:case_id>/", cases.case_detail, name="case"),
     path("workspace/cases/<int:case_id>/reply/", cases.case_reply, name="case_reply"),
     path("workspace/cases/<int:case_id>/assign/", cases.case_assign, name="case_assign"),

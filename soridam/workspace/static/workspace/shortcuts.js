@@ -1,5 +1,5 @@
 // Keyboard shortcuts for the agent workspace (R-AGENT-7), and focus care after htmx swaps.
-// Inbox: j/k select the next/previous case, Enter or o opens it.
+// Inbox: j/k select the next/previous case, Enter or o opens it, x ticks it for a bulk action.
 // Case page: r reply, n internal note, a assignee. Anywhere: ? lists the shortcuts.
 (function () {
   "use strict";
@@ -54,6 +54,17 @@
     var link = rows[current].querySelector("a.case-link");
     if (!link) return false;
     window.location.assign(link.href);
+    return true;
+  }
+
+  // x ticks (or unticks) the row chosen with j/k for a bulk action, and keeps focus on its link.
+  function toggleSelection() {
+    var rows = inboxRows();
+    var current = selectedIndex(rows);
+    if (current === -1) return false;
+    var box = rows[current].querySelector("input.bulk-pick");
+    if (!box) return false;
+    box.checked = !box.checked;
     return true;
   }
 
@@ -153,6 +164,7 @@
     j: function () { return moveSelection(1); },
     k: function () { return moveSelection(-1); },
     o: openSelection,
+    x: toggleSelection,
     r: writeReply,
     n: writeNote,
     a: function () { return focusField("assign-to"); },
