@@ -7,7 +7,8 @@
   function isTyping(target) {
     if (!(target instanceof Element)) return false;
     if (target.isContentEditable) return true;
-    return Boolean(target.closest("input, textarea, select, [contenteditable]"));
+    // A ticked row's checkbox keeps focus: j, k and x must still work from there.
+    return Boolean(target.closest("input:not([type=checkbox]), textarea, select, [contenteditable]"));
   }
 
   function isInteractive(target) {
