@@ -129,7 +129,7 @@ def test_properties_save_on_change_and_keep_a_button_for_browsers_without_javasc
     html = english_alice.get(f"/workspace/cases/{make_case().pk}/").content.decode()
     for key in ("stage", "status", "priority", "category", "team", "assign"):
         assert f'<noscript><button type="submit" id="{key}-send">' in html
-    assert html.count('hx-trigger="change, submit" class="case-action"') == 6
+    assert html.count('hx-trigger="change delay:400ms, submit" class="case-action"') == 6
 
 
 def test_team_is_changed_in_place_and_recorded(
