@@ -9,7 +9,9 @@ import pytest
 from django.test import Client
 
 from soridam.accounts.models import User
+from soridam.audit.actors import Actor
 from soridam.audit.models import AuditEntry
+from soridam.cases import actions
 from soridam.cases.models import Case
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +105,12 @@ def test_a_bulk_action_without_a_value_changes_nothing(alice_client: Client, mak
 def test_a_next_address_off_the_workspace_is_not_followed(alice_client: Client, make_case: Callable[..., Case]) -> None:
     data = {"cases": [make_case().pk], "action": "priority", "priority": "high", "next": "https://evil.test/"}
     assert alice_client.post("/workspace/bulk/", data)["Location"] == "/workspace/"
+
+
+def test_a_merged_case_page_links_to_the_case_it_was_merged_into(
+    alice: User, alice_client: Client, make_case: Callable[..., Case]
+) -> None:
+    target, duplicate = make_case(), make_case()
+    actions.merge_cases(target, [duplicate], actor=Actor(user=alice))
+    html = alice_client.get(f"/workspace/cases/{duplicate.pk}/").content.decode()
+    assert f'<dt>Merged into</dt><dd><a href="/workspace/cases/{target.pk}/">{target.reference}</a></dd>' in html
