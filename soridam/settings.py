@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "soridam.privacy",
     "soridam.investigations",
     "soridam.idempotency",
+    "soridam.macros",
     "soridam.web",
     "soridam.workspace",
     "soridam.demo",

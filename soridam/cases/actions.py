@@ -25,6 +25,7 @@ from soridam.cases import events, stages
 from soridam.cases.errors import InvalidChange, InvalidTransition
 from soridam.cases.models import (
     FINISHED_STATUSES,
+    TAG_LENGTH,
     Attachment,
     Case,
     Category,
@@ -33,6 +34,7 @@ from soridam.cases.models import (
     MessageKind,
     Priority,
     Status,
+    Tag,
 )
 from soridam.cases.references import allocate_numbers, format_reference
 from soridam.cases.uploads import Upload
@@ -479,3 +481,57 @@ def record_task(case: Case, task: InvestigationTask, *, kind: EventKind, actor: 
     the case's history is written here). The caller holds the case's row lock."""
     events.record(case, kind, actor=actor, before=task.owner_team.slug, after=task.status, reason=task.title)
     audit.record_case(actor, f"case.{kind}", target=case, data={"task": task.pk, "status": task.status})
+
+
+def add_tag(case: Case, name: str, *, actor: Actor) -> Tag:
+    """Label the case (the tag is created on first use); a tag the case already has records nothing."""
+    name = " ".join(name.split())
+    if not name or len(name) > TAG_LENGTH:
+        raise InvalidChange(_("A tag is 1 to %(length)d characters long.") % {"length": TAG_LENGTH}, field="tag")
+    tag, _created = Tag.objects.get_or_create(name=name)
+    if case.tags.filter(pk=tag.pk).exists():
+        return tag
+    case.tags.add(tag)
+    _touch(case)
+    events.record(case, EventKind.TAG_ADDED, actor=actor, after=name)
+    audit.record_case(actor, "case.tag_added", target=case, data={"tag": name})
+    return tag
+
+
+def remove_tag(case: Case, tag: Tag, *, actor: Actor) -> Case:
+    if not case.tags.filter(pk=tag.pk).exists():
+        return case
+    case.tags.remove(tag)
+    _touch(case)
+    events.record(case, EventKind.TAG_REMOVED, actor=actor, before=tag.name)
+    audit.record_case(actor, "case.tag_removed", target=case, data={"tag": tag.name})
+    return case
+
+
+def merge_cases(target: Case, duplicates: Sequence[Case], *, actor: Actor) -> Case:
+    """Merge duplicates into ``target``: each duplicate gets status merged and links to the target, and both
+    timelines record it. Messages stay on the case they arrived on (its history and audit chain stay whole);
+    the link leads from one to the other. The caller holds every case's row lock, taken in id order."""
+    for duplicate in duplicates:
+        _check_mergeable(target, duplicate)
+    for duplicate in duplicates:
+        _set_status(duplicate, Status.MERGED, actor=actor)
+        duplicate.related_case = target
+        update(duplicate, "related_case")
+        events.record(duplicate, EventKind.MERGED, actor=actor, after=target.reference)
+        audit.record_case(actor, "case.merged_into", target=duplicate, data={"into": target.reference})
+        events.record(target, EventKind.MERGED, actor=actor, before=duplicate.reference)
+        audit.record_case(actor, "case.merged_from", target=target, data={"from": duplicate.reference})
+    _touch(target)
+    return target
+
+
+def _check_mergeable(target: Case, duplicate: Case) -> None:
+    if duplicate.pk == target.pk:
+        raise InvalidChange(_("A case cannot be merged into itself."), field="cases")
+    if Status.MERGED in (target.status, duplicate.status):
+        raise InvalidChange(
+            _("%(reference)s is already merged.")
+            % {"reference": target.reference if target.status == Status.MERGED else duplicate.reference},
+            field="cases",
+        )

@@ -57,6 +57,21 @@ def new_tracking_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+TAG_LENGTH = 40
+
+
+class Tag(models.Model):
+    """A free label on cases (``vip``, ``파손``): agents add them in the properties panel or with a macro."""
+
+    name = models.CharField(max_length=TAG_LENGTH, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CaseNumberCounter(models.Model):
     """Case numbers on databases without sequences (SQLite, where writers are serial anyway)."""
 
@@ -84,6 +99,7 @@ class Case(models.Model):
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="ko")
     tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token)
     related_case = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="cases")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     solved_at = models.DateTimeField(null=True, blank=True)
@@ -204,6 +220,9 @@ class EventKind(models.TextChoices):
     TASK_OPENED = "task_opened", _("Investigation task opened")
     TASK_CLOSED = "task_closed", _("Investigation task closed")
     TASKS_OVERRIDDEN = "tasks_overridden", _("Left investigation with open tasks")
+    TAG_ADDED = "tag_added", _("Tag added")
+    TAG_REMOVED = "tag_removed", _("Tag removed")
+    MERGED = "merged", _("Merged")
 
 
 class TimelineEvent(models.Model):

@@ -15,15 +15,19 @@ from soridam.cases import actions
 from soridam.cases.access import access_case
 from soridam.cases.errors import CaseError
 from soridam.cases.models import Case
+from soridam.macros.apply import apply_macro
+from soridam.macros.text import fill_variables
 from soridam.workspace.forms import (
     AssignForm,
     CaseForm,
     CategoryForm,
-    NoteForm,
+    ComposeForm,
     PriorityForm,
-    ReplyForm,
     StageForm,
     StatusForm,
+    TagAddForm,
+    TagRemoveForm,
+    TeamForm,
 )
 
 if TYPE_CHECKING:
@@ -39,6 +43,10 @@ class CaseAction:
     apply: Apply
     done: StrOrPromise
 
+    def done_for(self, data: Mapping[str, Any]) -> StrOrPromise:
+        """What the agent is told after the change; the composer says whether a reply or a note went in."""
+        return _("Internal note added.") if self.key == "reply" and data.get("internal") else self.done
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -50,12 +58,19 @@ class Outcome:
         return self.status == 200
 
 
-def _reply(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
-    return actions.reply(case, data["body"], actor=actor)
-
-
-def _note(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
-    return actions.add_note(case, data["body"], actor=actor)
+def _compose(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
+    """The composer: a reply or an internal note, the chosen macro's changes, then the status of the
+    button pressed (which wins over the macro's), all in the caller's transaction."""
+    body = fill_variables(data["body"], case, actor.user)
+    if data["internal"]:
+        message = actions.add_note(case, body, actor=actor)
+    else:
+        message = actions.reply(case, body, actor=actor, uploads=data["attachments"])
+    if data["macro"] is not None:
+        apply_macro(case, data["macro"], actor=actor, set_status=not data["then"])
+    if data["then"]:
+        actions.change_status(case, data["then"], actor=actor)
+    return message
 
 
 def _assign(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
@@ -63,6 +78,8 @@ def _assign(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
 
 
 def _stage(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
+    if data["to"] == case.stage:
+        return case  # the panel posts on any change, the reason box's too: the stage itself did not change
     return actions.change_stage(case, data["to"], actor=actor, reason=data["reason"])
 
 
@@ -78,26 +95,44 @@ def _category(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
     return actions.change_category(case, data["category"], actor=actor)
 
 
+def _team(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
+    if data["team"] == case.team:
+        return case
+    return actions.change_team(case, data["team"], actor=actor)
+
+
+def _tag_add(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
+    return actions.add_tag(case, data["tag"], actor=actor)
+
+
+def _tag_remove(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
+    return actions.remove_tag(case, data["tag"], actor=actor)
+
+
 ACTIONS: dict[str, CaseAction] = {
     action.key: action
     for action in (
-        CaseAction("reply", ReplyForm, _reply, _("Reply sent.")),
-        CaseAction("note", NoteForm, _note, _("Internal note added.")),
+        CaseAction("reply", ComposeForm, _compose, _("Reply sent.")),
         CaseAction("assign", AssignForm, _assign, _("Assignee saved.")),
         CaseAction("stage", StageForm, _stage, _("Stage changed.")),
         CaseAction("status", StatusForm, _status, _("Status saved.")),
         CaseAction("priority", PriorityForm, _priority, _("Priority saved.")),
         CaseAction("category", CategoryForm, _category, _("Category saved.")),
+        CaseAction("team", TeamForm, _team, _("Team saved.")),
+        CaseAction("tag_add", TagAddForm, _tag_add, _("Tag added.")),
+        CaseAction("tag_remove", TagRemoveForm, _tag_remove, _("Tag removed.")),
     )
 }
 
 
-def run_case_action(user: User, case_id: int, action: CaseAction, data: Mapping[str, Any]) -> Outcome:
+def run_case_action(
+    user: User, case_id: int, action: CaseAction, data: Mapping[str, Any], files: Mapping[str, Any] | None = None
+) -> Outcome:
     """Check the form and apply the action under the case's row lock. Invalid input and refused
     changes leave the case exactly as it was and come back as a bound form with the error on it."""
     with transaction.atomic():
         case = access_case(user, case_id, for_update=True)
-        form = action.form_class(data, case=case, user=user)
+        form = action.form_class(data, files, case=case, user=user)
         if not form.is_valid():
             return Outcome(form, 400)
         try:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from soridam.accounts.models import User
 from soridam.cases.models import Attachment, Case, Message, MessageKind, TimelineEvent
 from soridam.cases.presenters import stage_steps
+from soridam.macros.access import macros_usable_by
 from soridam.workspace.case_actions import ACTIONS
 from soridam.workspace.forms import CaseForm
 from soridam.workspace.templatetags.workspace_tags import event_change, event_label
@@ -111,5 +112,7 @@ def case_context(
         "conversation": conversation(case),
         "events": timeline(case),
         "forms": forms,
+        "tags": list(case.tags.all()),
+        "macros": list(macros_usable_by(user)),
         "notice": notice,
     }

@@ -9,16 +9,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from soridam.accounts.access import agents_assignable_by
-from soridam.accounts.models import User
+from soridam.accounts.access import agents_assignable_by, teams_visible_to
+from soridam.accounts.models import Team, User
 from soridam.cases import stages
-from soridam.cases.models import Case, Category, Priority, Status
+from soridam.cases.models import Case, Category, Priority, Status, Tag
 from soridam.cases.stages import STAGE_KOREAN, Stage
+from soridam.cases.uploads import Upload, UploadRefused, check_upload, check_upload_count
+from soridam.macros.access import macros_usable_by
+from soridam.macros.models import Macro
 
 if TYPE_CHECKING:
     from django.forms import BoundField
@@ -49,8 +54,8 @@ class CaseForm(forms.Form):
     # The case page holds all these forms at once: each gets its own prefix for element ids.
     id_prefix = "case"
 
-    def __init__(self, data: Any = None, *, case: Case, user: User) -> None:
-        super().__init__(data, auto_id=f"{self.id_prefix}-%s", label_suffix="")
+    def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
+        super().__init__(data, files, auto_id=f"{self.id_prefix}-%s", label_suffix="")
         self.case = case
         self.user = user
 
@@ -64,14 +69,64 @@ def _message_field(label: StrOrPromise, required_message: StrOrPromise, element_
     )
 
 
-class ReplyForm(CaseForm):
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.Field):
+    """Files an agent attaches to a reply, each checked by its content like a customer's (``check_upload``)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> list[Upload]:
+        files = [file for file in value or [] if isinstance(file, UploadedFile)]
+        try:
+            check_upload_count(len(files))
+            return [_read_upload(file) for file in files]
+        except UploadRefused as refused:
+            raise forms.ValidationError(str(refused), code="upload_refused") from None
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return initial  # a browser never re-sends files
+
+
+def _read_upload(file: UploadedFile) -> Upload:
+    file.seek(0)
+    # One byte over the limit is enough for check_upload to refuse a file without reading all of it.
+    return check_upload(file.name or "", file.read(settings.SORIDAM_MAX_ATTACHMENT_BYTES + 1))
+
+
+# "Send" keeps the status; the other buttons of the composer send and then set it, in the same transaction.
+THEN_STATUSES = [("", _("Send")), (Status.WAITING, _("Send, waiting on customer")), (Status.SOLVED, _("Send, solved"))]
+
+
+class ComposeForm(CaseForm):
+    """The one composer of the case page: a reply or (toggled) an internal note, files on a reply, and
+    the status to set after sending."""
+
     id_prefix = "reply"
-    body = _message_field(_("Reply to the customer"), _("Write a reply before sending."), "reply-body")
+    body = _message_field(_("Message"), _("Write a reply before sending."), "reply-body")
+    internal = forms.BooleanField(
+        label=_("Internal note (only staff see it)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"id": "reply-internal"}),
+    )
+    attachments = AttachmentsField(label=_("Files (optional)"))
+    then = forms.ChoiceField(label=_("Then"), choices=THEN_STATUSES, required=False)
+    macro = forms.ModelChoiceField(queryset=Macro.objects.none(), required=False, label=_("Macro"))
 
+    def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
+        super().__init__(data, files, case=case, user=user)
+        cast(forms.ModelChoiceField[Macro], self.fields["macro"]).queryset = macros_usable_by(user)
 
-class NoteForm(CaseForm):
-    id_prefix = "note"
-    body = _message_field(_("Internal note"), _("Write the note before saving."), "note-body")
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("internal") and cleaned.get("attachments"):
+            self.add_error("attachments", _("Files go with replies; internal notes cannot carry them."))
+        return cleaned
 
 
 class AgentChoiceField(forms.ModelChoiceField[User]):
@@ -95,8 +150,8 @@ class AssignForm(CaseForm):
         widget=forms.Select(attrs={"id": "assign-to"}),
     )
 
-    def __init__(self, data: Any = None, *, case: Case, user: User) -> None:
-        super().__init__(data, case=case, user=user)
+    def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
+        super().__init__(data, files, case=case, user=user)
         field = cast(AgentChoiceField, self.fields["assignee"])
         field.queryset = _assignable(user, case)
         self.initial["assignee"] = case.assignee_id
@@ -107,11 +162,6 @@ def stage_option_label(case_stage: str, target: str) -> str:
     if stages.needs_reason(case_stage, target):
         return str(_("%(stage)s — back, needs a reason") % {"stage": label})
     return label
-
-
-def _next_stage(stage: str) -> str:
-    index = stages.index_of(stage)
-    return str(stages.STAGE_ORDER[index + 1]) if index + 1 < len(stages.STAGE_ORDER) else ""
 
 
 class StageForm(CaseForm):
@@ -128,11 +178,15 @@ class StageForm(CaseForm):
         widget=forms.TextInput(attrs={"id": "stage-reason"}),
     )
 
-    def __init__(self, data: Any = None, *, case: Case, user: User) -> None:
-        super().__init__(data, case=case, user=user)
+    def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
+        super().__init__(data, files, case=case, user=user)
+        # The current stage comes first and is selected: the select shows the case as it is, and choosing
+        # another stage saves at once (the properties panel).
+        current = (case.stage, _("%(stage)s (now)") % {"stage": Stage(case.stage).label})
         targets = stages.allowed_targets(case.stage)
-        self.fields["to"].widget.choices = [(target, stage_option_label(case.stage, target)) for target in targets]
-        self.initial["to"] = _next_stage(case.stage)
+        options = [(target, stage_option_label(case.stage, target)) for target in targets]
+        self.fields["to"].widget.choices = [current, *options]
+        self.initial["to"] = case.stage
 
 
 class StatusForm(CaseForm):
@@ -141,8 +195,8 @@ class StatusForm(CaseForm):
         label=_("Status"), choices=SETTABLE_STATUSES, widget=forms.Select(attrs={"id": "status-to"})
     )
 
-    def __init__(self, data: Any = None, *, case: Case, user: User) -> None:
-        super().__init__(data, case=case, user=user)
+    def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
+        super().__init__(data, files, case=case, user=user)
         self.initial["status"] = case.status
 
 
@@ -152,8 +206,8 @@ class PriorityForm(CaseForm):
         label=_("Priority"), choices=Priority.choices, widget=forms.Select(attrs={"id": "priority-to"})
     )
 
-    def __init__(self, data: Any = None, *, case: Case, user: User) -> None:
-        super().__init__(data, case=case, user=user)
+    def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
+        super().__init__(data, files, case=case, user=user)
         self.initial["priority"] = case.priority
 
 
@@ -172,11 +226,49 @@ class CategoryForm(CaseForm):
         widget=forms.Select(attrs={"id": "category-to"}),
     )
 
-    def __init__(self, data: Any = None, *, case: Case, user: User) -> None:
-        super().__init__(data, case=case, user=user)
+    def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
+        super().__init__(data, files, case=case, user=user)
         field = cast(CategoryChoiceField, self.fields["category"])
         field.queryset = Category.objects.filter(Q(is_active=True) | Q(pk=case.category_id))
         self.initial["category"] = case.category_id
+
+
+class TeamChoiceField(forms.ModelChoiceField[Team]):
+    def label_from_instance(self, obj: Team) -> str:
+        return str(obj.name)
+
+
+class TeamForm(CaseForm):
+    id_prefix = "team"
+    team = TeamChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("No team"),
+        label=_("Team"),
+        widget=forms.Select(attrs={"id": "team-to"}),
+    )
+
+    def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
+        super().__init__(data, files, case=case, user=user)
+        field = cast(TeamChoiceField, self.fields["team"])
+        # Only the teams the agent may give cases to (as in the API); the current one stays listed.
+        visible = teams_visible_to(user).values("pk")
+        field.queryset = Team.objects.filter(Q(pk__in=visible) | Q(pk=case.team_id)).order_by("name")
+        self.initial["team"] = case.team_id
+
+
+class TagAddForm(CaseForm):
+    id_prefix = "tag"
+    tag = forms.CharField(label=_("Add a tag"), max_length=40, widget=forms.TextInput(attrs={"id": "tag-add"}))
+
+
+class TagRemoveForm(CaseForm):
+    id_prefix = "untag"
+    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
+        super().__init__(data, files, case=case, user=user)
+        cast(forms.ModelChoiceField[Tag], self.fields["tag"]).queryset = case.tags.all()
 
 
 class Option(NamedTuple):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from soridam.accounts.access import team_ids_of
 from soridam.accounts.models import User
 from soridam.cases.access import cases_visible_to
-from soridam.cases.models import ACTIVE_STATUSES, Case, Priority, Status
+from soridam.cases.models import ACTIVE_STATUSES, TAG_LENGTH, Case, Priority, Status
 from soridam.cases.stages import Stage
 from soridam.channels.kinds import Channel
 from soridam.lib.keyset import BadCursor, Ordering, Page, check_cursor, paginate
@@ -57,6 +57,7 @@ class InboxQuery:
     stage: str = ""
     sort: str = DEFAULT_SORT
     cursor: str = ""
+    tag: str = ""
 
     @property
     def ordering(self) -> Ordering:
@@ -67,7 +68,7 @@ class InboxQuery:
         defaults = InboxQuery()
         return {
             name: getattr(self, name)
-            for name in ("view", "status", "channel", "priority", "category", "stage", "sort", "cursor")
+            for name in ("view", "status", "channel", "priority", "category", "stage", "tag", "sort", "cursor")
             if getattr(self, name) != getattr(defaults, name)
         }
 
@@ -105,6 +106,7 @@ def parse_inbox_query(params: Mapping[str, str], category_slugs: Collection[str]
         priority=_choice(params, "priority", Priority.values, ""),
         category=_choice(params, "category", category_slugs, ""),
         stage=_choice(params, "stage", Stage.values, ""),
+        tag=" ".join(params.get("tag", "").split())[:TAG_LENGTH],
         sort=_choice(params, "sort", SORTS, DEFAULT_SORT),
         cursor=_check_cursor(params.get("cursor", "").strip()),
     )
@@ -131,6 +133,8 @@ def _apply_filters(cases: QuerySet[Case], query: InboxQuery) -> QuerySet[Case]:
     cases = cases.filter(**{field: value for field, value in exact.items() if value})
     if query.category:
         cases = cases.filter(category__slug=query.category)
+    if query.tag:  # tag names are unique: one join row per case at most, no duplicates
+        cases = cases.filter(tags__name=query.tag)
     return cases
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from soridam.workspace.views import auth, cases, inbox, privacy, search
+from soridam.workspace.views import auth, bulk, cases, inbox, macros, privacy, search
 
 app_name = "workspace"
 
@@ -9,14 +9,17 @@ urlpatterns = [
     path("workspace/logout/", auth.logout, name="logout"),
     path("workspace/settings/", auth.user_settings, name="settings"),
     path("workspace/", inbox.inbox_list, name="inbox"),
+    path("workspace/bulk/", bulk.bulk_change, name="bulk"),
     path("workspace/cases/<int:case_id>/", cases.case_detail, name="case"),
     path("workspace/cases/<int:case_id>/reply/", cases.case_reply, name="case_reply"),
-    path("workspace/cases/<int:case_id>/note/", cases.case_note, name="case_note"),
     path("workspace/cases/<int:case_id>/assign/", cases.case_assign, name="case_assign"),
     path("workspace/cases/<int:case_id>/stage/", cases.case_stage, name="case_stage"),
     path("workspace/cases/<int:case_id>/status/", cases.case_status, name="case_status"),
     path("workspace/cases/<int:case_id>/priority/", cases.case_priority, name="case_priority"),
     path("workspace/cases/<int:case_id>/category/", cases.case_category, name="case_category"),
+    path("workspace/cases/<int:case_id>/team/", cases.case_team, name="case_team"),
+    path("workspace/cases/<int:case_id>/tags/add/", cases.case_tag_add, name="case_tag_add"),
+    path("workspace/cases/<int:case_id>/tags/remove/", cases.case_tag_remove, name="case_tag_remove"),
     path("workspace/attachments/<int:attachment_id>/", cases.attachment, name="attachment"),
     path("workspace/cases/<int:case_id>/articles/", search.case_articles, name="case_articles"),
     path(
@@ -25,5 +28,8 @@ urlpatterns = [
         name="case_article_used",
     ),
     path("workspace/search/", search.search_cases, name="case_search"),
+    path("workspace/macros/", macros.macro_list, name="macros"),
+    path("workspace/macros/<int:macro_id>/", macros.macro_edit, name="macro_edit"),
+    path("workspace/macros/<int:macro_id>/delete/", macros.macro_delete, name="macro_delete"),
     path("workspace/cases/<int:case_id>/messages/<int:message_id>/reveal/", privacy.reveal_pii, name="reveal_pii"),
 ]

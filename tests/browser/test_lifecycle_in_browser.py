@@ -45,17 +45,14 @@ def _agent_works_the_case(page: Any, base_url: str, reference: str) -> None:
     page.click(f"text={reference}")
     page.wait_for_selector("#reply-body")
     page.fill("#reply-body", "불편을 드려 죄송합니다. 새 제품으로 교환해 드리겠습니다.")
-    page.click("button:has-text('Send reply'), button:has-text('답장 보내기')")
+    page.click("#reply-send")
     page.wait_for_selector("text=새 제품으로 교환해 드리겠습니다")
+    # The properties panel saves a select as soon as it changes.
     for stage in STAGE_ORDER[1:]:
         page.select_option("#stage-to", stage.value)
-        page.click("button:has-text('Change stage'), button:has-text('단계 변경')")
-        page.wait_for_function(
-            "s => !Array.from(document.querySelectorAll('#stage-to option')).some(o => o.value === s)", arg=stage.value
-        )
+        page.wait_for_selector(f"#stage-to option[value='{stage.value}'][selected]", state="attached")
     page.select_option("#status-to", "closed")
-    page.click("button:has-text('Change status'), button:has-text('상태 변경')")
-    page.wait_for_timeout(300)
+    page.wait_for_selector("#status-to option[value='closed'][selected]", state="attached")
 
 
 def test_customer_files_agent_resolves_customer_tracks_and_rates(

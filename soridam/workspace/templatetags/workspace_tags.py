@@ -54,7 +54,13 @@ def event_change(event: TimelineEvent) -> str:
     labels = VALUE_LABELS.get(event.kind, {})
     before = str(labels.get(event.from_value, event.from_value)) or "—"
     after = str(labels.get(event.to_value, event.to_value)) or "—"
-    return after if event.kind == EventKind.CREATED else f"{before} → {after}"
+    if event.kind in _ONE_VALUE_KINDS:
+        return str(labels.get(event.to_value or event.from_value, event.to_value or event.from_value))
+    return f"{before} → {after}"
+
+
+# Events that name one thing (the first stage, a tag, the case merged into) rather than a change from → to.
+_ONE_VALUE_KINDS = frozenset({EventKind.CREATED, EventKind.TAG_ADDED, EventKind.TAG_REMOVED, EventKind.MERGED})
 
 
 @register.filter

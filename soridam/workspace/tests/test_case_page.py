@@ -16,7 +16,7 @@ from soridam.workspace.tests.conftest import HTMX
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-ACTION_URLS = ["reply", "note", "assign", "stage", "status", "priority", "category"]
+ACTION_URLS = ["reply", "assign", "stage", "status", "priority", "category", "team"]
 
 
 @pytest.fixture
@@ -55,19 +55,21 @@ def test_case_page_has_the_ids_and_buttons_the_browser_test_uses(
     html = english_alice.get(f"/workspace/cases/{make_case().pk}/").content.decode()
     for fragment in (
         'id="reply-body"',
-        'id="note-body"',
+        'id="reply-internal"',
+        'id="reply-attachments"',
+        'id="team-to"',
         'id="assign-to"',
         'id="stage-to"',
         'id="stage-reason"',
         'id="status-to"',
         'id="priority-to"',
         'id="category-to"',
-        ">Send reply</button>",
-        ">Change stage</button>",
-        ">Change status</button>",
+        ">Send</button>",
+        ">Send, solved</button>",
+        '<noscript><button type="submit" id="stage-send">Change stage</button></noscript>',
     ):
         assert fragment in html
-    assert '<option value="classification" selected>' in html
+    assert '<option value="intake" selected>Intake (now)</option>' in html
 
 
 def test_customer_text_is_escaped(english_alice: Client, make_case: Callable[..., Case]) -> None:
@@ -117,7 +119,9 @@ def test_reply_is_stored_on_the_timeline_and_the_panel_comes_back(
 
 def test_note_is_stored_as_internal(english_alice: Client, make_case: Callable[..., Case]) -> None:
     case = make_case()
-    response = english_alice.post(f"/workspace/cases/{case.pk}/note/", {"body": "Check the courier"}, **HTMX)
+    response = english_alice.post(
+        f"/workspace/cases/{case.pk}/reply/", {"body": "Check the courier", "internal": "on"}, **HTMX
+    )
     assert response.status_code == 200
     assert "Internal note added." in response.content.decode()
     note = case.messages.get(kind="note")
@@ -125,16 +129,19 @@ def test_note_is_stored_as_internal(english_alice: Client, make_case: Callable[.
     assert case.events.get(kind="note").is_public is False
 
 
-@pytest.mark.parametrize("action", ["reply", "note"])
+@pytest.mark.parametrize("internal", ["", "on"])
 def test_empty_reply_or_note_is_refused_and_stores_nothing(
-    english_alice: Client, make_case: Callable[..., Case], action: str
+    english_alice: Client, make_case: Callable[..., Case], internal: str
 ) -> None:
     case = make_case()
-    response = english_alice.post(f"/workspace/cases/{case.pk}/{action}/", {"body": "   \n "}, **HTMX)
+    data = {"body": "   \n ", "internal": internal, "then": "solved"}
+    response = english_alice.post(f"/workspace/cases/{case.pk}/reply/", data, **HTMX)
     assert response.status_code == 400
     html = response.content.decode()
     assert 'aria-invalid="true"' in html
-    assert "before s" in html  # "Write a reply before sending." / "Write the note before saving."
+    assert "Write a reply before sending." in html
+    case.refresh_from_db()
+    assert case.status == "open"
     assert case.messages.count() == 1
     assert case.events.count() == 1
 
@@ -337,9 +344,9 @@ def test_case_page_query_count_does_not_grow_with_messages(
         actions.reply(case, f"reply {n}", actor=Actor(user=alice))
         actions.add_note(case, f"note {n}", actor=Actor(user=alice))
     # Session, user, teams, case (with customer, category, team), messages, attachments, events, the
-    # assignee and category options, the e-mail delivery states and the investigation tasks: one query each,
-    # however long the conversation.
-    with django_assert_max_num_queries(11):
+    # assignee, category and team options, the tags, the macros, the e-mail delivery states and the investigation
+    # tasks: one query each, however long the conversation.
+    with django_assert_max_num_queries(14):
         assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
 
 

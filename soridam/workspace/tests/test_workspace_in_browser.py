@@ -63,27 +63,25 @@ def test_agent_works_a_case_with_htmx_and_never_reloads_the_page(
     _mark_document(page)
 
     page.fill("#reply-body", "We will exchange it.")
-    page.get_by_role("button", name="Send reply").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     page.wait_for_selector(".message-body:has-text('We will exchange it.')")
     # Focus moves after htmx settles the swap, a moment after the new content appears.
     page.wait_for_function("document.activeElement && document.activeElement.hasAttribute('data-panel-notice')")
 
     page.fill("#reply-body", "   ")  # the browser itself refuses an empty box; blanks reach the server
-    page.get_by_role("button", name="Send reply").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     page.wait_for_selector("text=Write a reply before sending.")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'reply-body'")
 
+    # The properties panel saves each select as soon as it changes: no button to press.
     for stage in STAGE_ORDER[1:]:
         page.select_option("#stage-to", stage.value)
-        page.get_by_role("button", name="Change stage").click()
-        page.wait_for_selector(f"#stage-to:not(:has(option[value='{stage.value}']))")
+        page.wait_for_selector(f"#stage-to option[value='{stage.value}'][selected]", state="attached")
 
     page.select_option("#stage-to", "intake")
-    page.get_by_role("button", name="Change stage").click()
     page.wait_for_selector("text=Moving a case back needs a reason.")
 
     page.select_option("#status-to", "closed")
-    page.get_by_role("button", name="Change status").click()
     page.wait_for_selector("text=Status saved.")
     assert page.evaluate("window.__noReload") is True
     case.refresh_from_db()
@@ -114,8 +112,12 @@ def test_keyboard_shortcuts_in_the_inbox_and_on_the_case_page(
     page.wait_for_function("document.activeElement && document.activeElement.id === 'reply-body'")
     assert page.input_value("#reply-body") == "a note? no"
     page.evaluate("document.activeElement.blur()")
-    page.keyboard.press("n")
-    assert page.evaluate("document.activeElement.id") == "note-body"
+    page.keyboard.press("n")  # the same composer, with its internal-note switch on
+    assert page.evaluate("document.activeElement.id") == "reply-body"
+    assert page.is_checked("#reply-internal")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("r")
+    assert not page.is_checked("#reply-internal")
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("a")
     assert page.evaluate("document.activeElement.id") == "assign-to"

@@ -16,7 +16,7 @@ from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.cases.access import access_attachment, access_case, cases_visible_to
 from soridam.cases.downloads import download_response
 from soridam.lib.htmx import is_htmx
-from soridam.workspace.case_actions import ACTIONS, CaseAction, run_case_action
+from soridam.workspace.case_actions import ACTIONS, run_case_action
 from soridam.workspace.case_page import HEADER_RELATIONS, case_context
 from soridam.workspace.forms import CaseForm
 
@@ -53,7 +53,7 @@ def attachment(request: StaffRequest, attachment_id: int) -> HttpResponseBase:
     return download_response(found.file.open("rb"), filename=found.filename, content_type=found.content_type)
 
 
-def _after_success(request: StaffRequest, case_id: int, action: CaseAction) -> HttpResponse:
+def _after_success(request: StaffRequest, case_id: int, done: StrOrPromise) -> HttpResponse:
     if not cases_visible_to(request.user).filter(pk=case_id).exists():
         # A new category can move a case with no team yet to a team this agent is not in.
         messages.info(request, _("The case moved to a team you are not in."))
@@ -61,16 +61,16 @@ def _after_success(request: StaffRequest, case_id: int, action: CaseAction) -> H
             return HttpResponse(headers={"HX-Redirect": reverse("workspace:inbox")})
         return redirect("workspace:inbox")
     if is_htmx(request):
-        return _render_case(request, case_id, notice=action.done)
-    messages.success(request, action.done)
+        return _render_case(request, case_id, notice=done)
+    messages.success(request, done)
     return redirect("workspace:case", case_id)
 
 
 def _perform(request: StaffRequest, case_id: int, key: str) -> HttpResponse:
     action = ACTIONS[key]
-    outcome = run_case_action(request.user, case_id, action, request.POST)
+    outcome = run_case_action(request.user, case_id, action, request.POST, request.FILES)
     if outcome.ok:
-        return _after_success(request, case_id, action)
+        return _after_success(request, case_id, action.done_for(outcome.form.cleaned_data))
     return _render_case(request, case_id, failed=(key, outcome.form), status=outcome.status)
 
 
@@ -82,8 +82,8 @@ def case_reply(request: StaffRequest, case_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def case_note(request: StaffRequest, case_id: int) -> HttpResponse:
-    return _perform(request, case_id, "note")
+def case_team(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "team")
 
 
 @staff_required
@@ -114,3 +114,15 @@ def case_priority(request: StaffRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_category(request: StaffRequest, case_id: int) -> HttpResponse:
     return _perform(request, case_id, "category")
+
+
+@staff_required
+@require_POST
+def case_tag_add(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "tag_add")
+
+
+@staff_required
+@require_POST
+def case_tag_remove(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "tag_remove")

@@ -14,6 +14,7 @@ from soridam.cases.stages import Stage
 from soridam.channels.kinds import Channel
 from soridam.lib.htmx import is_htmx
 from soridam.workspace import inbox
+from soridam.workspace.bulk_forms import BulkForm
 
 
 def _choices() -> dict[str, object]:
@@ -37,7 +38,7 @@ def _canonical_url(query: inbox.InboxQuery) -> str:
 @require_GET
 def inbox_list(request: StaffRequest) -> HttpResponse:
     categories = list(Category.objects.all())
-    context: dict[str, object] = {"categories": categories, **_choices()}
+    context: dict[str, object] = {"categories": categories, "bulk": BulkForm(user=request.user), **_choices()}
     try:
         query = inbox.parse_inbox_query(request.GET, [category.slug for category in categories])
     except inbox.InvalidInboxQuery as invalid:

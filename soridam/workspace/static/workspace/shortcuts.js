@@ -1,5 +1,5 @@
 // Keyboard shortcuts for the agent workspace (R-AGENT-7), and focus care after htmx swaps.
-// Inbox: j/k select the next/previous case, Enter or o opens it.
+// Inbox: j/k select the next/previous case, Enter or o opens it, x ticks it for a bulk action.
 // Case page: r reply, n internal note, a assignee. Anywhere: ? lists the shortcuts.
 (function () {
   "use strict";
@@ -7,7 +7,8 @@
   function isTyping(target) {
     if (!(target instanceof Element)) return false;
     if (target.isContentEditable) return true;
-    return Boolean(target.closest("input, textarea, select, [contenteditable]"));
+    // A ticked row's checkbox keeps focus: j, k and x must still work from there.
+    return Boolean(target.closest("input:not([type=checkbox]), textarea, select, [contenteditable]"));
   }
 
   function isInteractive(target) {
@@ -57,6 +58,17 @@
     return true;
   }
 
+  // x ticks (or unticks) the row chosen with j/k for a bulk action, and keeps focus on its link.
+  function toggleSelection() {
+    var rows = inboxRows();
+    var current = selectedIndex(rows);
+    if (current === -1) return false;
+    var box = rows[current].querySelector("input.bulk-pick");
+    if (!box) return false;
+    box.checked = !box.checked;
+    return true;
+  }
+
   function focusField(id) {
     var field = document.getElementById(id);
     if (!field) return false;
@@ -64,6 +76,83 @@
     field.scrollIntoView({ block: "center" });
     return true;
   }
+
+  // The composer writes replies and notes: n turns its internal-note switch on, r off.
+  function setInternal(on) {
+    var toggle = document.getElementById("reply-internal");
+    if (toggle) toggle.checked = on;
+  }
+
+  function writeReply() {
+    setInternal(false);
+    return focusField("reply-body");
+  }
+
+  function writeNote() {
+    setInternal(true);
+    return focusField("reply-body");
+  }
+
+  // Macros: choosing one puts its text in the composer (replacing a "/filter" typed there, else appended).
+  function useMacro(select) {
+    var option = select.options[select.selectedIndex];
+    var box = document.getElementById("reply-body");
+    if (!option || !option.value || !box) return;
+    var body = option.getAttribute("data-body") || "";
+    var typed = box.value;
+    box.value = typed.trim() === "" || typed.charAt(0) === "/" ? body : typed.replace(/\s*$/, "\n\n") + body;
+    box.focus();
+  }
+
+  function filterMacros(text) {
+    var select = document.getElementById("reply-macro");
+    if (!select) return null;
+    var wanted = text.trim().toLowerCase();
+    var first = null;
+    Array.prototype.forEach.call(select.options, function (option) {
+      var match = !option.value || option.text.toLowerCase().indexOf(wanted) !== -1;
+      option.hidden = !match;
+      if (match && option.value && !first) first = option;
+    });
+    return first;
+  }
+
+  function pickFirstMacro() {
+    var filter = document.getElementById("macro-filter");
+    var first = filterMacros(filter ? filter.value : "");
+    if (!first) return;
+    var select = first.parentNode;
+    select.value = first.value;
+    useMacro(select);
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target instanceof Element && event.target.id === "reply-macro") useMacro(event.target);
+  });
+
+  document.addEventListener("input", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) return;
+    if (target.id === "macro-filter") filterMacros(target.value);
+    // "/" at the start of an empty composer: the rest of the line filters the macros.
+    if (target.id === "reply-body" && /^\/[^\n]*$/.test(target.value)) {
+      var filter = document.getElementById("macro-filter");
+      if (filter) {
+        filter.value = target.value.slice(1);
+        filterMacros(filter.value);
+      }
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || !(target instanceof Element)) return;
+    var slash = target.id === "reply-body" && /^\/[^\n]*$/.test(target.value);
+    if (target.id === "macro-filter" || slash) {
+      event.preventDefault();  // Enter picks the first matching macro instead of submitting or a new line
+      pickFirstMacro();
+    }
+  });
 
   function showHelp() {
     var dialog = document.getElementById("shortcut-help");
@@ -76,8 +165,9 @@
     j: function () { return moveSelection(1); },
     k: function () { return moveSelection(-1); },
     o: openSelection,
-    r: function () { return focusField("reply-body"); },
-    n: function () { return focusField("note-body"); },
+    x: toggleSelection,
+    r: writeReply,
+    n: writeNote,
     a: function () { return focusField("assign-to"); },
     "?": showHelp,
   };

@@ -9,6 +9,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.CreateModel(
+            name="Tag",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=40, unique=True)),
+            ],
+            options={
+                "ordering": ["name"],
+            },
+        ),
         migrations.AlterField(
             model_name="timelineevent",
             name="kind",
@@ -29,11 +39,16 @@ class Migration(migrations.Migration):
                     ("linked", "Follow-up case opened"),
                     ("survey_answered", "Survey answered"),
                     ("sla_escalated", "SLA escalation"),
-                    ("task_opened", "Investigation task opened"),
-                    ("task_closed", "Investigation task closed"),
-                    ("tasks_overridden", "Left investigation with open tasks"),
+                    ("tag_added", "Tag added"),
+                    ("tag_removed", "Tag removed"),
+                    ("merged", "Merged"),
                 ],
                 max_length=32,
             ),
+        ),
+        migrations.AddField(
+            model_name="case",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="cases", to="cases.tag"),
         ),
     ]
