@@ -201,6 +201,7 @@ class EventKind(models.TextChoices):
     LINKED = "linked", _("Follow-up case opened")
     SURVEY_ANSWERED = "survey_answered", _("Survey answered")
     SLA_ESCALATED = "sla_escalated", _("SLA escalation")
+    NOT_NOTIFIED = "not_notified", _("Customer not notified")
 
 
 class TimelineEvent(models.Model):

@@ -114,6 +114,14 @@ def _next_stage(stage: str) -> str:
     return str(stages.STAGE_ORDER[index + 1]) if index + 1 < len(stages.STAGE_ORDER) else ""
 
 
+def _silent_field(element_id: str) -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("Don't notify the customer"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"id": element_id}),
+    )
+
+
 class StageForm(CaseForm):
     id_prefix = "stage"
     # Any stage passes the form; the transition table in cases.actions decides, so its error is the one shown.
@@ -127,6 +135,7 @@ class StageForm(CaseForm):
         help_text=_("Needed when moving a case back."),
         widget=forms.TextInput(attrs={"id": "stage-reason"}),
     )
+    silent = _silent_field("stage-silent")
 
     def __init__(self, data: Any = None, *, case: Case, user: User) -> None:
         super().__init__(data, case=case, user=user)
@@ -140,6 +149,7 @@ class StatusForm(CaseForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=SETTABLE_STATUSES, widget=forms.Select(attrs={"id": "status-to"})
     )
+    silent = _silent_field("status-silent")
 
     def __init__(self, data: Any = None, *, case: Case, user: User) -> None:
         super().__init__(data, case=case, user=user)

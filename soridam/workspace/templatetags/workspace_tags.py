@@ -25,7 +25,10 @@ VALUE_LABELS: dict[str, Mapping[str, object]] = {
     EventKind.STATUS_CHANGED: _STATUSES,
     EventKind.REOPENED: _STATUSES,
     EventKind.PRIORITY_CHANGED: dict(Priority.choices),
+    EventKind.NOT_NOTIFIED: {**_STAGES, **_STATUSES},  # the stage or status the case moved to silently
 }
+# Events that name only where the case went, not where it came from.
+_ONLY_AFTER = {EventKind.CREATED, EventKind.NOT_NOTIFIED}
 
 
 @register.simple_tag
@@ -54,7 +57,7 @@ def event_change(event: TimelineEvent) -> str:
     labels = VALUE_LABELS.get(event.kind, {})
     before = str(labels.get(event.from_value, event.from_value)) or "—"
     after = str(labels.get(event.to_value, event.to_value)) or "—"
-    return after if event.kind == EventKind.CREATED else f"{before} → {after}"
+    return after if event.kind in _ONLY_AFTER else f"{before} → {after}"
 
 
 @register.filter
