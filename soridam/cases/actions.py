@@ -44,7 +44,7 @@ from soridam.lib import jobs
 from soridam.lib.jobs import enqueue_job_on_commit
 from soridam.lib.rows import Lookup, insert, update
 from soridam.notifications.models import NotificationKind
-from soridam.notifications.outbox import notify_customer
+from soridam.notifications.outbox import notify_customer, withdraw_waiting
 from soridam.privacy import pii
 from soridam.privacy.access import may_reveal_pii
 from soridam.privacy.models import AccessAction, AccessLog
@@ -306,6 +306,8 @@ def _set_status(
     if to == Status.CLOSED:
         case.closed_at = now
     _touch(case, "status", "solved_at", "closed_at")
+    if before == Status.SOLVED and to not in FINISHED_STATUSES:
+        withdraw_waiting(case, NotificationKind.CASE_SOLVED, "Not sent: the case was reopened before it went out")
     _follow_clocks(case, sla_clock.status_changed(case))
     if to in (*FINISHED_STATUSES, Status.SPAM, Status.MERGED):
         capacity_freed(case.assignee_id)

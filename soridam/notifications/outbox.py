@@ -102,6 +102,14 @@ def _deliver_on_commit(outbound_id: int, due: datetime) -> None:
     enqueue_on_commit(task, outbound_id)
 
 
+def withdraw_waiting(case: Case, kind: NotificationKind, reason: str) -> int:
+    """A message still waiting to go that is no longer true (a solved case reopened first) is not sent;
+    the row stays, failed with the reason, so the case page shows what happened to it."""
+    return OutboundMessage.objects.filter(
+        case=case, kind=kind, state=DeliveryState.QUEUED, attempts=0, next_attempt_at__gt=timezone.now()
+    ).update(state=DeliveryState.FAILED, last_error=reason)
+
+
 def customer_route(case: Case, *, new: bool = False) -> Route | None:
     """The channel of the customer's last channel message (its account and their sender id there);
     e-mail to the customer's address when that was e-mail, the web form, or nothing yet.

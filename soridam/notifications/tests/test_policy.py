@@ -216,3 +216,16 @@ def test_survey_on_closed_sends_solved_without_a_link_then_the_survey_at_close(
     run(actions.change_status, case, Status.CLOSED, actor=agent_actor)
     assert len(smtp_server.messages) == 3
     assert "/survey/" in _text(smtp_server.messages[-1][1])
+
+
+def test_solved_message_still_waiting_is_withdrawn_when_the_customer_reopens_the_case(
+    smtp_server: Mailbox, make_case: Callable[..., Case], agent_actor: Actor, run: Run
+) -> None:
+    case = make_case()
+    run(actions.change_status, case, Status.SOLVED, actor=agent_actor)
+    run(actions.receive_customer_message, case, "아직 안 왔어요", actor=Actor(customer=case.customer), channel="web")
+    _send_held_mail()
+    assert len(smtp_server.messages) == 1  # the acknowledgement: "solved" is no longer true
+    withdrawn = OutboundMessage.objects.get(case=case, kind="case_solved")
+    assert withdrawn.state == "failed"
+    assert "reopened" in withdrawn.last_error
