@@ -65,6 +65,14 @@ def _fresh_sla_config() -> None:
     config.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_notification_policy() -> None:
+    """The customer notification policy is cached per process too (``notifications.policy``)."""
+    from soridam.notifications import policy
+
+    policy.clear()
+
+
 @pytest.fixture
 def teams(db: None) -> dict[str, Team]:
     _ensure_default_categories()

@@ -177,6 +177,10 @@ SORIDAM_SEARCH_EMBEDDINGS = env_bool("SORIDAM_SEARCH_EMBEDDINGS", True)
 SORIDAM_MAX_ATTACHMENTS = env_int("SORIDAM_MAX_ATTACHMENTS", 5, minimum=0)
 SORIDAM_MAX_ATTACHMENT_BYTES = env_int("SORIDAM_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, minimum=1)
 SORIDAM_SURVEY_VALID_DAYS = env_int("SORIDAM_SURVEY_VALID_DAYS", 14, minimum=1)
+# The status at which the customer is asked for a rating: "solved" (the solved message carries the link) or "closed".
+SORIDAM_SURVEY_ON = env_str("SORIDAM_SURVEY_ON", "solved")
+if SORIDAM_SURVEY_ON not in {"solved", "closed"}:
+    raise ImproperlyConfigured(f"SORIDAM_SURVEY_ON must be solved or closed, got {SORIDAM_SURVEY_ON!r}")
 # Outbound delivery on every channel: attempts per message (the old e-mail-only name still works), the
 # first retry's delay (doubled each time), and how long a worker holds a message it is sending: longer
 # than any send takes (EMAIL_TIMEOUT is 20 s), since a row whose lease ran out is sent again.

@@ -41,13 +41,13 @@ from soridam.cases.uploads import Upload
 from soridam.customers.actions import Contact, find_or_create_customer
 from soridam.customers.models import Customer
 from soridam.followup.models import Survey
-from soridam.followup.surveys import request_survey
+from soridam.followup.surveys import announce_survey, request_survey, survey_due
 from soridam.investigations.models import InvestigationTask, open_blocking_tasks
 from soridam.lib import jobs
 from soridam.lib.jobs import enqueue_job_on_commit
 from soridam.lib.rows import Lookup, insert, update
 from soridam.notifications.models import NotificationKind
-from soridam.notifications.outbox import notify_customer
+from soridam.notifications.outbox import notify_customer, withdraw_waiting
 from soridam.privacy import pii
 from soridam.privacy.access import may_reveal_pii
 from soridam.privacy.models import AccessAction, AccessLog
@@ -254,9 +254,13 @@ def add_note(case: Case, body: str, *, actor: Actor) -> Message:
     return message
 
 
-def change_stage(case: Case, to: str, *, actor: Actor, reason: str = "", override_open_tasks: bool = False) -> Case:
+def change_stage(
+    case: Case, to: str, *, actor: Actor, reason: str = "", override_open_tasks: bool = False, notify: bool = True
+) -> Case:
     """Move a case to another stage, as the transition table allows. Open blocking investigation tasks keep
-    it in investigation unless a lead overrides them with a reason (``override_open_tasks``)."""
+    it in investigation unless a lead overrides them with a reason (``override_open_tasks``). ``notify=False``
+    moves it silently: the customer is not told (the tracking page still shows the stage), and the timeline
+    says so."""
     if case.status in (Status.MERGED, Status.SPAM) or not stages.is_allowed(case.stage, to):
         raise InvalidTransition(
             _("A case cannot move from %(from)s to %(to)s.")
@@ -274,7 +278,10 @@ def change_stage(case: Case, to: str, *, actor: Actor, reason: str = "", overrid
     _touch(case, *fields)
     events.record(case, EventKind.STAGE_CHANGED, actor=actor, before=before, after=to, reason=reason.strip())
     audit.record_case(actor, "case.stage", target=case, data={"from": before, "to": to})
-    notify_customer(case, NotificationKind.STAGE_CHANGED)
+    if notify:
+        notify_customer(case, NotificationKind.STAGE_CHANGED)
+    else:
+        _record_silent(case, to, actor)
     return case
 
 
@@ -282,15 +289,18 @@ def _stage_label(stage: str) -> str:
     return str(stages.Stage(stage).label) if stage in stages.Stage.values else stage
 
 
-def change_status(case: Case, to: str, *, actor: Actor, reason: str = "") -> Case:
-    """Set the status (open, waiting, solved, closed, spam). Closing asks the customer for a rating."""
+def change_status(case: Case, to: str, *, actor: Actor, reason: str = "", notify: bool = True) -> Case:
+    """Set the status (open, waiting, solved, closed, spam). Solving tells the customer and asks for a
+    rating (``SORIDAM_SURVEY_ON``). ``notify=False`` changes it silently, and the timeline says so."""
     if to not in Status.values or to == Status.MERGED:
         raise InvalidChange(_("%(status)s is not a status you can set.") % {"status": to}, field="status")
     if to == case.status:
         return case
     _set_status(case, to, actor=actor, reason=reason)
-    if to == Status.CLOSED:
-        request_survey(case)
+    if notify:
+        _tell_status(case, to)
+    else:
+        _record_silent(case, to, actor)
     return case
 
 
@@ -304,6 +314,8 @@ def _set_status(
     if to == Status.CLOSED:
         case.closed_at = now
     _touch(case, "status", "solved_at", "closed_at")
+    if before == Status.SOLVED and to not in FINISHED_STATUSES:
+        withdraw_waiting(case, NotificationKind.CASE_SOLVED, "Not sent: the case was reopened before it went out")
     _follow_clocks(case, sla_clock.status_changed(case))
     if to in (*FINISHED_STATUSES, Status.SPAM, Status.MERGED):
         capacity_freed(case.assignee_id)
@@ -535,3 +547,17 @@ def _check_mergeable(target: Case, duplicate: Case) -> None:
             % {"reference": target.reference if target.status == Status.MERGED else duplicate.reference},
             field="cases",
         )
+
+
+def _tell_status(case: Case, to: str) -> None:
+    """The customer hears that the case is solved; the survey link rides on that message (one mail, not
+    two) and goes alone only when there is none (closed, or solved messages switched off)."""
+    survey = request_survey(case) if survey_due(to) else None
+    told = notify_customer(case, NotificationKind.CASE_SOLVED) if to == Status.SOLVED else None
+    if survey is not None and told is None:
+        announce_survey(case)
+
+
+def _record_silent(case: Case, to: str, actor: Actor) -> None:
+    """A staff-only timeline line: this change was made without telling the customer."""
+    events.record(case, EventKind.NOT_NOTIFIED, actor=actor, after=to)

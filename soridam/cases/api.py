@@ -112,7 +112,7 @@ def _apply_patch(case: Case, patch: CasePatch, user: User) -> None:
     if patch.priority is not None and patch.priority != case.priority:
         actions.change_priority(case, patch.priority.value, actor=actor)
     if patch.status is not None:
-        actions.change_status(case, patch.status.value, actor=actor, reason=patch.reason)
+        actions.change_status(case, patch.status.value, actor=actor, reason=patch.reason, notify=patch.notify)
 
 
 def _active_category(slug: str) -> Category:
@@ -146,7 +146,8 @@ def transition(request: HttpRequest, payload: TransitionIn, case_id: CaseId) -> 
     user = staff_user(request)
     with transaction.atomic():
         case = access_case(user, case_id, for_update=True)
-        return actions.change_stage(case, payload.to.value, actor=Actor(user=user), reason=payload.reason)
+        actor = Actor(user=user)
+        return actions.change_stage(case, payload.to.value, actor=actor, reason=payload.reason, notify=payload.notify)
 
 
 @router.get("/cases/{case_id}/messages", response=MessagePage, url_name="api_case_messages")

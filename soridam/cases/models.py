@@ -223,6 +223,7 @@ class EventKind(models.TextChoices):
     TAG_ADDED = "tag_added", _("Tag added")
     TAG_REMOVED = "tag_removed", _("Tag removed")
     MERGED = "merged", _("Merged")
+    NOT_NOTIFIED = "not_notified", _("Customer not notified")
 
 
 class TimelineEvent(models.Model):

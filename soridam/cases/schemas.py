@@ -96,6 +96,7 @@ class CasePatch(Schema):
     assignee: Id | None = None
     team: Id | None = None
     reason: Text = Field("", max_length=MAX_REASON, description="Why the status changes.")
+    notify: bool = Field(True, description="false: change the status without telling the customer.")
 
     @field_validator("priority", "status", mode="before")
     @classmethod
@@ -108,6 +109,7 @@ class CasePatch(Schema):
 class TransitionIn(Schema):
     to: Stage
     reason: Text = Field("", max_length=MAX_REASON, description="Needed when moving back.")
+    notify: bool = Field(True, description="false: move the case without telling the customer.")
 
 
 class MessageIn(Schema):

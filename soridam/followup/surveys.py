@@ -1,4 +1,5 @@
-"""Asking for a rating when a case closes: the survey row and its signed link (``answers`` stores the answer).
+"""Asking for a rating when a case is solved (or closed: ``SORIDAM_SURVEY_ON``): the survey row and its signed
+link (``answers`` stores the answer).
 
 The link is signed (no login, nothing stored to guess): it names the case and expires with the survey.
 """
@@ -13,22 +14,41 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from soridam.cases.models import Case
+from soridam.cases.models import Case, Status
 from soridam.followup.models import Survey
-from soridam.notifications.models import NotificationKind
+from soridam.notifications import policy
+from soridam.notifications.models import CustomerEvent, NotificationKind
 from soridam.notifications.outbox import notify_customer
 
 _SALT = "soridam.followup.survey"
 
 
-def request_survey(case: Case) -> Survey:
-    """Create the case's survey (once) and send the customer the link. Called by the actions layer on close."""
+def survey_due(status: str) -> bool:
+    """Whether a case entering ``status`` is asked for a rating: at the status ``SORIDAM_SURVEY_ON`` names
+    (solved by default), or at close for a case closed without being solved first."""
+    return status == settings.SORIDAM_SURVEY_ON or status == Status.CLOSED
+
+
+def request_survey(case: Case) -> Survey | None:
+    """Create the case's survey, once, when the notification policy asks customers for a rating; the
+    survey when it was created now, else None. Sending the link is the caller's: the actions layer
+    lets the solved message carry it, or sends it alone (``announce_survey``)."""
+    if not policy.sends(CustomerEvent.SURVEY_REQUEST):
+        return None
     survey, created = Survey.objects.get_or_create(
         case=case, defaults={"expires_at": timezone.now() + timedelta(days=settings.SORIDAM_SURVEY_VALID_DAYS)}
     )
-    if created:
-        notify_customer(case, NotificationKind.SURVEY_REQUEST)
-    return survey
+    return survey if created else None
+
+
+def announce_survey(case: Case) -> None:
+    notify_customer(case, NotificationKind.SURVEY_REQUEST)
+
+
+def open_survey_url(case: Case) -> str:
+    """The survey link while the case's survey is open; empty when it has none."""
+    survey = Survey.objects.filter(case=case).first()
+    return survey_url(case) if survey is not None and survey.is_open else ""
 
 
 def survey_token(case: Case) -> str:

@@ -4,7 +4,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from soridam.notifications.models import OutboundMessage
+from soridam.notifications.models import NotificationRule, OutboundMessage
 from soridam.privacy.presenter import shown, shown_email
 
 Column = Callable[[OutboundMessage], str]
@@ -69,3 +69,17 @@ class OutboundMessageAdmin(admin.ModelAdmin[OutboundMessage]):
     @admin.display(description="body")
     def shown_body(self, outbound: OutboundMessage) -> str:
         return shown(_viewer(outbound), outbound.body)
+
+
+@admin.register(NotificationRule)
+class NotificationRuleAdmin(admin.ModelAdmin[NotificationRule]):
+    """The customer notification policy: which events the customer is told about (``notifications.policy``)."""
+
+    list_display = ("event", "send", "coalesce_minutes")
+    list_editable = ("send", "coalesce_minutes")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: NotificationRule | None = None) -> tuple[str, ...]:
+        return ("event",) if obj is not None else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: NotificationRule | None = None) -> bool:
+        return False  # a missing rule falls back to the default; switch it off instead

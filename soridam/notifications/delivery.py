@@ -91,11 +91,13 @@ def _render_once(outbound: OutboundMessage) -> None:
 
 
 def _unclaimed(outbound_id: int) -> Outcome:
-    row = OutboundMessage.objects.filter(pk=outbound_id).values("state", "lease_until").first()
+    row = OutboundMessage.objects.filter(pk=outbound_id).values("state", "lease_until", "next_attempt_at").first()
     if row is None:
         return Outcome("gone")
     if row["state"] == DeliveryState.SENDING:  # another worker holds it; if that one died, try after its lease
         return Outcome(str(row["state"]), retry_at=row["lease_until"])
+    if row["state"] == DeliveryState.QUEUED and row["next_attempt_at"] > timezone.now():
+        return Outcome(str(row["state"]), retry_at=row["next_attempt_at"])  # it waits for the case's next changes
     return Outcome(str(row["state"]))
 
 

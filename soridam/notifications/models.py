@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,7 @@ class NotificationKind(models.TextChoices):
     STAGE_CHANGED = "stage_changed", _("Stage changed")
     AGENT_REPLY = "agent_reply", _("Agent reply")
     SURVEY_REQUEST = "survey_request", _("Survey request")
+    CASE_SOLVED = "case_solved", _("Case solved")
 
 
 class DeliveryState(models.TextChoices):
@@ -58,3 +61,66 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.channel} for {self.case_id} ({self.state})"
+
+
+class CustomerEvent(models.TextChoices):
+    """What can happen to a case that the customer may be told about: one policy rule each.
+
+    A stage change is named by the stage entered. "Resolution proposed" is entering *고객 통보*
+    (notification): the seed article's stage 5, "once the solution is ready, the customer is told"; the
+    resolution stage before it (해결책 마련) is the team working the remedy out.
+    """
+
+    CASE_OPENED = "case_opened", _("Acknowledgement of a new case")
+    AGENT_REPLY = "agent_reply", _("Agent reply")
+    STAGE_INTAKE = "stage_intake", _("Stage: back to intake")
+    STAGE_CLASSIFICATION = "stage_classification", _("Stage: classification")
+    STAGE_INVESTIGATION = "stage_investigation", _("Stage: investigation")
+    STAGE_RESOLUTION = "stage_resolution", _("Stage: working on a resolution")
+    STAGE_NOTIFICATION = "stage_notification", _("Stage: resolution proposed")
+    STAGE_FOLLOW_UP = "stage_follow_up", _("Stage: follow-up")
+    CASE_SOLVED = "case_solved", _("Case solved")
+    SURVEY_REQUEST = "survey_request", _("Satisfaction survey")
+
+
+class _PolicyVersion:
+    """Counts this process's saves of the policy, so its cached copy is dropped at once (``policy``)."""
+
+    value = 0
+
+
+def policy_version() -> int:
+    return _PolicyVersion.value
+
+
+class NotificationRule(models.Model):
+    """Whether the customer hears of one kind of event, and how long such a message waits to be
+    combined with the case's later changes (the customer gets one message with the latest state)."""
+
+    event = models.CharField(_("event"), max_length=32, choices=CustomerEvent.choices, unique=True)
+    send = models.BooleanField(_("tell the customer"), default=True)
+    coalesce_minutes = models.PositiveSmallIntegerField(
+        _("combine changes within (minutes)"),
+        default=0,
+        help_text=_(
+            "Stage, solved and survey messages wait this long; later changes of the case in that time go "
+            "out in the same message. 0 sends at once. Acknowledgements and replies are never held."
+        ),
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("customer notification rule")
+        verbose_name_plural = _("customer notification policy")
+
+    def __str__(self) -> str:
+        return str(self.get_event_display())
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        _PolicyVersion.value += 1
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)
+        _PolicyVersion.value += 1
+        return result

@@ -7,13 +7,17 @@ the channel transports (they call actions). The delivery task is named, not impo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 from soridam.cases.models import Case, Message
 from soridam.channels.email.outbound import new_message_id
 from soridam.channels.kinds import Channel
 from soridam.channels.models import ChannelMessage
-from soridam.lib.jobs import enqueue_job_on_commit
+from soridam.lib.jobs import enqueue_on_commit, task_at
 from soridam.lib.rows import insert
+from soridam.notifications import policy
 from soridam.notifications.models import DeliveryState, NotificationKind, OutboundMessage
 
 # Above actions (its transports call them): named, not imported (lib.jobs).
@@ -33,7 +37,16 @@ class Route:
 
 def notify_customer(case: Case, kind: NotificationKind, message: Message | None = None) -> OutboundMessage | None:
     """Record one message to the customer, on the channel they last wrote on (else e-mail), and have it
-    sent once the caller's transaction commits. A customer we cannot reach (phone only) gets nothing."""
+    sent once the caller's transaction commits, if the notification policy says the customer hears of it.
+    A message about the case's state waits as the policy says, and a later one joins it while it waits.
+    A customer we cannot reach (phone only) gets nothing. The caller holds the case's row lock."""
+    decision = policy.decide(case, kind)
+    if not decision.send:
+        return None
+    if kind in policy.STATE_RANK:
+        held = _join_waiting(case, kind, decision.hold)
+        if held is not None:
+            return held
     route = customer_route(case, new=kind == NotificationKind.CASE_OPENED)
     if route is None:
         return None
@@ -46,10 +59,55 @@ def notify_customer(case: Case, kind: NotificationKind, message: Message | None 
             account_id=route.account_id,
             recipient=route.recipient,
             external_id=first_external_id(route.channel),
+            next_attempt_at=timezone.now() + decision.hold,
         )
     )
-    enqueue_job_on_commit(DELIVERY_TASK, outbound.pk)
+    _deliver_on_commit(outbound.pk, outbound.next_attempt_at)
     return outbound
+
+
+def _join_waiting(case: Case, kind: NotificationKind, hold: timedelta) -> OutboundMessage | None:
+    """Fold a state message into the case's state message that is still waiting to go: the customer gets
+    one message, rendered with the case as it is when it goes. It leaves when the earlier of the two would."""
+    now = timezone.now()
+    waiting = (
+        OutboundMessage.objects.filter(
+            case=case, state=DeliveryState.QUEUED, attempts=0, kind__in=list(policy.STATE_RANK), next_attempt_at__gt=now
+        )
+        .order_by("-id")
+        .first()
+    )
+    if waiting is None:
+        return None
+    due = min(waiting.next_attempt_at, now + hold)
+    combined = policy.combined_kind(waiting.kind, kind)
+    # Only while no worker has claimed it: a claim changes the state, and then the new message goes alone.
+    joined = OutboundMessage.objects.filter(
+        pk=waiting.pk, state=DeliveryState.QUEUED, attempts=0, next_attempt_at__gt=now
+    ).update(kind=combined, next_attempt_at=due)
+    if not joined:
+        return None
+    if due < waiting.next_attempt_at:
+        _deliver_on_commit(waiting.pk, due)
+    waiting.kind, waiting.next_attempt_at = combined, due
+    return waiting
+
+
+def _deliver_on_commit(outbound_id: int, due: datetime) -> None:
+    """A message that waits is delivered by a task deferred to its time where the backend can defer;
+    elsewhere the task finds it not yet due and the sweep sends it later."""
+    task = task_at(DELIVERY_TASK)
+    if due > timezone.now() and task.get_backend().supports_defer:
+        task = task.using(run_after=due)
+    enqueue_on_commit(task, outbound_id)
+
+
+def withdraw_waiting(case: Case, kind: NotificationKind, reason: str) -> int:
+    """A message still waiting to go that is no longer true (a solved case reopened first) is not sent;
+    the row stays, failed with the reason, so the case page shows what happened to it."""
+    return OutboundMessage.objects.filter(
+        case=case, kind=kind, state=DeliveryState.QUEUED, attempts=0, next_attempt_at__gt=timezone.now()
+    ).update(state=DeliveryState.FAILED, last_error=reason)
 
 
 def customer_route(case: Case, *, new: bool = False) -> Route | None:

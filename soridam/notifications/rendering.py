@@ -32,7 +32,7 @@ def render_email(outbound: OutboundMessage) -> RenderedEmail:
         "tracking_url": tracking_url(case),
         "message": outbound.message,
         "stage_label": Stage(case.stage).label,
-        "survey_url": _survey_url(case) if outbound.kind == NotificationKind.SURVEY_REQUEST else "",
+        "survey_url": _survey_url(case) if outbound.kind in _CARRY_SURVEY else "",
         "first_response_due": _promised_reply(case) if outbound.kind == NotificationKind.CASE_OPENED else None,
     }
     with translation.override(case.language):
@@ -41,10 +41,14 @@ def render_email(outbound: OutboundMessage) -> RenderedEmail:
     return RenderedEmail(subject=f"[{case.reference}] {subject.strip()}", body=body.strip() + "\n")
 
 
-def _survey_url(case: Case) -> str:
-    from soridam.followup.surveys import survey_url
+# The solved message carries the survey link when the case has one waiting for its answer: one mail, not two.
+_CARRY_SURVEY = {NotificationKind.SURVEY_REQUEST, NotificationKind.CASE_SOLVED}
 
-    return survey_url(case)
+
+def _survey_url(case: Case) -> str:
+    from soridam.followup.surveys import open_survey_url
+
+    return open_survey_url(case)
 
 
 def _promised_reply(case: Case) -> object:

@@ -80,11 +80,11 @@ def _assign(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
 def _stage(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
     if data["to"] == case.stage:
         return case  # the panel posts on any change, the reason box's too: the stage itself did not change
-    return actions.change_stage(case, data["to"], actor=actor, reason=data["reason"])
+    return actions.change_stage(case, data["to"], actor=actor, reason=data["reason"], notify=not data["silent"])
 
 
 def _status(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
-    return actions.change_status(case, data["status"], actor=actor)
+    return actions.change_status(case, data["status"], actor=actor, notify=not data["silent"])
 
 
 def _priority(case: Case, data: Mapping[str, Any], actor: Actor) -> object:

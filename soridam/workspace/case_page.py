@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from soridam.accounts.models import User
 from soridam.cases.models import Attachment, Case, Message, MessageKind, TimelineEvent
 from soridam.cases.presenters import stage_steps
+from soridam.followup.models import Survey
 from soridam.macros.access import macros_usable_by
 from soridam.workspace.case_actions import ACTIONS
 from soridam.workspace.forms import CaseForm
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 # The assignee is left out: it is often empty, and joining the user table costs more than the rare lookup.
-HEADER_RELATIONS = ("customer", "category", "team", "sla")
+HEADER_RELATIONS = ("customer", "category", "team", "sla", "survey")
 
 
 @dataclass(frozen=True)
@@ -115,4 +117,14 @@ def case_context(
         "tags": list(case.tags.all()),
         "macros": list(macros_usable_by(user)),
         "notice": notice,
+        "survey": answered_survey(case),
     }
+
+
+def answered_survey(case: Case) -> Survey | None:
+    """The customer's rating and comment, once they answered (``HEADER_RELATIONS`` joins the survey)."""
+    try:
+        survey: Survey = case.survey
+    except ObjectDoesNotExist:
+        return None
+    return survey if survey.answered_at is not None else None

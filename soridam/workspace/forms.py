@@ -164,6 +164,19 @@ def stage_option_label(case_stage: str, target: str) -> str:
     return label
 
 
+def _next_stage(stage: str) -> str:
+    index = stages.index_of(stage)
+    return str(stages.STAGE_ORDER[index + 1]) if index + 1 < len(stages.STAGE_ORDER) else ""
+
+
+def _silent_field(element_id: str) -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("Don't notify the customer"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"id": element_id}),
+    )
+
+
 class StageForm(CaseForm):
     id_prefix = "stage"
     # Any stage passes the form; the transition table in cases.actions decides, so its error is the one shown.
@@ -177,6 +190,7 @@ class StageForm(CaseForm):
         help_text=_("Needed when moving a case back."),
         widget=forms.TextInput(attrs={"id": "stage-reason"}),
     )
+    silent = _silent_field("stage-silent")
 
     def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
         super().__init__(data, files, case=case, user=user)
@@ -194,6 +208,7 @@ class StatusForm(CaseForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=SETTABLE_STATUSES, widget=forms.Select(attrs={"id": "status-to"})
     )
+    silent = _silent_field("status-silent")
 
     def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
         super().__init__(data, files, case=case, user=user)

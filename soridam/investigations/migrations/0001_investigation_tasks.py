@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0001_initial"),
-        ("cases", "0006_tags_and_merge_events"),
+        ("cases", "0007_tags_and_merge_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from email.message import Message as MimeMessage
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from conftest import free_port
 from soridam.audit.actors import Actor
@@ -17,6 +19,7 @@ from soridam.cases.models import Case, Status
 from soridam.cases.stages import Stage
 from soridam.followup.answers import answer_survey
 from soridam.notifications.models import OutboundMessage
+from soridam.notifications.tasks import sweep_outbox
 
 if TYPE_CHECKING:
     from conftest import Mailbox
@@ -36,7 +39,12 @@ def test_acknowledgement_reply_and_stage_mails_arrive_threaded_in_the_customers_
     case = make_case(email="minji@example.kr")
     with django_capture_on_commit_callbacks(execute=True):
         actions.reply(case, "내일 다시 발송해 드리겠습니다.", actor=agent_actor)
-        actions.change_stage(case, Stage.CLASSIFICATION, actor=agent_actor)
+        # Issue 11's default policy mails one stage change only, "resolution proposed" (고객 통보), and holds
+        # it 10 minutes for the case's next changes; the sweep sends it after that.
+        actions.change_stage(case, Stage.NOTIFICATION, actor=agent_actor)
+    assert len(smtp_server.messages) == 2
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        sweep_outbox.call()
 
     assert len(smtp_server.messages) == 3
     (ack_env, ack), (_, reply), (_, stage) = smtp_server.messages
@@ -46,7 +54,7 @@ def test_acknowledgement_reply_and_stage_mails_arrive_threaded_in_the_customers_
     assert "내일 다시 발송해 드리겠습니다." in _text(reply)
     assert reply["In-Reply-To"] == ack["Message-ID"]
     assert str(reply["Reply-To"]) == "delivery@shop.test"
-    assert "분류" in _text(stage) or "Classification" in _text(stage)
+    assert "고객 통보" in _text(stage) or "Notification" in _text(stage)
     sent = OutboundMessage.objects.filter(case=case).order_by("id")
     assert [row.state for row in sent] == ["sent", "sent", "sent"]
     assert sent[0].external_id == ack["Message-ID"]

@@ -76,7 +76,8 @@ def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 def _queue_replies(case: Case) -> None:
     with transaction.atomic():
         for _n in range(ROWS):
-            notify_customer(case, NotificationKind.STAGE_CHANGED)
+            # Replies, not stage changes: issue 11's policy mails few stage changes and combines them into one.
+            notify_customer(case, NotificationKind.AGENT_REPLY)
     # Only the deliveries matter here: the case's triage and index tasks would only slow the worker.
     DBTaskResult.objects.exclude(task_path="soridam.notifications.tasks.deliver_outbound").delete()
 

@@ -25,7 +25,9 @@ VALUE_LABELS: dict[str, Mapping[str, object]] = {
     EventKind.STATUS_CHANGED: _STATUSES,
     EventKind.REOPENED: _STATUSES,
     EventKind.PRIORITY_CHANGED: dict(Priority.choices),
+    EventKind.NOT_NOTIFIED: {**_STAGES, **_STATUSES},  # the stage or status the case moved to silently
 }
+# Events that name only where the case went, not where it came from.
 
 
 @register.simple_tag
@@ -60,7 +62,9 @@ def event_change(event: TimelineEvent) -> str:
 
 
 # Events that name one thing (the first stage, a tag, the case merged into) rather than a change from → to.
-_ONE_VALUE_KINDS = frozenset({EventKind.CREATED, EventKind.TAG_ADDED, EventKind.TAG_REMOVED, EventKind.MERGED})
+_ONE_VALUE_KINDS = frozenset(
+    {EventKind.CREATED, EventKind.TAG_ADDED, EventKind.TAG_REMOVED, EventKind.MERGED, EventKind.NOT_NOTIFIED}
+)
 
 
 @register.filter
