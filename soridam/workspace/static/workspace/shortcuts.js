@@ -79,6 +79,8 @@
     r: function () { return focusField("reply-body"); },
     n: function () { return focusField("note-body"); },
     a: function () { return focusField("assign-to"); },
+    // "/" is the search key in most web apps (GitHub, Gmail, Zendesk); preventDefault keeps it out of the box.
+    "/": function () { return focusField("workspace-search"); },
     "?": showHelp,
   };
 
