@@ -32,10 +32,13 @@ MAX_CUSTOMERS = 200
 
 @dataclass(frozen=True)
 class IdentifierMatches:
-    """``reference`` is the one case the query names by its reference; ``cases`` every match, best first."""
+    """``reference`` is the one case the query names by its reference; ``cases`` every match, best first.
+    ``identifier`` is true when the query as typed is a reference, order number, e-mail or phone that matched:
+    searching the words of the messages for it as well would only add noise."""
 
     reference: Case | None = None
     cases: list[Case] = field(default_factory=list)
+    identifier: bool = False
 
 
 def find_by_identifiers(query: str, visible: QuerySet[Case], *, limit: int = 50) -> IdentifierMatches:
@@ -44,10 +47,11 @@ def find_by_identifiers(query: str, visible: QuerySet[Case], *, limit: int = 50)
     if not text:
         return IdentifierMatches()
     reference = _by_reference(text, visible)
-    found = [reference] if reference else []
-    for lookup in (_by_order_number, _by_email, _by_phone, _by_name):
-        found += lookup(text, visible, limit)
-    return IdentifierMatches(reference=reference, cases=_unique(found)[:limit])
+    identified = [reference] if reference else []
+    for lookup in (_by_order_number, _by_email, _by_phone):
+        identified += lookup(text, visible, limit)
+    found = _unique(identified + _by_name(text, visible, limit))[:limit]
+    return IdentifierMatches(reference=reference, cases=found, identifier=bool(identified))
 
 
 def reference_candidates(text: str, this_year: int) -> list[str]:

@@ -92,8 +92,9 @@ def search(user: User, data: dict[str, Any]) -> SearchResult:
         page = paginate(cases.select_related(*ROW_RELATIONS), NEWEST_FIRST, data.get("cursor") or None, PAGE_SIZE)
         return SearchResult(cases=page.items, next_cursor=page.next_cursor)
     identified = find_by_identifiers(words, cases.select_related(*ROW_RELATIONS), limit=MAX_HITS)
-    if identified.reference is not None:
-        return SearchResult(cases=identified.cases, reference=identified.reference)
+    if identified.identifier:
+        truncated = len(identified.cases) >= MAX_HITS
+        return SearchResult(cases=identified.cases, reference=identified.reference, truncated=truncated)
     hits = search_cases(words, cases, limit=MAX_HITS, teams=_team_scope(user, data))
     order = {int(hit.key): rank for rank, hit in enumerate(hits)}
     found = cases.filter(pk__in=order).exclude(pk__in=[case.pk for case in identified.cases])

@@ -132,3 +132,11 @@ def test_a_bare_number_stands_for_that_number_in_every_year() -> None:
     assert "C-2027-000301" in candidates
     assert reference_candidates("2026-1234", 2026) == []
     assert reference_candidates("0", 2026) == []
+
+
+def test_only_a_whole_identifier_counts_as_one_names_alone_do_not(gildong: Case, alice: User) -> None:
+    assert find_by_identifiers("010-1234-5678", cases_visible_to(alice)).identifier
+    assert find_by_identifiers("2026-1234", cases_visible_to(alice)).identifier
+    assert find_by_identifiers(gildong.reference, cases_visible_to(alice)).identifier
+    assert not find_by_identifiers("길동", cases_visible_to(alice)).identifier  # a name may also be a word in a text
+    assert not find_by_identifiers("010-0000-0000", cases_visible_to(alice)).identifier
