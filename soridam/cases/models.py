@@ -95,7 +95,7 @@ class Case(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
     )
-    order_number = models.CharField(max_length=64, blank=True)
+    order_number = models.CharField(max_length=64, blank=True, db_index=True)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="ko")
     tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token)
     related_case = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from soridam.channels.kinds import Channel
 from soridam.customers.models import Customer, Identity
+from soridam.customers.phones import canonical_phone
 from soridam.lib.rows import Lookup, insert
 
 
@@ -21,8 +22,8 @@ class Contact:
 
 
 def normalise_phone(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-    return digits
+    """The canonical form stored on the customer and its identity (see ``customers.phones``)."""
+    return canonical_phone(phone)
 
 
 def find_or_create_customer(contact: Contact) -> Customer:

@@ -30,6 +30,7 @@ from soridam.demo.people import english_contacts, ensure_teams, korean_contacts
 from soridam.demo.stories import CATEGORY_WEIGHTS, CHANNEL_WEIGHTS, PRIORITY_WEIGHTS
 
 POOL_SIZE = 1000
+ORDERED_SHARE = 7  # of ten
 POOL_DOMAIN = "bench.example.net"
 SPAN_DAYS = 730
 REBUILD_AT = 100_000
@@ -156,8 +157,8 @@ def customer_pool(size: int = POOL_SIZE) -> list[tuple[int, str]]:
     wanted = {f"customer{index:04d}@{POOL_DOMAIN}": contacts[index % len(contacts)] for index in range(size)}
     existing = set(Customer.objects.filter(email__in=list(wanted)).values_list("email", flat=True))
     missing = [
-        Customer(name=contact.name, email=email, language=contact.language)
-        for email, contact in wanted.items()
+        Customer(name=contact.name, email=email, phone=pool_phone(index), language=contact.language)
+        for index, (email, contact) in enumerate(wanted.items())
         if email not in existing
     ]
     with transaction.atomic():
@@ -165,6 +166,19 @@ def customer_pool(size: int = POOL_SIZE) -> list[tuple[int, str]]:
         identities = [Identity(customer=customer, channel="email", external_id=customer.email) for customer in created]
         Identity.objects.bulk_create(identities, batch_size=500)
     return list(Customer.objects.filter(email__in=list(wanted)).values_list("id", "language"))
+
+
+def pool_phone(index: int) -> str:
+    """A distinct mobile number per pool customer, in the canonical form (customers.phones)."""
+    return f"0105{index:07d}"
+
+
+def order_number(case_id: int, created: datetime) -> str:
+    """Seven cases in ten name an order. Drawn from the id, not the random stream, so the rest of the mix
+    stays what earlier benchmark runs measured."""
+    if case_id % 10 >= ORDERED_SHARE:
+        return ""
+    return f"{created.year}-{(case_id * 7919) % 9_000_000 + 1_000_000}"
 
 
 def _texts(rng: random.Random) -> dict[tuple[str, str], list[tuple[str, str]]]:
@@ -250,7 +264,7 @@ def _case_row(mix: Mix, case_id: int, number: int, token: str) -> tuple[tuple[An
         status,
         team_id,
         _assignee(mix, team_id, stage),
-        "",
+        order_number(case_id, created),
         language,
         token,
         created,

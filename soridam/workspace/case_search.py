@@ -1,4 +1,5 @@
-"""Full-text case search for agents: words through the search engine, filters on the case row.
+"""Case search for agents: identifiers first (reference, order number, customer e-mail, phone or name, see
+``cases.identifiers``), then words through the search engine, and filters on the case row.
 
 Everything starts from ``cases_visible_to(user)``, and the rows the engine names are loaded again through
 that same queryset, so a hit can never show a case the agent may not see. With words, the engine ranks and
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from soridam.accounts.models import Team, User
 from soridam.cases.access import cases_visible_to, team_scope
+from soridam.cases.identifiers import find_by_identifiers
 from soridam.cases.models import Case
 from soridam.cases.stages import Stage
 from soridam.channels.kinds import Channel
@@ -58,6 +60,7 @@ class SearchResult:
     cases: list[Case]
     next_cursor: str | None = None
     truncated: bool = False  # the engine stopped at MAX_HITS
+    reference: Case | None = None  # the query was this case's reference: the view opens it
 
 
 def _day_start(day: date) -> datetime:
@@ -88,10 +91,16 @@ def search(user: User, data: dict[str, Any]) -> SearchResult:
     if not words:
         page = paginate(cases.select_related(*ROW_RELATIONS), NEWEST_FIRST, data.get("cursor") or None, PAGE_SIZE)
         return SearchResult(cases=page.items, next_cursor=page.next_cursor)
+    identified = find_by_identifiers(words, cases.select_related(*ROW_RELATIONS), limit=MAX_HITS)
+    if identified.identifier:
+        truncated = len(identified.cases) >= MAX_HITS
+        return SearchResult(cases=identified.cases, reference=identified.reference, truncated=truncated)
     hits = search_cases(words, cases, limit=MAX_HITS, teams=_team_scope(user, data))
     order = {int(hit.key): rank for rank, hit in enumerate(hits)}
-    found = cases.filter(pk__in=order).select_related(*ROW_RELATIONS)
-    return SearchResult(cases=sorted(found, key=lambda case: order[case.pk]), truncated=len(hits) >= MAX_HITS)
+    found = cases.filter(pk__in=order).exclude(pk__in=[case.pk for case in identified.cases])
+    by_words = sorted(found.select_related(*ROW_RELATIONS), key=lambda case: order[case.pk])
+    truncated = len(hits) >= MAX_HITS or len(identified.cases) >= MAX_HITS
+    return SearchResult(cases=(identified.cases + by_words)[:MAX_HITS], truncated=truncated)
 
 
 __all__ = ["BadCursor", "CaseSearchForm", "SearchResult", "filtered_cases", "search"]

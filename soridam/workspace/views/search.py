@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
@@ -49,9 +49,12 @@ def search_cases(request: StaffRequest) -> HttpResponse:
     status = 200
     if form.is_bound and form.is_valid():
         try:
-            context["result"] = case_search.search(request.user, form.cleaned_data)
+            context["result"] = result = case_search.search(request.user, form.cleaned_data)
         except case_search.BadCursor:
             context["error"], status = "cursor", 400
+        else:
+            if result.reference is not None and not is_htmx(request):  # typing live must not navigate away
+                return redirect("workspace:case", result.reference.pk)
     elif form.is_bound:
         status = 400
     partial = is_htmx(request) and request.headers.get("HX-Target") == "case-search-results"

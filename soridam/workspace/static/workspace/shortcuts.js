@@ -169,6 +169,8 @@
     r: writeReply,
     n: writeNote,
     a: function () { return focusField("assign-to"); },
+    // "/" is the search key in most web apps (GitHub, Gmail, Zendesk); preventDefault keeps it out of the box.
+    "/": function () { return focusField("workspace-search"); },
     "?": showHelp,
   };
 

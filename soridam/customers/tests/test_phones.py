@@ -1,0 +1,79 @@
+"""A phone number typed any way is stored, and found, as one canonical number."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+
+from soridam.customers.actions import Contact, find_or_create_customer
+from soridam.customers.models import Customer, Identity
+from soridam.customers.phones import canonical_phone, looks_like_phone
+
+MIGRATION = "soridam.customers.migrations.0003_canonical_phones_and_lowercase_emails"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "01012345678",
+        "010-1234-5678",
+        "010 1234 5678",
+        "(010) 1234-5678",
+        "+82 10-1234-5678",
+        "+821012345678",
+        "821012345678",
+        "0082-10-1234-5678",
+        "+82 010-1234-5678",
+        " +82-10-1234-5678 ",
+    ],
+)
+def test_every_way_of_writing_a_korean_mobile_number_gives_the_national_form(typed: str) -> None:
+    assert canonical_phone(typed) == "01012345678"
+
+
+def test_landlines_foreign_numbers_and_service_numbers_keep_what_makes_them_distinct() -> None:
+    assert canonical_phone("02-123-4567") == "021234567"
+    assert canonical_phone("+82 2-123-4567") == "021234567"
+    assert canonical_phone("+1 (415) 555-0100") == "+14155550100"
+    assert canonical_phone("1588-1234") == "15881234"
+    assert canonical_phone("") == ""
+
+
+def test_only_digit_strings_long_enough_for_a_phone_look_like_one() -> None:
+    assert looks_like_phone("010-1234-5678")
+    assert looks_like_phone("+82 10-1234-5678")
+    assert not looks_like_phone("C-2026-000301")
+    assert not looks_like_phone("000301")
+    assert not looks_like_phone("gildong@example.com")
+    assert not looks_like_phone("홍길동 010")
+
+
+@pytest.mark.django_db
+def test_a_customer_who_wrote_her_number_two_ways_is_one_customer() -> None:
+    first = find_or_create_customer(Contact(name="홍길동", phone="+82 10-1234-5678"))
+    again = find_or_create_customer(Contact(name="홍길동", phone="010-1234-5678"))
+    assert again.pk == first.pk
+    assert Customer.objects.get().phone == "01012345678"
+    assert list(Identity.objects.values_list("channel", "external_id")) == [("sms", "01012345678")]
+
+
+@pytest.mark.django_db
+def test_the_migration_rewrites_stored_numbers_and_addresses_in_the_canonical_form() -> None:
+    legacy = Customer.objects.create(name="홍길동", phone="+821012345678", email="GilDong@Example.com")
+    Identity.objects.create(customer=legacy, channel="sms", external_id="+821012345678")
+    other = Customer.objects.create(name="임꺽정", phone="01099998888")
+    Identity.objects.create(customer=other, channel="sms", external_id="01099998888")
+    # A second identity for the same line: rewriting it would break the unique key, so it stays.
+    Identity.objects.create(customer=other, channel="sms", external_id="+821099998888")
+
+    import_module(MIGRATION).forwards(apps, None)
+
+    legacy.refresh_from_db()
+    assert (legacy.phone, legacy.email) == ("01012345678", "gildong@example.com")
+    assert set(Identity.objects.values_list("external_id", flat=True)) == {
+        "01012345678",
+        "01099998888",
+        "+821099998888",
+    }
