@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
+export PORT
 WEB_WORKERS ?= 2
 # One or two threads per worker measured fastest for intake (bench/README.md); more only adds contention.
 WEB_THREADS ?= 2
