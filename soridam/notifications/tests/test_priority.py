@@ -36,7 +36,9 @@ def test_a_new_cases_acknowledgement_is_picked_before_an_older_backlog(db_tasks:
         triage_case.enqueue(case_id)
     contact = Contact(name="김민지", email="kim@example.kr")
     with transaction.atomic():
-        case = open_case(NewCase(subject="환불", body="환불해 주세요", contact=contact, category=Category.objects.first()))
+        case = open_case(
+            NewCase(subject="환불", body="환불해 주세요", contact=contact, category=Category.objects.first())
+        )
 
     picked = _next_for_the_worker()
     assert picked.task_path == "soridam.notifications.tasks.deliver_outbound"
