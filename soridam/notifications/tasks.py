@@ -6,7 +6,6 @@ from django_tasks import task
 
 from soridam.notifications import delivery
 
-
 # Customer-facing mail (an acknowledgement above all) goes before triage, routing and indexing: the worker
 # takes the highest priority first (django_tasks_db orders ready rows by priority, then age), so a new
 # complaint's acknowledgement does not wait behind a backlog such as the demo seed's.

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
-from django_tasks_db.models import DBTaskResult
 from django.db.models import Count
+from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from soridam.accounts.models import Membership, Role, Team, User
 from soridam.audit.audit import first_broken_entry, stream_of
