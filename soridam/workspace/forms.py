@@ -18,7 +18,7 @@ from soridam.accounts.access import agents_assignable_by
 from soridam.accounts.models import User
 from soridam.cases import stages
 from soridam.cases.models import Case, Category, Priority, Status
-from soridam.cases.stages import STAGE_KOREAN, Stage
+from soridam.cases.stages import Stage
 
 if TYPE_CHECKING:
     from django.forms import BoundField
@@ -103,7 +103,7 @@ class AssignForm(CaseForm):
 
 
 def stage_option_label(case_stage: str, target: str) -> str:
-    label = f"{Stage(target).label} ({STAGE_KOREAN[Stage(target)]})"
+    label = stages.bilingual_label(target)
     if stages.needs_reason(case_stage, target):
         return str(_("%(stage)s — back, needs a reason") % {"stage": label})
     return label
