@@ -150,6 +150,7 @@ LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "soridam" / "locale"]
 TIME_ZONE = "Asia/Seoul"
+FORMAT_MODULE_PATH = ["soridam.formats"]  # "오전 9:00", not Django's "9:00 오전"
 USE_I18N = True
 USE_TZ = True
 
