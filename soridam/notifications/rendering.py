@@ -34,11 +34,25 @@ def render_email(outbound: OutboundMessage) -> RenderedEmail:
         "stage_label": Stage(case.stage).label,
         "survey_url": _survey_url(case) if outbound.kind == NotificationKind.SURVEY_REQUEST else "",
         "first_response_due": _promised_reply(case) if outbound.kind == NotificationKind.CASE_OPENED else None,
+        "greet": not (outbound.message and opens_with_greeting(outbound.message.body, case.customer.name)),
     }
     with translation.override(case.language):
         text = render_to_string(f"notifications/email/{outbound.kind}.txt", context)
     subject, _sep, body = text.strip().partition("\n")
     return RenderedEmail(subject=f"[{case.reference}] {subject.strip()}", body=body.strip() + "\n")
+
+
+# How agents open a reply. The mail's own "Hello …," is left out when the agent already greets, or the customer
+# reads two greetings in a row.
+GREETINGS = (
+    *("안녕하세요", "안녕하십니까"),
+    *("hello", "hi ", "hi,", "dear ", "good morning", "good afternoon", "good evening"),
+)
+
+
+def opens_with_greeting(body: str, name: str) -> bool:
+    first_line = body.strip().split("\n", 1)[0].strip().lower()
+    return first_line.startswith(GREETINGS) or bool(name and first_line.startswith(name.lower()))
 
 
 def _survey_url(case: Case) -> str:
