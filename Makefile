@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
+export PORT
 WEB_WORKERS ?= 2
 # One or two threads per worker measured fastest for intake (bench/README.md); more only adds contention.
 WEB_THREADS ?= 2
@@ -39,12 +40,8 @@ install: $(VENV)/.installed assets
 
 run: install
 	$(PY) manage.py seed_demo --if-empty
-	@echo "Serving on http://127.0.0.1:$(PORT) (task worker running beside it). Ctrl-C stops both."
-	@export LOG_JSON=$${LOG_JSON:-false}; trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py db_worker --interval 0.5 & \
-	$(PY) manage.py scheduler & \
-	$(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers $(WEB_WORKERS) --blocking-threads $(WEB_THREADS) \
-		--static-path-route /static --static-path-mount var/static --log-level warning soridam.wsgi:application
+	@echo "Serving on http://127.0.0.1:$(PORT) (task worker and scheduler beside it). One Ctrl-C stops all three."
+	@LOG_JSON=$${LOG_JSON:-false} $(PY) -m soridam.lib.supervisor $(PORT) $(WEB_WORKERS) $(WEB_THREADS)
 
 install-dev: $(VENV)/.installed-dev assets
 	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \

@@ -7,6 +7,7 @@ root is the admin. Customers kim and lee file cases on the web.
 from __future__ import annotations
 
 import email
+import os
 import socket
 from collections.abc import Callable, Iterator
 from email.message import Message as MimeMessage
@@ -26,6 +27,9 @@ from soridam.cases.models import Case, Category
 from soridam.customers.actions import Contact
 from soridam.env import env_bool
 from soridam.lib.shared_data import shared_data_dir
+
+# Tests never serve: a test that imports soridam.wsgi (the API schema test) skips the web worker's warm-up.
+os.environ.setdefault("SORIDAM_WARMUP", "false")
 
 
 @pytest.fixture(autouse=True)

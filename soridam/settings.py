@@ -35,7 +35,9 @@ if not SECRET_KEY:
 refuse_published_key("SECRET_KEY", SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The port `make run` serves on; links in mail default to it, so PORT=8100 does not mail dead :8000 links.
+PORT = env_int("PORT", 8000, minimum=1)
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -150,6 +152,7 @@ LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "soridam" / "locale"]
 TIME_ZONE = "Asia/Seoul"
+FORMAT_MODULE_PATH = ["soridam.formats"]  # "오전 9:00", not Django's "9:00 오전"
 USE_I18N = True
 USE_TZ = True
 

@@ -34,8 +34,9 @@ class AuditEntry(models.Model):
     entry_hash = models.CharField(max_length=64)
 
     class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         constraints = [models.UniqueConstraint(fields=["stream", "seq"], name="audit_stream_seq_unique")]
-        verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.stream}"

@@ -10,23 +10,31 @@ from django.http import Http404
 
 from soridam.accounts.access import team_ids_of
 from soridam.accounts.models import Role, User
-from soridam.cases.models import Attachment, Case, Message
+from soridam.cases.models import Attachment, Case, Message, MessageKind
 from soridam.customers.models import Customer
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
-    """Admins see every case; agents and leads see their teams' cases and cases with no team yet;
-    a customer account sees only its own cases; anyone else sees nothing."""
+    """Admins see every case; agents and leads see their teams' cases, cases with no team yet and cases they
+    opened themselves; a customer account sees only its own cases; anyone else sees nothing."""
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
     role = user.effective_role
     if role == Role.ADMIN:
         return Case.objects.all()
     if role in (Role.AGENT, Role.LEAD):
-        return Case.objects.filter(Q(team_id__in=team_ids_of(user)) | Q(team__isnull=True))
+        return Case.objects.filter(Q(team_id__in=team_ids_of(user)) | Q(team__isnull=True) | _opened_by(user))
     if role == Role.CUSTOMER:
         return Case.objects.filter(customer__user=user)
     return Case.objects.none()
+
+
+def _opened_by(user: User) -> Q:
+    """An agent who files a case for a customer (API, phone) keeps it when triage hands it to another team:
+    otherwise the id the API just answered with turns into a 404 seconds later. The case's first customer
+    message is the only one a staff account authors."""
+    first_messages = Message.objects.filter(author_user=user, kind=MessageKind.CUSTOMER).values("case_id")
+    return Q(pk__in=first_messages)
 
 
 def team_scope(user: User) -> list[int | None] | None:

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "soridam.cases"
     label = "cases"
-    verbose_name = "Cases"
+    verbose_name = _("Cases")

@@ -46,8 +46,9 @@ class Category(BilingualName, models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("case category")
+        verbose_name_plural = _("case categories")
         ordering = ["position", "slug"]
-        verbose_name_plural = "categories"
 
     def __str__(self) -> str:
         return self.name_en
@@ -115,6 +116,8 @@ class Case(models.Model):
     sla_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["status", "-updated_at", "-id"], name="case_status_updated"),
             models.Index(fields=["team", "status", "-updated_at", "-id"], name="case_team_status_updated"),

@@ -20,6 +20,11 @@ class StageStep:
     state: str  # "done", "current" or "todo"; also the CSS class
     entered_at: datetime | None  # when the case reached this stage; None before, or without a case
 
+    @property
+    def shows_korean(self) -> bool:
+        """Whether the Korean name adds anything beside the label (not in the Korean UI)."""
+        return self.label != self.korean
+
 
 def stage_steps(case: Case | None = None) -> list[StageStep]:
     """The six stages in order; for a case, each marked done, current or still to come (without one, all to come)."""

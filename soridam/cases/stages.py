@@ -28,6 +28,13 @@ STAGE_KOREAN = {
 }
 
 
+def bilingual_label(stage: str) -> str:
+    """The label in the current language with the Korean name beside it, unless the label already is it
+    (in the Korean UI "접수 (접수)" says nothing twice)."""
+    label, korean = str(Stage(stage).label), STAGE_KOREAN[Stage(stage)]
+    return label if label == korean else f"{label} ({korean})"
+
+
 def _table() -> dict[Stage, dict[Stage, bool]]:
     """For each stage, the stages it may move to, and whether that move needs a reason.
 

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ChannelsConfig(AppConfig):
     # Django Channels already owns the label "channels".
     name = "soridam.channels"
     label = "soridam_channels"
-    verbose_name = "Channels"
+    verbose_name = _("Channels")
 
     def ready(self) -> None:
         # Each built-in channel registers its transport on import (base.register); the apps layer loads

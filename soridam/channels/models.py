@@ -37,6 +37,10 @@ class ChannelAccount(models.Model):
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
+    class Meta:
+        verbose_name = _("channel account")
+        verbose_name_plural = _("channel accounts")
+
     def __str__(self) -> str:
         return f"{self.kind}:{self.name}"
 
@@ -66,6 +70,8 @@ class RawPayload(models.Model):
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("raw payload")
+        verbose_name_plural = _("raw payloads")
         constraints = [models.UniqueConstraint(fields=["kind", "external_id"], name="payload_unique_external_id")]
         indexes = [models.Index(fields=["state", "received_at"], name="payload_state_received")]
 
@@ -87,6 +93,8 @@ class CaseParticipant(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("case participant")
+        verbose_name_plural = _("case participants")
         constraints = [models.UniqueConstraint(fields=["case", "address"], name="participant_unique")]
 
     def __str__(self) -> str:

@@ -27,6 +27,8 @@ class Customer(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         ordering = ["-id"]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from soridam.cases.models import Case
 
@@ -18,6 +19,10 @@ class Survey(models.Model):
     )
     comment = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
 
     def __str__(self) -> str:
         return f"survey for {self.case_id}"

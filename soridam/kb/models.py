@@ -24,8 +24,9 @@ class Category(BilingualName, models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("help-centre category")
+        verbose_name_plural = _("help-centre categories")
         ordering = ["position", "slug"]
-        verbose_name_plural = "categories"
 
     def __str__(self) -> str:
         return self.name_en
@@ -49,6 +50,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["position", "title"]
         indexes = [models.Index(fields=["visibility", "language", "category"], name="kb_article_listing")]
 
@@ -98,6 +101,8 @@ class HelpfulVote(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("helpful vote")
+        verbose_name_plural = _("helpful votes")
         constraints = [
             models.UniqueConstraint(fields=["article", "visitor", "day"], name="kb_vote_once_per_visitor_day")
         ]
@@ -117,6 +122,8 @@ class Deflection(models.Model):
     submitted = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("deflection")
+        verbose_name_plural = _("deflections")
         constraints = [models.UniqueConstraint(fields=["article", "visitor"], name="kb_deflection_once_per_visitor")]
         indexes = [models.Index(fields=["visitor"], name="kb_deflection_visitor")]
 

@@ -54,6 +54,8 @@ class OutboundMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
         indexes = [
             models.Index(fields=["state", "created_at"], name="outbound_state_created"),
             models.Index(fields=["state", "next_attempt_at"], name="outbound_state_due"),

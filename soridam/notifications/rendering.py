@@ -11,7 +11,9 @@ from django.utils import translation
 
 from soridam.cases.models import Case
 from soridam.cases.stages import Stage
+from soridam.followup.surveys import open_survey_url
 from soridam.notifications.models import NotificationKind, OutboundMessage
+from soridam.sla.clock import promised_first_response
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ def render_email(outbound: OutboundMessage) -> RenderedEmail:
         "stage_label": Stage(case.stage).label,
         "survey_url": _survey_url(case) if outbound.kind in _CARRY_SURVEY else "",
         "first_response_due": _promised_reply(case) if outbound.kind == NotificationKind.CASE_OPENED else None,
+        "greet": not (outbound.message and opens_with_greeting(outbound.message.body, case.customer.name)),
     }
     with translation.override(case.language):
         text = render_to_string(f"notifications/email/{outbound.kind}.txt", context)
@@ -45,13 +48,22 @@ def render_email(outbound: OutboundMessage) -> RenderedEmail:
 _CARRY_SURVEY = {NotificationKind.SURVEY_REQUEST, NotificationKind.CASE_SOLVED}
 
 
-def _survey_url(case: Case) -> str:
-    from soridam.followup.surveys import open_survey_url
+# How agents open a reply. The mail's own "Hello …," is left out when the agent already greets, or the customer
+# reads two greetings in a row.
+GREETINGS = (
+    *("안녕하세요", "안녕하십니까"),
+    *("hello", "hi ", "hi,", "dear ", "good morning", "good afternoon", "good evening"),
+)
 
+
+def opens_with_greeting(body: str, name: str) -> bool:
+    first_line = body.strip().split("\n", 1)[0].strip().lower()
+    return first_line.startswith(GREETINGS) or bool(name and first_line.startswith(name.lower()))
+
+
+def _survey_url(case: Case) -> str:
     return open_survey_url(case)
 
 
 def _promised_reply(case: Case) -> object:
-    from soridam.sla.clock import promised_first_response
-
     return promised_first_response(case)

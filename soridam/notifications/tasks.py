@@ -6,8 +6,13 @@ from django_tasks import task
 
 from soridam.notifications import delivery
 
+# Customer-facing mail (an acknowledgement above all) goes before triage, routing and indexing: the worker
+# takes the highest priority first (django_tasks_db orders ready rows by priority, then age), so a new
+# complaint's acknowledgement does not wait behind a backlog such as the demo seed's.
+CUSTOMER_MAIL_PRIORITY = 50
 
-@task()
+
+@task(priority=CUSTOMER_MAIL_PRIORITY)
 def deliver_outbound(outbound_id: int) -> str:
     """Deliver one outbox row (see ``delivery.deliver``); schedule its retry when the backend can defer.
     A backend that cannot (the immediate one in tests) leaves the row to the sweep."""

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RoutingConfig(AppConfig):
     name = "soridam.routing"
     label = "routing"
-    verbose_name = "Routing"
+    verbose_name = _("Routing")

@@ -41,6 +41,10 @@ class TeamRouting(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    class Meta:
+        verbose_name = _("team routing")
+        verbose_name_plural = _("team routing settings")
+
     def __str__(self) -> str:
         return f"{self.team}: {self.strategy}"
 
@@ -53,6 +57,8 @@ class TeamSkill(models.Model):
     value = models.CharField(max_length=40)
 
     class Meta:
+        verbose_name = _("team skill")
+        verbose_name_plural = _("team skills")
         constraints = [models.UniqueConstraint(fields=["team", "kind", "value"], name="team_skill_unique")]
 
     def __str__(self) -> str:
@@ -67,6 +73,8 @@ class AgentSkill(models.Model):
     value = models.CharField(max_length=40)
 
     class Meta:
+        verbose_name = _("agent skill")
+        verbose_name_plural = _("agent skills")
         constraints = [models.UniqueConstraint(fields=["agent", "kind", "value"], name="agent_skill_unique")]
 
     def __str__(self) -> str:
@@ -84,6 +92,10 @@ class AgentState(models.Model):
     )
     last_assigned_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("agent state")
+        verbose_name_plural = _("agent states")
+
     def __str__(self) -> str:
         return f"{self.agent}: {self.presence}"
 
@@ -94,8 +106,9 @@ class AgentCapacity(models.Model):
     limit = models.PositiveSmallIntegerField()
 
     class Meta:
+        verbose_name = _("agent capacity")
+        verbose_name_plural = _("agent capacities")
         constraints = [models.UniqueConstraint(fields=["agent", "channel"], name="agent_capacity_unique")]
-        verbose_name_plural = "agent capacities"
 
     def __str__(self) -> str:
         return f"{self.agent}: {self.channel} ≤ {self.limit}"

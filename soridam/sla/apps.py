@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SlaConfig(AppConfig):
     name = "soridam.sla"
     label = "sla"
-    verbose_name = "SLA"
+    verbose_name = _("SLA")

@@ -55,6 +55,10 @@ class BusinessCalendar(_SlaConfigModel):
     is_default = models.BooleanField(default=False, help_text=_("Used for teams without their own calendar."))
     teams = models.ManyToManyField(Team, blank=True, related_name="business_calendars")
 
+    class Meta(_SlaConfigModel.Meta):
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+
     def __str__(self) -> str:
         return self.name
 
@@ -110,8 +114,9 @@ class SlaPolicy(_SlaConfigModel):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
         ordering = ["position", "id"]
-        verbose_name_plural = "SLA policies"
 
     def __str__(self) -> str:
         return self.name
@@ -136,6 +141,10 @@ class CaseSla(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     risk = models.PositiveSmallIntegerField(default=0, help_text=_("Breach risk, 0-100."))
     next_escalation_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("case SLA")
+        verbose_name_plural = _("case SLAs")
 
     def __str__(self) -> str:
         return f"SLA of {self.case_id}"
@@ -162,6 +171,8 @@ class EscalationRule(_SlaConfigModel):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("escalation rule")
+        verbose_name_plural = _("escalation rules")
         ordering = ["target", "percent", "id"]
 
     def __str__(self) -> str:
@@ -175,6 +186,8 @@ class EscalationFired(models.Model):
     fired_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("fired escalation")
+        verbose_name_plural = _("fired escalations")
         constraints = [
             models.UniqueConstraint(fields=["case", "rule", "target"], name="escalation_fired_once"),
         ]
@@ -193,6 +206,8 @@ class LeadNotice(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("lead notice")
+        verbose_name_plural = _("lead notices")
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="lead_notice_inbox")]
 
     def __str__(self) -> str:
@@ -204,6 +219,10 @@ class PeriodicRun(models.Model):
 
     name = models.CharField(max_length=80, unique=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
 
     def __str__(self) -> str:
         return self.name

@@ -21,6 +21,8 @@ class ModelVersion(models.Model):
     is_active = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["is_active"], condition=models.Q(is_active=True), name="one_active_model")
@@ -49,6 +51,8 @@ class Prediction(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("prediction")
+        verbose_name_plural = _("predictions")
         indexes = [models.Index(fields=["case"], condition=models.Q(needs_review=True), name="prediction_needs_review")]
 
     def __str__(self) -> str:
@@ -75,6 +79,10 @@ class Label(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("training label")
+        verbose_name_plural = _("training labels")
 
     def __str__(self) -> str:
         return f"{self.source}:{self.pk}"

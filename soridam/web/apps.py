@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WebConfig(AppConfig):
     name = "soridam.web"
     label = "web"
-    verbose_name = "Web"
+    verbose_name = _("Web")

@@ -15,7 +15,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from soridam.accounts.models import User
-from soridam.cases.models import Attachment, Case, Message, MessageKind, TimelineEvent
+from soridam.cases.models import Attachment, Case, EventKind, Message, MessageKind, TimelineEvent
 from soridam.cases.presenters import stage_steps
 from soridam.followup.models import Survey
 from soridam.macros.access import macros_usable_by
@@ -88,17 +88,28 @@ def _message_row(message: Message, kinds: dict[str, str], attachments: list[Atta
 
 
 def timeline(case: Case) -> list[EventRow]:
+    events = list(TimelineEvent.objects.filter(case=case).order_by("created_at", "id"))
+    people = _people_named_in(events)
     return [
         EventRow(
             label=event_label(event),
-            change=event_change(event),
+            change=event_change(event, people),
             reason=event.reason,
             actor_name=event.actor_name,
             at=moment(event.created_at),
             is_public=event.is_public,
         )
-        for event in TimelineEvent.objects.filter(case=case).order_by("created_at", "id")
+        for event in events
     ]
+
+
+def _people_named_in(events: list[TimelineEvent]) -> dict[str, str]:
+    """Assignment events store usernames (stable for the API); people read display names."""
+    assignments = [event for event in events if event.kind == EventKind.ASSIGNED]
+    usernames = {value for event in assignments for value in (event.from_value, event.to_value) if value}
+    if not usernames:
+        return {}
+    return {user.username: user.label() for user in User.objects.filter(username__in=usernames)}
 
 
 def case_context(

@@ -20,7 +20,7 @@ from soridam.accounts.access import agents_assignable_by, teams_visible_to
 from soridam.accounts.models import Team, User
 from soridam.cases import stages
 from soridam.cases.models import Case, Category, Priority, Status, Tag
-from soridam.cases.stages import STAGE_KOREAN, Stage
+from soridam.cases.stages import Stage
 from soridam.cases.uploads import Upload, UploadRefused, check_upload, check_upload_count
 from soridam.macros.access import macros_usable_by
 from soridam.macros.models import Macro
@@ -158,7 +158,7 @@ class AssignForm(CaseForm):
 
 
 def stage_option_label(case_stage: str, target: str) -> str:
-    label = f"{Stage(target).label} ({STAGE_KOREAN[Stage(target)]})"
+    label = stages.bilingual_label(target)
     if stages.needs_reason(case_stage, target):
         return str(_("%(stage)s — back, needs a reason") % {"stage": label})
     return label

@@ -78,8 +78,10 @@ def test_agent_bulk_assigns_three_cases_and_merges_two(
 
 
 def _choose(page: Any, select: str, value: str) -> None:
-    """Pick a value in the properties panel once no htmx request is in flight (a swap still running would
-    replace the select and drop the change), and wait until the answer shows it saved."""
+    """Pick a value in the properties panel once the page is quiet: a panel swap loads the case's article
+    suggestions after it (hx-trigger="load"), and a swap still settling would drop the change. Then wait
+    until the answer shows it saved."""
+    page.wait_for_load_state("networkidle")
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
     page.select_option(select, value)
     page.wait_for_selector(f"{select} option[value='{value}'][selected]", state="attached")

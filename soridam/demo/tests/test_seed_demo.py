@@ -8,7 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
+from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from soridam.accounts.models import Membership, Role, Team, User
 from soridam.audit.audit import first_broken_entry, stream_of
@@ -19,6 +21,7 @@ from soridam.channels.kinds import Channel
 from soridam.customers.models import Customer
 from soridam.demo.writing import fix_particles
 from soridam.followup.models import Survey
+from soridam.routing.models import AgentState, Presence
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +158,23 @@ def test_same_seed_tells_the_same_demo() -> None:
 )
 def test_korean_particles_follow_the_last_sound_of_the_word(text: str, expected: str) -> None:
     assert fix_particles(text) == expected
+
+
+def test_seed_builds_the_search_index_itself_and_queues_no_index_tasks(settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    seed("--cases", "20")
+
+    queued = set(DBTaskResult.objects.ready().values_list("task_path", flat=True))
+    assert "soridam.notifications.tasks.deliver_outbound" in queued  # the seed's mail still goes out
+    assert not queued & {"soridam.search.tasks.index_case", "soridam.kb.indexing.index_article"}
+    answer = Client().get("/help/suggest", {"q": "환불"})
+    assert answer.status_code == 200
+    assert "/help/articles/" in answer.content.decode()  # articles, not an empty list
+
+
+def test_demo_agents_start_online_so_routing_assigns_to_them() -> None:
+    seed("--cases", "5")
+    online = set(AgentState.objects.filter(presence=Presence.ONLINE).values_list("agent__username", flat=True))
+    assert online == {"jihoon", "minji", "emma", "seoyeon", "doyun", "haeun", "james"}
+    seed("--if-empty")  # a second `make run`: nothing seeded, nobody changed
+    assert AgentState.objects.filter(presence=Presence.ONLINE).count() == 7

@@ -36,7 +36,7 @@ def test_acknowledgement_in_korean_uses_the_korean_date(policy: SlaPolicy, make_
     with time_machine.travel(datetime(2028, 9, 29, 17, 50, tzinfo=KST), tick=False):
         make_case()
     (email,) = mail.outbox
-    assert "2028년 10월 6일 1:50 오후" in email.body
+    assert "2028년 10월 6일 오후 1:50" in email.body  # Korean order: 오전/오후 before the time
 
 
 def test_no_policy_no_promise(make_case: Callable[..., Case]) -> None:

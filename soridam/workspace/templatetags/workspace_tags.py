@@ -49,11 +49,12 @@ def event_label(event: TimelineEvent) -> str:
 
 
 @register.simple_tag
-def event_change(event: TimelineEvent) -> str:
-    """The change an event made, e.g. "Intake → Classification"; empty for events that change no value."""
+def event_change(event: TimelineEvent, people: Mapping[str, str] | None = None) -> str:
+    """The change an event made, e.g. "Intake → Classification"; empty for events that change no value.
+    ``people`` maps the usernames an assignment stores to the names shown."""
     if not (event.from_value or event.to_value):
         return ""
-    labels = VALUE_LABELS.get(event.kind, {})
+    labels = (people or {}) if event.kind == EventKind.ASSIGNED else VALUE_LABELS.get(event.kind, {})
     before = str(labels.get(event.from_value, event.from_value)) or "—"
     after = str(labels.get(event.to_value, event.to_value)) or "—"
     if event.kind in _ONE_VALUE_KINDS:

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from soridam.cases.models import Case
 from soridam.demo.people import STAFF, TEAMS
+from soridam.demo.readiness import build_search_index, put_agents_online
 from soridam.demo.seeding import seed_demo
 from soridam.env import env_int
 
@@ -43,6 +44,9 @@ class Command(BaseCommand):
                 f"Seeded {seeded.cases} cases for {seeded.customers} customers, {len(TEAMS)} teams and "
                 f"{len(STAFF)} staff accounts in {seeded.seconds:.1f} s."
             )
+            build_search_index()
+            self.stdout.write("Search index built.")
+        put_agents_online()
         self._print_logins()
 
     def _print_logins(self) -> None:

@@ -1,0 +1,126 @@
+"""One SIGINT stops everything `make run` started (issue 11, item 8)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import free_port
+from soridam.lib import supervisor
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# A child like granian: it ignores SIGINT, listens on a port and has a process of its own (a worker).
+SERVER = """
+import signal, socket, subprocess, sys, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+print(worker.pid, flush=True)
+listener = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+while True:
+    time.sleep(0.1)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie has stopped; only its parent's wait is missing
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _wait_for(condition: object, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _supervisor_of(named: dict[str, list[str]], **popen: object) -> subprocess.Popen[str]:
+    """The supervisor in a session of its own, as `make run` is in the terminal's foreground group."""
+    code = f"import sys; from soridam.lib import supervisor; sys.exit(supervisor.run({json.dumps(named)}))"
+    return subprocess.Popen(  # noqa: S603 - our interpreter, our snippet
+        [sys.executable, "-c", code], cwd=ROOT, start_new_session=True, text=True, **popen
+    )
+
+
+def test_one_sigint_to_the_group_stops_every_child_and_their_workers_and_exits_0(tmp_path: Path) -> None:
+    port = free_port()
+    script = tmp_path / "server.py"
+    script.write_text(textwrap.dedent(SERVER))
+    out = tmp_path / "out.txt"
+    named = {"web server": [sys.executable, str(script), str(port)], "scheduler": ["sleep", "600"]}
+    with out.open("w") as stdout:
+        process = _supervisor_of(named, stdout=stdout, stderr=subprocess.STDOUT)
+        assert _wait_for(lambda: _listening(port), 10)
+        worker_pid = int(out.read_text().split()[0])
+
+        started = time.monotonic()
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does
+        assert process.wait(10) == 0
+    assert time.monotonic() - started < 10
+    assert not _listening(port)
+    assert not _alive(worker_pid)
+    assert "Segmentation fault" not in out.read_text()
+
+
+def test_a_child_that_ignores_sigterm_is_killed_at_the_deadline() -> None:
+    stubborn = supervisor.start("stubborn", ["sh", "-c", "trap '' TERM; echo ready; sleep 600"])
+    time.sleep(0.5)  # let the shell set its trap
+    started = time.monotonic()
+    supervisor.stop([stubborn], timeout=0.5)
+    assert stubborn.process.returncode == -signal.SIGKILL
+    assert time.monotonic() - started < 5
+
+
+def test_a_child_that_dies_on_its_own_stops_the_others_with_its_exit_code() -> None:
+    process = _supervisor_of({"broken": ["sh", "-c", "exit 3"], "scheduler": ["sleep", "600"]})
+    assert process.wait(15) == 3
+
+
+@pytest.mark.slow
+def test_make_runs_processes_stop_on_one_sigint_within_10_s_without_a_segfault(tmp_path: Path) -> None:
+    """The real three: granian with two workers (Kiwi loaded by a help search), db_worker and the scheduler."""
+    env = {**os.environ, "SORIDAM_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}
+    env["PYTHONFAULTHANDLER"] = "1"  # a native crash at exit would print its Python stack here
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
+    port = free_port()
+    granian = str(Path(sys.executable).parent / "granian")
+    named = supervisor.commands(sys.executable, granian, port=port, workers=2, threads=2)
+    out = tmp_path / "out.txt"
+    with out.open("w") as stdout:
+        process = _supervisor_of(named, stdout=stdout, stderr=subprocess.STDOUT, env=env)
+        assert _wait_for(lambda: _listening(port), 60)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/help/suggest?q=%ED%99%98%EB%B6%88", timeout=60) as r:  # noqa: S310
+            assert r.status == 200
+        started = time.monotonic()
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(10) == 0
+    assert time.monotonic() - started < 10
+    assert not _listening(port)
+    log = out.read_text()
+    assert "Segmentation fault" not in log
+    assert "Fatal Python error" not in log
