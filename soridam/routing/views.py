@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from soridam.accounts.staff import StaffRequest, staff_required
+from soridam.lib.htmx import is_htmx
 from soridam.routing.models import Presence
 from soridam.routing.presence import set_presence
 
@@ -20,5 +22,10 @@ def presence(request: StaffRequest) -> HttpResponse:
     if value not in Presence.values:
         return HttpResponseBadRequest(_("Unknown presence."))
     set_presence(request.user, value)
+    if is_htmx(request):
+        return HttpResponse(status=204)  # the header's select already shows it
     messages.success(request, _("You are now %(presence)s.") % {"presence": Presence(value).label})
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
     return redirect("workspace:settings")

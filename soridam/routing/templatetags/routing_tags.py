@@ -18,3 +18,10 @@ def presence_form(context: dict[str, Any]) -> dict[str, Any]:
         "choices": Presence.choices,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("routing/_presence_switch.html", takes_context=True)
+def presence_switch(context: dict[str, Any]) -> dict[str, Any]:
+    """The header's presence select: it saves on change (htmx) and comes back to this page without JS."""
+    request = context["request"]
+    return {**presence_form(context), "next": request.get_full_path()}
