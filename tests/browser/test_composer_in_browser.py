@@ -12,6 +12,7 @@ from soridam.accounts.models import User
 from soridam.cases.models import Case
 from soridam.cases.stages import STAGE_ORDER
 from soridam.macros.models import Macro
+from tests.browser.htmx import select_when_wired
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,16 +78,6 @@ def test_agent_bulk_assigns_three_cases_and_merges_two(
     assert errors == []
 
 
-def _choose(page: Any, select: str, value: str) -> None:
-    """Pick a value in the properties panel once the page is quiet: a panel swap loads the case's article
-    suggestions after it (hx-trigger="load"), and a swap still settling would drop the change. Then wait
-    until the answer shows it saved."""
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
-    page.select_option(select, value)
-    page.wait_for_selector(f"{select} option[value='{value}'][selected]", state="attached")
-
-
 def test_agent_works_a_case_from_intake_to_solved_with_the_composer_and_the_panel(
     browser_page: Any, live_server: Any, alice: User, lena: User, make_case: Callable[..., Case]
 ) -> None:
@@ -98,13 +89,13 @@ def test_agent_works_a_case_from_intake_to_solved_with_the_composer_and_the_pane
     page.keyboard.type("택배사에 확인 요청함")
     page.click("#reply-send")
     page.wait_for_selector(".message-note:has-text('택배사에 확인 요청함')")
-    _choose(page, "#priority-to", "high")
-    _choose(page, "#assign-to", str(lena.pk))
+    select_when_wired(page, "#priority-to", "high")
+    select_when_wired(page, "#assign-to", str(lena.pk))
     page.fill("#tag-add", "파손")
     page.press("#tag-add", "Enter")
     page.wait_for_selector(".tag:has-text('파손')")
     for stage in STAGE_ORDER[1:]:
-        _choose(page, "#stage-to", stage.value)
+        select_when_wired(page, "#stage-to", stage.value)
     page.fill("#reply-body", "새 제품을 보내 드렸습니다. 이용해 주셔서 감사합니다.")
     page.click("#reply-send-solved")
     page.wait_for_selector("#status-to option[value='solved'][selected]", state="attached")

@@ -16,6 +16,7 @@ from django.core import mail
 from soridam.accounts.models import User
 from soridam.cases.models import Case
 from soridam.cases.stages import STAGE_ORDER
+from tests.browser.htmx import select_when_wired
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,12 +48,10 @@ def _agent_works_the_case(page: Any, base_url: str, reference: str) -> None:
     page.fill("#reply-body", "불편을 드려 죄송합니다. 새 제품으로 교환해 드리겠습니다.")
     page.click("#reply-send")
     page.wait_for_selector("text=새 제품으로 교환해 드리겠습니다")
-    # The properties panel saves a select as soon as it changes.
+    # The properties panel saves a select as soon as it changes (once htmx has wired the swapped-in panel up).
     for stage in STAGE_ORDER[1:]:
-        page.select_option("#stage-to", stage.value)
-        page.wait_for_selector(f"#stage-to option[value='{stage.value}'][selected]", state="attached")
-    page.select_option("#status-to", "closed")
-    page.wait_for_selector("#status-to option[value='closed'][selected]", state="attached")
+        select_when_wired(page, "#stage-to", stage.value)
+    select_when_wired(page, "#status-to", "closed")
 
 
 def test_customer_files_agent_resolves_customer_tracks_and_rates(

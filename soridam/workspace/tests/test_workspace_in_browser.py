@@ -12,6 +12,7 @@ import pytest
 from soridam.accounts.models import User
 from soridam.cases.models import Case
 from soridam.cases.stages import STAGE_ORDER
+from tests.browser.htmx import select_when_wired, wait_until_wired
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,12 +76,13 @@ def test_agent_works_a_case_with_htmx_and_never_reloads_the_page(
 
     # The properties panel saves each select as soon as it changes: no button to press.
     for stage in STAGE_ORDER[1:]:
-        page.select_option("#stage-to", stage.value)
-        page.wait_for_selector(f"#stage-to option[value='{stage.value}'][selected]", state="attached")
+        select_when_wired(page, "#stage-to", stage.value)
 
+    wait_until_wired(page, "#stage-to")
     page.select_option("#stage-to", "intake")
     page.wait_for_selector("text=Moving a case back needs a reason.")
 
+    wait_until_wired(page, "#status-to")
     page.select_option("#status-to", "closed")
     page.wait_for_selector("text=Status saved.")
     assert page.evaluate("window.__noReload") is True
