@@ -471,21 +471,17 @@ _ACCESS_AUDIT = {AccessAction.REVEAL: "case.pii_revealed", AccessAction.VIEW_ORI
 
 def _check_open_tasks(case: Case, to: str, *, actor: Actor, reason: str, override: bool) -> None:
     """Leaving investigation forwards waits for its blocking tasks; a lead may move on with a reason."""
-    leaving = case.stage == stages.Stage.INVESTIGATION and _is_forward(case.stage, to)
+    leaving = case.stage == stages.Stage.INVESTIGATION and stages.is_forward(case.stage, to)
     open_tasks = open_blocking_tasks(case) if leaving else 0
     if not open_tasks:
         return
-    allowed = [target for target in stages.allowed_targets(case.stage) if not _is_forward(case.stage, target)]
+    allowed = [target for target in stages.allowed_targets(case.stage) if not stages.is_forward(case.stage, target)]
     if not override:
         message = _("%(count)s investigation tasks are still open.") % {"count": open_tasks}
         raise InvalidTransition(message, allowed=allowed)
     if actor.user is None or actor.user.effective_role not in (Role.LEAD, Role.ADMIN) or not reason.strip():
         raise InvalidTransition(_("Only a lead can move on with open tasks, and only with a reason."), allowed=allowed)
     events.record(case, EventKind.TASKS_OVERRIDDEN, actor=actor, after=str(open_tasks), reason=reason.strip())
-
-
-def _is_forward(stage: str, target: str) -> bool:
-    return stages.index_of(target) > stages.index_of(stage)
 
 
 def record_task(case: Case, task: InvestigationTask, *, kind: EventKind, actor: Actor) -> None:

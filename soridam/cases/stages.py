@@ -66,3 +66,7 @@ def is_allowed(stage: str, target: str) -> bool:
 
 def index_of(stage: str) -> int:
     return STAGE_ORDER.index(Stage(stage))
+
+
+def is_forward(stage: str, target: str) -> bool:
+    return index_of(target) > index_of(stage)

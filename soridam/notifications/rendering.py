@@ -34,8 +34,8 @@ def render_email(outbound: OutboundMessage) -> RenderedEmail:
         "tracking_url": tracking_url(case),
         "message": outbound.message,
         "stage_label": Stage(case.stage).label,
-        "survey_url": _survey_url(case) if outbound.kind in _CARRY_SURVEY else "",
-        "first_response_due": _promised_reply(case) if outbound.kind == NotificationKind.CASE_OPENED else None,
+        "survey_url": open_survey_url(case) if outbound.kind in _CARRY_SURVEY else "",
+        "first_response_due": promised_first_response(case) if outbound.kind == NotificationKind.CASE_OPENED else None,
         "greet": not (outbound.message and opens_with_greeting(outbound.message.body, case.customer.name)),
     }
     with translation.override(case.language):
@@ -59,11 +59,3 @@ GREETINGS = (
 def opens_with_greeting(body: str, name: str) -> bool:
     first_line = body.strip().split("\n", 1)[0].strip().lower()
     return first_line.startswith(GREETINGS) or bool(name and first_line.startswith(name.lower()))
-
-
-def _survey_url(case: Case) -> str:
-    return open_survey_url(case)
-
-
-def _promised_reply(case: Case) -> object:
-    return promised_first_response(case)
