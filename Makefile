@@ -41,7 +41,7 @@ install: $(VENV)/.installed assets
 run: install
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT) (task worker and scheduler beside it). One Ctrl-C stops all three."
-	@LOG_JSON=$${LOG_JSON:-false} $(PY) -m soridam.lib.supervisor $(PORT) $(WEB_WORKERS) $(WEB_THREADS)
+	@LOG_JSON=$${LOG_JSON:-false} exec $(PY) -m soridam.lib.supervisor $(PORT) $(WEB_WORKERS) $(WEB_THREADS)
 
 install-dev: $(VENV)/.installed-dev assets
 	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \

@@ -18,13 +18,15 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
 STOP_SECONDS = 8.0  # under the 10 s a stop may take; the worker finishes its current task within it or is killed
 POLL_SECONDS = 0.2
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+MAKE_STOP_SIGNALS = (signal.SIGINT, signal.SIGHUP, signal.SIGQUIT)  # those GNU make waits out instead of passing on
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,58 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     raise Stop
 
 
+def take_the_terminal() -> Callable[[], None]:
+    """Make this process's own group the terminal's foreground group; returns what gives it back.
+
+    GNU make re-raises a SIGINT it receives once its recipe has ended, so a Ctrl-C that also reached make left
+    `make run` with exit 130 after a clean stop. In the foreground group of our own, Ctrl-C reaches only this
+    process; make then sees its recipe exit 0 and exits 0 itself. Without a terminal, or when not in the
+    foreground (a job started with ``&``), nothing changes.
+    """
+    try:
+        tty = os.open("/dev/tty", os.O_RDWR)
+    except OSError:
+        return lambda: None
+    try:
+        foreground = os.tcgetpgrp(tty)
+        if foreground != os.getpgrp():
+            raise OSError("not the terminal's foreground group")
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # a background group may then set the foreground group
+        os.setpgid(0, 0)
+        os.tcsetpgrp(tty, os.getpgrp())
+    except OSError:
+        os.close(tty)
+        return lambda: None
+
+    def give_back() -> None:
+        with contextlib.suppress(OSError):
+            os.tcsetpgrp(tty, foreground)
+        os.close(tty)
+
+    return give_back
+
+
+def parent_is_stopping(parent: int) -> bool:
+    """True while GNU make, our parent, is inside its handler for a SIGINT sent to make alone.
+
+    make then waits for its recipe to end without passing the signal on, so `kill -INT <make>` would wait
+    forever. A signal being handled is blocked, which /proc shows in ``SigBlk``.
+    """
+    try:
+        status = Path(f"/proc/{parent}/status").read_text()
+    except OSError:
+        return False
+    blocked = next((int(line.split()[1], 16) for line in status.splitlines() if line.startswith("SigBlk:")), 0)
+    return any(blocked & (1 << (signum - 1)) for signum in MAKE_STOP_SIGNALS)
+
+
 def supervise(children: Sequence[Child]) -> int:
     """Wait until a stop signal (exit 0) or until a child exits on its own (its code: the demo is broken)."""
+    parent = os.getppid()
     try:
         while True:
+            if parent_is_stopping(parent):
+                raise Stop
             for child in children:
                 code = child.process.poll()
                 if code is not None:
@@ -105,14 +155,18 @@ def run(named: dict[str, list[str]]) -> int:
     """Start the commands and supervise them; the signal handlers are in place before the first child starts."""
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
+    give_back: Callable[[], None] = lambda: None  # noqa: E731
     children: list[Child] = []
     try:
+        give_back = take_the_terminal()
         for name, argv in named.items():
             children.append(start(name, argv))
-    except Stop:
+        return supervise(children)
+    except Stop:  # before supervise() took over
         stop(children)
         return 0
-    return supervise(children)
+    finally:
+        give_back()
 
 
 def main(argv: Sequence[str]) -> int:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import termios
 import textwrap
 import time
 import urllib.request
@@ -124,3 +126,54 @@ def test_make_runs_processes_stop_on_one_sigint_within_10_s_without_a_segfault(t
     log = out.read_text()
     assert "Segmentation fault" not in log
     assert "Fatal Python error" not in log
+
+
+def _make_running(tmp_path: Path, port: int) -> Path:
+    """A Makefile whose `run` recipe execs the supervisor, as the project's Makefile does (make is then its parent)."""
+    script = tmp_path / "server.py"
+    script.write_text(textwrap.dedent(SERVER))
+    named = {"web server": [sys.executable, str(script), str(port)], "scheduler": ["sleep", "600"]}
+    code = f"import sys; from soridam.lib import supervisor; sys.exit(supervisor.run({json.dumps(named)}))"
+    makefile = tmp_path / "Makefile"
+    makefile.write_text(f"run:\n\t@PYTHONPATH={ROOT} exec {sys.executable} -c '{code}'\n")
+    return makefile
+
+
+def test_ctrl_c_at_a_terminal_stops_make_run_with_exit_0(tmp_path: Path) -> None:
+    """Ctrl-C reaches only the supervisor, so GNU make sees its recipe succeed instead of re-raising SIGINT."""
+    port = free_port()
+    makefile = _make_running(tmp_path, port)
+    primary, secondary = os.openpty()
+
+    def controlling_terminal() -> None:  # what a terminal emulator does for its shell
+        os.setsid()
+        fcntl.ioctl(secondary, termios.TIOCSCTTY, 0)
+
+    make = subprocess.Popen(  # noqa: S603
+        ["make", "-s", "-f", str(makefile), "run"],  # noqa: S607
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        preexec_fn=controlling_terminal,
+        cwd=tmp_path,
+    )
+    os.close(secondary)
+    try:
+        assert _wait_for(lambda: _listening(port), 20)
+        os.write(primary, b"\x03")  # Ctrl-C: SIGINT to the terminal's foreground group
+        assert make.wait(10) == 0
+    finally:
+        make.kill()
+        os.close(primary)
+    assert not _listening(port)
+
+
+def test_sigint_to_make_alone_still_stops_everything(tmp_path: Path) -> None:
+    """make waits out a SIGINT sent only to it; the supervisor notices and stops, so nothing keeps serving."""
+    port = free_port()
+    makefile = _make_running(tmp_path, port)
+    make = subprocess.Popen(["make", "-s", "-f", str(makefile), "run"], cwd=tmp_path, start_new_session=True)  # noqa: S603, S607
+    assert _wait_for(lambda: _listening(port), 20)
+    make.send_signal(signal.SIGINT)
+    make.wait(10)  # GNU make itself then dies of the SIGINT it re-raises
+    assert not _listening(port)
