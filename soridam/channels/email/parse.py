@@ -224,7 +224,7 @@ def addresses(message: email.message.Message, name: str) -> list[tuple[str, str]
     pairs = email.utils.getaddresses([re.sub(r"\r?\n[ \t]", " ", v)[:_MAX_HEADER] for v in values])
     result = []
     for display, address in pairs:
-        address = address.strip().strip("<>").lower()
+        address = _decode_plain(address.strip().strip("<>")).lower()
         if "@" in address and " " not in address:  # RFC 6532 allows UTF-8 addresses
             result.append((decode_header_value(display), address))
     return result

@@ -34,6 +34,7 @@ from soridam.channels.email.uuencoded import split_uuencoded
 
 _MAX_DEPTH = 8  # attached messages inside attached messages; deeper ones are kept as .eml files
 _TEXT_TYPES = frozenset(("text/plain", "text/html", "text/enriched", "text/richtext", "application/plain"))
+_PLAIN_ALTERNATIVES = frozenset(("text/enriched", "text/richtext"))
 _MESSAGE_TYPES = frozenset(("message/rfc822", "message/global"))
 _BOUNDARY_LINE = re.compile(rb"^--([ -~]{1,70}?)(?:--)?[ \t]*\r?$", re.MULTILINE)
 
@@ -158,6 +159,8 @@ def _walk_alternative(children: list[email.message.Message], body: Body, depth: 
     types = [mime_head(child).get_content_type() for child in children]
     plain = [child for child, kind in zip(children, types, strict=True) if kind == "text/plain"][:1]
     rich = [child for child, kind in zip(children, types, strict=True) if kind != "text/plain"][-1:]
+    if plain and rich and mime_head(rich[0]).get_content_type() in _PLAIN_ALTERNATIVES:
+        rich = []  # text/enriched beside text/plain says the same words again
     html_before = len(body.htmls)
     for child in rich:
         _walk(child, body, depth)
