@@ -69,7 +69,10 @@ def test_body_right_after_the_header_without_a_blank_line_keeps_its_text() -> No
 
 def test_illegal_unquoted_boundary_is_split_leniently() -> None:
     boundary = "----=_NextPart_000_0093_01C81419.EB75E850"
-    body = f"--{boundary}\nContent-Type: text/plain\n\nplain words\n--{boundary}\nContent-Type: text/html\n\n<p>x</p>\n--{boundary}--\n"
+    body = (
+        f"--{boundary}\nContent-Type: text/plain\n\nplain words\n"
+        f"--{boundary}\nContent-Type: text/html\n\n<p>x</p>\n--{boundary}--\n"
+    )
     parsed = read_email(_mail(f"From: a@b.kr\nContent-Type: multipart/alternative; boundary={boundary}", body))
     assert parsed.text == "plain words"
     assert parsed.attachments == []
@@ -125,7 +128,10 @@ def test_uuencoded_file_in_a_text_body_becomes_an_attachment() -> None:
 
 def test_x_uuencode_transfer_encoding_is_decoded() -> None:
     encoded = "begin 644 a.doc\n" + binascii.b2a_uu(b"DOC").decode() + "`\nend\n"
-    body = f'--b\nContent-Type: text/plain\n\nhi\n--b\nContent-Type: application/msword; name="a.doc"\nContent-Transfer-Encoding: x-uuencode\n\n{encoded}--b--\n'
+    body = (
+        '--b\nContent-Type: text/plain\n\nhi\n--b\nContent-Type: application/msword; name="a.doc"\n'
+        f"Content-Transfer-Encoding: x-uuencode\n\n{encoded}--b--\n"
+    )
     parsed = read_email(_mail('From: a@b.kr\nContent-Type: multipart/mixed; boundary="b"', body))
     assert [(a.filename, a.content) for a in parsed.attachments] == [("a.doc", b"DOC")]
 
