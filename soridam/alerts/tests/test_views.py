@@ -120,3 +120,15 @@ def test_the_digest_is_off_by_default_and_turned_on_from_the_settings_page(alice
     assert AlertSettings.objects.get(user=alice).email_digest is True
     alice_client.post("/workspace/alerts/settings/", {})
     assert AlertSettings.objects.get(user=alice).email_digest is False
+
+
+def test_a_note_from_the_composer_alerts_the_mentioned_teammate_and_names_who_cannot_see_the_case(
+    alice_client: Client, alice: User, lena: User, bob: User, make_case: Callable[..., Case]
+) -> None:
+    User.objects.filter(pk=lena.pk).update(display_name="박리나")
+    case = make_case()  # delivery: lena sees it, bob (payments) does not
+    data = {"body": "@박리나님, @bob 환불 건 확인 부탁", "internal": "on"}
+    response = alice_client.post(f"/workspace/cases/{case.pk}/reply/", data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "이 케이스를 볼 수 없어 알림을 받지 못한 사람: bob" in response.content.decode()
+    assert list(Alert.objects.values_list("recipient__username", "kind")) == [("lena", AlertKind.MENTIONED)]
