@@ -14,6 +14,8 @@ Who gets what:
 - SLA at risk with no assignee: nobody here; the escalation rules' lead notices (``sla.escalation``)
   already cover the team's leads.
 - mentioned: the agents a note names with ``@username`` or ``@display name`` who may see the case.
+- an investigation task overdue: the people ``investigations.overdue`` already gives its notice to (the task's
+  assignee, else its team's leads, and the case's assignee), through ``for_people``.
 """
 
 from __future__ import annotations
@@ -36,6 +38,17 @@ def for_event(case: Case, kind: AlertKind, *, actor: Actor, detail: str = "") ->
     people = [person for person in _recipients(case, kind) if person.is_active and not _is_actor(person, actor)]
     rows = [Alert(recipient=person, kind=kind, case=case, actor=actor.user, detail=detail) for person in people]
     return Alert.objects.bulk_create(rows, ignore_conflicts=kind == AlertKind.SLA_AT_RISK) if rows else []
+
+
+def for_people(case: Case, kind: AlertKind, people: list[User], *, actor: Actor) -> list[Alert]:
+    """Alert people whom the event's own rules name (an overdue investigation task: its owner and the case's
+    assignee, ``investigations.overdue.recipients``)."""
+    rows = [
+        Alert(recipient=person, kind=kind, case=case, actor=actor.user)
+        for person in people
+        if person.is_active and not _is_actor(person, actor)
+    ]
+    return Alert.objects.bulk_create(rows) if rows else []
 
 
 def _recipients(case: Case, kind: AlertKind) -> list[User]:

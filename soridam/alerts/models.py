@@ -21,6 +21,7 @@ class AlertKind(models.TextChoices):
     REOPENED = "reopened", _("Case reopened")
     SLA_AT_RISK = "sla_at_risk", _("SLA at risk")
     MENTIONED = "mentioned", _("Mentioned in a note")
+    TASK_OVERDUE = "task_overdue", _("Investigation task overdue")
 
 
 class Alert(models.Model):

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.db import transaction
+from django.utils import timezone
 
 from soridam.accounts.models import Role, Team, User
 from soridam.alerts.models import Alert, AlertKind
 from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.models import Case, Status
+from soridam.investigations.models import InvestigationTask
+from soridam.investigations.overdue import alert_overdue
 from soridam.sla.models import BusinessCalendar, EscalationAction, EscalationRule, SlaPolicy, Target, WorkingHours
 from soridam.sla.tasks import check_escalations
 
@@ -169,3 +172,17 @@ def test_an_inactive_assignee_gets_no_alert(make_case: Callable[..., Case], team
     case.save(update_fields=["assignee"])
     actions.receive_customer_message(case, "여보세요", actor=_customer(case), channel="web")
     assert _alerts() == []
+
+
+def test_an_overdue_investigation_task_rings_the_bell_of_its_owner_and_the_case_assignee_once(
+    make_case: Callable[..., Case], alice: User, lena: User, teams: dict[str, Team]
+) -> None:
+    case = make_case()
+    actions.assign(case, alice, actor=Actor(user=alice))
+    wes = User.objects.create_user("wes", password="pw", role=Role.AGENT)
+    InvestigationTask.objects.create(
+        case=case, title="포장 사진", owner_team=teams["payments"], assignee=wes, due_at=timezone.now() - timedelta(1)
+    )
+    assert alert_overdue() == 1
+    assert alert_overdue() == 0
+    assert sorted(_alerts()) == [("alice", AlertKind.TASK_OVERDUE, None), ("wes", AlertKind.TASK_OVERDUE, None)]
