@@ -91,6 +91,7 @@ def _form(start: str, end: str, needs: str | None = r"[@\d]") -> _Form:
 
 
 _ANY = r"^"
+_DATED = re.compile(r"^\D{0,12}\d")  # a wrapped attribution of any form opens with its date ("ok" above one does not)
 _KO_DATE = r"^\d{4}\s*(?:년|\.|-|/)\s*\d{1,2}\s*(?:월|\.|-|/)\s*\d{1,2}\s*(?:일|\.)?"
 _ENGLISH = (_form(r"^on\s", r"\swrote\s*:$"), _form(_ANY, r"\S\s+wrote\s*:$"))
 _ENGLISH_INLINE = re.compile(
@@ -273,7 +274,7 @@ def _attribution(lines: Sequence[str], index: int, forms: Sequence[_Form]) -> Ma
         joined = f"{joined} {lines[index + offset]}".strip()
         if len(joined) > _MAX_MARKER_LINE:
             return None
-        wrapped = forms if offset == 0 else [form for form in forms if form.start.pattern != _ANY]
+        wrapped = forms if offset == 0 or _DATED.match(lines[index]) else [f for f in forms if f.start.pattern != _ANY]
         if joined.endswith(_MARKER_ENDS) and any(form.fits(joined) for form in wrapped):
             return Marker(offset + 1, attribution=True)
     return None
