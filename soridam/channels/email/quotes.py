@@ -133,12 +133,15 @@ def separator_line(lines: Sequence[str], index: int) -> Marker | None:
 
 
 def header_block(lines: Sequence[str], index: int) -> Marker | None:
-    """A From line followed by at least two other header lines (a sentence starting "From:" has none)."""
+    """A From line followed by two other header lines, or by one when it holds an address.
+
+    A sentence that starts "From:" is followed by none.
+    """
     first = index + 1 if _OUTLOOK_RULE.match(lines[index]) else index
     if first >= len(lines) or not _FROM_LINE.match(lines[first]):
         return None
     headers = sum(1 for line in lines[first + 1 : first + 7] if _HEADER_LINE.match(line))
-    return Marker(1, attribution=False) if headers >= 2 else None
+    return Marker(1, attribution=False) if headers >= 2 or (headers and "@" in lines[first]) else None
 
 
 def english_attribution(lines: Sequence[str], index: int) -> Marker | None:

@@ -19,15 +19,17 @@ _DEVICE = (
 _MOBILE_FOOTERS = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        rf"^(?:sent|envoyé|enviado|inviato|verzonden)\s+(?:from|de|desde|da|met|via)\s+[^,.!?]{{0,40}}{_DEVICE}[^,.!?]{{0,30}}\.?$",
+        rf"^(?:sent|envoyé|enviado|inviato|verzonden)\s+(?:from|de|desde|da|met|via)\s+[^,.!?]{{0,40}}{_DEVICE}[\w\s+]{{0,24}}\.?$",
         rf"^von\s+.{{0,40}}{_DEVICE}.{{0,30}}gesendet\.?$",
         r"^отправлено\s+(?:с|из)\s+.{0,50}$",
-        # Korean: "...에서 보냄", "...에서 보냈습니다.", "...(으)로 보냄", "...에서 작성"
-        rf"^[^.?!]{{0,40}}{_DEVICE}[^.?!]{{0,30}}(?:에서|으로|로)\s*(?:보냄|보냈습니다|발송|전송됨|작성)\.?$",
+        # Korean: the line is only device, brand and app words before "에서 보냄" ("영수증은 메일로 보냈습니다." is
+        # a sentence, "나의 iPhone에서 보냄" and "네이버 메일 앱에서 보냈습니다." are footers).
+        rf"^(?:(?:나의|내|my)\s*)?(?:{_DEVICE}(?:\s*의)?\s*|[a-z0-9+]{{1,12}}(?:\s+|(?=에서))){{1,6}}에서\s*(?:보냄|보냈습니다|발송됨|전송됨)\.?$",
         r"^(?:get|download)\s+outlook\s+for\s+(?:ios|android|mac|windows)\.?$",
         r"^(?:ios|android|안드로이드)\s*용\s*outlook\s*(?:받기|다운로드)\.?$",
         rf"^[^.?!]{{0,30}}{_DEVICE}\s*から送信\.?$",
         r"^(?:发自|發自|来自|來自)(?:我的)?\s*.{0,30}$",
+        r"^보낸\s*곳\s*:.{0,60}$",  # a Korean mobile client's "sent with" line
     )
 ]
 _DELIMITER = re.compile(r"^(?:--|—|__)\s*$")
@@ -35,8 +37,8 @@ _DELIMITER = re.compile(r"^(?:--|—|__)\s*$")
 
 # Every footer holds one of these (lower case); only lines that do are tested against the patterns.
 FOOTER_WORDS = (
-    "sent", "envoy", "enviado", "inviato", "verzonden", "gesendet", "отправлено", "outlook", "보냄", "보냈습니다",
-    "발송", "전송됨", "작성", "送信", "发自", "發自", "来自", "來自",
+    "sent", "envoy", "enviado", "inviato", "verzonden", "gesendet", "отправлено", "outlook",
+    "보냄", "보냈습니다", "보낸 곳", "보낸곳", "발송", "전송됨", "작성", "送信", "发自", "發自", "来自", "來自",
 )  # fmt: skip
 
 

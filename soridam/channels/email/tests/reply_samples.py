@@ -317,6 +317,11 @@ CONTENT: list[Sample] = [
         "iPhone에서 보냈는데 첨부가 안 갔나요?\nSent from my iPhone, the photo may be small.",
     ),
     (
+        "sentences about sending something by mail or app",
+        "반품 신청서 작성했어요.\n영수증은 메일로 보냈습니다.\n주문 취소 요청은 앱에서 보냈습니다.",
+        "반품 신청서 작성했어요.\n영수증은 메일로 보냈습니다.\n주문 취소 요청은 앱에서 보냈습니다.",
+    ),
+    (
         "a sentence that starts with On and ends with wrote:",
         "On the return form I wrote:\nwrong size, please exchange.",
         "On the return form I wrote:\nwrong size, please exchange.",
