@@ -21,14 +21,14 @@ _MOBILE_FOOTERS = [
     for p in (
         rf"^(?:sent|envoyé|enviado|inviato|verzonden)\s+(?:from|de|desde|da|met|via)\s+[^,.!?]{{0,40}}{_DEVICE}[\w\s+]{{0,24}}\.?$",
         rf"^von\s+.{{0,40}}{_DEVICE}.{{0,30}}gesendet\.?$",
-        r"^отправлено\s+(?:с|из)\s+.{0,50}$",
+        rf"^отправлено\s+(?:с|из|через)\s+[^!?]{{0,40}}(?:{_DEVICE}|мобильн|айфон|андроид|почт|яндекс)[^!?]{{0,30}}$",
         # Korean: the line is only device, brand and app words before "에서 보냄" ("영수증은 메일로 보냈습니다." is
         # a sentence, "나의 iPhone에서 보냄" and "네이버 메일 앱에서 보냈습니다." are footers).
         rf"^(?:(?:나의|내|my)\s*)?(?:{_DEVICE}(?:\s*의)?\s*|[a-z0-9+]{{1,12}}(?:\s+|(?=에서))){{1,6}}에서\s*(?:보냄|보냈습니다|발송됨|전송됨)\.?$",
         r"^(?:get|download)\s+outlook\s+for\s+(?:ios|android|mac|windows)\.?$",
         r"^(?:ios|android|안드로이드)\s*용\s*outlook\s*(?:받기|다운로드)\.?$",
         rf"^[^.?!]{{0,30}}{_DEVICE}\s*から送信\.?$",
-        r"^(?:发自|發自|来自|來自)(?:我的)?\s*.{0,30}$",
+        rf"^(?:发自|發自|来自|來自)(?:我的)?\s*[^，。！？,.!?]{{0,20}}(?:{_DEVICE}|手机|手機|邮箱|郵箱)[\w\s]{{0,12}}$",
         r"^보낸\s*곳\s*:.{0,60}$",  # a Korean mobile client's "sent with" line
     )
 ]

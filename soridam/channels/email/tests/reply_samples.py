@@ -220,6 +220,8 @@ MOBILE_SIGNATURE: list[Sample] = [
     ("Naver mail app", "입금했습니다.\n\n네이버 메일 앱에서 보냈습니다.", "입금했습니다."),
     ("Daum mail app", "언제 와요?\n\nDaum 메일 앱에서 보냄", "언제 와요?"),
     ("German iPhone", "Danke!\n\nVon meinem iPhone gesendet", "Danke!"),
+    ("Yandex mobile (ru)", "Спасибо!\n\nОтправлено из мобильной Яндекс.Почты", "Спасибо!"),
+    ("iPhone (zh)", "好的\n\n发自我的iPhone", "好的"),
     ("Spanish Android", "Gracias.\n\nEnviado desde mi Galaxy", "Gracias."),
 ]
 
@@ -320,6 +322,11 @@ CONTENT: list[Sample] = [
         "sentences about sending something by mail or app",
         "반품 신청서 작성했어요.\n영수증은 메일로 보냈습니다.\n주문 취소 요청은 앱에서 보냈습니다.",
         "반품 신청서 작성했어요.\n영수증은 메일로 보냈습니다.\n주문 취소 요청은 앱에서 보냈습니다.",
+    ),
+    (
+        "Russian and Chinese sentences that open like a footer",
+        "Отправлено с опозданием на неделю.\n来自上海的包裹还没到",
+        "Отправлено с опозданием на неделю.\n来自上海的包裹还没到",
     ),
     (
         "a sentence that starts with On and ends with wrote:",
