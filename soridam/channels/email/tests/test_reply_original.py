@@ -38,7 +38,7 @@ def test_the_case_shows_the_reply_and_a_lead_opens_the_quoted_original(
     assert "교환 상품 아직 못 받았어요." in page
     assert "교환 상품을 어제 보내 드렸습니다" not in page
     assert "스마트폰에서 보냈습니다" not in page
-    assert original_url in page  # the unmasked original: a lead's reveal
+    assert original_url not in page  # the unmasked original is a lead's reveal: an agent would get 403
     full_text_url = f"/workspace/channels/messages/{payload.message.pk}/full-text/"
     assert full_text_url in page  # the whole text, masked: one click for every agent on the case
 
@@ -55,6 +55,7 @@ def test_the_case_shows_the_reply_and_a_lead_opens_the_quoted_original(
     assert "교환 상품을 어제 보내 드렸습니다" in without_javascript
 
     client.force_login(lena)
+    assert original_url in client.get(f"/workspace/cases/{payload.case.pk}/").content.decode()
     opened = client.post(original_url, {"reason": "고객이 인용한 안내 확인"})
     assert opened.status_code == 200
     original = opened.content.decode()
