@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "soridam.investigations",
     "soridam.idempotency",
     "soridam.macros",
+    "soridam.saved_views",
     "soridam.web",
     "soridam.workspace",
     "soridam.demo",
