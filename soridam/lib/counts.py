@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -26,8 +27,12 @@ def capped_counts(querysets: Sequence[QuerySet[Any]], cap: int) -> list[int]:
     for number, queryset in enumerate(querysets):
         # The primary key only and no ORDER BY: the database may stop at the first ``cap`` rows it finds.
         limited = queryset.order_by().values("pk")[:cap]
-        sql, sql_params = limited.query.get_compiler(using=queryset.db).as_sql()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped_{number})")
+        try:
+            sql, sql_params = limited.query.get_compiler(using=queryset.db).as_sql()
+        except EmptyResultSet:  # ``none()`` or ``__in=[]``: Django refuses to write SQL that can match nothing
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped_{number})")  # noqa: S608 - SQL from the ORM compiler
         params.extend(sql_params)
     with connections[querysets[0].db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)  # noqa: S608 - SQL from the ORM compiler, values as parameters

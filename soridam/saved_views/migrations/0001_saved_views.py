@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,28 +15,48 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='SavedView',
+            name="SavedView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('is_shared', models.BooleanField(default=False, help_text='Shared views are managed by leads and admins.', verbose_name='shared with everyone')),
-                ('view', models.CharField(blank=True, max_length=16, verbose_name='base view')),
-                ('status', models.CharField(blank=True, max_length=16, verbose_name='status')),
-                ('channel', models.CharField(blank=True, max_length=16, verbose_name='channel')),
-                ('priority', models.CharField(blank=True, max_length=8, verbose_name='priority')),
-                ('category', models.CharField(blank=True, max_length=40, verbose_name='category')),
-                ('stage', models.CharField(blank=True, max_length=16, verbose_name='stage')),
-                ('tag', models.CharField(blank=True, max_length=40, verbose_name='tag')),
-                ('sort', models.CharField(blank=True, max_length=16, verbose_name='sort')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_views', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "is_shared",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Shared views are managed by leads and admins.",
+                        verbose_name="shared with everyone",
+                    ),
+                ),
+                ("view", models.CharField(blank=True, max_length=16, verbose_name="base view")),
+                ("status", models.CharField(blank=True, max_length=16, verbose_name="status")),
+                ("channel", models.CharField(blank=True, max_length=16, verbose_name="channel")),
+                ("priority", models.CharField(blank=True, max_length=8, verbose_name="priority")),
+                ("category", models.CharField(blank=True, max_length=40, verbose_name="category")),
+                ("stage", models.CharField(blank=True, max_length=16, verbose_name="stage")),
+                ("tag", models.CharField(blank=True, max_length=40, verbose_name="tag")),
+                ("sort", models.CharField(blank=True, max_length=16, verbose_name="sort")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_views",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'saved inbox view',
-                'verbose_name_plural': 'saved inbox views',
-                'ordering': ['position', 'name', 'id'],
-                'indexes': [models.Index(fields=['owner', 'position'], name='saved_view_owner'), models.Index(condition=models.Q(('is_shared', True)), fields=['position'], name='saved_view_shared')],
+                "verbose_name": "saved inbox view",
+                "verbose_name_plural": "saved inbox views",
+                "ordering": ["position", "name", "id"],
+                "indexes": [
+                    models.Index(fields=["owner", "position"], name="saved_view_owner"),
+                    models.Index(
+                        condition=models.Q(("is_shared", True)), fields=["position"], name="saved_view_shared"
+                    ),
+                ],
             },
         ),
     ]

@@ -49,9 +49,21 @@ def test_counts_are_the_real_numbers_within_the_agents_scope(
     actions.change_status(solved, "solved", actor=Actor(user=alice))
 
     alice_counts = counts(alice_client.get("/workspace/").content.decode())
-    assert alice_counts | {"needs_review": ""} == {"open": "3", "mine": "1", "team": "2", "unassigned": "2", "needs_review": ""}
+    assert alice_counts | {"needs_review": ""} == {
+        "open": "3",
+        "mine": "1",
+        "team": "2",
+        "unassigned": "2",
+        "needs_review": "",
+    }
     bob_counts = counts(bob_client.get("/workspace/").content.decode())
-    assert bob_counts | {"needs_review": ""} == {"open": "4", "mine": "0", "team": "3", "unassigned": "4", "needs_review": ""}
+    assert bob_counts | {"needs_review": ""} == {
+        "open": "4",
+        "mine": "0",
+        "team": "3",
+        "unassigned": "4",
+        "needs_review": "",
+    }
     for client, shown in ((alice_client, alice_counts), (bob_client, bob_counts)):
         for view, count in shown.items():  # each count is the length of the list it links to
             assert count == str(len(references(client.get(f"/workspace/?view={view}")))), view
@@ -77,7 +89,16 @@ def test_capped_counts_run_one_query_and_stop_at_the_cap(
     with django_assert_num_queries(1):
         assert capped_counts([everything, everything.filter(priority="urgent"), everything], 3) == [3, 0, 3]
     assert capped_counts([everything], 100) == [5]
+    assert capped_counts([everything.none(), everything.filter(team_id__in=[]), everything], 10) == [0, 0, 5]
     assert capped_counts([], 10) == []
+
+
+def test_admin_sees_counts_over_every_case_and_an_empty_team_view(root: User, make_case: Callable[..., Case]) -> None:
+    make_case(), make_case(category="payment")
+    client = Client()
+    client.force_login(root)
+    shown = counts(client.get("/workspace/").content.decode())
+    assert (shown["open"], shown["team"], shown["unassigned"]) == ("2", "0", "2")
 
 
 def save_view(client: Client, name: str, **filters: str) -> Any:
