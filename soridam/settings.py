@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "soridam.alerts",
     "soridam.idempotency",
     "soridam.macros",
+    "soridam.saved_views",
     "soridam.web",
     "soridam.workspace",
     "soridam.demo",

