@@ -31,6 +31,7 @@ def _one_rate_window() -> Iterator[None]:
     with time_machine.travel(datetime(2026, 11, 23, 1, 0, 10, tzinfo=UTC), tick=False):
         yield
 
+
 # A returning customer: token, customer lookup, case number, case, clocks, message, timeline, audit, outbox.
 API_STATEMENTS_RETURNING = 9
 # A new customer adds the customer and its identity.
@@ -121,9 +122,7 @@ def test_a_category_switched_off_in_this_process_is_refused_at_once(
     delivery.save()
     response = client.post("/api/v1/cases", _payload("seo@example.kr"), "application/json")
     assert response.status_code == 422
-    assert response.json()["fields"] == {"category": [response.json()["message"]]} or "category" in str(
-        response.json()
-    )
+    assert "category" in response.json()["fields"]
 
 
 def test_complaint_form_runs_ten_statements_for_a_returning_customer(
