@@ -64,7 +64,8 @@ def _payload(email: str) -> dict[str, Any]:
 
 
 def _statements(ctx: CaptureQueriesContext) -> list[str]:
-    """What reached the database, without the test's own savepoints (a request's BEGIN and COMMIT)."""
+    """What reached the database, without the savepoints that stand in, under the test's transaction, for
+    a served request's BEGIN and COMMIT (two statements more in production)."""
     return [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
 
 
