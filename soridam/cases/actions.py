@@ -103,13 +103,17 @@ def _create_case_rows(new: NewCase, customer: Customer, actor: Actor) -> Message
         updated_at=now,
         intake_at=now,
     )
+    sla = sla_clock.planned(case, now)  # before the acknowledgement: it promises the first reply
+    case.sla_due_at = sla_clock.earliest_due(sla)
     insert(case)
+    if sla is not None:
+        sla.case = case  # now with its id
+        insert(sla)
     message = _store_message(case, MessageKind.CUSTOMER, new.body, actor, new.channel, new.uploads)
     events.record(case, EventKind.CREATED, actor=actor, after=stages.Stage.INTAKE, message=message, channel=new.channel)
     audit.record_case(
         actor, "case.created", target=case, data={"channel": new.channel, "reference": case.reference}, new=True
     )
-    _follow_clocks(case, sla_clock.start(case, now))  # before the acknowledgement: it promises the first reply
     if new.acknowledge:
         notify_customer(case, NotificationKind.CASE_OPENED)
     _triage_on_commit(case)
