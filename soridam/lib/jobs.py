@@ -23,8 +23,6 @@ CUSTOMER = 50  # mail and chat to customers, and the cheap jobs that keep it flo
 CASE_FLOW = 20  # intake from channels, triage, routing, escalations: what decides who answers and when
 BACKGROUND = -20  # search indexing, statistics, model training: nobody waits on it
 
-# A batchable task's rows are claimed together, up to this many, and run in one call of its batch handler.
-BATCH_LIMIT = 100
 BatchHandler = Callable[[Sequence[Any]], object]
 _batch_handlers: dict[str, BatchHandler] = {}
 
@@ -32,7 +30,7 @@ _batch_handlers: dict[str, BatchHandler] = {}
 def batch_of(task: Task[Any, Any]) -> Callable[[BatchHandler], BatchHandler]:
     """Register ``handler(first_args)`` as the way to run many rows of ``task`` at once (``workers.worker``).
 
-    The worker claims up to ``BATCH_LIMIT`` ready rows of that task together and calls the handler once with
+    The worker claims up to ``SORIDAM_WORKER_BATCH`` ready rows of that task together and calls the handler once with
     each row's first argument (a case id), in queue order: one vectorisation for a batch of triage, one
     index statement for a batch of cases, one routing pass for a pool. The handler must have the effect of
     running the task for each argument, be idempotent like every task, and may see an argument twice. If it

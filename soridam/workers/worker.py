@@ -3,7 +3,7 @@
 django-tasks-db claims one row per transaction (``SELECT … FOR UPDATE SKIP LOCKED``), runs it and records it:
 three statements and a task import per case and job, which held the pipeline near 5 cases/s. Here the highest
 priority ready row is claimed as before; when its task has a batch handler (``lib.jobs.batch_of``), up to
-``BATCH_LIMIT`` ready rows of the same task are claimed with it in the same locked statement, run in one call,
+``SORIDAM_WORKER_BATCH`` ready rows of the same task are claimed with it in the same locked statement, run in one call,
 and recorded in one UPDATE. Rows are locked with ``SKIP LOCKED`` and claimed (RUNNING, this worker's id) before
 the transaction commits, so several workers never take the same row; a worker killed mid-batch leaves its rows
 RUNNING for ``recovery`` to queue again, and every task (and batch handler) is idempotent.
@@ -75,7 +75,9 @@ class BatchWorker(Worker):
             if first is None:
                 return []
             rows = [first]
-            limit = jobs.BATCH_LIMIT if self.max_tasks is None else self.max_tasks - self._run_tasks
+            limit = settings.SORIDAM_WORKER_BATCH
+            if self.max_tasks is not None:
+                limit = min(limit, self.max_tasks - self._run_tasks)
             if limit > 1 and _handler(first.task_path) is not None:
                 same = tasks.filter(task_path=first.task_path, priority=first.priority).exclude(pk=first.pk)
                 rows += list(same.select_for_update(skip_locked=True)[: limit - 1])

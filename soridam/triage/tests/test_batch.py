@@ -59,7 +59,8 @@ def test_triage_many_stores_and_applies_what_triage_does_case_by_case(
         triage(case.pk)
 
     assert _state(ids) == batch
-    assert batch[ids[1]][1] == "urgent" and Case.objects.get(pk=ids[1]).priority == "urgent"
+    assert batch[ids[1]][1] == "urgent"
+    assert Case.objects.get(pk=ids[1]).priority == "urgent"
     assert Prediction.objects.filter(model_version=ModelVersion.objects.get(is_active=True)).count() == len(ids)
 
 

@@ -54,7 +54,8 @@ def _drain(worker: BatchWorker) -> list[tuple[str, int]]:
 
 
 def _cases(make_case: Callable[..., Case], count: int) -> list[Case]:
-    cases = [make_case(subject=f"택배 분실 {n}번", body=f"주문 번호 {n}의 상자가 사라졌어요 보라색{n}") for n in range(count)]
+    body = "주문 번호 {n}의 상자가 사라졌어요 보라색{n}"
+    cases = [make_case(subject=f"택배 분실 {n}번", body=body.format(n=n)) for n in range(count)]
     DBTaskResult.objects.all().delete()  # the cases' own jobs: each test queues the ones it is about
     SearchDocument.objects.all().delete()
     Prediction.objects.all().delete()
@@ -99,7 +100,8 @@ def test_a_failing_batch_runs_its_rows_alone_and_only_the_bad_row_fails(
     _drain(_worker())
 
     states = {row.args_kwargs["args"][0]: row.status for row in DBTaskResult.objects.all()}
-    assert states == {case.pk: TaskResultStatus.FAILED if case.pk == bad else TaskResultStatus.SUCCESSFUL for case in cases}
+    ok, failed = TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED
+    assert states == {case.pk: failed if case.pk == bad else ok for case in cases}
     indexed = set(SearchDocument.objects.filter(kind=CASE).values_list("key", flat=True))
     assert indexed == {case.pk for case in cases} - {bad}
 
