@@ -69,8 +69,8 @@ def _env(smtp_port: int, tmp_path: Path) -> dict[str, str]:
         "SORIDAM_WARMUP": "false",
         "RATE_LIMIT_API": "100000",
         "SORIDAM_WORKER_HEARTBEAT_SECONDS": "1",
-        "SORIDAM_WORKER_STALE_SECONDS": "3",
-        "SORIDAM_OUTBOUND_LEASE_SECONDS": "3",
+        "SORIDAM_WORKER_STALE_SECONDS": "8",
+        "SORIDAM_OUTBOUND_LEASE_SECONDS": "8",
     }
 
 

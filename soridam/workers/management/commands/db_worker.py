@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from soridam.warmup import warm_up
 from soridam.workers.heartbeat import Heartbeat
 from soridam.workers.recovery import requeue_stale_tasks
 from soridam.workers.worker import BatchWorker
@@ -42,6 +43,9 @@ class Command(DatabaseWorkerCommand):
         heartbeat = Heartbeat(worker.worker_id)
         heartbeat.start()
         try:
+            # Kiwi and the triage model before the first claim: loading them holds the interpreter for seconds,
+            # which would silence the heartbeat while this worker held a batch (and get the batch requeued).
+            warm_up()
             if options["reload"] and not options["batch"]:
                 if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                     worker.configure_signals()  # only in the child that runs tasks
