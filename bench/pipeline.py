@@ -13,7 +13,8 @@ minus the case's intake time) p50/p95 for the cases filed during the burst, the 
 and the background rate: cases fully processed (acknowledged, triaged, routed, with SLA clocks, indexed) per
 second from the burst's start to the end of the drain. The load average is printed beside every row.
 
-Modes: ``pool`` is this branch's `make run` (``--workers`` db_workers, claiming batches, by priority);
+Modes: ``pool`` is this branch's `make run` (``--workers`` db_workers claiming batches by priority, and the
+customer mail worker);
 ``baseline`` is the old path in the same run: one db_worker, one task row at a time (``SORIDAM_WORKER_BATCH=1``).
 Bodies combine two ko-cs-dev messages with an order number, so nearly every case's text is distinct.
 """
@@ -105,9 +106,11 @@ def reset(url: str) -> None:
         connection.execute('UPDATE routing_agentcapacity SET "limit" = 30000')
 
 
-def start_workers(env: dict[str, str], count: int) -> list[subprocess.Popen[bytes]]:
+def start_workers(env: dict[str, str], count: int, *, mail: bool) -> list[subprocess.Popen[bytes]]:
+    """``count`` db_workers, and with ``mail`` the customer mail worker beside them (as ``make run`` starts)."""
     command = [PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", "0.1", "--no-startup-delay"]
-    return [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL) for _ in range(count)]  # noqa: S603
+    commands = [command] * count + ([[*command, "--min-priority", "50"]] if mail else [])
+    return [subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL) for argv in commands]  # noqa: S603
 
 
 def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -162,9 +165,9 @@ def latencies(url: str, received: Received, burst_end: float) -> list[float]:
 def run_mode(name: str, env: dict[str, str], args: argparse.Namespace, received: Received) -> list[object]:
     reset(args.database_url)
     received.at.clear()
-    workers = start_workers(env, args.workers if name == "pool" else 1)
+    workers = start_workers(env, args.workers if name == "pool" else 1, mail=name == "pool")
     try:
-        time.sleep(3)  # the workers import Django and the task modules
+        time.sleep(10)  # the workers import Django and load Kiwi and the triage model
         load_start = os.getloadavg()[0]
         script = [PYTHON, __file__, "--produce", str(args.seconds)]
         producers = [
@@ -189,7 +192,7 @@ def run_mode(name: str, env: dict[str, str], args: argparse.Namespace, received:
     drain = f"{drained - burst_end:.1f}" if not left else f"> {args.max_drain:.0f} ({left:,} tasks left)"
     return [
         name,
-        args.workers if name == "pool" else 1,
+        f"{args.workers} + mail" if name == "pool" else 1,
         f"{filed:,}",
         f"{filed / args.seconds:.1f}",
         f"{percentile(lat, 0.5):.2f}",

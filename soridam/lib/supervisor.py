@@ -39,6 +39,7 @@ class Stop(Exception):
     """Raised in the main loop by the SIGINT and SIGTERM handlers."""
 
 
+CUSTOMER_PRIORITY = "50"  # lib.jobs.CUSTOMER (not imported: this module runs before Django is set up)
 MAX_TASK_WORKERS = 4  # beyond this the workers only queue for the cores and the database (bench/README.md)
 
 
@@ -63,7 +64,9 @@ def commands(
         pool = {"task worker": worker}
     else:
         pool = {f"task worker {n}": worker for n in range(1, task_workers + 1)}
-    return {**pool, "scheduler": [python, "manage.py", "scheduler"], "web server": web}
+    # Customer mail and chat only: an acknowledgement never waits for a batch of triage or indexing to end.
+    mail = [python, "manage.py", "db_worker", "--no-reload", "--interval", "0.2", "--min-priority", CUSTOMER_PRIORITY]
+    return {**pool, "customer mail worker": mail, "scheduler": [python, "manage.py", "scheduler"], "web server": web}
 
 
 def _die_with_parent() -> None:

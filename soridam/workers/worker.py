@@ -35,6 +35,8 @@ Row = DBTaskResult[Any, Any]
 
 
 class BatchWorker(Worker):
+    min_priority: int | None = None  # serve only rows at or above it (the pool's customer-mail worker)
+
     def run(self) -> None:
         logger.info("Starting worker worker_id=%s queues=%s", self.worker_id, ",".join(self.queue_names))
         next_recovery = time.monotonic() + settings.SORIDAM_WORKER_STALE_SECONDS
@@ -65,6 +67,8 @@ class BatchWorker(Worker):
             tasks = tasks.filter(queue_name__in=self.queue_names)
         if self.excluded_queue_names:
             tasks = tasks.exclude(queue_name__in=self.excluded_queue_names)
+        if self.min_priority is not None:
+            tasks = tasks.filter(priority__gte=self.min_priority)
         return tasks
 
     def claim(self) -> list[Row]:

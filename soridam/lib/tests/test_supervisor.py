@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port
-from soridam.lib import supervisor
+from soridam.lib import jobs, supervisor
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -63,7 +63,7 @@ def _wait_for(condition: object, timeout: float) -> bool:
 
 def _supervisor_of(named: dict[str, list[str]], **popen: object) -> subprocess.Popen[str]:
     """The supervisor in a session of its own, as `make run` is in the terminal's foreground group."""
-    code = f"import sys; from soridam.lib import supervisor; sys.exit(supervisor.run({json.dumps(named)}))"
+    code = f"import sys; from soridam.lib import jobs, supervisor; sys.exit(supervisor.run({json.dumps(named)}))"
     return subprocess.Popen(  # noqa: S603 - our interpreter, our snippet
         [sys.executable, "-c", code], cwd=ROOT, start_new_session=True, text=True, **popen
     )
@@ -117,7 +117,7 @@ def test_make_runs_processes_stop_on_one_sigint_within_10_s_without_a_segfault(t
     with out.open("w") as stdout:
         process = _supervisor_of(named, stdout=stdout, stderr=subprocess.STDOUT, env=env)
         assert _wait_for(lambda: _listening(port), 60)
-        assert _wait_for(lambda: _heartbeats(tmp_path) == 3, 60)  # the pool: three task workers at work
+        assert _wait_for(lambda: _heartbeats(tmp_path) == 4, 60)  # the pool: three task workers and the mail one
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/help/suggest?q=%ED%99%98%EB%B6%88", timeout=60) as r:  # noqa: S310
             assert r.status == 200
         started = time.monotonic()
@@ -149,9 +149,12 @@ def test_the_task_worker_pool_is_sized_to_the_machine_or_to_workers() -> None:
     assert all(argv[2:4] == ["db_worker", "--no-reload"] for argv in workers)
     assert list(supervisor.commands("py", "granian", port=8000, workers=2, threads=2)) == [
         "task worker",
+        "customer mail worker",
         "scheduler",
         "web server",
     ]
+    mail = named["customer mail worker"]
+    assert mail[mail.index("--min-priority") + 1] == str(jobs.CUSTOMER)
 
 
 def _make_running(tmp_path: Path, port: int) -> Path:
@@ -159,7 +162,7 @@ def _make_running(tmp_path: Path, port: int) -> Path:
     script = tmp_path / "server.py"
     script.write_text(textwrap.dedent(SERVER))
     named = {"web server": [sys.executable, str(script), str(port)], "scheduler": ["sleep", "600"]}
-    code = f"import sys; from soridam.lib import supervisor; sys.exit(supervisor.run({json.dumps(named)}))"
+    code = f"import sys; from soridam.lib import jobs, supervisor; sys.exit(supervisor.run({json.dumps(named)}))"
     makefile = tmp_path / "Makefile"
     makefile.write_text(f"run:\n\t@PYTHONPATH={ROOT} exec {sys.executable} -c '{code}'\n")
     return makefile

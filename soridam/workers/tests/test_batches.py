@@ -133,3 +133,19 @@ def test_the_worker_serves_customer_mail_then_triage_and_routing_then_indexing(
 def test_a_batch_handler_is_known_by_its_tasks_path() -> None:
     assert jobs.batch_handler("soridam.search.tasks.index_case") is tasks.index_cases
     assert jobs.batch_handler("soridam.notifications.tasks.deliver_outbound") is None  # each mail on its own
+
+
+def test_a_worker_with_a_minimum_priority_takes_only_customer_mail(
+    make_case: Callable[..., Case], db_tasks: None
+) -> None:
+    cases = _cases(make_case, 2)
+    for case in cases:
+        tasks.index_case.enqueue(case.pk)
+        triage_case.enqueue(case.pk)
+    worker = _worker()
+    worker.min_priority = jobs.CUSTOMER
+    assert worker.claim() == []  # a backlog of triage and indexing: not this worker's
+    deliver_outbound.enqueue(cases[1].outbound_messages.get().pk)
+
+    assert _drain(worker) == [("deliver_outbound", 1)]
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 4

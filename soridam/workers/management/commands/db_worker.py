@@ -8,6 +8,7 @@ Several can run at once against one database (``make run`` starts a pool): rows 
 from __future__ import annotations
 
 import os
+from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -22,6 +23,15 @@ from soridam.workers.worker import BatchWorker
 
 class Command(DatabaseWorkerCommand):
     help = "Run a database task worker; tasks left RUNNING by a dead worker are queued again"
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--min-priority",
+            type=int,
+            default=None,
+            help="Serve only tasks of at least this priority (50: customer mail, a worker no batch can hold up)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.configure_logging(options["verbosity"])
@@ -39,13 +49,16 @@ class Command(DatabaseWorkerCommand):
             worker_id=str(options["worker_id"]),
             excluded_queue_names=excluded,
         )
+        worker.min_priority = options["min_priority"]
         requeue_stale_tasks()
         heartbeat = Heartbeat(worker.worker_id)
         heartbeat.start()
         try:
-            # Kiwi and the triage model before the first claim: loading them holds the interpreter for seconds,
-            # which would silence the heartbeat while this worker held a batch (and get the batch requeued).
-            warm_up()
+            if worker.min_priority is None:
+                # Kiwi and the triage model before the first claim: loading them holds the interpreter for
+                # seconds, which would silence the heartbeat while this worker held a batch (and get it requeued).
+                # A mail-only worker needs neither (and saves their memory).
+                warm_up()
             if options["reload"] and not options["batch"]:
                 if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                     worker.configure_signals()  # only in the child that runs tasks
