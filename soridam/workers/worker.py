@@ -14,7 +14,9 @@ recovers from a killed member without waiting for the scheduler.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import random
 import time
 from typing import Any
 
@@ -39,6 +41,8 @@ class BatchWorker(Worker):
 
     def run(self) -> None:
         logger.info("Starting worker worker_id=%s queues=%s", self.worker_id, ",".join(self.queue_names))
+        if self.startup_delay and self.interval:
+            time.sleep(random.random())  # noqa: S311 - a pool started at once does not poll in step
         next_recovery = time.monotonic() + settings.SORIDAM_WORKER_STALE_SECONDS
         while self.running:
             close_old_connections()
@@ -55,7 +59,8 @@ class BatchWorker(Worker):
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                 return
             if time.monotonic() >= next_recovery:
-                requeue_stale_tasks()
+                with contextlib.suppress(OperationalError):  # a locked SQLite file: at the next round
+                    requeue_stale_tasks()
                 next_recovery = time.monotonic() + settings.SORIDAM_WORKER_STALE_SECONDS
             close_old_connections()
             if self.running and not rows:
