@@ -201,6 +201,9 @@ SORIDAM_OUTBOUND_LEASE_SECONDS = env_int("SORIDAM_OUTBOUND_LEASE_SECONDS", 300, 
 # time (the worker was killed) is queued again.
 SORIDAM_WORKER_HEARTBEAT_SECONDS = env_int("SORIDAM_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
 SORIDAM_WORKER_STALE_SECONDS = env_int("SORIDAM_WORKER_STALE_SECONDS", 60, minimum=2)
+# A worker claims up to this many ready rows of a batchable task (indexing, triage, routing) and runs them in one
+# call (``soridam/workers/worker.py``); 1 is django-tasks-db's one row at a time.
+SORIDAM_WORKER_BATCH = env_int("SORIDAM_WORKER_BATCH", 50, minimum=1)
 SORIDAM_EMAIL_MAX_BYTES = env_int("SORIDAM_EMAIL_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)  # larger: quarantined
 # Triage confidence (percent) below which a prediction is not applied and the case goes to "needs review".
 SORIDAM_TRIAGE_MIN_CONFIDENCE = env_int("SORIDAM_TRIAGE_MIN_CONFIDENCE", 50, minimum=0)

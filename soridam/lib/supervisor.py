@@ -1,4 +1,4 @@
-"""`make run`'s three processes (web server, task worker, scheduler) under one supervisor.
+"""`make run`'s processes (web server, a pool of task workers, scheduler) under one supervisor.
 
 ``python -m soridam.lib.supervisor`` starts them and stops all of them on one SIGINT or SIGTERM, then exits 0.
 The shell recipe it replaces needed two Ctrl-C: a non-interactive shell starts ``&`` jobs with SIGINT ignored,
@@ -39,15 +39,34 @@ class Stop(Exception):
     """Raised in the main loop by the SIGINT and SIGTERM handlers."""
 
 
-def commands(python: str, granian: str, *, port: int, workers: int, threads: int) -> dict[str, list[str]]:
+CUSTOMER_PRIORITY = "50"  # lib.jobs.CUSTOMER (not imported: this module runs before Django is set up)
+MAX_TASK_WORKERS = 4  # beyond this the workers only queue for the cores and the database (bench/README.md)
+
+
+def task_worker_count(setting: str = "", cpus: int | None = None) -> int:
+    """``WORKERS`` (a number) or, when it is empty or ``auto``, one task worker per core, at most four."""
+    if setting.strip() and setting.strip() != "auto":
+        count = int(setting)
+        if count < 1:
+            raise ValueError("WORKERS must be at least 1")
+        return count
+    return max(1, min(cpus or os.cpu_count() or 1, MAX_TASK_WORKERS))
+
+
+def commands(
+    python: str, granian: str, *, port: int, workers: int, threads: int, task_workers: int = 1
+) -> dict[str, list[str]]:
     web = [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     web += ["--blocking-threads", str(threads), "--static-path-route", "/static", "--static-path-mount", "var/static"]
     web += ["--log-level", "warning", "soridam.wsgi:application"]
-    return {
-        "task worker": [python, "manage.py", "db_worker", "--interval", "0.5"],
-        "scheduler": [python, "manage.py", "scheduler"],
-        "web server": web,
-    }
+    worker = [python, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"]
+    if task_workers == 1:
+        pool = {"task worker": worker}
+    else:
+        pool = {f"task worker {n}": worker for n in range(1, task_workers + 1)}
+    # Customer mail and chat only: an acknowledgement never waits for a batch of triage or indexing to end.
+    mail = [python, "manage.py", "db_worker", "--no-reload", "--interval", "0.2", "--min-priority", CUSTOMER_PRIORITY]
+    return {**pool, "customer mail worker": mail, "scheduler": [python, "manage.py", "scheduler"], "web server": web}
 
 
 def _die_with_parent() -> None:
@@ -170,9 +189,12 @@ def run(named: dict[str, list[str]]) -> int:
 
 
 def main(argv: Sequence[str]) -> int:
-    port, workers, threads = (int(value) for value in argv)
-    bin_dir = os.path.dirname(sys.executable)
-    return run(commands(sys.executable, os.path.join(bin_dir, "granian"), port=port, workers=workers, threads=threads))
+    """``PORT WEB_WORKERS WEB_THREADS [TASK_WORKERS]`` (the last: a number, or ``auto`` / empty for the cores)."""
+    port, workers, threads = (int(value) for value in argv[:3])
+    task_workers = task_worker_count(argv[3] if len(argv) > 3 else "")
+    granian = os.path.join(os.path.dirname(sys.executable), "granian")
+    named = commands(sys.executable, granian, port=port, workers=workers, threads=threads, task_workers=task_workers)
+    return run(named)
 
 
 if __name__ == "__main__":

@@ -75,12 +75,28 @@ class TriageModel:
 
     def predict(self, subject: str, body: str, *, repeat_contacts: int = 0) -> Result:
         """`repeat_contacts`: how many earlier open cases this customer filed about the same thing."""
-        doc = make_doc(subject, body)
+        return self._predict(make_doc(subject, body), subject, body, repeat_contacts, {})
+
+    def predict_many(self, messages: Sequence[tuple[str, str, int]]) -> list[Result]:
+        """`predict` for many (subject, body, repeat_contacts) at once: one vectorisation of the whole batch
+        (the TF-IDF and cue features of every message in one sparse matrix), the same results."""
+        docs = [make_doc(subject, body) for subject, body, _repeats in messages]
+        caches: list[dict[str, Any]] = [{} for _doc in docs]
+        if self.features is not None and self.classifiers and docs:
+            matrix = self.features.transform(docs)
+            for name, classifier in self.classifiers.items():
+                for cache, probabilities in zip(caches, classifier.predict_proba(matrix), strict=True):
+                    cache[name] = probabilities
+        return [
+            self._predict(doc, subject, body, repeats, cache)
+            for doc, (subject, body, repeats), cache in zip(docs, messages, caches, strict=True)
+        ]
+
+    def _predict(self, doc: Doc, subject: str, body: str, repeat_contacts: int, cache: dict[str, Any]) -> Result:
         found = signals(doc)
         if repeat_contacts >= 2:
             found.add("repeat_third")
         urgent = rules.urgent_signals(doc.text, found)
-        cache: dict[str, Any] = {}
         category = self._category(doc, found, cache)
         priority = Guess("urgent", 0.95) if urgent else self._guess("priority", doc, cache) or _priority_by_rules(found)
         sentiment = self._guess("sentiment", doc, cache) or _sentiment_by_rules(doc)
@@ -98,9 +114,11 @@ class TriageModel:
         classifier = self.classifiers.get(name)
         if classifier is None or self.features is None:
             return None
-        if "row" not in cache:
-            cache["row"] = self.features.transform([doc])
-        probabilities = classifier.predict_proba(cache["row"])[0]
+        if name not in cache:  # one message: vectorised once for all fields
+            if "row" not in cache:
+                cache["row"] = self.features.transform([doc])
+            cache[name] = classifier.predict_proba(cache["row"])[0]
+        probabilities = cache[name]
         best = int(np.argmax(probabilities))
         return Guess(str(classifier.classes_[best]), float(probabilities[best]))
 

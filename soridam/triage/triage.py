@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.utils import timezone
 from soridam.audit.actors import Actor
 from soridam.audit.models import ActorKind
 from soridam.cases import actions
-from soridam.cases.models import ACTIVE_STATUSES, Case, Category, EventKind, Priority
+from soridam.cases.models import ACTIVE_STATUSES, Case, Category, EventKind, Message, MessageKind, Priority
 from soridam.triage.classifier import Result
 from soridam.triage.labels import case_text
 from soridam.triage.models import Label, Prediction
@@ -54,6 +55,38 @@ def triage(case_id: int) -> Prediction | None:
         prediction = _store(locked, result, version_id=version.pk if version else None, needs_review=review)
         _apply(locked, result, category)
     return prediction
+
+
+def triage_many(case_ids: Sequence[int]) -> list[int]:
+    """``triage`` for a batch: one read of the cases and their first messages, one vectorisation for all
+    (``predict_many``), then one transaction that locks the cases in id order and applies each prediction.
+    Returns the ids of the cases that exist."""
+    cases = list(Case.objects.filter(pk__in=set(case_ids)).order_by("pk"))
+    if not cases:
+        return []
+    model, version = active_model()
+    texts = first_messages(cases)
+    results = model.predict_many([(*texts[case.pk], earlier_open_cases(case)) for case in cases])
+    categories = {category.slug: category for category in Category.objects.filter(is_active=True)}
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().filter(pk__in=[case.pk for case in cases]).order_by("pk")
+        reviewed = set(Label.objects.filter(case_id__in=[case.pk for case in cases]).values_list("case_id", flat=True))
+        for case, result in zip(locked, results, strict=True):
+            category = categories.get(result.category.value)
+            doubtful = result.low_confidence(threshold()) or (category is None and result.category.value != "")
+            review = bool(doubtful) and case.pk not in reviewed
+            _store(case, result, version_id=version.pk if version else None, needs_review=review)
+            _apply(case, result, category)
+    return [case.pk for case in cases]
+
+
+def first_messages(cases: Sequence[Case]) -> dict[int, tuple[str, str]]:
+    """``labels.case_text`` for many cases in one query: the subject and the customer's first message."""
+    bodies: dict[int, str] = {}
+    rows = Message.objects.filter(case_id__in=[case.pk for case in cases], kind=MessageKind.CUSTOMER)
+    for case_id, body in rows.order_by("-created_at", "-pk").values_list("case_id", "body"):
+        bodies[case_id] = body  # the last one written wins: the earliest
+    return {case.pk: (case.subject, bodies.get(case.pk, "")) for case in cases}
 
 
 def _store(case: Case, result: Result, *, version_id: int | None, needs_review: bool) -> Prediction:
