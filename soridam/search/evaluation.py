@@ -21,8 +21,11 @@ DEPTH = 10
 
 
 def evaluate(kb_path: Path, queries_path: Path) -> dict[str, Any]:
-    articles = read_jsonl(kb_path)
-    queries = read_jsonl(queries_path)
+    return evaluate_items(read_jsonl(kb_path), read_jsonl(queries_path))
+
+
+def evaluate_items(articles: list[dict[str, Any]], queries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Articles ``{id, title, body}`` and queries ``{query, kind, relevant}``, in a rolled-back index."""
     keys = {article["id"]: number for number, article in enumerate(articles, 1)}
     forget_vectors(EVAL_KIND)
     with transaction.atomic():

@@ -52,7 +52,7 @@ def _keyed(doc: Document, *, full: bool) -> tuple[Document, str, str]:
 def _vectors(docs: Sequence[Document]) -> list[bytes]:
     if not embeddings.enabled():
         return []
-    return embeddings.encode_passages([embeddings.passage_text(doc.title, doc.body) for doc in docs])
+    return embeddings.encode_documents([(doc.title, doc.body) for doc in docs])
 
 
 def _store(kind: str, keyed: Sequence[tuple[Document, str, str]], vectors: Sequence[bytes]) -> None:

