@@ -59,13 +59,20 @@ def triage_every_case() -> dict[str, object]:
 
 def first_retrain() -> dict[str, object]:
     from soridam.triage import training
-    from soridam.triage.models import Label
 
-    labels = Label.objects.count()
-    version = training.retrain()
-    if version is None:
-        return {"labels": labels, "version": None}
-    return {"labels": labels, "version": version.pk, "active": version.is_active, "metrics": version.metrics}
+    decision = training.retrain()
+    if not hasattr(decision, "outcome"):  # before retrain decisions were recorded: a version or None
+        version = decision
+        if version is None:
+            return {"version": None}
+        return {"version": version.pk, "active": version.is_active, "metrics": version.metrics}
+    return {
+        "outcome": decision.outcome,
+        "labels": decision.labels,
+        "labels_per_class": decision.labels_per_class,
+        "candidate": decision.candidate_scores,
+        "active": decision.active_scores,
+    }
 
 
 def table(first: dict[str, object], decision: dict[str, object], again: dict[str, object]) -> str:

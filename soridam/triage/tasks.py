@@ -20,6 +20,6 @@ def triage_case(case_id: int) -> bool:
 
 @task()
 def retrain() -> int | None:
-    """Scheduled: learn from agents' corrections; returns the new version's id (active or not)."""
-    version = training.retrain()
-    return version.pk if version else None
+    """Scheduled: learn from agents' corrections; returns the candidate version's id (active or not), None
+    when there were too few labels to train one."""
+    return training.retrain().candidate_id

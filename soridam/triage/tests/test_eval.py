@@ -4,6 +4,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -33,6 +34,11 @@ def test_eval_command_prints_the_agreed_json(tmp_path: Path, capsys: pytest.Capt
     assert set(report["pii"]["phone"]) >= {"recall", "precision"}
     assert report["ms_per_case_p95"] > 0
     assert report["category"]["accuracy"] > 0.5  # seen in training: nearly all right
+    levels = report["priority"]["per_level"]
+    assert set(levels) == {"urgent", "high", "normal", "low"}
+    assert set(levels["urgent"]) == {"precision", "recall", "labelled", "predicted"}
+    assert sum(level["labelled"] for level in levels.values()) == len(SEED[::3])
+    assert 0 <= report["needs_review_share"] <= 1
 
 
 def test_eval_command_rejects_bad_input(tmp_path: Path) -> None:
@@ -45,7 +51,17 @@ def test_eval_command_rejects_bad_input(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_train_triage_stores_labels_and_activates_a_version(tmp_path: Path) -> None:
+def test_train_triage_refuses_a_file_with_too_few_labels_per_category(tmp_path: Path, settings: Any) -> None:
+    settings.SORIDAM_TRIAGE_MIN_LABELS_PER_CLASS = 5
+    source = _write(tmp_path / "labelled.jsonl", SEED)  # 4 per category
+    with pytest.raises(CommandError, match="Too few labels per category"):
+        call_command("train_triage", "--from", str(source), "--folds", "2")
+    assert not ModelVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_train_triage_stores_labels_and_activates_a_version(tmp_path: Path, settings: Any) -> None:
+    settings.SORIDAM_TRIAGE_MIN_LABELS_PER_CLASS = 4
     source = _write(tmp_path / "labelled.jsonl", SEED)
     call_command("train_triage", "--from", str(source), "--folds", "2")
     version = ModelVersion.objects.get(is_active=True)
