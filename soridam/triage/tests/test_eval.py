@@ -70,12 +70,15 @@ def test_train_triage_stores_labels_and_activates_a_version(tmp_path: Path, sett
 
 
 def test_ko_cs_dev_cross_validation_meets_the_targets(shared_data: Callable[..., Path]) -> None:
-    """The acceptance figures (issue 6): 5-fold CV on ko-cs-dev, read from the shared data folder."""
+    """The acceptance figures (issues 6 and 12): 5-fold CV on ko-cs-dev, read from the shared data folder."""
     dev = shared_data("ko-cs-dev", "cases.jsonl")
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("uses no database: once, on the SQLite run, is enough (about 30 s)")
     report = evaluation.cross_validate(read_jsonl(dev), folds=5)
-    assert report["category"]["macro_f1"] >= 0.80  # 0.87 measured
+    assert report["category"]["macro_f1"] >= 0.86  # 0.88 measured (issue 12 asks 0.90: not reached yet)
+    assert report["priority"]["accuracy"] >= 0.75  # 0.77 measured (0.74 before evidence rules; asked: 0.85)
+    assert report["priority"]["per_level"]["urgent"]["precision"] >= 0.85  # 1.00 measured: only rules say urgent
+    assert 0.10 <= report["needs_review_share"] <= 0.25  # 0.13 measured at the default threshold
     for kind in ("phone", "email", "rrn", "card"):
         assert report["pii"][kind]["recall"] >= 0.99
     # ms_per_case_p95 (4–9 ms here when the machine is idle) is a timing: measured by the command and
