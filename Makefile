@@ -8,6 +8,8 @@ export PORT
 WEB_WORKERS ?= 2
 # One or two threads per worker measured fastest for intake (bench/README.md); more only adds contention.
 WEB_THREADS ?= 2
+# Task workers (db_worker processes) beside the web server: auto = one per core, at most 4 (bench/README.md).
+WORKERS ?= auto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -40,8 +42,8 @@ install: $(VENV)/.installed assets
 
 run: install
 	$(PY) manage.py seed_demo --if-empty
-	@echo "Serving on http://127.0.0.1:$(PORT) (task worker and scheduler beside it). One Ctrl-C stops all three."
-	@LOG_JSON=$${LOG_JSON:-false} $(PY) -m soridam.lib.supervisor $(PORT) $(WEB_WORKERS) $(WEB_THREADS)
+	@echo "Serving on http://127.0.0.1:$(PORT) (task workers and scheduler beside it). One Ctrl-C stops them all."
+	@LOG_JSON=$${LOG_JSON:-false} exec $(PY) -m soridam.lib.supervisor $(PORT) $(WEB_WORKERS) $(WEB_THREADS) $(WORKERS)
 
 install-dev: $(VENV)/.installed-dev assets
 	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \

@@ -50,6 +50,8 @@ def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
     transactional test (live_server) leaves them behind, so every test that reaches the database starts empty."""
     from django.core.cache import cache
 
+    from soridam.lib.ratelimit import forget_unspent_hits
+
     names = set(request.fixturenames)
     marker = request.node.get_closest_marker("django_db")
     if {"transactional_db", "live_server"} & names or (marker is not None and marker.kwargs.get("transaction")):
@@ -59,14 +61,17 @@ def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
     else:
         return
     cache.clear()
+    forget_unspent_hits()
 
 
 @pytest.fixture(autouse=True)
 def _fresh_sla_config() -> None:
     """SLA policies and calendars are cached per process; a test's rolled-back rows must not linger."""
+    from soridam.cases import categories
     from soridam.sla import config
 
     config.clear()
+    categories.forget()  # the same for the active categories
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,8 @@ times, for an agent of one team (minji, Delivery) and for the admin:
 - the workspace inbox /workspace/ (logged in through the login form, session cookie);
 - the API list GET /api/v1/cases (bearer token).
 A deep page is reached by following 199 "next" cursors; page 200 is then requested ``--repeat`` times.
+Every workspace page carries the capped count of each built-in view (one query, workspace/inbox_views.py);
+the views "mine" and "unassigned" are timed too.
 """
 
 from __future__ import annotations
@@ -88,9 +90,8 @@ def measure_user(port: int, username: str, token: str, repeat: int) -> list[list
         timed(client, start, 5)  # warm-up
         rows.append(row(what, username, "1", timed(client, start, repeat)))
         rows.append(row(what, username, str(DEPTH), timed(client, deep(client, start, DEPTH), repeat)))
-    for sort in ("updated_asc", "created_desc"):
-        path = f"/workspace/?sort={sort}"
-        rows.append(row(f"workspace ?sort={sort}", username, "1", timed(session, path, repeat)))
+    for extra in ("sort=updated_asc", "sort=created_desc", "view=mine", "view=unassigned"):
+        rows.append(row(f"workspace ?{extra}", username, "1", timed(session, f"/workspace/?{extra}", repeat)))
     return rows
 
 

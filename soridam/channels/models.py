@@ -114,6 +114,11 @@ class ChannelMessage(models.Model):
     safe_html = models.TextField(blank=True)
     possibly_related = models.BooleanField(default=False)
     notes = models.TextField(blank=True, help_text="What was dropped or refused while storing, for the agent")
+    warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What the reader read leniently (a header not valid RFC 5322, a repaired part)",
+    )
 
     def __str__(self) -> str:
         return self.external_id

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.audit.actors import Actor
@@ -67,3 +67,17 @@ def original_raw(request: StaffRequest, message_id: int) -> HttpResponseBase:
         return HttpResponse(status=409)
     raw = bytes(meta.payload.raw) if meta.payload is not None else b""
     return download_response(raw, filename=f"message-{message_id}.eml", content_type="message/rfc822")
+
+
+@staff_required
+@require_GET
+def full_text(request: StaffRequest, message_id: int) -> HttpResponse:
+    """The whole text of an inbound message, quoted history and signature included, masked as on the case page.
+
+    The case shows only the customer's new words (channels/email/quotes.py); this is the one click back to
+    everything the mail held, for every agent who may see the case. The unmasked original stays a reveal.
+    """
+    meta = access_channel_message(request.user, message_id)
+    context = {"meta": meta, "case": meta.message.case, "text": shown(request.user, meta.full_text)}
+    partial = request.headers.get("HX-Request") == "true"
+    return render(request, "channels/_full_text.html" if partial else "channels/full_text.html", context)

@@ -10,9 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from soridam.accounts.models import Membership, User
+from soridam.alerts import fanout
+from soridam.alerts.models import AlertKind
+from soridam.audit.actors import Actor
 from soridam.investigations.models import InvestigationTask, TaskStatus
 from soridam.lib.jobs import enqueue_job_on_commit
 from soridam.sla.models import LeadNotice
+
+OVERDUE = Actor(system="investigations")
 
 
 def alert_overdue(now: datetime | None = None, limit: int = 500) -> int:
@@ -48,7 +53,9 @@ def _team_owners(task: InvestigationTask) -> list[User]:
 
 
 def _notify(task: InvestigationTask) -> None:
-    for person in recipients(task):
+    people = recipients(task)
+    fanout.for_people(task.case, AlertKind.TASK_OVERDUE, people, actor=OVERDUE)
+    for person in people:
         with override(person.language):
             text = _("%(reference)s: the task “%(task)s” for %(team)s is overdue.") % {
                 "reference": task.case.reference,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -16,6 +16,38 @@ from django_tasks_db.compat import normalize_json, task_enqueued
 
 _Call = tuple[Any, tuple[Any, ...], dict[str, Any]]
 _local = threading.local()
+
+# Task priorities (django_tasks_db: higher runs first; -100..100). Every worker of the pool serves every queue
+# in this order, so a customer's acknowledgement never waits behind a backlog of indexing (bench/README.md).
+CUSTOMER = 50  # mail and chat to customers, and the cheap jobs that keep it flowing (outbox sweep, recovery)
+CASE_FLOW = 20  # intake from channels, triage, routing, escalations: what decides who answers and when
+BACKGROUND = -20  # search indexing, statistics, model training: nobody waits on it
+
+BatchHandler = Callable[[Sequence[Any]], object]
+_batch_handlers: dict[str, BatchHandler] = {}
+
+
+def batch_of(task: Task[Any, Any]) -> Callable[[BatchHandler], BatchHandler]:
+    """Register ``handler(first_args)`` as the way to run many rows of ``task`` at once (``workers.worker``).
+
+    The worker claims up to ``SORIDAM_WORKER_BATCH`` ready rows of that task together and calls the handler once with
+    each row's first argument (a case id), in queue order: one vectorisation for a batch of triage, one
+    index statement for a batch of cases, one routing pass for a pool. The handler must have the effect of
+    running the task for each argument, be idempotent like every task, and may see an argument twice. If it
+    raises, the worker runs each row on its own, so only a bad row fails.
+    """
+
+    def register(handler: BatchHandler) -> BatchHandler:
+        _batch_handlers[task.module_path] = handler
+        return handler
+
+    return register
+
+
+def batch_handler(task_path: str) -> BatchHandler | None:
+    """The batch handler of the task at ``task_path`` (importing its module registers it), if any."""
+    task_at(task_path)
+    return _batch_handlers.get(task_path)
 
 
 def enqueue_on_commit(task: Any, /, *args: Any, **kwargs: Any) -> None:

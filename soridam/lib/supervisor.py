@@ -1,4 +1,4 @@
-"""`make run`'s three processes (web server, task worker, scheduler) under one supervisor.
+"""`make run`'s processes (web server, a pool of task workers, scheduler) under one supervisor.
 
 ``python -m soridam.lib.supervisor`` starts them and stops all of them on one SIGINT or SIGTERM, then exits 0.
 The shell recipe it replaces needed two Ctrl-C: a non-interactive shell starts ``&`` jobs with SIGINT ignored,
@@ -18,13 +18,15 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
 STOP_SECONDS = 8.0  # under the 10 s a stop may take; the worker finishes its current task within it or is killed
 POLL_SECONDS = 0.2
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+MAKE_STOP_SIGNALS = (signal.SIGINT, signal.SIGHUP, signal.SIGQUIT)  # those GNU make waits out instead of passing on
 
 
 @dataclass(frozen=True)
@@ -37,15 +39,34 @@ class Stop(Exception):
     """Raised in the main loop by the SIGINT and SIGTERM handlers."""
 
 
-def commands(python: str, granian: str, *, port: int, workers: int, threads: int) -> dict[str, list[str]]:
+CUSTOMER_PRIORITY = "50"  # lib.jobs.CUSTOMER (not imported: this module runs before Django is set up)
+MAX_TASK_WORKERS = 4  # beyond this the workers only queue for the cores and the database (bench/README.md)
+
+
+def task_worker_count(setting: str = "", cpus: int | None = None) -> int:
+    """``WORKERS`` (a number) or, when it is empty or ``auto``, one task worker per core, at most four."""
+    if setting.strip() and setting.strip() != "auto":
+        count = int(setting)
+        if count < 1:
+            raise ValueError("WORKERS must be at least 1")
+        return count
+    return max(1, min(cpus or os.cpu_count() or 1, MAX_TASK_WORKERS))
+
+
+def commands(
+    python: str, granian: str, *, port: int, workers: int, threads: int, task_workers: int = 1
+) -> dict[str, list[str]]:
     web = [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     web += ["--blocking-threads", str(threads), "--static-path-route", "/static", "--static-path-mount", "var/static"]
     web += ["--log-level", "warning", "soridam.wsgi:application"]
-    return {
-        "task worker": [python, "manage.py", "db_worker", "--interval", "0.5"],
-        "scheduler": [python, "manage.py", "scheduler"],
-        "web server": web,
-    }
+    worker = [python, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"]
+    if task_workers == 1:
+        pool = {"task worker": worker}
+    else:
+        pool = {f"task worker {n}": worker for n in range(1, task_workers + 1)}
+    # Customer mail and chat only: an acknowledgement never waits for a batch of triage or indexing to end.
+    mail = [python, "manage.py", "db_worker", "--no-reload", "--interval", "0.2", "--min-priority", CUSTOMER_PRIORITY]
+    return {**pool, "customer mail worker": mail, "scheduler": [python, "manage.py", "scheduler"], "web server": web}
 
 
 def _die_with_parent() -> None:
@@ -83,10 +104,58 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     raise Stop
 
 
+def take_the_terminal() -> Callable[[], None]:
+    """Make this process's own group the terminal's foreground group; returns what gives it back.
+
+    GNU make re-raises a SIGINT it receives once its recipe has ended, so a Ctrl-C that also reached make left
+    `make run` with exit 130 after a clean stop. In the foreground group of our own, Ctrl-C reaches only this
+    process; make then sees its recipe exit 0 and exits 0 itself. Without a terminal, or when not in the
+    foreground (a job started with ``&``), nothing changes.
+    """
+    try:
+        tty = os.open("/dev/tty", os.O_RDWR)
+    except OSError:
+        return lambda: None
+    try:
+        foreground = os.tcgetpgrp(tty)
+        if foreground != os.getpgrp():
+            raise OSError("not the terminal's foreground group")
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # a background group may then set the foreground group
+        os.setpgid(0, 0)
+        os.tcsetpgrp(tty, os.getpgrp())
+    except OSError:
+        os.close(tty)
+        return lambda: None
+
+    def give_back() -> None:
+        with contextlib.suppress(OSError):
+            os.tcsetpgrp(tty, foreground)
+        os.close(tty)
+
+    return give_back
+
+
+def parent_is_stopping(parent: int) -> bool:
+    """True while GNU make, our parent, is inside its handler for a SIGINT sent to make alone.
+
+    make then waits for its recipe to end without passing the signal on, so `kill -INT <make>` would wait
+    forever. A signal being handled is blocked, which /proc shows in ``SigBlk``.
+    """
+    try:
+        status = Path(f"/proc/{parent}/status").read_text()
+    except OSError:
+        return False
+    blocked = next((int(line.split()[1], 16) for line in status.splitlines() if line.startswith("SigBlk:")), 0)
+    return any(blocked & (1 << (signum - 1)) for signum in MAKE_STOP_SIGNALS)
+
+
 def supervise(children: Sequence[Child]) -> int:
     """Wait until a stop signal (exit 0) or until a child exits on its own (its code: the demo is broken)."""
+    parent = os.getppid()
     try:
         while True:
+            if parent_is_stopping(parent):
+                raise Stop
             for child in children:
                 code = child.process.poll()
                 if code is not None:
@@ -105,20 +174,27 @@ def run(named: dict[str, list[str]]) -> int:
     """Start the commands and supervise them; the signal handlers are in place before the first child starts."""
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
+    give_back: Callable[[], None] = lambda: None  # noqa: E731
     children: list[Child] = []
     try:
+        give_back = take_the_terminal()
         for name, argv in named.items():
             children.append(start(name, argv))
-    except Stop:
+        return supervise(children)
+    except Stop:  # before supervise() took over
         stop(children)
         return 0
-    return supervise(children)
+    finally:
+        give_back()
 
 
 def main(argv: Sequence[str]) -> int:
-    port, workers, threads = (int(value) for value in argv)
-    bin_dir = os.path.dirname(sys.executable)
-    return run(commands(sys.executable, os.path.join(bin_dir, "granian"), port=port, workers=workers, threads=threads))
+    """``PORT WEB_WORKERS WEB_THREADS [TASK_WORKERS]`` (the last: a number, or ``auto`` / empty for the cores)."""
+    port, workers, threads = (int(value) for value in argv[:3])
+    task_workers = task_worker_count(argv[3] if len(argv) > 3 else "")
+    granian = os.path.join(os.path.dirname(sys.executable), "granian")
+    named = commands(sys.executable, granian, port=port, workers=workers, threads=threads, task_workers=task_workers)
+    return run(named)
 
 
 if __name__ == "__main__":

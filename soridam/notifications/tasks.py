@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from soridam.lib import jobs
 from soridam.notifications import delivery
 
 # Customer-facing mail (an acknowledgement above all) goes before triage, routing and indexing: the worker
 # takes the highest priority first (django_tasks_db orders ready rows by priority, then age), so a new
 # complaint's acknowledgement does not wait behind a backlog such as the demo seed's.
-CUSTOMER_MAIL_PRIORITY = 50
+CUSTOMER_MAIL_PRIORITY = jobs.CUSTOMER
 
 
 @task(priority=CUSTOMER_MAIL_PRIORITY)
@@ -26,7 +27,7 @@ def deliver_outbound(outbound_id: int) -> str:
 deliver_email = deliver_outbound
 
 
-@task()
+@task(priority=jobs.CUSTOMER)
 def sweep_outbox() -> int:
     """Enqueue a delivery for each row whose task was lost (a worker killed mid-send, a task row gone):
     delivery never depends on one task row surviving. Claiming keeps a duplicate task harmless."""

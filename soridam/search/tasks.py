@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django_tasks import task
 
 from soridam.cases.models import Case
+from soridam.lib import jobs
 
 from .engine import Document, index_documents, remove_document
 from .indexing import CASE
@@ -14,7 +15,8 @@ from .indexing import CASE
 
 def case_document(case: Case) -> Document:
     """Subject and every message, internal notes included: only agents search cases."""
-    bodies = [message.body for message in case.messages.order_by("created_at", "id")]
+    messages = sorted(case.messages.all(), key=lambda message: (message.created_at, message.pk))  # prefetched
+    bodies = [message.body for message in messages]
     return Document(
         kind=CASE,
         key=case.pk,
@@ -32,11 +34,19 @@ def case_documents() -> Iterator[Document]:
         yield case_document(case)
 
 
-@task()
+@task(priority=jobs.BACKGROUND)
 def index_case(case_id: int) -> None:
     """Idempotent: it reads the case as it is now; a deleted case leaves the index."""
-    case = Case.objects.filter(pk=case_id).first()
-    if case is None:
-        remove_document(CASE, case_id)
-        return
-    index_documents([case_document(case)])
+    index_cases([case_id])
+
+
+@jobs.batch_of(index_case)
+def index_cases(case_ids: Sequence[int]) -> int:
+    """Many queued ``index_case`` rows at once: one read of the cases and their messages, one write of the
+    index (``indexing.upsert`` stores each batch of documents with one update and one insert)."""
+    wanted = {int(case_id) for case_id in case_ids}
+    cases = list(Case.objects.filter(pk__in=wanted).prefetch_related("messages").order_by("pk"))
+    for gone in wanted - {case.pk for case in cases}:
+        remove_document(CASE, gone)
+    index_documents([case_document(case) for case in cases])
+    return len(cases)

@@ -65,6 +65,15 @@ def schedule_for(sla: CaseSla) -> Schedule:
 
 def start(case: Case, now: datetime | None = None) -> CaseSla | None:
     """Start the clocks of a new case (no policy, no clocks)."""
+    sla = planned(case, now)
+    if sla is not None:
+        sla.save()
+    return sla
+
+
+def planned(case: Case, now: datetime | None = None) -> CaseSla | None:
+    """The clocks ``start`` would save, unsaved: intake stores a new case with its earliest due at once
+    (one INSERT, not an INSERT and an UPDATE), then saves these. The case need not be saved yet."""
     now = now or timezone.now()
     config = sla_config.current()  # no queries for the configuration, usually (see config.py)
     policy = config.choose_policy(case)
@@ -74,7 +83,6 @@ def start(case: Case, now: datetime | None = None) -> CaseSla | None:
     sla = CaseSla(case=case, policy=policy, calendar=calendar, started_at=now)
     schedule = config.schedules[calendar.pk] if calendar is not None else default_schedule()
     _set_dues(sla, case, schedule, rules=config.rules_for(policy.pk))
-    sla.save()
     return sla
 
 

@@ -30,6 +30,7 @@ SCHEDULE: list[Periodic] = [
     Periodic("fetch_mail", "soridam.channels.tasks.fetch_all_mailboxes", timedelta(minutes=1)),  # 0 mailboxes: no-op
     Periodic("triage_retrain", "soridam.triage.tasks.retrain", timedelta(hours=24)),
     Periodic("investigation_overdue", "soridam.investigations.tasks.alert_overdue_tasks", timedelta(minutes=5)),
+    Periodic("alert_digest", "soridam.alerts.tasks.send_alert_digests", timedelta(minutes=5)),
     Periodic("outbox_sweep", "soridam.notifications.tasks.sweep_outbox", timedelta(minutes=1)),
     Periodic("requeue_stale_tasks", "soridam.workers.tasks.requeue_stale_tasks", timedelta(minutes=1)),
     Periodic("idempotency_purge", "soridam.idempotency.tasks.purge_idempotency_keys", timedelta(hours=24)),

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from soridam.lib import jobs
 from soridam.sla import escalation, risk
 from soridam.sla.models import CaseSla, LeadNotice
 
 
-@task()
+@task(priority=jobs.CASE_FLOW)
 def check_escalations() -> int:
     """Fire the escalation rules whose thresholds have passed."""
     now = timezone.now()
@@ -25,7 +26,7 @@ def refresh_breach_risk() -> int:
     return risk.refresh()
 
 
-@task()
+@task(priority=jobs.CASE_FLOW)
 def email_lead(notice_id: int) -> bool:
     """Send a lead's SLA notice by e-mail too (the notice row is the record; this is a courtesy copy)."""
     notice = LeadNotice.objects.select_related("recipient", "case").filter(pk=notice_id).first()

@@ -114,9 +114,27 @@ class TriageModel:
 
     def predict(self, subject: str, body: str, *, context: priority_rules.Context | None = None) -> Result:
         """`context`: what is known about the case besides its text (earlier contacts, tier, SLA)."""
-        doc = make_doc(subject, body)
+        return self._predict(make_doc(subject, body), subject, body, context, {})
+
+    def predict_many(self, messages: Sequence[tuple[str, str, priority_rules.Context | None]]) -> list[Result]:
+        """`predict` for many (subject, body, context) at once: one vectorisation of the whole batch
+        (the TF-IDF and cue features of every message in one sparse matrix), the same results."""
+        docs = [make_doc(subject, body) for subject, body, _context in messages]
+        caches: list[dict[str, Any]] = [{} for _doc in docs]
+        if self.features is not None and self.classifiers and docs:
+            matrix = self.features.transform(docs)
+            for name, classifier in self.classifiers.items():
+                for cache, probabilities in zip(caches, classifier.predict_proba(matrix), strict=True):
+                    cache[name] = probabilities
+        return [
+            self._predict(doc, subject, body, context, cache)
+            for doc, (subject, body, context), cache in zip(docs, messages, caches, strict=True)
+        ]
+
+    def _predict(
+        self, doc: Doc, subject: str, body: str, context: priority_rules.Context | None, cache: dict[str, Any]
+    ) -> Result:
         found = signals(doc)
-        cache: dict[str, Any] = {}
         category = self._category(doc, found, cache)
         evidence = priority_rules.evidence_for(doc.text, found, context or priority_rules.Context())
         probabilities = self._probabilities("priority", doc, cache)
@@ -141,9 +159,11 @@ class TriageModel:
         classifier = self.classifiers.get(name)
         if classifier is None or self.features is None:
             return None
-        if "row" not in cache:
-            cache["row"] = self.features.transform([doc])
-        probabilities = classifier.predict_proba(cache["row"])[0]
+        if name not in cache:  # one message: vectorised once for all fields
+            if "row" not in cache:
+                cache["row"] = self.features.transform([doc])
+            cache[name] = classifier.predict_proba(cache["row"])[0]
+        probabilities = cache[name]
         return {str(c): float(p) for c, p in zip(classifier.classes_, probabilities, strict=True)}
 
     def _guess(self, name: str, doc: Doc, cache: dict[str, Any]) -> Guess | None:

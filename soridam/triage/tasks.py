@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django_tasks import task
 
+from soridam.lib import jobs
 from soridam.lib.jobs import enqueue_on_commit
 from soridam.routing.tasks import route_case
 from soridam.triage import training
-from soridam.triage.triage import triage
+from soridam.triage.triage import triage, triage_many
 
 
-@task()
+@task(priority=jobs.CASE_FLOW)
 def triage_case(case_id: int) -> bool:
     """Classify a new case, then hand it to routing (which now knows its category and priority)."""
     prediction = triage(case_id)
@@ -18,7 +21,17 @@ def triage_case(case_id: int) -> bool:
     return prediction is not None
 
 
-@task()
+@jobs.batch_of(triage_case)
+def triage_cases(case_ids: Sequence[int]) -> int:
+    """A batch of ``triage_case`` rows: one vectorisation, then one routing row per case, in one INSERT."""
+    done = triage_many(case_ids)
+    with jobs.batched():
+        for case_id in dict.fromkeys(int(case_id) for case_id in case_ids):
+            enqueue_on_commit(route_case, case_id)
+    return len(done)
+
+
+@task(priority=jobs.BACKGROUND)
 def retrain() -> int | None:
     """Scheduled: learn from agents' corrections; returns the candidate version's id (active or not), None
     when there were too few labels to train one."""

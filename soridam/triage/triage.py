@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.utils import timezone
 from soridam.audit.actors import Actor
 from soridam.audit.models import ActorKind
 from soridam.cases import actions
-from soridam.cases.models import ACTIVE_STATUSES, Case, Category, EventKind, Priority
+from soridam.cases.models import ACTIVE_STATUSES, Case, Category, EventKind, Message, MessageKind, Priority
 from soridam.customers.models import Tier
 from soridam.triage.classifier import Result
 from soridam.triage.labels import case_text
@@ -59,16 +60,49 @@ def triage(case_id: int) -> Prediction | None:
     category = Category.objects.filter(slug=result.category.value, is_active=True).first()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case_id)
-        review = _needs_review(locked, result, category)
+        reviewed = Label.objects.filter(case=locked).exists()
+        review = _needs_review(locked, result, category, reviewed=reviewed)
         prediction = _store(locked, result, version_id=version.pk if version else None, needs_review=review)
         _apply(locked, result, category)
     return prediction
 
 
-def _needs_review(case: Case, result: Result, category: Category | None) -> bool:
+def triage_many(case_ids: Sequence[int]) -> list[int]:
+    """``triage`` for a batch: one read of the cases and their first messages, one vectorisation for all
+    (``predict_many``), then one transaction that locks the cases in id order and applies each prediction.
+    Returns the ids of the cases that exist."""
+    cases = list(Case.objects.filter(pk__in=set(case_ids)).select_related("customer").order_by("pk"))
+    if not cases:
+        return []
+    model, version = active_model()
+    texts = first_messages(cases)
+    results = model.predict_many([(*texts[case.pk], context_of(case)) for case in cases])
+    categories = {category.slug: category for category in Category.objects.filter(is_active=True)}
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().filter(pk__in=[case.pk for case in cases]).order_by("pk")
+        reviewed = set(Label.objects.filter(case_id__in=[case.pk for case in cases]).values_list("case_id", flat=True))
+        for case, result in zip(locked, results, strict=True):
+            category = categories.get(result.category.value)
+            review = _needs_review(case, result, category, reviewed=case.pk in reviewed)
+            _store(case, result, version_id=version.pk if version else None, needs_review=review)
+            _apply(case, result, category)
+    return [case.pk for case in cases]
+
+
+def first_messages(cases: Sequence[Case]) -> dict[int, tuple[str, str]]:
+    """``labels.case_text`` for many cases in one query: the subject and the customer's first message."""
+    bodies: dict[int, str] = {}
+    rows = Message.objects.filter(case_id__in=[case.pk for case in cases], kind=MessageKind.CUSTOMER)
+    for case_id, body in rows.order_by("-created_at", "-pk").values_list("case_id", "body"):
+        bodies[case_id] = body  # the last one written wins: the earliest
+    return {case.pk: (case.subject, bodies.get(case.pk, "")) for case in cases}
+
+
+def _needs_review(case: Case, result: Result, category: Category | None, *, reviewed: bool) -> bool:
     """Whether the fields triage decides are less likely right than the threshold. A category the customer
-    or an agent already chose, or a priority triage may not change, is not triage's decision."""
-    if Label.objects.filter(case=case).exists():  # a person set the fields before the worker got here
+    or an agent already chose, or a priority triage may not change, is not triage's decision. `reviewed`: a
+    person labelled the case before the worker got here."""
+    if reviewed:
         return False
     category_missing = case.category_id is None
     confidence = result.confidence_in_case(category_missing=category_missing, priority_open=_priority_is_open(case))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from soridam.accounts.models import User
+from soridam.alerts import fanout
 from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.access import access_case
@@ -43,9 +44,20 @@ class CaseAction:
     apply: Apply
     done: StrOrPromise
 
-    def done_for(self, data: Mapping[str, Any]) -> StrOrPromise:
+    def done_for(self, form: CaseForm) -> StrOrPromise:
         """What the agent is told after the change; the composer says whether a reply or a note went in."""
-        return _("Internal note added.") if self.key == "reply" and data.get("internal") else self.done
+        if self.key == "reply" and form.cleaned_data.get("internal"):
+            return _note_added(form)
+        return self.done
+
+
+def _note_added(form: CaseForm) -> StrOrPromise:
+    """A note that @mentions someone who may not see the case says so: they were not notified."""
+    mentions = fanout.mentions_in(form.case, form.cleaned_data["body"], actor=Actor(user=form.user))
+    if not mentions.without_access:
+        return _("Internal note added.")
+    names = ", ".join(person.label() for person in mentions.without_access)
+    return _("Internal note added. Not notified, because they cannot see this case: %(names)s") % {"names": names}
 
 
 @dataclass(frozen=True)

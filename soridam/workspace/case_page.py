@@ -20,6 +20,7 @@ from soridam.cases.presenters import stage_steps
 from soridam.followup.models import Survey
 from soridam.macros.access import macros_usable_by
 from soridam.workspace.case_actions import ACTIONS
+from soridam.workspace.customer_panel import customer_panel
 from soridam.workspace.forms import CaseForm
 from soridam.workspace.templatetags.workspace_tags import event_change, event_label
 
@@ -129,6 +130,7 @@ def case_context(
         "macros": list(macros_usable_by(user)),
         "notice": notice,
         "survey": answered_survey(case),
+        "customer_panel": customer_panel(user, case),
     }
 
 

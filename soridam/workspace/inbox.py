@@ -58,6 +58,7 @@ class InboxQuery:
     sort: str = DEFAULT_SORT
     cursor: str = ""
     tag: str = ""
+    saved: str = ""  # the id of the saved view these filters come from (soridam.saved_views), "" for none
 
     @property
     def ordering(self) -> Ordering:
@@ -68,13 +69,19 @@ class InboxQuery:
         defaults = InboxQuery()
         return {
             name: getattr(self, name)
-            for name in ("view", "status", "channel", "priority", "category", "stage", "tag", "sort", "cursor")
+            for name in ("view", "status", "channel", "priority", "category", "stage", "tag", "sort", "cursor", "saved")
             if getattr(self, name) != getattr(defaults, name)
         }
 
+    def filter_params(self) -> dict[str, str]:
+        """What a saved view stores: the filters and the sort, without the page or the view it came from."""
+        return {name: value for name, value in self.params().items() if name not in ("cursor", "saved")}
+
     def url_params(self, **changes: str) -> str:
-        """``a=b&c=d`` for this query with ``changes`` applied; any change except a cursor restarts at page 1."""
-        changed = replace(self, **{"cursor": "", **changes})
+        """``a=b&c=d`` for this query with ``changes`` applied; any change except a cursor restarts at page 1
+        and leaves the saved view (it is then a different list)."""
+        keeps_saved = not set(changes) - {"cursor"}
+        changed = replace(self, **{"cursor": "", "saved": self.saved if keeps_saved else "", **changes})
         return urlencode(changed.params())
 
 
@@ -97,6 +104,12 @@ def _check_cursor(cursor: str) -> str:
     return cursor
 
 
+def _check_saved(saved: str) -> str:
+    if saved and not (saved.isdigit() and len(saved) < 10):
+        raise InvalidInboxQuery(_("This saved view link is not valid."))
+    return saved
+
+
 def parse_inbox_query(params: Mapping[str, str], category_slugs: Collection[str]) -> InboxQuery:
     """Read the inbox's GET parameters. Unknown values raise InvalidInboxQuery; unknown names are ignored."""
     return InboxQuery(
@@ -109,6 +122,7 @@ def parse_inbox_query(params: Mapping[str, str], category_slugs: Collection[str]
         tag=" ".join(params.get("tag", "").split())[:TAG_LENGTH],
         sort=_choice(params, "sort", SORTS, DEFAULT_SORT),
         cursor=_check_cursor(params.get("cursor", "").strip()),
+        saved=_check_saved(params.get("saved", "").strip()),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from soridam.workspace.views import auth, bulk, cases, inbox, macros, privacy, search
+from soridam.workspace.views import auth, bulk, cases, inbox, macros, privacy, saved_views, search
 
 app_name = "workspace"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("workspace/settings/", auth.user_settings, name="settings"),
     path("workspace/", inbox.inbox_list, name="inbox"),
     path("workspace/bulk/", bulk.bulk_change, name="bulk"),
+    path("workspace/views/", saved_views.saved_view_create, name="saved_view_create"),
+    path("workspace/views/<int:view_id>/", saved_views.saved_view_rename, name="saved_view_rename"),
+    path("workspace/views/<int:view_id>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
     path("workspace/cases/<int:case_id>/", cases.case_detail, name="case"),
     path("workspace/cases/<int:case_id>/reply/", cases.case_reply, name="case_reply"),
     path("workspace/cases/<int:case_id>/assign/", cases.case_assign, name="case_assign"),

@@ -71,3 +71,17 @@ def html_to_text(html: str) -> str:
     lines = [line.strip() for line in "".join(collector.chunks).split("\n")]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""\b(alt|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def image_placeholders(html: str) -> str:
+    """``[image: name]`` per picture, for HTML that holds pictures and no words: the body is never blank."""
+    lines = []
+    for tag in _IMAGE.findall(html):
+        values = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _ATTRIBUTE.finditer(tag)}
+        name = values.get("alt", "").strip() or values.get("src", "").removeprefix("cid:").rsplit("/", 1)[-1]
+        lines.append(f"[image: {name[:100]}]" if name else "[image]")
+    return "\n".join(lines)

@@ -47,6 +47,7 @@ _CP949_LABELS = frozenset(
 )
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+?)\?([bBqQ])\?([^?\s]*)\?=")
 _MAX_HEADER = 4000
+_ASCII_SPACE = re.compile(r"[ \t\r\n]+")
 
 
 class ParseError(ValueError):
@@ -59,6 +60,21 @@ class ParsedAttachment:
     content_type: str
     content: bytes
     content_id: str = ""
+
+
+@dataclass
+class AttachedMessage:
+    """A message attached to (or forwarded inside) another: shown as a message, with its own text and files."""
+
+    filename: str
+    subject: str
+    from_address: str
+    from_name: str
+    text: str
+    html: str
+    raw: bytes
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    attached_messages: list[AttachedMessage] = field(default_factory=list)
 
 
 @dataclass
@@ -79,6 +95,9 @@ class ParsedEmail:
     is_list: bool = False
     bounced_ids: list[str] = field(default_factory=list)
     bounce_reason: str = ""
+    attached_messages: list[AttachedMessage] = field(default_factory=list)
+    # What was read leniently (a header that is not strictly RFC 5322, a repaired boundary, ...).
+    warnings: list[str] = field(default_factory=list)
 
 
 def python_codec(label: str | None) -> str | None:
@@ -132,7 +151,8 @@ def decode_header_value(raw: str) -> str:
         pos = match.end()
     _flush(pending, out)
     out.append(_decode_plain(raw[pos:]))
-    return " ".join("".join(out).split())
+    # Only ASCII white space folds: an ideographic space (U+3000) in a Japanese name is part of it.
+    return _ASCII_SPACE.sub(" ", "".join(out)).strip(" ")
 
 
 def _decode_word(kind: str, text: str) -> bytes:
@@ -204,8 +224,8 @@ def addresses(message: email.message.Message, name: str) -> list[tuple[str, str]
     pairs = email.utils.getaddresses([re.sub(r"\r?\n[ \t]", " ", v)[:_MAX_HEADER] for v in values])
     result = []
     for display, address in pairs:
-        address = address.strip().strip("<>").lower()
-        if "@" in address and address.isascii() and " " not in address:
+        address = _decode_plain(address.strip().strip("<>")).lower()
+        if "@" in address and " " not in address:  # RFC 6532 allows UTF-8 addresses
             result.append((decode_header_value(display), address))
     return result
 
@@ -227,7 +247,8 @@ def mime_head(part: email.message.Message) -> email.message.Message:
     for header in ("Content-Type", "Content-Disposition"):
         value = raw_header(part, header)
         if value:
-            head[header] = re.sub(r"\r?\n[ \t]", " ", value)
+            # compat32 turns raw 8-bit bytes into U+FFFD: decode them first (UTF-8, then cp949, then detection).
+            head[header] = _decode_plain(re.sub(r"\r?\n[ \t]", " ", value))
     return head
 
 
@@ -245,7 +266,11 @@ def part_filename(head: email.message.Message) -> str:
         value = head.get_param(param, header=header)
         if isinstance(value, tuple):
             charset, _lang, text = value
-            return decode_bytes(text.encode("latin-1", "surrogateescape"), charset)
+            try:  # RFC 2231: %XX escapes arrive as latin-1 characters, one per byte
+                data = text.encode("latin-1")
+            except UnicodeEncodeError:  # raw UTF-8 in the parameter, already decoded by mime_head
+                return text
+            return decode_bytes(data, charset or None)
         if isinstance(value, str) and value:
             return decode_header_value(email.utils.unquote(value))
     return ""

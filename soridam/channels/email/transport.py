@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from soridam.cases.models import Case, Message
 from soridam.cases.uploads import Upload, UploadRefused, check_upload
 from soridam.channels.base import Delivered, Health, Ignored, Rejected, SendResult, Transport, register
 from soridam.channels.email import reader
-from soridam.channels.email.parse import ParsedEmail, ParseError
+from soridam.channels.email.parse import AttachedMessage, ParsedAttachment, ParsedEmail, ParseError
 from soridam.channels.email.quotes import extract_reply
 from soridam.channels.email.sending import send_email
 from soridam.channels.email.thread_matching import ThreadDecision, clean_subject, decide
@@ -101,16 +102,17 @@ class EmailTransport(Transport):
         if parsed.auto_reason:
             return _ignore_automatic(parsed, decision)
         uploads, notes = _uploads(parsed)
+        address = parsed.from_address or unanswerable_sender(parsed)
         new = actions.NewCase(
             subject=clean_subject(parsed.subject) or _("(no subject)"),
             body=normalised.reply_text or _("(no text)"),
-            contact=Contact(
-                name=parsed.from_name or parsed.from_address, email=parsed.from_address, language=_lang(parsed)
-            ),
+            contact=Contact(name=parsed.from_name or address, email=address, language=_lang(parsed)),
             channel="email",
             uploads=uploads,
             related_case=decision.related,
-            acknowledge=not parsed.is_list and (decision.case is not None or _may_acknowledge(parsed.from_address)),
+            acknowledge=bool(parsed.from_address)
+            and not parsed.is_list
+            and (decision.case is not None or _may_acknowledge(parsed.from_address)),
         )
         message = actions.receive_channel_message(new, case=decision.case)
         _record_participants(message.case, decision.case, parsed, ours)
@@ -120,12 +122,13 @@ class EmailTransport(Transport):
                 case=message.case,
                 payload=payload,
                 external_id=parsed.message_id,
-                sender=parsed.from_address,
+                sender=address,
                 subject=parsed.subject[:300],
-                full_text=parsed.text,
+                full_text=full_text(parsed),
                 safe_html=parsed.html,
                 possibly_related=decision.related is not None,
                 notes="\n".join(notes),
+                warnings=parsed.warnings,
             )
         )
         return Delivered(case=message.case, message=message)
@@ -147,10 +150,29 @@ def _ignore_automatic(parsed: ParsedEmail, decision: ThreadDecision) -> Ignored:
     return Ignored(f"automatic mail ({parsed.auto_reason})", case=decision.case)
 
 
+def unanswerable_sender(parsed: ParsedEmail) -> str:
+    """A placeholder customer address for mail without any sender: one per message, never deliverable
+    (``.invalid``, RFC 2606), so such mail is read by an agent and never pooled under one customer."""
+    return f"unknown-sender.{hashlib.sha256(parsed.message_id.encode()).hexdigest()[:16]}@sender.invalid"
+
+
+def full_text(parsed: ParsedEmail) -> str:
+    """The text for the original view: the message's own, then each attached message with its sender and subject."""
+    blocks = [parsed.text]
+    for attached in parsed.attached_messages:
+        if attached.text.strip() and attached.text != parsed.text:
+            head = (
+                f"---------- {attached.filename} ----------\nFrom: {attached.from_address}\nSubject: {attached.subject}"
+            )
+            blocks.append(f"{head}\n\n{attached.text}")
+    return "\n\n".join(block for block in blocks if block)
+
+
 def _uploads(parsed: ParsedEmail) -> tuple[list[Upload], list[str]]:
     uploads: list[Upload] = []
     notes: list[str] = []
-    for attachment in parsed.attachments:
+    files = [*parsed.attachments, *(_as_file(m) for m in parsed.attached_messages if m.raw)]
+    for attachment in files:
         if len(uploads) >= settings.SORIDAM_MAX_ATTACHMENTS:
             notes.append(f"{attachment.filename}: over the attachment limit, kept in the original only")
             continue
@@ -162,11 +184,17 @@ def _uploads(parsed: ParsedEmail) -> tuple[list[Upload], list[str]]:
     return uploads, notes
 
 
+def _as_file(message: AttachedMessage) -> ParsedAttachment:
+    """An attached message is stored whole as an .eml, so the agent can open it with its own files."""
+    name = message.filename if message.filename.lower().endswith(".eml") else f"{message.filename}.eml"
+    return ParsedAttachment(name, "message/rfc822", message.raw)
+
+
 def _record_participants(case: Case, joined: Case | None, parsed: ParsedEmail, ours: set[str]) -> None:
     """The sender (on a new case) and everyone they copied may write on the case from now on."""
     copied = {a for a in parsed.cc if a not in ours and a != parsed.from_address}
     rows = [CaseParticipant(case=case, address=a[:255], role=ParticipantRole.CC) for a in sorted(copied)]
-    if joined is None or joined.pk != case.pk:  # a new case: the threading check already knows the rest
+    if parsed.from_address and (joined is None or joined.pk != case.pk):  # a new case: threading knows the rest
         is_customer = case.customer.email.lower() == parsed.from_address
         role = ParticipantRole.CUSTOMER if is_customer else ParticipantRole.CC
         rows.append(CaseParticipant(case=case, address=parsed.from_address, role=role))

@@ -85,7 +85,7 @@ def test_admin_lists_the_quarantine_and_never_shows_the_secret(teams: object) ->
     client.force_login(root)
     listing = client.get("/admin/soridam_channels/rawpayload/?state=quarantined")
     assert listing.status_code == 200
-    assert "no usable From address" in listing.content.decode()
+    assert "not an e-mail" in listing.content.decode()
     account = ChannelAccount.objects.get()
     form = client.get(f"/admin/soridam_channels/channelaccount/{account.pk}/change/")
     assert form.status_code == 200

@@ -40,11 +40,16 @@ def test_batched_writes_the_rows_of_several_tasks_in_one_insert(db_tasks: None) 
         ("soridam.search.tasks.index_case", [42], "READY"),
         ("soridam.triage.tasks.triage_case", [41], "READY"),
     ]
-    single = index_case.enqueue(43)  # the rows match what enqueue() itself writes
-    reference = DBTaskResult.objects.get(pk=single.id)
-    assert {(r.run_after, r.priority, r.queue_name, r.backend_name) for r in rows} == {
-        (reference.run_after, reference.priority, reference.queue_name, reference.backend_name)
-    }
+    # the rows match what enqueue() itself writes, each task's own priority included
+    references = {t.module_path: DBTaskResult.objects.get(pk=t.enqueue(43).id) for t in (index_case, triage_case)}
+    for row in rows:
+        reference = references[row.task_path]
+        assert (row.run_after, row.priority, row.queue_name, row.backend_name) == (
+            reference.run_after,
+            reference.priority,
+            reference.queue_name,
+            reference.backend_name,
+        )
 
 
 def test_an_error_inside_batched_queues_nothing(db_tasks: None) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import termios
 import textwrap
 import time
 import urllib.request
@@ -16,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port
-from soridam.lib import supervisor
+from soridam.lib import jobs, supervisor
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -60,7 +63,7 @@ def _wait_for(condition: object, timeout: float) -> bool:
 
 def _supervisor_of(named: dict[str, list[str]], **popen: object) -> subprocess.Popen[str]:
     """The supervisor in a session of its own, as `make run` is in the terminal's foreground group."""
-    code = f"import sys; from soridam.lib import supervisor; sys.exit(supervisor.run({json.dumps(named)}))"
+    code = f"import sys; from soridam.lib import jobs, supervisor; sys.exit(supervisor.run({json.dumps(named)}))"
     return subprocess.Popen(  # noqa: S603 - our interpreter, our snippet
         [sys.executable, "-c", code], cwd=ROOT, start_new_session=True, text=True, **popen
     )
@@ -109,11 +112,12 @@ def test_make_runs_processes_stop_on_one_sigint_within_10_s_without_a_segfault(t
     subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
     port = free_port()
     granian = str(Path(sys.executable).parent / "granian")
-    named = supervisor.commands(sys.executable, granian, port=port, workers=2, threads=2)
+    named = supervisor.commands(sys.executable, granian, port=port, workers=2, threads=2, task_workers=3)
     out = tmp_path / "out.txt"
     with out.open("w") as stdout:
         process = _supervisor_of(named, stdout=stdout, stderr=subprocess.STDOUT, env=env)
         assert _wait_for(lambda: _listening(port), 60)
+        assert _wait_for(lambda: _heartbeats(tmp_path) == 4, 60)  # the pool: three task workers and the mail one
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/help/suggest?q=%ED%99%98%EB%B6%88", timeout=60) as r:  # noqa: S310
             assert r.status == 200
         started = time.monotonic()
@@ -121,6 +125,84 @@ def test_make_runs_processes_stop_on_one_sigint_within_10_s_without_a_segfault(t
         assert process.wait(10) == 0
     assert time.monotonic() - started < 10
     assert not _listening(port)
+    assert _heartbeats(tmp_path) == 0  # each task worker stopped cleanly (a killed one leaves its row)
     log = out.read_text()
     assert "Segmentation fault" not in log
     assert "Fatal Python error" not in log
+
+
+def _heartbeats(tmp_path: Path) -> int:
+    with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+        return int(db.execute("SELECT count(*) FROM workers_workerheartbeat").fetchone()[0])
+
+
+def test_the_task_worker_pool_is_sized_to_the_machine_or_to_workers() -> None:
+    assert supervisor.task_worker_count("auto", cpus=2) == 2
+    assert supervisor.task_worker_count("", cpus=1) == 1
+    assert supervisor.task_worker_count("auto", cpus=16) == supervisor.MAX_TASK_WORKERS
+    assert supervisor.task_worker_count("6", cpus=2) == 6
+    with pytest.raises(ValueError, match="at least 1"):
+        supervisor.task_worker_count("0")
+    named = supervisor.commands("py", "granian", port=8000, workers=2, threads=2, task_workers=3)
+    workers = [argv for name, argv in named.items() if name.startswith("task worker")]
+    assert len(workers) == 3
+    assert all(argv[2:4] == ["db_worker", "--no-reload"] for argv in workers)
+    assert list(supervisor.commands("py", "granian", port=8000, workers=2, threads=2)) == [
+        "task worker",
+        "customer mail worker",
+        "scheduler",
+        "web server",
+    ]
+    mail = named["customer mail worker"]
+    assert mail[mail.index("--min-priority") + 1] == str(jobs.CUSTOMER)
+
+
+def _make_running(tmp_path: Path, port: int) -> Path:
+    """A Makefile whose `run` recipe execs the supervisor, as the project's Makefile does (make is then its parent)."""
+    script = tmp_path / "server.py"
+    script.write_text(textwrap.dedent(SERVER))
+    named = {"web server": [sys.executable, str(script), str(port)], "scheduler": ["sleep", "600"]}
+    code = f"import sys; from soridam.lib import jobs, supervisor; sys.exit(supervisor.run({json.dumps(named)}))"
+    makefile = tmp_path / "Makefile"
+    makefile.write_text(f"run:\n\t@PYTHONPATH={ROOT} exec {sys.executable} -c '{code}'\n")
+    return makefile
+
+
+def test_ctrl_c_at_a_terminal_stops_make_run_with_exit_0(tmp_path: Path) -> None:
+    """Ctrl-C reaches only the supervisor, so GNU make sees its recipe succeed instead of re-raising SIGINT."""
+    port = free_port()
+    makefile = _make_running(tmp_path, port)
+    primary, secondary = os.openpty()
+
+    def controlling_terminal() -> None:  # what a terminal emulator does for its shell
+        os.setsid()
+        fcntl.ioctl(secondary, termios.TIOCSCTTY, 0)
+
+    make = subprocess.Popen(  # noqa: S603
+        ["make", "-s", "-f", str(makefile), "run"],  # noqa: S607
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        preexec_fn=controlling_terminal,
+        cwd=tmp_path,
+    )
+    os.close(secondary)
+    try:
+        assert _wait_for(lambda: _listening(port), 20)
+        os.write(primary, b"\x03")  # Ctrl-C: SIGINT to the terminal's foreground group
+        assert make.wait(10) == 0
+    finally:
+        make.kill()
+        os.close(primary)
+    assert not _listening(port)
+
+
+def test_sigint_to_make_alone_still_stops_everything(tmp_path: Path) -> None:
+    """make waits out a SIGINT sent only to it; the supervisor notices and stops, so nothing keeps serving."""
+    port = free_port()
+    makefile = _make_running(tmp_path, port)
+    make = subprocess.Popen(["make", "-s", "-f", str(makefile), "run"], cwd=tmp_path, start_new_session=True)  # noqa: S603, S607
+    assert _wait_for(lambda: _listening(port), 20)
+    make.send_signal(signal.SIGINT)
+    make.wait(10)  # GNU make itself then dies of the SIGINT it re-raises
+    assert not _listening(port)

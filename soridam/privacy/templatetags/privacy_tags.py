@@ -50,3 +50,9 @@ def access_log_of(context: Any, case: Case) -> QuerySet[AccessLog] | None:
     if user is None or not reviews_access_log(user):
         return None
     return AccessLog.objects.filter(case=case).select_related("user").order_by("-created_at", "-id")[:ACCESS_LOG_ROWS]
+
+
+@register.filter
+def may_reveal(user: Any) -> bool:
+    """``{% if user|may_reveal %}``: links to what only a revealing role may open are shown only to it."""
+    return user is not None and may_reveal_pii(user)

@@ -70,7 +70,7 @@ def _perform(request: StaffRequest, case_id: int, key: str) -> HttpResponse:
     action = ACTIONS[key]
     outcome = run_case_action(request.user, case_id, action, request.POST, request.FILES)
     if outcome.ok:
-        return _after_success(request, case_id, action.done_for(outcome.form.cleaned_data))
+        return _after_success(request, case_id, action.done_for(outcome.form))
     return _render_case(request, case_id, failed=(key, outcome.form), status=outcome.status)
 
 

@@ -13,8 +13,11 @@ from soridam.cases.models import Category, Priority, Status
 from soridam.cases.stages import Stage
 from soridam.channels.kinds import Channel
 from soridam.lib.htmx import is_htmx
+from soridam.saved_views.access import access_saved_view, may_manage_shared_views
+from soridam.saved_views.models import SavedView
 from soridam.workspace import inbox
 from soridam.workspace.bulk_forms import BulkForm
+from soridam.workspace.inbox_views import inbox_views, saved_query
 
 
 def _choices() -> dict[str, object]:
@@ -34,13 +37,25 @@ def _canonical_url(query: inbox.InboxQuery) -> str:
     return reverse("workspace:inbox") + (f"?{params}" if params else "")
 
 
+def _read_query(request: StaffRequest, slugs: list[str]) -> tuple[inbox.InboxQuery, SavedView | None]:
+    """The query in the address; ``?saved=<id>`` stands for that saved view's stored filters (404 if not seen)."""
+    query = inbox.parse_inbox_query(request.GET, slugs)
+    if not query.saved:
+        return query, None
+    saved = access_saved_view(request.user, int(query.saved))
+    return saved_query(saved, slugs, cursor=query.cursor), saved
+
+
 @staff_required
 @require_GET
 def inbox_list(request: StaffRequest) -> HttpResponse:
     categories = list(Category.objects.all())
+    slugs = [category.slug for category in categories]
     context: dict[str, object] = {"categories": categories, "bulk": BulkForm(user=request.user), **_choices()}
+    context["builtin_views"], context["saved_views"] = inbox_views(request.user, slugs)
+    context["may_share_views"] = may_manage_shared_views(request.user)
     try:
-        query = inbox.parse_inbox_query(request.GET, [category.slug for category in categories])
+        query, context["saved_view"] = _read_query(request, slugs)
     except inbox.InvalidInboxQuery as invalid:
         context.update(query=inbox.InboxQuery(), error=invalid.message, page=None)
         status, push_url = 400, "false"

@@ -85,13 +85,22 @@ def test_hwp_attachments_with_rfc2231_korean_names_and_cid_images() -> None:
     assert parsed.text == "사진"
 
 
-@pytest.mark.parametrize(
-    "raw",
-    [b"", b"Subject: no sender\r\n\r\nbody", b"From: a@b.kr, c@d.kr\r\n\r\nx", b"\x00\xff" * 100],
-)
-def test_unusable_messages_raise_parse_error(raw: bytes) -> None:
+@pytest.mark.parametrize("raw", [b"", b"  \r\n", b"\x00\xff" * 100, b"\x89PNG\r\n\x1a\n\x00\x00\r\n\r\nIHDR"])
+def test_bytes_that_are_not_an_email_raise_parse_error(raw: bytes) -> None:
     with pytest.raises(ParseError):
         read_email(raw)
+
+
+def test_mail_without_any_sender_is_read_and_flagged_not_refused() -> None:
+    parsed = read_email(b"Subject: no sender\r\n\r\nbody")
+    assert (parsed.from_address, parsed.subject, parsed.text) == ("", "no sender", "body")
+    assert parsed.warnings == ["no sender address: the message cannot be answered by e-mail"]
+
+
+def test_second_from_address_is_flagged_and_the_first_is_the_sender() -> None:
+    parsed = read_email(b"From: a@b.kr, c@d.kr\r\n\r\nx")
+    assert parsed.from_address == "a@b.kr"
+    assert parsed.warnings == ["more than one From address; the first is taken as the sender"]
 
 
 def test_oversized_message_is_refused(settings: object) -> None:

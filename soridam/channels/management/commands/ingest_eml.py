@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from soridam.channels import pipeline
 from soridam.channels.base import Rejected
+from soridam.channels.email.parse import AttachedMessage
 from soridam.channels.email.transport import Normalised, normalise
 from soridam.channels.models import ChannelMessage, PayloadState, RawPayload
 from soridam.lib.schema import ensure_migrated
@@ -87,8 +88,23 @@ def _describe(normalised: Normalised, status: str, payload: RawPayload | None) -
         "from_name": parsed.from_name,
         "text": parsed.text,
         "attachments": [a.filename for a in parsed.attachments],
+        "attached_messages": [_attached(m) for m in parsed.attached_messages],
+        "warnings": parsed.warnings,
         "reply_text": normalised.reply_text,
         "auto": parsed.auto_reason,
+    }
+
+
+def _attached(message: AttachedMessage) -> dict[str, Any]:
+    """An attached or forwarded message as a message of its own: its text, its files, its own attached messages."""
+    return {
+        "filename": message.filename,
+        "subject": message.subject,
+        "from": message.from_address,
+        "from_name": message.from_name,
+        "text": message.text,
+        "attachments": [a.filename for a in message.attachments],
+        "attached_messages": [_attached(inner) for inner in message.attached_messages],
     }
 
 
@@ -104,5 +120,7 @@ def _empty(status: str, reason: str) -> dict[str, Any]:
         "from_name": "",
         "text": "",
         "attachments": [],
+        "attached_messages": [],
+        "warnings": [],
         "reply_text": "",
     }

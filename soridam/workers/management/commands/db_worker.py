@@ -1,26 +1,70 @@
-"""django-tasks-db's ``db_worker`` with a heartbeat, and recovery of dead workers' tasks at start.
+"""django-tasks-db's ``db_worker`` with a heartbeat, batches (``workers.worker``) and recovery of dead workers' tasks.
 
 This app is listed before ``django_tasks_db`` in INSTALLED_APPS, so ``manage.py db_worker`` is this one.
+Several can run at once against one database (``make run`` starts a pool): rows are claimed with
+``SELECT … FOR UPDATE SKIP LOCKED``, so no two workers take the same task.
 """
 
 from __future__ import annotations
 
+import os
+from argparse import ArgumentParser
 from typing import Any
 
+from django.core.management.base import CommandError
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from soridam.warmup import warm_up
 from soridam.workers.heartbeat import Heartbeat
 from soridam.workers.recovery import requeue_stale_tasks
+from soridam.workers.worker import BatchWorker
 
 
 class Command(DatabaseWorkerCommand):
-    help = "Run a database task worker; tasks left RUNNING by a dead worker are queued again at start"
+    help = "Run a database task worker; tasks left RUNNING by a dead worker are queued again"
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--min-priority",
+            type=int,
+            default=None,
+            help="Serve only tasks of at least this priority (50: customer mail, a worker no batch can hold up)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.configure_logging(options["verbosity"])
+        queue_names = options["queue_name"].split(",")
+        excluded = options["exclude_queues"].split(",") if options["exclude_queues"] else []
+        if excluded and "*" not in queue_names:
+            raise CommandError("--exclude-queues can only be used with --queue-name=*")
+        worker = BatchWorker(
+            queue_names=queue_names,
+            interval=options["interval"],
+            batch=options["batch"],
+            backend_name=options["backend_name"],
+            startup_delay=options["startup_delay"],
+            max_tasks=options["max_tasks"],
+            worker_id=str(options["worker_id"]),
+            excluded_queue_names=excluded,
+        )
+        worker.min_priority = options["min_priority"]
         requeue_stale_tasks()
-        heartbeat = Heartbeat(str(options["worker_id"]))
+        heartbeat = Heartbeat(worker.worker_id)
         heartbeat.start()
         try:
-            super().handle(*args, **options)
+            if worker.min_priority is None:
+                # Kiwi and the triage model before the first claim: loading them holds the interpreter for
+                # seconds, which would silence the heartbeat while this worker held a batch (and get it requeued).
+                # A mail-only worker needs neither (and saves their memory).
+                warm_up()
+            if options["reload"] and not options["batch"]:
+                if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+                    worker.configure_signals()  # only in the child that runs tasks
+                run_with_reloader(worker.run)
+            else:
+                worker.configure_signals()
+                worker.run()
         finally:
             heartbeat.stop()
