@@ -47,10 +47,11 @@ def main() -> None:
 def triage_every_case() -> dict[str, object]:
     from soridam.cases.models import Case
     from soridam.triage.models import Prediction
-    from soridam.triage.triage import triage
+    from soridam.triage.triage import triage_many
 
-    for case_id in Case.objects.order_by("pk").values_list("pk", flat=True):
-        triage(case_id)
+    case_ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(case_ids), 50):  # in batches, as the worker claims them
+        triage_many(case_ids[start : start + 50])
     predictions = Prediction.objects.all()
     review = predictions.filter(needs_review=True).count()
     priorities = Counter(predictions.values_list("priority", flat=True))
