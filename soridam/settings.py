@@ -207,6 +207,10 @@ SORIDAM_WORKER_BATCH = env_int("SORIDAM_WORKER_BATCH", 50, minimum=1)
 SORIDAM_EMAIL_MAX_BYTES = env_int("SORIDAM_EMAIL_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)  # larger: quarantined
 # Triage confidence (percent) below which a prediction is not applied and the case goes to "needs review".
 SORIDAM_TRIAGE_MIN_CONFIDENCE = env_int("SORIDAM_TRIAGE_MIN_CONFIDENCE", 50, minimum=0)
+# A retrained triage model replaces the active one (or the rules) only when every category it learned has at
+# least this many labels, and it beats the active one on held-back labels by this many percentage points.
+SORIDAM_TRIAGE_MIN_LABELS_PER_CLASS = env_int("SORIDAM_TRIAGE_MIN_LABELS_PER_CLASS", 30, minimum=1)
+SORIDAM_TRIAGE_RETRAIN_MARGIN = env_int("SORIDAM_TRIAGE_RETRAIN_MARGIN", 2, minimum=0)
 # Requests per minute per client key; the intake benchmark raises these.
 SORIDAM_RATE_LIMITS = {
     "complaint_form": env_int("RATE_LIMIT_FORM", 10, minimum=1),

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from soridam.triage.models import Label, ModelVersion, Prediction
+from soridam.triage.models import Label, ModelVersion, Prediction, RetrainDecision
 
 
 @admin.register(ModelVersion)
@@ -37,3 +39,41 @@ class LabelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("pk", "source", "category", "priority", "created_by", "updated_at")
     list_filter = ("source", "category", "priority")
     raw_id_fields = ("case",)
+
+
+@admin.register(RetrainDecision)
+class RetrainDecisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Every retrain: accepted or why not, with the held-back figures of the candidate and the active model."""
+
+    list_display = ("created_at", "outcome", "labels", "smallest_class", "candidate_score", "active_score", "candidate")
+    list_filter = ("outcome",)
+    readonly_fields = (
+        "created_at",
+        "outcome",
+        "labels",
+        "labels_per_class",
+        "minimum_per_class",
+        "margin",
+        "candidate_scores",
+        "active_scores",
+        "candidate",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("fewest labels in a class"))
+    def smallest_class(self, decision: RetrainDecision) -> str:
+        counts = decision.labels_per_class or {}
+        if not counts:
+            return "–"
+        name = min(counts, key=lambda category: counts[category])
+        return f"{name}: {counts[name]} / {decision.minimum_per_class}"
+
+    @admin.display(description=_("candidate (held back)"))
+    def candidate_score(self, decision: RetrainDecision) -> Any:
+        return decision.candidate_scores.get("overall", "–")
+
+    @admin.display(description=_("active model or rules (held back)"))
+    def active_score(self, decision: RetrainDecision) -> Any:
+        return decision.active_scores.get("overall", "–")

@@ -1,24 +1,27 @@
 """The triage model: category, priority and sentiment classifiers, with the guide's rules on top.
 
-Each field is a logistic regression over `TriageFeatures`, which gives a probability to use as the
-confidence. A field with fewer than two labels in the training data falls back to rules and cue words
-(the state of a fresh install before agents have corrected anything).
+Each field is a logistic regression over `TriageFeatures`. Category and priority confidences are its
+probability calibrated on out-of-fold predictions (``calibration``); the priority is decided by the evidence
+rules of ``priority``, the model choosing only among the levels the evidence allows. A field with fewer than
+two labels in the training data falls back to rules and cue words (a fresh install before agents have
+corrected anything).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from soridam.privacy import pii
-from soridam.triage import cues, lexicon, rules
+from soridam.triage import calibration, cues, lexicon, rules
+from soridam.triage import priority as priority_rules
 from soridam.triage.features import Doc, TriageFeatures, make_doc, signals
 
 FIELDS = ("category", "priority", "sentiment")
+CALIBRATED = ("category", "priority")
 CATEGORY_FALLBACK = "other"
 RULES_ONLY_CONFIDENCE = 0.45  # below the default threshold (50 %): cue words alone only suggest
 
@@ -44,19 +47,33 @@ class Result:
     language: Guess
     pii: list[str]
     signals: list[str] = field(default_factory=list)
+    priority_decided: bool = True
 
     def low_confidence(self, threshold: float) -> list[str]:
         return [name for name in FIELDS if getattr(self, name).confidence < threshold]
+
+    def confidence_in_case(self, *, category_missing: bool = True, priority_open: bool = True) -> float:
+        """The chance that every field triage decides for the case is right: the calibrated confidences of
+        the category (when the case has none) and of the priority (while triage may set it) multiplied.
+        A priority nobody decided (no model, no rule fired: intake's default stays) does not count, and
+        neither does sentiment, which is never applied."""
+        confidence = 1.0
+        if category_missing:
+            confidence *= self.category.confidence
+        if priority_open and self.priority_decided:
+            confidence *= self.priority.confidence
+        return confidence
 
 
 class TriageModel:
     """Fit on examples; predict a `Result` for one message. Pickled into a `ModelVersion` row."""
 
-    def __init__(self, *, cue_weight: float = 0.6, c: float = 3.0) -> None:
+    def __init__(self, *, cue_weight: float = 1.0, c: float = 3.0) -> None:
         self.cue_weight = cue_weight
         self.c = c
         self.features: TriageFeatures | None = None
         self.classifiers: dict[str, LogisticRegression] = {}
+        self.calibrators: dict[str, calibration.Calibrator] = {}
 
     def fit(self, examples: Sequence[Example]) -> TriageModel:
         """One feature space for all fields (the message is vectorised once per prediction), one
@@ -69,18 +86,40 @@ class TriageModel:
             labels = [examples[i].labels[name] for i in rows]
             if len(set(labels)) < 2:
                 continue
-            classifier = LogisticRegression(C=self.c, max_iter=3000, class_weight="balanced")
-            self.classifiers[name] = classifier.fit(matrix[rows], labels)
+            self.classifiers[name] = self._new_classifier().fit(matrix[rows], labels)
+            if name in CALIBRATED:
+                self._calibrate(name, matrix[rows], labels, [docs[i] for i in rows])
         return self
 
-    def predict(self, subject: str, body: str, *, repeat_contacts: int = 0) -> Result:
-        """`repeat_contacts`: how many earlier open cases this customer filed about the same thing."""
-        return self._predict(make_doc(subject, body), subject, body, repeat_contacts, {})
+    def _new_classifier(self) -> LogisticRegression:
+        return LogisticRegression(C=self.c, max_iter=3000, class_weight="balanced")
 
-    def predict_many(self, messages: Sequence[tuple[str, str, int]]) -> list[Result]:
-        """`predict` for many (subject, body, repeat_contacts) at once: one vectorisation of the whole batch
+    def _calibrate(self, name: str, matrix: Any, labels: list[str], docs: list[Doc]) -> None:
+        """Fit P(right) on the decisions a model that never saw the example would have made."""
+        held_back = calibration.out_of_fold(matrix, labels, self._new_classifier)
+        if held_back is None:
+            return
+        pairs = []
+        for probabilities, label, doc in zip(held_back, labels, docs, strict=True):
+            if name == "category":
+                best = max(probabilities, key=lambda value: probabilities[value])
+                pairs.append((probabilities[best], best == label))
+                continue
+            evidence = priority_rules.evidence_for(doc.text, signals(doc), priority_rules.Context())
+            if not priority_rules.fired(evidence):  # the rules' own confidence is not the model's to calibrate
+                level, probability = priority_rules.model_choice(probabilities, evidence)
+                pairs.append((probability, level == label))
+        calibrator = calibration.Calibrator().fit([p for p, _ in pairs], [right for _, right in pairs])
+        self.calibrators[name] = calibrator
+
+    def predict(self, subject: str, body: str, *, context: priority_rules.Context | None = None) -> Result:
+        """`context`: what is known about the case besides its text (earlier contacts, tier, SLA)."""
+        return self._predict(make_doc(subject, body), subject, body, context, {})
+
+    def predict_many(self, messages: Sequence[tuple[str, str, priority_rules.Context | None]]) -> list[Result]:
+        """`predict` for many (subject, body, context) at once: one vectorisation of the whole batch
         (the TF-IDF and cue features of every message in one sparse matrix), the same results."""
-        docs = [make_doc(subject, body) for subject, body, _repeats in messages]
+        docs = [make_doc(subject, body) for subject, body, _context in messages]
         caches: list[dict[str, Any]] = [{} for _doc in docs]
         if self.features is not None and self.classifiers and docs:
             matrix = self.features.transform(docs)
@@ -88,29 +127,35 @@ class TriageModel:
                 for cache, probabilities in zip(caches, classifier.predict_proba(matrix), strict=True):
                     cache[name] = probabilities
         return [
-            self._predict(doc, subject, body, repeats, cache)
-            for doc, (subject, body, repeats), cache in zip(docs, messages, caches, strict=True)
+            self._predict(doc, subject, body, context, cache)
+            for doc, (subject, body, context), cache in zip(docs, messages, caches, strict=True)
         ]
 
-    def _predict(self, doc: Doc, subject: str, body: str, repeat_contacts: int, cache: dict[str, Any]) -> Result:
+    def _predict(
+        self, doc: Doc, subject: str, body: str, context: priority_rules.Context | None, cache: dict[str, Any]
+    ) -> Result:
         found = signals(doc)
-        if repeat_contacts >= 2:
-            found.add("repeat_third")
-        urgent = rules.urgent_signals(doc.text, found)
         category = self._category(doc, found, cache)
-        priority = Guess("urgent", 0.95) if urgent else self._guess("priority", doc, cache) or _priority_by_rules(found)
+        evidence = priority_rules.evidence_for(doc.text, found, context or priority_rules.Context())
+        probabilities = self._probabilities("priority", doc, cache)
+        decision = priority_rules.decide(probabilities, evidence, self._calibrator("priority"))
         sentiment = self._guess("sentiment", doc, cache) or _sentiment_by_rules(doc)
         language, confidence = rules.language(f"{subject}\n{body}")
         return Result(
             category=category,
-            priority=priority,
+            priority=Guess(decision.level, decision.confidence),
             sentiment=sentiment,
             language=Guess(language, confidence),
             pii=pii.types_in(f"{subject}\n{body}"),
-            signals=sorted(urgent),
+            signals=list(decision.reasons),
+            priority_decided=decision.decided,
         )
 
-    def _guess(self, name: str, doc: Doc, cache: dict[str, Any]) -> Guess | None:
+    def _calibrator(self, name: str) -> Callable[[float], float]:
+        # Models pickled before calibration existed have no `calibrators`: their probabilities stay as they were.
+        return getattr(self, "calibrators", {}).get(name) or float
+
+    def _probabilities(self, name: str, doc: Doc, cache: dict[str, Any]) -> dict[str, float] | None:
         classifier = self.classifiers.get(name)
         if classifier is None or self.features is None:
             return None
@@ -119,8 +164,14 @@ class TriageModel:
                 cache["row"] = self.features.transform([doc])
             cache[name] = classifier.predict_proba(cache["row"])[0]
         probabilities = cache[name]
-        best = int(np.argmax(probabilities))
-        return Guess(str(classifier.classes_[best]), float(probabilities[best]))
+        return {str(c): float(p) for c, p in zip(classifier.classes_, probabilities, strict=True)}
+
+    def _guess(self, name: str, doc: Doc, cache: dict[str, Any]) -> Guess | None:
+        probabilities = self._probabilities(name, doc, cache)
+        if probabilities is None:
+            return None
+        best = max(probabilities, key=lambda value: probabilities[value])
+        return Guess(best, self._calibrator(name)(probabilities[best]))
 
     def _category(self, doc: Doc, found: set[str], cache: dict[str, Any]) -> Guess:
         if "safety" in found and lexicon.hits(doc.text, cues.SAFETY) >= 1:
@@ -138,12 +189,6 @@ def _category_by_rules(doc: Doc) -> Guess:
     if scores[best] == 0:
         return Guess(CATEGORY_FALLBACK, 0.2)
     return Guess(best, min(RULES_ONLY_CONFIDENCE, 0.2 + 0.05 * scores[best]))
-
-
-def _priority_by_rules(found: set[str]) -> Guess:
-    if found & {"money_wrong", "order_failed", "repeat_second"}:
-        return Guess("high", RULES_ONLY_CONFIDENCE)
-    return Guess("normal", 0.3)
 
 
 def _sentiment_by_rules(doc: Doc) -> Guess:

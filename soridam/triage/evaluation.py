@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import accuracy_score, f1_score
+from django.conf import settings
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
 
 from soridam.lib.kiwi import morphemes
@@ -15,6 +16,7 @@ from soridam.privacy import pii
 from soridam.triage.classifier import Example, Result, TriageModel
 
 LABELLED_FIELDS = ("category", "priority", "sentiment", "language")
+PRIORITY_LEVELS = ("urgent", "high", "normal", "low")
 
 
 def to_example(row: dict[str, Any]) -> Example:
@@ -53,9 +55,36 @@ def score(rows: Sequence[dict[str, Any]], results: Sequence[Result], millis: Seq
     }
     for name in ("priority", "sentiment", "language"):
         report[name] = {"accuracy": round(float(accuracy_score(gold(name), guessed(name))), 4)}
+    report["priority"]["per_level"] = per_level(gold("priority"), guessed("priority"), PRIORITY_LEVELS)
+    report["needs_review_share"] = review_share(results, settings.SORIDAM_TRIAGE_MIN_CONFIDENCE / 100)
     report["pii"] = _pii_scores(rows, results)
     report["ms_per_case_p95"] = round(float(np.percentile(millis, 95)), 2) if millis else 0.0
     return report
+
+
+def per_level(gold: Sequence[str], guessed: Sequence[str], levels: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Precision (of the cases predicted at a level, how many are) and recall (of the cases that are,
+    how many were found) per level, with how many of each were labelled and predicted."""
+    precision, recall, _f1, support = precision_recall_fscore_support(
+        gold, guessed, labels=list(levels), zero_division=0
+    )
+    return {
+        level: {
+            "precision": round(float(precision[index]), 4),
+            "recall": round(float(recall[index]), 4),
+            "labelled": int(support[index]),
+            "predicted": sum(1 for value in guessed if value == level),
+        }
+        for index, level in enumerate(levels)
+    }
+
+
+def review_share(results: Sequence[Result], threshold: float) -> float:
+    """The share of cases that would land on *Needs review* at ``threshold``, each read as a new case with
+    no category and intake's default priority (as `triage.triage` decides it)."""
+    if not results:
+        return 0.0
+    return round(sum(1 for result in results if result.confidence_in_case() < threshold) / len(results), 4)
 
 
 def _pii_scores(rows: Sequence[dict[str, Any]], results: Sequence[Result]) -> dict[str, dict[str, float]]:

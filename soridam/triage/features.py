@@ -17,7 +17,7 @@ from soridam.privacy import pii
 from soridam.triage import cues, lexicon
 
 _ORDER_NUMBER = re.compile(r"\b[A-Z]{1,3}\d{8,}\b")
-CUE_GROUPS: dict[str, tuple[str, ...]] = {**lexicon.TOPICS, **cues.SIGNALS}
+CUE_GROUPS: dict[str, tuple[str, ...]] = {**lexicon.TOPICS, **cues.SIGNALS, **cues.STAKES}
 
 
 @dataclass(frozen=True)

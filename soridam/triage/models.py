@@ -86,3 +86,30 @@ class Label(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.pk}"
+
+
+class RetrainDecision(models.Model):
+    """Why a retrain did or did not replace the active model, with the figures it compared (admin)."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        TOO_FEW_LABELS = "too_few_labels", _("Rejected: too few labels per class")
+        NOT_BETTER = "not_better", _("Rejected: not better by the margin")
+
+    created_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    labels = models.PositiveIntegerField(default=0)
+    labels_per_class = models.JSONField(default=dict, blank=True)
+    minimum_per_class = models.PositiveIntegerField(default=0)
+    margin = models.FloatField(default=0)
+    candidate_scores = models.JSONField(default=dict, blank=True)  # held-back scores of the new model
+    active_scores = models.JSONField(default=dict, blank=True)  # the same labels scored by the active model or rules
+    candidate = models.ForeignKey(ModelVersion, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("retrain decision")
+        verbose_name_plural = _("retrain decisions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.outcome}"

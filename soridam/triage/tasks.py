@@ -33,6 +33,6 @@ def triage_cases(case_ids: Sequence[int]) -> int:
 
 @task(priority=jobs.BACKGROUND)
 def retrain() -> int | None:
-    """Scheduled: learn from agents' corrections; returns the new version's id (active or not)."""
-    version = training.retrain()
-    return version.pk if version else None
+    """Scheduled: learn from agents' corrections; returns the candidate version's id (active or not), None
+    when there were too few labels to train one."""
+    return training.retrain().candidate_id

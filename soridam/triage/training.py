@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import io
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 import joblib
+from django.conf import settings
 from django.db import transaction
 from sklearn.metrics import accuracy_score, f1_score
 
 from soridam.triage.classifier import Example, TriageModel
-from soridam.triage.models import Label, ModelVersion
+from soridam.triage.models import Label, ModelVersion, RetrainDecision
 
 HOLD_BACK_EVERY = 5  # every fifth label (by id) is held back to score a candidate model
-MIN_LABELS = 10  # below this, retraining keeps the current model (or the rules)
 
 _cache_lock = threading.Lock()
 _cache: dict[str, Any] = {"version": None, "model": None}
@@ -87,22 +88,40 @@ def store(model: TriageModel, *, metrics: dict[str, Any], trained_on: int, sourc
         )
 
 
-def retrain() -> ModelVersion | None:
-    """Train a candidate on the labels minus a held-back fifth; keep it only if it scores at least as well
-    as the active model (or the rules) on that fifth. The kept model is refitted on every label."""
+def retrain() -> RetrainDecision:
+    """Train a candidate on the labels minus a held-back fifth; it replaces the active model (or the rules)
+    only when every category has at least ``SORIDAM_TRIAGE_MIN_LABELS_PER_CLASS`` labels and it beats the
+    active one on that fifth by ``SORIDAM_TRIAGE_RETRAIN_MARGIN`` points. The kept model is refitted on
+    every label. Each run leaves a `RetrainDecision` with its figures."""
     labels = list(Label.objects.order_by("pk"))
-    if len(labels) < MIN_LABELS:
-        return None
+    per_class = dict(Counter(label.category for label in labels if label.category))
+    minimum = settings.SORIDAM_TRIAGE_MIN_LABELS_PER_CLASS
+    margin = settings.SORIDAM_TRIAGE_RETRAIN_MARGIN / 100
+    decision = RetrainDecision(labels=len(labels), labels_per_class=per_class, minimum_per_class=minimum, margin=margin)
+    if len(per_class) < 2 or too_few_labels([label.category for label in labels]):
+        decision.outcome = RetrainDecision.Outcome.TOO_FEW_LABELS
+        decision.save()
+        return decision
     current, version = active_model()
     held_ids = {label.pk for label in _held_back(labels, version)}
     held = [label for label in labels if label.pk in held_ids]
     train = [label for label in labels if label.pk not in held_ids]
     candidate = TriageModel().fit(label_examples(train))
     new_scores, old_scores = score(candidate, label_examples(held)), score(current, label_examples(held))
-    accepted = new_scores["overall"] >= old_scores["overall"]
+    accepted = new_scores["overall"] >= old_scores["overall"] + margin
     final = TriageModel().fit(label_examples(labels)) if accepted else candidate
-    metrics = {"held_back": new_scores, "previous": old_scores, "accepted": accepted}
-    return store(final, metrics=metrics, trained_on=len(labels), source="labels", activate=accepted)
+    metrics = {"held_back": new_scores, "previous": old_scores, "accepted": accepted, "margin": margin}
+    decision.candidate = store(final, metrics=metrics, trained_on=len(labels), source="labels", activate=accepted)
+    decision.outcome = RetrainDecision.Outcome.ACCEPTED if accepted else RetrainDecision.Outcome.NOT_BETTER
+    decision.candidate_scores, decision.active_scores = new_scores, old_scores
+    decision.save()
+    return decision
+
+
+def too_few_labels(categories: list[str]) -> dict[str, int]:
+    """The categories with fewer labels than ``SORIDAM_TRIAGE_MIN_LABELS_PER_CLASS`` (empty: enough)."""
+    counts = Counter(category for category in categories if category)
+    return {name: count for name, count in counts.items() if count < settings.SORIDAM_TRIAGE_MIN_LABELS_PER_CLASS}
 
 
 def _held_back(labels: list[Label], version: ModelVersion | None) -> list[Label]:

@@ -14,9 +14,11 @@ from soridam.audit.actors import Actor
 from soridam.audit.models import ActorKind
 from soridam.cases import actions
 from soridam.cases.models import ACTIVE_STATUSES, Case, Category, EventKind, Message, MessageKind, Priority
+from soridam.customers.models import Tier
 from soridam.triage.classifier import Result
 from soridam.triage.labels import case_text
 from soridam.triage.models import Label, Prediction
+from soridam.triage.priority import Context
 from soridam.triage.training import active_model
 
 TRIAGE_ACTOR = Actor(system="triage")
@@ -38,20 +40,28 @@ def earlier_open_cases(case: Case) -> int:
     return others.filter(same_problem).exclude(pk=case.pk).count()
 
 
+def context_of(case: Case) -> Context:
+    """The evidence about a case that is not in its text (``priority`` rules: repeat contact, VIP, SLA)."""
+    return Context(
+        same_problem_contacts=earlier_open_cases(case),
+        vip=case.customer.tier == Tier.VIP,
+        sla_breached=case.sla_due_at is not None and case.sla_due_at < timezone.now(),
+    )
+
+
 def triage(case_id: int) -> Prediction | None:
     """Predict outside any lock (Kiwi and the model take milliseconds), then apply under the row lock."""
-    case = Case.objects.filter(pk=case_id).first()
+    case = Case.objects.select_related("customer").filter(pk=case_id).first()
     if case is None:
         return None
     model, version = active_model()
     subject, body = case_text(case)
-    result = model.predict(subject, body, repeat_contacts=earlier_open_cases(case))
+    result = model.predict(subject, body, context=context_of(case))
     category = Category.objects.filter(slug=result.category.value, is_active=True).first()
-    doubtful = result.low_confidence(threshold()) or (category is None and result.category.value != "")
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case_id)
-        # A person who already set the fields (before the worker got here) has reviewed the case.
-        review = bool(doubtful) and not Label.objects.filter(case=locked).exists()
+        reviewed = Label.objects.filter(case=locked).exists()
+        review = _needs_review(locked, result, category, reviewed=reviewed)
         prediction = _store(locked, result, version_id=version.pk if version else None, needs_review=review)
         _apply(locked, result, category)
     return prediction
@@ -61,20 +71,19 @@ def triage_many(case_ids: Sequence[int]) -> list[int]:
     """``triage`` for a batch: one read of the cases and their first messages, one vectorisation for all
     (``predict_many``), then one transaction that locks the cases in id order and applies each prediction.
     Returns the ids of the cases that exist."""
-    cases = list(Case.objects.filter(pk__in=set(case_ids)).order_by("pk"))
+    cases = list(Case.objects.filter(pk__in=set(case_ids)).select_related("customer").order_by("pk"))
     if not cases:
         return []
     model, version = active_model()
     texts = first_messages(cases)
-    results = model.predict_many([(*texts[case.pk], earlier_open_cases(case)) for case in cases])
+    results = model.predict_many([(*texts[case.pk], context_of(case)) for case in cases])
     categories = {category.slug: category for category in Category.objects.filter(is_active=True)}
     with transaction.atomic():
         locked = Case.objects.select_for_update().filter(pk__in=[case.pk for case in cases]).order_by("pk")
         reviewed = set(Label.objects.filter(case_id__in=[case.pk for case in cases]).values_list("case_id", flat=True))
         for case, result in zip(locked, results, strict=True):
             category = categories.get(result.category.value)
-            doubtful = result.low_confidence(threshold()) or (category is None and result.category.value != "")
-            review = bool(doubtful) and case.pk not in reviewed
+            review = _needs_review(case, result, category, reviewed=case.pk in reviewed)
             _store(case, result, version_id=version.pk if version else None, needs_review=review)
             _apply(case, result, category)
     return [case.pk for case in cases]
@@ -87,6 +96,23 @@ def first_messages(cases: Sequence[Case]) -> dict[int, tuple[str, str]]:
     for case_id, body in rows.order_by("-created_at", "-pk").values_list("case_id", "body"):
         bodies[case_id] = body  # the last one written wins: the earliest
     return {case.pk: (case.subject, bodies.get(case.pk, "")) for case in cases}
+
+
+def _needs_review(case: Case, result: Result, category: Category | None, *, reviewed: bool) -> bool:
+    """Whether the fields triage decides are less likely right than the threshold. A category the customer
+    or an agent already chose, or a priority triage may not change, is not triage's decision. `reviewed`: a
+    person labelled the case before the worker got here."""
+    if reviewed:
+        return False
+    category_missing = case.category_id is None
+    confidence = result.confidence_in_case(category_missing=category_missing, priority_open=_priority_is_open(case))
+    unknown_category = category_missing and category is None and result.category.value != ""
+    return confidence < threshold() or unknown_category
+
+
+def _priority_is_open(case: Case) -> bool:
+    """Triage sets a priority only while it is intake's default and no person changed it."""
+    return case.priority == Priority.NORMAL and not _priority_set_by_person(case)
 
 
 def _store(case: Case, result: Result, *, version_id: int | None, needs_review: bool) -> Prediction:
@@ -113,12 +139,9 @@ def _apply(case: Case, result: Result, category: Category | None) -> None:
     if result.language.confidence >= threshold() and handled_in != case.language:
         actions.change_language(case, handled_in, actor=TRIAGE_ACTOR)
     # Only a priority nobody chose: intake's default, never one a person or the intake form set higher.
-    if (
-        case.priority == Priority.NORMAL
-        and result.priority.confidence >= threshold()
-        and not _priority_set_by_person(case)
-    ):
-        actions.change_priority(case, result.priority.value, actor=TRIAGE_ACTOR)
+    guess = result.priority
+    if guess.value != case.priority and guess.confidence >= threshold() and _priority_is_open(case):
+        actions.change_priority(case, guess.value, actor=TRIAGE_ACTOR)
 
 
 def _priority_set_by_person(case: Case) -> bool:

@@ -36,7 +36,7 @@ def test_predict_many_vectorises_once_and_equals_predict(seed_model: TriageModel
     transform = features.transform
     monkeypatch.setattr(features, "transform", lambda docs: calls.append(len(docs)) or transform(docs))
 
-    batch = seed_model.predict_many([(subject, body, 0) for subject, body in MESSAGES])
+    batch = seed_model.predict_many([(subject, body, None) for subject, body in MESSAGES])
 
     assert calls == [len(MESSAGES)]
     assert [_plain(r) for r in batch] == [_plain(seed_model.predict(s, b)) for s, b in MESSAGES]

@@ -4,6 +4,7 @@ import pickle
 
 from soridam.triage import rules
 from soridam.triage.classifier import TriageModel
+from soridam.triage.priority import Context
 
 
 def test_learns_categories_from_examples(seed_model: TriageModel) -> None:
@@ -17,14 +18,15 @@ def test_safety_outranks_every_other_topic(seed_model: TriageModel) -> None:
     """LABELING.md precedence 1: a safety incident is a product case and urgent, even when it asks for a refund."""
     result = seed_model.predict("환불해 주세요", "충전하다가 배터리가 부풀어 오르고 타는 냄새가 났어요 환불해 주세요")
     assert (result.category.value, result.priority.value) == ("product", "urgent")
-    assert "safety" in result.signals
+    assert result.signals == ["safety"]
 
 
 def test_legal_threat_and_third_contact_are_urgent(seed_model: TriageModel) -> None:
     assert seed_model.predict("", "답이 없으면 소비자원에 신고하겠습니다").priority.value == "urgent"
     assert seed_model.predict("세 번째 문의", "아직도 교환이 안 됐어요").priority.value == "urgent"
-    # The same customer's third open case about anything counts as a repeat complaint.
-    assert seed_model.predict("", "언제 보내 주세요?", repeat_contacts=2).priority.value == "urgent"
+    # The same customer's third open case about the same problem counts as a repeat complaint.
+    third = seed_model.predict("", "언제 보내 주세요?", context=Context(same_problem_contacts=2))
+    assert third.priority.value == "urgent"
 
 
 def test_fraud_cue_needs_harm_to_be_urgent(seed_model: TriageModel) -> None:

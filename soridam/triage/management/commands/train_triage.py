@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -30,6 +31,14 @@ class Command(BaseCommand):
         usable = [row for row in rows if row.get("body") and row.get("category")]
         if len(usable) < 10:
             raise CommandError(f"{len(usable)} usable rows (body and category); at least 10 are needed.")
+        existing = list(Label.objects.values_list("category", flat=True))
+        short = training.too_few_labels(existing + [str(row["category"]) for row in usable])
+        if short:  # the same floor as the scheduled retrain: a class this thin is not learned, only memorised
+            found = ", ".join(f"{name} {count}" for name, count in sorted(short.items()))
+            raise CommandError(
+                f"Too few labels per category ({found}); SORIDAM_TRIAGE_MIN_LABELS_PER_CLASS is "
+                f"{settings.SORIDAM_TRIAGE_MIN_LABELS_PER_CLASS}. The active model is unchanged."
+            )
         folds = max(2, min(options["folds"], 10))
         metrics = evaluation.cross_validate(usable, folds) if len(usable) >= 5 * folds else {}
         with transaction.atomic():

@@ -1,0 +1,71 @@
+"""Priority from explicit evidence (issue 12 §4): each rule sets its level, and without it the level is lower."""
+
+from __future__ import annotations
+
+import pytest
+
+from soridam.triage import priority
+from soridam.triage.classifier import TriageModel
+from soridam.triage.priority import Context
+
+# rule name → (subject, body, context, the level the rule sets)
+EVIDENCE: dict[str, tuple[str, str, Context, str]] = {
+    "safety": ("", "충전하던 보조배터리가 부풀어 오르고 연기가 났어요", Context(), "urgent"),
+    "legal_threat": ("", "이번 주까지 처리 안 되면 소비자원에 접수하겠습니다", Context(), "urgent"),
+    "fraud_with_harm": ("", "제가 하지 않은 결제가 카드에 두 건 찍혔어요", Context(), "urgent"),
+    "third_contact": ("", "아직 교환이 안 됐어요", Context(same_problem_contacts=2), "urgent"),
+    "money_wrongly_taken": ("", "한 번 주문했는데 카드에서 이중 결제가 됐습니다", Context(), "high"),
+    "second_contact": ("", "문의드린 건 어떻게 되었나요", Context(same_problem_contacts=1), "high"),
+    "sla_breached": ("", "문의드린 건 어떻게 되었나요", Context(sla_breached=True), "high"),
+}
+
+
+def test_every_rule_has_a_case_here() -> None:
+    assert set(EVIDENCE) == set(priority.RULES_BY_NAME)
+    for rule in priority.RULES:
+        assert rule.why, rule.name  # each rule explains itself
+
+
+@pytest.mark.parametrize("name", sorted(EVIDENCE))
+@pytest.mark.parametrize("trained", [False, True], ids=["rules-only", "seed-model"])
+def test_each_rule_sets_its_level_and_without_it_the_level_is_lower(
+    name: str, trained: bool, seed_model: TriageModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = seed_model if trained else TriageModel()
+    subject, body, context, level = EVIDENCE[name]
+    result = model.predict(subject, body, context=context)
+    assert (result.priority.value, name in result.signals) == (level, True)
+    assert result.priority.confidence >= 0.5  # a rule is confident enough to be applied
+
+    monkeypatch.setattr(priority, "RULES", tuple(rule for rule in priority.RULES if rule.name != name))
+    without = model.predict(subject, body, context=context).priority
+    lower = priority.LEVELS.index(without.value) > priority.LEVELS.index(level)
+    assert lower or without.confidence < 0.5, without  # lower, or too doubtful to be applied
+    assert name not in model.predict(subject, body, context=context).signals
+
+
+@pytest.mark.parametrize("text", [("s", "b"), ("", "급해요 빨리요!!"), ("URGENT", "asap please")])
+def test_urgency_words_in_a_short_text_are_not_enough(text: tuple[str, str], seed_model: TriageModel) -> None:
+    """Issue 11 saw subject "s", body "b" triaged high at 0.73: without evidence only normal or low."""
+    for model in (seed_model, TriageModel()):
+        result = model.predict(*text)
+        assert result.priority.value in ("normal", "low"), (text, result.priority)
+        assert result.signals == []
+
+
+def test_the_model_says_high_only_when_the_text_names_a_problem(seed_model: TriageModel) -> None:
+    evidence = priority.evidence_for("배송 문의", set(), Context())
+    leaning_high = {"urgent": 0.4, "high": 0.35, "normal": 0.15, "low": 0.1}
+    assert priority.decide(leaning_high, evidence).level == "normal"
+    with_problem = priority.evidence_for("상품이 파손돼서 왔어요", {"order_failed"}, Context())
+    assert priority.decide(leaning_high, with_problem).level == "high"  # never urgent from the model
+
+
+def test_vip_tier_raises_one_step_but_never_to_urgent(seed_model: TriageModel) -> None:
+    plain = seed_model.predict("", "회원 탈퇴는 어떻게 하나요")
+    vip = seed_model.predict("", "회원 탈퇴는 어떻게 하나요", context=Context(vip=True))
+    assert priority.LEVELS.index(vip.priority.value) == priority.LEVELS.index(plain.priority.value) - 1
+    assert "vip_tier" in vip.signals
+    money = seed_model.predict("", "이중 결제가 됐어요", context=Context(vip=True))
+    assert money.priority.value == "high"
+    assert TriageModel().predict("", "문의드려요", context=Context(vip=True)).priority.value == "high"
