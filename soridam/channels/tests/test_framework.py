@@ -65,9 +65,10 @@ def test_original_message_view_is_permission_checked(teams: object, alice: User,
     client = Client()
     client.force_login(alice)  # a plain agent: the original is personal data unmasked
     assert client.get(url).status_code == 403
-    case_page = client.get(f"/workspace/cases/{payload.case.pk}/")
-    assert url in case_page.content.decode()
+    case_page = f"/workspace/cases/{payload.case.pk}/"
+    assert url not in client.get(case_page).content.decode()  # so the page offers no link that answers 403
     client.force_login(lena)  # a lead opens it with a reason (soridam/privacy/tests/test_surfaces.py)
+    assert url in client.get(case_page).content.decode()
     page = client.post(url, {"reason": "원문 확인"})
     assert page.status_code == 200
     assert "원문" in page.content.decode()
