@@ -1,0 +1,205 @@
+"""First messages for synthetic benchmark cases: nearly every one different, as a real help desk's are.
+
+A message is composed from the phrase pools of its language (phrases_ko, phrases_en): a scenario of its
+category (which also sets the base priority), a greeting, a self-introduction, the order number, details, a
+feeling, a signal that raises the priority (second or third contact, a legal threat, a deadline), what the
+customer asks for and a closing, with the case's own facts in the slots (order number, dates, amounts,
+products, sizes, colours, couriers) and the slips people make when they type (typos, spacing, ㅠㅠ).
+
+Everything is drawn from the caller's seeded ``random.Random``, so a seed gives the same texts. Composing
+is on the hot path of ``generate_cases``: the pools are flattened into tuples once, and each message costs
+a few dozen random draws and ``str.format_map`` calls.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from itertools import product as combinations
+from types import ModuleType
+from typing import NamedTuple, TypeVar
+
+from soridam.demo import phrases_en, phrases_ko
+from soridam.demo.writing import fix_particles
+
+PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
+PRIORITIES = tuple(PRIORITY_RANK)
+# Shares of messages that carry a signal raising the priority (cumulative thresholds of one draw).
+THIRD_CONTACT_BELOW = 0.025
+LEGAL_BELOW = 0.045
+SECOND_CONTACT_BELOW = 0.13
+DEADLINE_BELOW = 0.17
+DEADLINE_CATEGORIES = frozenset({"delivery", "refund_return", "product"})
+TYPO_SHARE = 0.35
+TAIL_SHARE = 0.15
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September")
+ENGLISH_MONTHS += ("October", "November", "December")
+T = TypeVar("T")
+
+
+class Composed(NamedTuple):
+    subject: str
+    body: str
+    priority: str
+
+
+class Scenario(NamedTuple):
+    priority: str
+    subjects: tuple[str, ...]
+    problems: tuple[str, ...]
+    details: tuple[str, ...]
+
+
+class Composer:
+    """Composes the first message of a case in one language. ``now`` anchors the dates it mentions."""
+
+    def __init__(self, rng: random.Random, language: str, now: datetime, *, span_days: int) -> None:
+        self.language = "ko" if language.startswith("ko") else "en"
+        self.phrases: ModuleType = phrases_ko if self.language == "ko" else phrases_en
+        self._random: Callable[[], float] = rng.random
+        self._products = _products(self.phrases, self.language, (*self.phrases.DEVICES, *self.phrases.GOODS))
+        self._devices = _products(self.phrases, self.language, self.phrases.DEVICES)
+        self._garments = [_with_particles(self.language, name) for name in self.phrases.GARMENTS]
+        self._dates = _dates(self.language, now, span_days + 40)
+        self._scenarios: dict[str, tuple[Scenario, ...]] = {
+            category: tuple(Scenario(*entry) for entry in entries)
+            for category, entries in self.phrases.SCENARIOS.items()
+        }
+
+    def compose(self, category: str, name: str, order: str, age_days: float) -> Composed:
+        """A subject, a body and the priority its words call for; ``order`` may be empty."""
+        pick, random_ = self._pick, self._random
+        scenario = pick(self._scenarios[category])
+        slots = self._slots(name, order, age_days)
+        texts = self.phrases
+        priority, signal = self._signal(scenario.priority, category)
+        parts = [pick(texts.GREETINGS), pick(texts.INTROS)]
+        if order and random_() < 0.5:
+            parts.append(pick(texts.ORDER_MENTIONS))
+        parts += [pick(scenario.problems), pick(scenario.details)]
+        if random_() < 0.3:
+            parts.append(pick(texts.FEELINGS))
+        parts += [signal, pick(texts.ASKS[category])]
+        if order and random_() < 0.25:
+            parts.append(pick(texts.ORDER_MENTIONS))
+        parts.append(pick(texts.CLOSINGS))
+        separator = "\n" if random_() < 0.2 else " "
+        body = separator.join([part.format_map(slots) if "{" in part else part for part in parts if part])
+        subject = pick(scenario.subjects).format_map(slots)
+        return Composed(self._subject(subject, priority, order), self._slip(body), priority)
+
+    def spam(self, name: str, age_days: float) -> Composed:
+        slots = self._slots(name, "", age_days)
+        body = self._pick(self.phrases.SPAM_BODIES).format_map(slots)
+        return Composed(self._pick(self.phrases.SPAM_SUBJECTS), body, "low")
+
+    def _pick(self, options: Sequence[T]) -> T:
+        return options[int(self._random() * len(options))]
+
+    def _slots(self, name: str, order: str, age_days: float) -> dict[str, object]:
+        random_, pick = self._random, self._pick
+        days = 2 + int(random_() * 12)
+        product, product_ga, product_eul, product_eun = pick(self._products)
+        device, device_ga, device_eul, device_eun = pick(self._devices)
+        garment, garment_ga, garment_eul, garment_eun = pick(self._garments)
+        dates = self._dates[min(len(self._dates) - 1, int(age_days) + days)]
+        texts = self.phrases
+        return {
+            "name": name,
+            "order": order or f"{int(random_() * 90_000_000) + 10_000_000}",
+            "date": dates[int(random_() * len(dates))],
+            "days": days,
+            "amount": f"{(int(random_() * 4_930) + 59) * 100:,}",
+            "count": 2 + int(random_() * 4),
+            "product": product,
+            "product_ga": product_ga,
+            "product_eul": product_eul,
+            "product_eun": product_eun,
+            "device": device,
+            "device_ga": device_ga,
+            "device_eul": device_eul,
+            "device_eun": device_eun,
+            "garment": garment,
+            "garment_ga": garment_ga,
+            "garment_eul": garment_eul,
+            "garment_eun": garment_eun,
+            "size": pick(texts.SIZES),
+            "colour": pick(texts.COLOURS),
+            "courier": pick(texts.COURIERS),
+            "time": pick(texts.TIMES),
+        }
+
+    def _signal(self, base: str, category: str) -> tuple[str, str]:
+        """The scenario's priority, raised by the signal (if any) the message carries, and its sentence.
+
+        Questions, praise and proposals (low) carry none; only orders on their way can have a deadline."""
+        draw, texts = self._random(), self.phrases
+        if base == "low" or draw >= DEADLINE_BELOW:
+            return base, ""
+        if draw < THIRD_CONTACT_BELOW:
+            return "urgent", self._pick(texts.THIRD_CONTACT)
+        if draw < LEGAL_BELOW:
+            return "urgent", self._pick(texts.LEGAL_THREATS)
+        if draw < SECOND_CONTACT_BELOW:
+            return _higher(base, "high"), self._pick(texts.SECOND_CONTACT)
+        if category in DEADLINE_CATEGORIES:
+            return _higher(base, "high"), self._pick(texts.DEADLINES)
+        return base, ""
+
+    def _subject(self, subject: str, priority: str, order: str) -> str:
+        draw = self._random()
+        if draw < 0.06 and priority in ("high", "urgent"):
+            return ("[긴급] " if self.language == "ko" else "URGENT: ") + subject
+        if draw < 0.16 and order:
+            return f"{subject} ({order})"
+        if draw < 0.22:
+            return ("[문의] " if self.language == "ko" else "Question: ") + subject
+        return subject
+
+    def _slip(self, body: str) -> str:
+        """Typos, spacing and trailing marks, as people type."""
+        random_ = self._random
+        if random_() < TYPO_SHARE:
+            right, wrong = self._pick(self.phrases.TYPOS)
+            body = body.replace(right, wrong, 1)
+            if random_() < 0.3:
+                right, wrong = self._pick(self.phrases.TYPOS)
+                body = body.replace(right, wrong, 1)
+        if random_() < TAIL_SHARE:
+            body = body.rstrip(".") + self._pick(self.phrases.TAILS)
+        if self.language == "en" and random_() < 0.04:
+            body = body.lower()
+        return body
+
+
+def _higher(priority: str, floor: str) -> str:
+    return priority if PRIORITY_RANK[priority] >= PRIORITY_RANK[floor] else floor
+
+
+def _with_particles(language: str, name: str) -> tuple[str, str, str, str]:
+    """The name as it is, with 이/가, with 을/를 and with 은/는 (English: the name four times)."""
+    if language != "ko":
+        return name, name, name, name
+    return name, fix_particles(f"{name}이(가)"), fix_particles(f"{name}을(를)"), fix_particles(f"{name}은(는)")
+
+
+def _products(phrases: ModuleType, language: str, items: Sequence[str]) -> list[tuple[str, str, str, str]]:
+    """Every brand × item × model, each with its particles: a few thousand product names."""
+    return [
+        _with_particles(language, f"{brand} {item}{model}")
+        for brand, item, model in combinations(phrases.BRANDS, items, phrases.MODELS)
+    ]
+
+
+def _dates(language: str, now: datetime, days: int) -> list[tuple[str, ...]]:
+    """For each number of days before ``now``, the ways a customer writes that date."""
+    dates = []
+    for back in range(days):
+        day = now - timedelta(days=back)
+        if language == "ko":
+            dates.append((f"{day.month}월 {day.day}일", f"{day.month}/{day.day}", f"{day.month}월{day.day}일"))
+        else:
+            month = ENGLISH_MONTHS[day.month - 1]
+            dates.append((f"{day.day} {month}", f"{month} {day.day}", f"{day.month}/{day.day}"))
+    return dates
