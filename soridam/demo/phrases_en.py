@@ -9,8 +9,38 @@ this project; nothing here is copied from a data set.
 
 from __future__ import annotations
 
-SURNAMES = ("Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Kim", "Lee", "Park", "Garcia", "Nguyen", "Walker", "Hughes", "Clarke")
-GIVEN_NAMES = ("Emma", "Olivia", "Liam", "Noah", "Sophie", "James", "Mia", "Daniel", "Grace", "Jack", "Chloe", "Ethan", "Hannah", "Ryan")
+SURNAMES = (
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Wilson",
+    "Evans",
+    "Kim",
+    "Lee",
+    "Park",
+    "Garcia",
+    "Nguyen",
+    "Walker",
+    "Hughes",
+    "Clarke",
+)
+GIVEN_NAMES = (
+    "Emma",
+    "Olivia",
+    "Liam",
+    "Noah",
+    "Sophie",
+    "James",
+    "Mia",
+    "Daniel",
+    "Grace",
+    "Jack",
+    "Chloe",
+    "Ethan",
+    "Hannah",
+    "Ryan",
+)
 BRANDS = ("Sori", "Haru", "Moa", "Nuri", "Foret", "Raon", "Hanbit", "Doit", "Onkyul", "Bareun")
 # Devices break down, smoke and need charging; goods are everything else a shop sells.
 DEVICES = (
@@ -41,13 +71,35 @@ GOODS = (
     "dog food",
 )
 MODELS = ("", "", "", " 2nd gen", " Plus", " Mini", " Pro", " S9", " 1.7 L", " Lite", " 2025", " XL")
-GARMENTS = ("linen shirt", "down jacket", "knit cardigan", "wide-leg trousers", "sweatshirt", "jeans", "trainers", "dress", "trench coat", "hoodie")
+GARMENTS = (
+    "linen shirt",
+    "down jacket",
+    "knit cardigan",
+    "wide-leg trousers",
+    "sweatshirt",
+    "jeans",
+    "trainers",
+    "dress",
+    "trench coat",
+    "hoodie",
+)
 COLOURS = ("black", "white", "navy", "beige", "grey", "khaki", "ivory", "light blue", "burgundy", "charcoal")
 SIZES = ("S", "M", "L", "XL", "UK 8", "UK 10", "US 9", "EU 42", "32W", "one size")
 COURIERS = ("CJ Logistics", "Hanjin Express", "Lotte Global Logistics", "Korea Post", "Logen", "DHL", "FedEx", "EMS")
 TIMES = ("9 am", "11 am", "1 pm", "2 pm", "3:30 pm", "6 pm", "8 pm", "10 pm")
 
-GREETINGS = ("Hello,", "Hi,", "Hi there,", "Good morning,", "Dear support team,", "Hello support,", "To whom it may concern,", "Hey,", "", "")
+GREETINGS = (
+    "Hello,",
+    "Hi,",
+    "Hi there,",
+    "Good morning,",
+    "Dear support team,",
+    "Hello support,",
+    "To whom it may concern,",
+    "Hey,",
+    "",
+    "",
+)
 INTROS = (
     "My name is {name}.",
     "This is {name}.",
@@ -116,13 +168,22 @@ SCENARIOS = {
     "delivery": (
         (
             "high",
-            ("My order still hasn't arrived after {days} days", "Delivery is very late", "Where is my {product}?", "Late delivery"),
+            (
+                "My order still hasn't arrived after {days} days",
+                "Delivery is very late",
+                "Where is my {product}?",
+                "Late delivery",
+            ),
             (
                 "I ordered the {product} on {date} and it still hasn't arrived after {days} days.",
                 "It's been {days} days since I ordered and the status still says preparing for shipment.",
                 "I paid on {date} and the order hasn't even been dispatched yet, {days} days later.",
             ),
-            ("The product page said 2-3 days.", "Everything else I ordered that week has arrived.", "Could you at least tell me when it ships?"),
+            (
+                "The product page said 2-3 days.",
+                "Everything else I ordered that week has arrived.",
+                "Could you at least tell me when it ships?",
+            ),
         ),
         (
             "high",
@@ -132,7 +193,11 @@ SCENARIOS = {
                 "Nothing has moved on the tracking since it was picked up {days} days ago.",
                 "The {courier} app shows my parcel at the same depot for {days} days.",
             ),
-            ("{courier} customer service never picks up.", "There's no driver number either.", "I'm worried it's been lost."),
+            (
+                "{courier} customer service never picks up.",
+                "There's no driver number either.",
+                "I'm worried it's been lost.",
+            ),
         ),
         (
             "high",
@@ -194,7 +259,11 @@ SCENARIOS = {
                 "You collected the return {days} days ago and there's no sign of the refund.",
                 "You said 3 working days for the refund and it's been {days}.",
             ),
-            ("My card company sees no cancellation.", "I asked for the refund to my bank account.", "Please give me a date at least."),
+            (
+                "My card company sees no cancellation.",
+                "I asked for the refund to my bank account.",
+                "Please give me a date at least.",
+            ),
         ),
         (
             "normal",
@@ -358,7 +427,11 @@ SCENARIOS = {
                 "I burned my hand using the {device} and had to see a doctor.",
                 "I found what looks like a piece of glass in it. My child nearly ate it.",
             ),
-            ("It's dangerous, I've stopped using it.", "I have the doctor's note.", "Others using it should be warned."),
+            (
+                "It's dangerous, I've stopped using it.",
+                "I have the doctor's note.",
+                "Others using it should be warned.",
+            ),
         ),
         (
             "low",
@@ -510,8 +583,20 @@ SCENARIOS = {
 }
 
 ASKS = {
-    "delivery": ("Please let me know when it will arrive.", "Can you check where it is?", "Please get it to me quickly.", "Could you check with the courier?", ""),
-    "refund_return": ("Please process the refund.", "Please go ahead with the exchange.", "How should I send it back?", "When will this be done?", ""),
+    "delivery": (
+        "Please let me know when it will arrive.",
+        "Can you check where it is?",
+        "Please get it to me quickly.",
+        "Could you check with the courier?",
+        "",
+    ),
+    "refund_return": (
+        "Please process the refund.",
+        "Please go ahead with the exchange.",
+        "How should I send it back?",
+        "When will this be done?",
+        "",
+    ),
     "payment": ("Please cancel it after checking.", "What should I do?", "Text me once it's done.", ""),
     "product": ("How do I get it exchanged or repaired?", "Please check.", "Please reply.", ""),
     "service": ("Please contact me.", "I hope you'll improve this.", "Please look into it.", ""),
@@ -519,7 +604,12 @@ ASKS = {
     "other": ("Who should I contact?", "Please consider it.", ""),
 }
 
-SPAM_SUBJECTS = ("Guaranteed first page on Google", "You have won a free coupon", "SEO services for your shop", "Business loan pre-approved")
+SPAM_SUBJECTS = (
+    "Guaranteed first page on Google",
+    "You have won a free coupon",
+    "SEO services for your shop",
+    "Business loan pre-approved",
+)
 SPAM_BODIES = (
     "Rank first on search for only {amount} won a month! Reply now.",
     "Congratulations {name}! Claim your {amount} won coupon at the link below.",

@@ -115,7 +115,7 @@ class Mix:
         self.category = Sampler(self.rng, CATEGORY_WEIGHTS)
         self.channel = Sampler(self.rng, CHANNEL_WEIGHTS)
         # The priority is the one the text calls for (composer.py), so triage benchmarks get coherent labels.
-        self.composers = {language: Composer(self.rng, language, self.now, span_days=SPAN_DAYS) for language in LANGUAGES}
+        self.composers = {code: Composer(self.rng, code, self.now, span_days=SPAN_DAYS) for code in LANGUAGES}
         self.status = [(days, Sampler(self.rng, weights)) for days, weights in STATUS_BY_AGE]
         self.stage = {status: Sampler(self.rng, weights) for status, weights in STAGE_BY_STATUS.items()}
 
