@@ -60,7 +60,7 @@ def _executemany(model: type[Model], columns: Sequence[str], rows: Iterable[tupl
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608 - model names
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(sql, list(rows))
 
 
 @contextmanager

@@ -33,8 +33,8 @@ DEADLINE_BELOW = 0.17
 DEADLINE_CATEGORIES = frozenset({"delivery", "refund_return", "product"})
 TYPO_SHARE = 0.35
 TAIL_SHARE = 0.15
-ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September")
-ENGLISH_MONTHS += ("October", "November", "December")
+ENGLISH_MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July", "August")
+ENGLISH_MONTHS += ("September", "October", "November", "December")
 T = TypeVar("T")
 
 
@@ -194,7 +194,7 @@ def _products(phrases: ModuleType, language: str, items: Sequence[str]) -> list[
 
 def _dates(language: str, now: datetime, days: int) -> list[tuple[str, ...]]:
     """For each number of days before ``now``, the ways a customer writes that date."""
-    dates = []
+    dates: list[tuple[str, ...]] = []
     for back in range(days):
         day = now - timedelta(days=back)
         if language == "ko":
