@@ -51,6 +51,21 @@ class Scenario(NamedTuple):
     details: tuple[str, ...]
 
 
+class Slots(dict[str, object]):
+    """The facts of one message. Each is drawn the first time a template asks for it (most ask for two or
+    three), and kept, so the subject and every sentence of the body tell the same story."""
+
+    def __init__(self, composer: Composer, name: str, order: str, age_days: float) -> None:
+        super().__init__(name=name)
+        if order:
+            self["order"] = order
+        self.composer, self.age_days = composer, age_days
+
+    def __missing__(self, key: str) -> object:
+        self.composer.draw(key, self)
+        return self[key]
+
+
 class Composer:
     """Composes the first message of a case in one language. ``now`` anchors the dates it mentions."""
 
@@ -60,7 +75,21 @@ class Composer:
         self._random: Callable[[], float] = rng.random
         self._products = _products(self.phrases, self.language, (*self.phrases.DEVICES, *self.phrases.GOODS))
         self._devices = _products(self.phrases, self.language, self.phrases.DEVICES)
-        self._garments = [_with_particles(self.language, name) for name in self.phrases.GARMENTS]
+        garments = [_with_particles(self.language, name) for name in self.phrases.GARMENTS]
+        # Named things with their particle forms, drawn together so "{product_eul}" and "{product}" agree.
+        self._named = {
+            key: [dict(zip((key, f"{key}_ga", f"{key}_eul", f"{key}_eun"), forms, strict=True)) for forms in pool]
+            for key, pool in (("product", self._products), ("device", self._devices), ("garment", garments))
+        }
+        for key in ("product", "device", "garment"):
+            for suffix in ("_ga", "_eul", "_eun"):
+                self._named[key + suffix] = self._named[key]
+        self._plain: dict[str, Sequence[str]] = {
+            "size": self.phrases.SIZES,
+            "colour": self.phrases.COLOURS,
+            "courier": self.phrases.COURIERS,
+            "time": self.phrases.TIMES,
+        }
         self._dates = _dates(self.language, now, span_days + 40)
         self._scenarios: dict[str, tuple[Scenario, ...]] = {
             category: tuple(Scenario(*entry) for entry in entries)
@@ -71,7 +100,7 @@ class Composer:
         """A subject, a body and the priority its words call for; ``order`` may be empty."""
         pick, random_ = self._pick, self._random
         scenario = pick(self._scenarios[category])
-        slots = self._slots(name, order, age_days)
+        slots = Slots(self, name, order, age_days)
         texts = self.phrases
         priority, signal = self._signal(scenario.priority, category)
         parts = [pick(texts.GREETINGS), pick(texts.INTROS)]
@@ -90,45 +119,35 @@ class Composer:
         return Composed(self._subject(subject, priority, order), self._slip(body), priority)
 
     def spam(self, name: str, age_days: float) -> Composed:
-        slots = self._slots(name, "", age_days)
+        slots = Slots(self, name, "", age_days)
         body = self._pick(self.phrases.SPAM_BODIES).format_map(slots)
         return Composed(self._pick(self.phrases.SPAM_SUBJECTS), body, "low")
 
     def _pick(self, options: Sequence[T]) -> T:
         return options[int(self._random() * len(options))]
 
-    def _slots(self, name: str, order: str, age_days: float) -> dict[str, object]:
-        random_, pick = self._random, self._pick
-        days = 2 + int(random_() * 12)
-        product, product_ga, product_eul, product_eun = pick(self._products)
-        device, device_ga, device_eul, device_eun = pick(self._devices)
-        garment, garment_ga, garment_eul, garment_eun = pick(self._garments)
-        dates = self._dates[min(len(self._dates) - 1, int(age_days) + days)]
-        texts = self.phrases
-        return {
-            "name": name,
-            "order": order or f"{int(random_() * 90_000_000) + 10_000_000}",
-            "date": dates[int(random_() * len(dates))],
-            "days": days,
-            "amount": f"{(int(random_() * 4_930) + 59) * 100:,}",
-            "count": 2 + int(random_() * 4),
-            "product": product,
-            "product_ga": product_ga,
-            "product_eul": product_eul,
-            "product_eun": product_eun,
-            "device": device,
-            "device_ga": device_ga,
-            "device_eul": device_eul,
-            "device_eun": device_eun,
-            "garment": garment,
-            "garment_ga": garment_ga,
-            "garment_eul": garment_eul,
-            "garment_eun": garment_eun,
-            "size": pick(texts.SIZES),
-            "colour": pick(texts.COLOURS),
-            "courier": pick(texts.COURIERS),
-            "time": pick(texts.TIMES),
-        }
+    def draw(self, key: str, slots: Slots) -> None:
+        """Put the fact ``key`` (and the particle forms that go with it) into ``slots``."""
+        random_ = self._random
+        if key in self._named:
+            named = self._named[key]
+            slots.update(named[int(random_() * len(named))])
+        elif key == "days":
+            slots["days"] = 2 + int(random_() * 12)
+        elif key == "date":
+            # The order date: the days waited before the case was filed.
+            back = min(len(self._dates) - 1, int(slots.age_days) + int(slots["days"]))  # type: ignore[call-overload]
+            dates = self._dates[back]
+            slots["date"] = dates[int(random_() * len(dates))]
+        elif key == "amount":
+            slots["amount"] = f"{(int(random_() * 4_930) + 59) * 100:,}"
+        elif key == "count":
+            slots["count"] = 2 + int(random_() * 4)
+        elif key == "order":
+            slots["order"] = f"{int(random_() * 90_000_000) + 10_000_000}"
+        else:
+            options = self._plain[key]
+            slots[key] = options[int(random_() * len(options))]
 
     def _signal(self, base: str, category: str) -> tuple[str, str]:
         """The scenario's priority, raised by the signal (if any) the message carries, and its sentence.
