@@ -98,24 +98,30 @@ class Composer:
 
     def compose(self, category: str, name: str, order: str, age_days: float) -> Composed:
         """A subject, a body and the priority its words call for; ``order`` may be empty."""
-        pick, random_ = self._pick, self._random
-        scenario = pick(self._scenarios[category])
+        random_, texts = self._random, self.phrases
+        scenarios = self._scenarios[category]
+        scenario = scenarios[int(random_() * len(scenarios))]
         slots = Slots(self, name, order, age_days)
-        texts = self.phrases
         priority, signal = self._signal(scenario.priority, category)
-        parts = [pick(texts.GREETINGS), pick(texts.INTROS)]
+        # The pools the sentences come from, in the order they are told (one draw each, no method calls:
+        # this runs for every generated case).
+        pools = [texts.GREETINGS, texts.INTROS]
         if order and random_() < 0.5:
-            parts.append(pick(texts.ORDER_MENTIONS))
-        parts += [pick(scenario.problems), pick(scenario.details)]
+            pools.append(texts.ORDER_MENTIONS)
+        pools += (scenario.problems, scenario.details)
         if random_() < 0.3:
-            parts.append(pick(texts.FEELINGS))
-        parts += [signal, pick(texts.ASKS[category])]
+            pools.append(texts.FEELINGS)
+        asked_at = len(pools)
+        pools.append(texts.ASKS[category])
         if order and random_() < 0.25:
-            parts.append(pick(texts.ORDER_MENTIONS))
-        parts.append(pick(texts.CLOSINGS))
+            pools.append(texts.ORDER_MENTIONS)
+        pools += (texts.CLOSINGS, scenario.subjects)
+        parts = [options[int(random_() * len(options))] for options in pools]
+        subject = parts.pop().format_map(slots)
+        if signal:
+            parts.insert(asked_at, signal)
         separator = "\n" if random_() < 0.2 else " "
         body = separator.join([part.format_map(slots) if "{" in part else part for part in parts if part])
-        subject = pick(scenario.subjects).format_map(slots)
         return Composed(self._subject(subject, priority, order), self._slip(body), priority)
 
     def spam(self, name: str, age_days: float) -> Composed:
