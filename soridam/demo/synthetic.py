@@ -220,8 +220,11 @@ def _reserve_case_ids(size: int) -> list[int]:
     table = Case._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The sequence is looked up once: inside nextval() it was looked up again for every row.
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, size]
+                "SELECT nextval(sequence) FROM (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS sequence) named,"
+                " generate_series(1, %s)",
+                [table, size],
             )
             return [row[0] for row in cursor.fetchall()]
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
@@ -250,7 +253,7 @@ def _case_row(mix: Mix, case_id: int, number: int, token: str) -> tuple[tuple[An
     order = order_number(case_id, created)
     composer = mix.composers[language]
     text = composer.spam(name, age_days) if status == "spam" else composer.compose(category, name, order, age_days)
-    worked = age_days * rng.random() if status in ACTIVE else min(age_days, rng.uniform(0.02, 5))
+    worked = age_days * rng.random() if status in ACTIVE else min(age_days, 0.02 + 4.98 * rng.random())
     updated = created + timedelta(days=worked)
     channel = mix.channel()
     case = (
