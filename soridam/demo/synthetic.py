@@ -182,8 +182,8 @@ def pool_phone(index: int) -> str:
 
 
 def order_number(case_id: int, created: datetime) -> str:
-    """Seven cases in ten name an order. Drawn from the id, not the random stream, so the rest of the mix
-    stays what earlier benchmark runs measured."""
+    """Seven cases in ten name an order. Drawn from the id, not the random stream: a case keeps its order
+    number whatever else changes in the mix, and its first message quotes it."""
     if case_id % 10 >= ORDERED_SHARE:
         return ""
     return f"{created.year}-{(case_id * 7919) % 9_000_000 + 1_000_000}"
