@@ -9,7 +9,7 @@ one executemany per batch, and a big load rebuilds the named indexes the same wa
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -27,14 +27,14 @@ _CONSTRAINTS = """
 """
 
 
-def write_rows(model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+def write_rows(model: type[Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
     if connection.vendor == "postgresql":
         _copy(model, columns, rows)
     else:
         _executemany(model, columns, rows)
 
 
-def _copy(model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+def _copy(model: type[Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
     """Binary COPY through psycopg 3. Declaring the column types up front lets psycopg dump each row
     without inspecting it: ten times faster than COPY with per-row type guessing."""
     quote = connection.ops.quote_name
@@ -54,13 +54,13 @@ def _wire_type(model: type[Model], column: str) -> str:
     return "timestamptz" if kind == "DateTimeField" else "text"
 
 
-def _executemany(model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+def _executemany(model: type[Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608 - model names
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(sql, list(rows))
 
 
 @contextmanager

@@ -12,6 +12,7 @@ import random
 import secrets
 import time
 from base64 import urlsafe_b64encode
+from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,15 +26,17 @@ from soridam.cases.models import Case, Category, Message
 from soridam.cases.references import allocate_numbers, format_reference
 from soridam.cases.stages import STAGE_ORDER
 from soridam.customers.models import Customer, Identity
-from soridam.demo import bulkload, writing
+from soridam.demo import bulkload
+from soridam.demo.composer import Composer
 from soridam.demo.people import english_contacts, ensure_teams, korean_contacts
-from soridam.demo.stories import CATEGORY_WEIGHTS, CHANNEL_WEIGHTS, PRIORITY_WEIGHTS
+from soridam.demo.stories import CATEGORY_WEIGHTS, CHANNEL_WEIGHTS
 
 POOL_SIZE = 1000
 ORDERED_SHARE = 7  # of ten
 POOL_DOMAIN = "bench.example.net"
 SPAN_DAYS = 730
 REBUILD_AT = 100_000
+LANGUAGES = ("ko", "en")
 ACTIVE = frozenset({"open", "waiting"})
 STAGE_INDEX = {str(stage): index for index, stage in enumerate(STAGE_ORDER)}
 CASE_COLUMNS = (
@@ -78,6 +81,8 @@ STAGE_BY_STATUS = {
 class Generated:
     count: int
     seconds: float
+    # Of ``seconds``: building the dropped indexes and constraints again, and the commit (0 for a small load).
+    index_seconds: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -100,31 +105,31 @@ class Sampler:
 
 @dataclass
 class Mix:
-    """What the rows are made of: categories with their teams, agents, customers and texts."""
+    """What the rows are made of: categories with their teams, agents, customers and the text composers."""
 
     rng: random.Random
     now: datetime
     categories: dict[str, tuple[int, int | None]]
     agents_by_team: dict[int, list[int]]
-    customers: list[tuple[int, str]]
-    texts: dict[tuple[str, str], list[tuple[str, str]]]
+    customers: list[tuple[int, str, str]]
 
     def __post_init__(self) -> None:
         self.category = Sampler(self.rng, CATEGORY_WEIGHTS)
         self.channel = Sampler(self.rng, CHANNEL_WEIGHTS)
-        self.priority = Sampler(self.rng, PRIORITY_WEIGHTS)
+        # The priority is the one the text calls for (composer.py), so triage benchmarks get coherent labels.
+        self.composers = {code: Composer(self.rng, code, self.now, span_days=SPAN_DAYS) for code in LANGUAGES}
         self.status = [(days, Sampler(self.rng, weights)) for days, weights in STATUS_BY_AGE]
         self.stage = {status: Sampler(self.rng, weights) for status, weights in STAGE_BY_STATUS.items()}
 
 
-def generate_cases(count: int, *, batch: int = 5000, seed: int = 7) -> Generated:
+def generate_cases(count: int, *, batch: int = 5000, seed: int = 7, now: datetime | None = None) -> Generated:
     """Insert ``count`` synthetic cases, each with its first customer message, ``batch`` per transaction.
 
     A big load (at least REBUILD_AT cases, and at least as many as the table holds) runs as one
     transaction that builds the indexes once at the end; the tables are locked meanwhile.
     """
     started = time.perf_counter()
-    mix = _mix(random.Random(seed))  # noqa: S311 - benchmark data, not secrets
+    mix = _mix(random.Random(seed), now or timezone.now())  # noqa: S311 - benchmark data, not secrets
     rebuild = count >= max(REBUILD_AT, Case.objects.count())
     with (
         transaction.atomic() if rebuild else nullcontext(),
@@ -136,10 +141,12 @@ def generate_cases(count: int, *, batch: int = 5000, seed: int = 7) -> Generated
             with transaction.atomic():
                 _insert_batch(mix, size)
             done += size
-    return Generated(count=done, seconds=time.perf_counter() - started)
+        loaded = time.perf_counter()
+    finished = time.perf_counter()
+    return Generated(done, finished - started, finished - loaded if rebuild else 0.0)
 
 
-def _mix(rng: random.Random) -> Mix:
+def _mix(rng: random.Random, now: datetime) -> Mix:
     teams = ensure_teams()
     categories = {
         category.slug: (category.pk, category.default_team_id)
@@ -148,11 +155,11 @@ def _mix(rng: random.Random) -> Mix:
     agents_by_team: dict[int, list[int]] = {}
     for team_id, user_id in Membership.objects.filter(team__in=teams.values()).values_list("team_id", "user_id"):
         agents_by_team.setdefault(team_id, []).append(user_id)
-    return Mix(rng, timezone.now(), categories, agents_by_team, customer_pool(), _texts(rng))
+    return Mix(rng, now, categories, agents_by_team, customer_pool())
 
 
-def customer_pool(size: int = POOL_SIZE) -> list[tuple[int, str]]:
-    """(id, language) of the benchmark customers, creating the missing ones once."""
+def customer_pool(size: int = POOL_SIZE) -> list[tuple[int, str, str]]:
+    """(id, language, name) of the benchmark customers, creating the missing ones once."""
     contacts = korean_contacts(150) + english_contacts(50)
     wanted = {f"customer{index:04d}@{POOL_DOMAIN}": contacts[index % len(contacts)] for index in range(size)}
     existing = set(Customer.objects.filter(email__in=list(wanted)).values_list("email", flat=True))
@@ -165,7 +172,8 @@ def customer_pool(size: int = POOL_SIZE) -> list[tuple[int, str]]:
         created = Customer.objects.bulk_create(missing, batch_size=500)
         identities = [Identity(customer=customer, channel="email", external_id=customer.email) for customer in created]
         Identity.objects.bulk_create(identities, batch_size=500)
-    return list(Customer.objects.filter(email__in=list(wanted)).values_list("id", "language"))
+    pool = Customer.objects.filter(email__in=list(wanted)).order_by("id").values_list("id", "language", "name")
+    return [(id_, "ko" if language.startswith("ko") else "en", name) for id_, language, name in pool]
 
 
 def pool_phone(index: int) -> str:
@@ -174,25 +182,11 @@ def pool_phone(index: int) -> str:
 
 
 def order_number(case_id: int, created: datetime) -> str:
-    """Seven cases in ten name an order. Drawn from the id, not the random stream, so the rest of the mix
-    stays what earlier benchmark runs measured."""
+    """Seven cases in ten name an order. Drawn from the id, not the random stream: a case keeps its order
+    number whatever else changes in the mix, and its first message quotes it."""
     if case_id % 10 >= ORDERED_SHARE:
         return ""
     return f"{created.year}-{(case_id * 7919) % 9_000_000 + 1_000_000}"
-
-
-def _texts(rng: random.Random) -> dict[tuple[str, str], list[tuple[str, str]]]:
-    """Forty ready-made complaints per language and category, to draw from per row."""
-    texts: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for language, name in (("ko", "김민지"), ("en", "Emma Smith")):
-        for category in CATEGORY_WEIGHTS:
-            texts[language, category] = [_complaint(rng, language, name, category) for _ in range(40)]
-    return texts
-
-
-def _complaint(rng: random.Random, language: str, name: str, category: str) -> tuple[str, str]:
-    slots = writing.slots_for(rng, language, name, timezone.now() - timedelta(days=rng.randint(0, SPAN_DAYS)))
-    return writing.complaint(rng, slots, writing.pick_issue(rng, language, category))
 
 
 def _insert_batch(mix: Mix, size: int) -> None:
@@ -203,12 +197,17 @@ def _insert_batch(mix: Mix, size: int) -> None:
     ids = _reserve_case_ids(size)
     numbers = allocate_numbers(size)
     tokens = _tracking_tokens(size)
-    cases, messages = [], []
-    for case_id, number, token in zip(ids, numbers, tokens, strict=True):
-        case, message = _case_row(mix, case_id, number, token)
-        cases.append(case)
-        messages.append(message)
-    bulkload.write_rows(Case, CASE_COLUMNS, cases)
+    messages: list[tuple[Any, ...]] = []
+
+    def cases() -> Iterator[tuple[Any, ...]]:
+        # Made while they are written: on PostgreSQL the server stores one part of the batch while Python
+        # composes the next (COPY streams), instead of waiting for the whole list.
+        for case_id, number, token in zip(ids, numbers, tokens, strict=True):
+            case, message = _case_row(mix, case_id, number, token)
+            messages.append(message)
+            yield case
+
+    bulkload.write_rows(Case, CASE_COLUMNS, cases())
     bulkload.write_rows(Message, MESSAGE_COLUMNS, messages)
 
 
@@ -221,8 +220,11 @@ def _reserve_case_ids(size: int) -> list[int]:
     table = Case._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The sequence is looked up once: inside nextval() it was looked up again for every row.
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, size]
+                "SELECT nextval(sequence) FROM (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS sequence) named,"
+                " generate_series(1, %s)",
+                [table, size],
             )
             return [row[0] for row in cursor.fetchall()]
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
@@ -246,25 +248,27 @@ def _case_row(mix: Mix, case_id: int, number: int, token: str) -> tuple[tuple[An
     category_id, team_id = mix.categories[category]
     if stage == "intake" and rng.random() < 0.03:
         category_id = team_id = None  # filed without a category: no team yet
-    customer_id, language = mix.customers[int(rng.random() * len(mix.customers))]
-    subject, body = rng.choice(mix.texts[language, category])
+    customer_id, language, name = mix.customers[int(rng.random() * len(mix.customers))]
     created = mix.now - timedelta(days=age_days)
-    worked = age_days * rng.random() if status in ACTIVE else min(age_days, rng.uniform(0.02, 5))
+    order = order_number(case_id, created)
+    composer = mix.composers[language]
+    text = composer.spam(name, age_days) if status == "spam" else composer.compose(category, name, order, age_days)
+    worked = age_days * rng.random() if status in ACTIVE else min(age_days, 0.02 + 4.98 * rng.random())
     updated = created + timedelta(days=worked)
     channel = mix.channel()
     case = (
         case_id,
         format_reference(number, created),
-        subject,
+        text.subject,
         customer_id,
         channel,
         category_id,
-        mix.priority(),
+        text.priority,
         stage,
         status,
         team_id,
         _assignee(mix, team_id, stage),
-        order_number(case_id, created),
+        order,
         language,
         token,
         created,
@@ -273,7 +277,7 @@ def _case_row(mix: Mix, case_id: int, number: int, token: str) -> tuple[tuple[An
         updated if status == "closed" else None,
         *_stage_times(stage, created, updated),
     )
-    return case, (case_id, "customer", channel, customer_id, body, created)
+    return case, (case_id, "customer", channel, customer_id, text.body, created)
 
 
 def _status(mix: Mix, age_days: float) -> str:
