@@ -1,0 +1,152 @@
+"""Memory of the default `make run` stack after search, triage and intake have run: RSS and PSS per process.
+
+    .venv/bin/python bench/stack_memory.py [--settle 40] [--intakes 20]
+
+On its own PostgreSQL database ``soridam_bench_memory`` (the demo seed), each mode starts the stack the way
+`make run` does (``python -m soridam.lib.supervisor PORT 2 2 auto``: two granian web workers, the task-worker
+pool, the customer-mail worker and the scheduler), waits for ``/healthz``, asks three help searches, files
+``--intakes`` complaints over the API (each is acknowledged, triaged, routed and indexed by the workers),
+waits ``--settle`` seconds, then reads every process of the tree from /proc and stops the stack with one
+SIGINT. Two modes in one run: ``default`` and the baseline ``multi-word dict`` (Kiwi with its multi-word
+dictionary, as before ``SORIDAM_KIWI_MULTI_WORD_DICT`` existed). RSS counts shared pages in every process that
+maps them; PSS divides them among those processes, so the PSS total is what the stack really holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402 - after the path tweak above
+    PYTHON,
+    ROOT,
+    Client,
+    bench_env,
+    ensure_database,
+    free_port,
+    issue_token,
+    machine_note,
+    manage,
+    table,
+)
+
+DATABASE_URL = "postgres://postgres@127.0.0.1:5432/soridam_bench_memory"
+MODES = {"default": {}, "multi-word dict": {"SORIDAM_KIWI_MULTI_WORD_DICT": "true"}}
+SEARCHES = ("환불", "배송 지연", "교환 신청")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for child in found]
+
+
+def process_tree(pid: int) -> list[int]:
+    return [pid, *(descendant for child in _children(pid) for descendant in process_tree(child))]
+
+
+def memory_of(pid: int) -> tuple[str, int, int] | None:
+    """(command, RSS MiB, PSS MiB) of one process, or None if it is gone."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ").strip()
+        status = Path(f"/proc/{pid}/status").read_text()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    rss = re.search(r"VmRSS:\s+(\d+)", status)
+    pss = re.search(r"^Pss:\s+(\d+)", rollup, re.MULTILINE)
+    if rss is None or pss is None:
+        return None
+    return _short(command), int(rss.group(1)) // 1024, int(pss.group(1)) // 1024
+
+
+def _short(command: str) -> str:
+    for marker in ("manage.py ", "granian ", "-m "):
+        if marker in command:
+            tail = command.split(marker, 1)[1]
+            return (marker.strip() + " " + tail)[:70]
+    return command[:70]
+
+
+def _wait_for_health(port: int, process: subprocess.Popen[bytes], timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the stack exited with {process.returncode}")
+        try:
+            if Client(port).get("/healthz").status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the stack did not answer /healthz")
+
+
+def exercise(port: int, token: str, intakes: int) -> None:
+    visitor = Client(port)
+    for words in SEARCHES:
+        visitor.get(f"/help/suggest?q={quote(words)}")
+    api = Client(port, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    for number in range(intakes):
+        body = {
+            "subject": "배송이 너무 늦어요",
+            "body": f"주문번호 2026-{number:04d} 상품이 아직 안 왔어요. 환불해 주세요.",
+            "customer": {"name": f"메모리 {number}", "email": f"memory{number}@bench.example.org"},
+        }
+        answer = api.request("POST", "/api/v1/cases", json.dumps(body).encode())
+        if answer.status != 201:
+            raise SystemExit(f"intake answered {answer.status}: {answer.body[:200]!r}")
+
+
+def measure(mode: str, extra: dict[str, str], token: str, args: argparse.Namespace) -> list[tuple[str, int, int]]:
+    env = bench_env(DATABASE_URL, **extra)
+    port = free_port()
+    command = [PYTHON, "-m", "soridam.lib.supervisor", str(port), "2", "2", "auto"]
+    stack = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_for_health(port, stack)
+        exercise(port, token, args.intakes)
+        time.sleep(args.settle)
+        rows = [row for pid in process_tree(stack.pid) if (row := memory_of(pid)) is not None]
+    finally:
+        os.kill(stack.pid, signal.SIGINT)
+        stack.wait(30)
+    print(f"{mode}: {len(rows)} processes", file=sys.stderr)  # noqa: T201
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--settle", type=float, default=40.0, help="seconds after the intakes before reading")
+    parser.add_argument("--intakes", type=int, default=20)
+    args = parser.parse_args()
+    ensure_database(DATABASE_URL)
+    env = bench_env(DATABASE_URL)
+    manage(env, "seed_demo", "--if-empty")
+    token = issue_token(env, "admin")
+    results = {mode: measure(mode, extra, token, args) for mode, extra in MODES.items()}
+    print(f"\n## Memory of the default stack ({time.strftime('%Y-%m-%d %H:%M')})\n")  # noqa: T201
+    for mode, rows in results.items():
+        print(f"### {mode}\n")  # noqa: T201
+        body = [[command, rss, pss] for command, rss, pss in sorted(rows, key=lambda row: -row[1])]
+        body.append(["**total**", sum(row[1] for row in rows), sum(row[2] for row in rows)])
+        print(table(["process", "RSS MiB", "PSS MiB"], body) + "\n")  # noqa: T201
+    print(machine_note())  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
