@@ -75,6 +75,14 @@ def _fresh_sla_config() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_triage_model() -> None:
+    """The active triage model is loaded once per process and version id; SQLite reuses a rolled-back id."""
+    from soridam.triage import training
+
+    training.forget()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_notification_policy() -> None:
     """The customer notification policy is cached per process too (``notifications.policy``)."""
     from soridam.notifications import policy

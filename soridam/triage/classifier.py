@@ -91,6 +91,14 @@ class TriageModel:
                 self._calibrate(name, matrix[rows], labels, [docs[i] for i in rows])
         return self
 
+    def fits_its_features(self) -> bool:
+        """Whether every classifier still takes the columns the features make (a model fitted by an older
+        release, before its cue groups were recorded, may not)."""
+        if self.features is None:
+            return True
+        width = self.features.width()
+        return all(getattr(model, "n_features_in_", width) == width for model in self.classifiers.values())
+
     def _new_classifier(self) -> LogisticRegression:
         return LogisticRegression(C=self.c, max_iter=3000, class_weight="balanced")
 

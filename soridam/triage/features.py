@@ -51,10 +51,14 @@ def morpheme_tokens(text: str) -> list[str]:
     return list(morphemes(text))
 
 
-def cue_vector(doc: Doc) -> list[float]:
-    """Per cue group: log(1 + hits) over the whole message, and whether the subject names it (the main point)."""
+def cue_vector(doc: Doc, groups: tuple[str, ...] | None = None) -> list[float]:
+    """Per cue group: log(1 + hits) over the whole message, and whether the subject names it (the main point).
+
+    ``groups`` are the names a model was fitted on, in its column order: a group added to the lexicon since
+    then is left out, and one removed since counts nothing, so an older model keeps its width."""
     values: list[float] = []
-    for words in CUE_GROUPS.values():
+    for name in groups if groups is not None else tuple(CUE_GROUPS):
+        words = CUE_GROUPS.get(name, ())
         values.append(math.log1p(lexicon.hits(doc.text, words)))
         values.append(1.0 if lexicon.hits(doc.subject, words) else 0.0)
     return values
@@ -74,9 +78,20 @@ class TriageFeatures(BaseEstimator, TransformerMixin):
         texts = [doc.text for doc in docs]
         self.morphemes_ = TfidfVectorizer(analyzer=morpheme_tokens, sublinear_tf=True).fit(texts)
         self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(texts)
+        self.cue_groups_ = tuple(CUE_GROUPS)
         return self
+
+    @property
+    def fitted_groups(self) -> tuple[str, ...] | None:
+        """The cue groups of the fit; None for a model pickled before they were recorded."""
+        return getattr(self, "cue_groups_", None)
+
+    def width(self) -> int:
+        """The number of columns ``transform`` makes now (a classifier fitted on another width cannot use them)."""
+        groups = self.fitted_groups if self.fitted_groups is not None else tuple(CUE_GROUPS)
+        return len(self.morphemes_.vocabulary_) + len(self.chars_.vocabulary_) + 2 * len(groups)
 
     def transform(self, docs: list[Doc]) -> Any:
         texts = [doc.text for doc in docs]
-        cues = np.array([cue_vector(doc) for doc in docs], dtype=float) * self.cue_weight
+        cues = np.array([cue_vector(doc, self.fitted_groups) for doc in docs], dtype=float) * self.cue_weight
         return hstack([self.morphemes_.transform(texts), self.chars_.transform(texts), csr_matrix(cues)]).tocsr()

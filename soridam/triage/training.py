@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from soridam.triage.models import Label, ModelVersion, RetrainDecision
 
 HOLD_BACK_EVERY = 5  # every fifth label (by id) is held back to score a candidate model
 
+logger = logging.getLogger(__name__)
 _cache_lock = threading.Lock()
 _cache: dict[str, Any] = {"version": None, "model": None}
 
@@ -35,16 +37,32 @@ def loads(blob: bytes | memoryview) -> TriageModel:
     return model
 
 
+def forget() -> None:
+    """Drop this process's copy of the active model (tests: a rolled-back version's id is used again)."""
+    with _cache_lock:
+        _cache.update(version=None, model=None)
+
+
 def active_model() -> tuple[TriageModel, ModelVersion | None]:
-    """The active model, loaded once per process and version; rules only while no version is active."""
+    """The active model, loaded once per process and version; rules only while no version is active, or while
+    the active one no longer fits the features this release makes (it was fitted by an older release: it is
+    retrained at the next scheduled retrain, and until then every case is triaged by the rules, not failed)."""
     version = ModelVersion.objects.filter(is_active=True).defer("blob").first()
     with _cache_lock:
         if version is None:
             return TriageModel(), None
         if _cache["version"] != version.pk:
             blob = ModelVersion.objects.values_list("blob", flat=True).get(pk=version.pk)
-            _cache["model"], _cache["version"] = loads(blob), version.pk
-        return _cache["model"], version
+            _cache["model"], _cache["version"] = _usable(loads(blob), version), version.pk
+        model: TriageModel = _cache["model"]
+        return (model, version) if model.classifiers else (model, None)
+
+
+def _usable(model: TriageModel, version: ModelVersion) -> TriageModel:
+    if model.fits_its_features():
+        return model
+    logger.warning("triage model v%s does not fit the current features; using the rules", version.pk)
+    return TriageModel()
 
 
 def label_examples(labels: Sequence[Label]) -> list[Example]:

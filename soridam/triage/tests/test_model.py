@@ -2,9 +2,13 @@ from __future__ import annotations
 
 import pickle
 
-from soridam.triage import rules
+import pytest
+
+from soridam.triage import features, rules, training
 from soridam.triage.classifier import TriageModel
+from soridam.triage.models import ModelVersion
 from soridam.triage.priority import Context
+from soridam.triage.tests.conftest import seed_examples
 
 
 def test_learns_categories_from_examples(seed_model: TriageModel) -> None:
@@ -58,3 +62,31 @@ def test_a_fitted_model_pickles(seed_model: TriageModel) -> None:
     copy = pickle.loads(pickle.dumps(seed_model))  # noqa: S301 - our own object, round-tripped
     text = ("", "쿠폰이 적용이 안 돼요")
     assert copy.predict(*text).category == seed_model.predict(*text).category
+
+
+def test_a_model_fitted_before_a_cue_group_was_added_still_predicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Columns follow the cue groups of the fit, so growing the lexicon never breaks a trained model."""
+    fewer = dict(list(features.CUE_GROUPS.items())[:-3])
+    monkeypatch.setattr(features, "CUE_GROUPS", fewer)
+    model = TriageModel().fit(seed_examples())
+    monkeypatch.undo()
+    assert model.fits_its_features()
+    assert model.predict("배송이 너무 늦어요", "택배가 안 와요").category.value == "delivery"
+
+
+@pytest.mark.django_db
+def test_an_active_model_that_no_longer_fits_the_features_leaves_triage_to_the_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A model pickled by an older release (no recorded cue groups, fewer columns) would fail every case."""
+    fewer = dict(list(features.CUE_GROUPS.items())[:-3])
+    monkeypatch.setattr(features, "CUE_GROUPS", fewer)
+    old = TriageModel().fit(seed_examples())
+    assert old.features is not None
+    del old.features.cue_groups_  # what a model fitted before this release looks like
+    monkeypatch.undo()
+    ModelVersion.objects.create(blob=training.dumps(old), is_active=True)
+    model, version = training.active_model()
+    assert version is None
+    assert not model.classifiers
+    assert model.predict("환불해 주세요", "결제가 두 번 됐어요").category.value  # the rules answer
