@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Model
@@ -43,6 +44,23 @@ def record_case(
     if target._meta.label_lower != _CASE:
         raise ValueError(f"{target._meta.label_lower} is not a case")
     return _append(actor, action, stream_of(target), data, new)
+
+
+def record_case_many(actor: Actor, entries: Sequence[tuple[str, dict[str, Any]]], *, target: Model) -> list[AuditEntry]:
+    """``record_case`` for several ``(action, data)`` entries of one case at once: the stream's last entry is
+    read once, the new ones are chained to it and to each other in memory and stored in one INSERT."""
+    if target._meta.label_lower != _CASE:
+        raise ValueError(f"{target._meta.label_lower} is not a case")
+    stream = stream_of(target)
+    last = _LAST_ENTRY.first(stream)
+    seq, prev_hash = (last.seq, last.entry_hash) if last else (0, GENESIS)
+    made = []
+    for action, data in entries:
+        seq += 1
+        entry = AuditEntry(actor=actor.label(), action=action, stream=stream, seq=seq, data=data, prev_hash=prev_hash)
+        entry.entry_hash = prev_hash = entry.compute_hash()
+        made.append(entry)
+    return AuditEntry.objects.bulk_create(made)
 
 
 def _append(actor: Actor, action: str, stream: str, data: dict[str, Any] | None, new: bool) -> AuditEntry:
