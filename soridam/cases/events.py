@@ -25,11 +25,16 @@ PUBLIC_KINDS = frozenset(
 def record_many(case: Case, changes: Sequence[tuple[EventKind, str, str]], *, actor: Actor) -> list[TimelineEvent]:
     """``record`` for several field changes of one case, ``(kind, before, after)`` each, in one INSERT."""
     return TimelineEvent.objects.bulk_create(
-        _event(case, kind, actor, before, after) for kind, before, after in changes
+        _event(case, kind, before, after, actor=actor) for kind, before, after in changes
     )
 
 
-def _event(case: Case, kind: EventKind, actor: Actor, before: str, after: str) -> TimelineEvent:
+def record_each(changes: Sequence[tuple[Case, EventKind, str, str]], *, actor: Actor) -> list[TimelineEvent]:
+    """One event on each of several cases, ``(case, kind, before, after)``, in one INSERT (a routing pass)."""
+    return TimelineEvent.objects.bulk_create([_event(*change, actor=actor) for change in changes])
+
+
+def _event(case: Case, kind: EventKind, before: str, after: str, *, actor: Actor) -> TimelineEvent:
     return TimelineEvent(
         case=case,
         kind=kind,
