@@ -71,7 +71,7 @@ def triage(case_id: int) -> Prediction | None:
         locked = Case.objects.select_for_update().get(pk=case_id)
         _keep_customer(locked, case)
         reviewed = Label.objects.filter(case=locked).exists()
-        priority_open = _priority_is_open(locked, set_by_person=_priority_set_by_person([locked.pk]))
+        priority_open = _priority_is_open(locked, set_by_person=bool(_priority_set_by_person([locked.pk])))
         review = _needs_review(locked, result, category, reviewed=reviewed, priority_open=priority_open)
         prediction = _store(locked, result, version_id=version.pk if version else None, needs_review=review)
         _apply(locked, result, category, priority_open=priority_open)
