@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -49,10 +49,40 @@ def earlier_open_cases(case: Case) -> int:
     return others.filter(same_problem).exclude(pk=case.pk).count()
 
 
-def context_of(case: Case) -> Context:
+def same_problem_counts(cases: Sequence[Case]) -> dict[int, int]:
+    """``earlier_open_cases`` for a batch in one query: the customers' active cases of the widest window,
+    matched to each case in memory by the same rules."""
+    if not cases:
+        return {}
+    since = min(case.created_at for case in cases) - REPEAT_WINDOW
+    rows = Case.objects.filter(
+        customer_id__in={case.customer_id for case in cases}, status__in=ACTIVE_STATUSES, created_at__gte=since
+    ).values_list("pk", "customer_id", "related_case_id", "order_number", "created_at")
+    by_customer: dict[int, list[tuple[int, int | None, str, datetime]]] = {}
+    for pk, customer_id, related_id, order_number, created_at in rows:
+        by_customer.setdefault(customer_id, []).append((pk, related_id, order_number, created_at))
+    return {case.pk: _same_problem(case, by_customer.get(case.customer_id, [])) for case in cases}
+
+
+def _same_problem(case: Case, others: list[tuple[int, int | None, str, datetime]]) -> int:
+    since = case.created_at - REPEAT_WINDOW
+    return sum(
+        1
+        for pk, related_id, order_number, created_at in others
+        if pk != case.pk
+        and created_at >= since
+        and (
+            pk == case.related_case_id
+            or related_id == case.pk
+            or (case.order_number and order_number == case.order_number)
+        )
+    )
+
+
+def context_of(case: Case, *, same_problem: int | None = None) -> Context:
     """The evidence about a case that is not in its text (``priority`` rules: repeat contact, VIP, SLA)."""
     return Context(
-        same_problem_contacts=earlier_open_cases(case),
+        same_problem_contacts=earlier_open_cases(case) if same_problem is None else same_problem,
         vip=case.customer.tier == Tier.VIP,
         sla_breached=case.sla_due_at is not None and case.sla_due_at < timezone.now(),
     )
@@ -88,7 +118,8 @@ def triage_many(case_ids: Sequence[int]) -> list[int]:
         return []
     model, version = active_model()
     texts = first_messages(cases)
-    results = model.predict_many([(*texts[case.pk], context_of(case)) for case in cases])
+    repeats = same_problem_counts(cases)
+    results = model.predict_many([(*texts[case.pk], context_of(case, same_problem=repeats[case.pk])) for case in cases])
     categories = {category.slug: category for category in Category.objects.filter(is_active=True)}
     ids = [case.pk for case in cases]
     with transaction.atomic():

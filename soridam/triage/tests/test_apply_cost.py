@@ -3,7 +3,7 @@ before ``apply_triage``), and that the one-call apply keeps the history and the 
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -20,7 +20,7 @@ from soridam.sla.models import BusinessCalendar, CaseSla, EscalationRule, SlaPol
 from soridam.triage import training
 from soridam.triage.tests.conftest import SEED
 from soridam.triage.tests.test_batch import MESSAGES
-from soridam.triage.triage import triage_many
+from soridam.triage.triage import earlier_open_cases, same_problem_counts, triage_many
 
 
 @pytest.fixture
@@ -93,3 +93,26 @@ def test_one_apply_writes_each_field_history_chains_the_audit_and_sets_the_clock
     assert fresh is not None
     assert (stored.first_response_due, stored.resolution_due) == (fresh.first_response_due, fresh.resolution_due)
     assert case.sla_due_at == clock.earliest_due(fresh)
+
+
+@pytest.mark.django_db
+def test_the_batch_counts_repeat_contacts_as_each_case_alone_does(
+    teams: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    kim, lee = Contact(name="김민지", email="kim@example.kr"), Contact(name="이서준", email="lee@example.kr")
+    with django_capture_on_commit_callbacks(execute=False):
+        opened = [
+            actions.open_case(actions.NewCase(subject="배송", body="언제 와요", contact=contact, order_number=order))
+            for contact, order in [(kim, "A-1"), (kim, "A-1"), (kim, "A-1"), (kim, "B-2"), (kim, ""), (lee, "A-1")]
+        ]
+        follow_up = actions.open_case(
+            actions.NewCase(subject="또", body="아직이요", contact=kim, related_case=opened[4])
+        )
+    Case.objects.filter(pk=opened[2].pk).update(status="closed")
+    Case.objects.filter(pk=opened[3].pk).update(created_at=opened[3].created_at - timedelta(days=40))
+    cases = list(Case.objects.filter(pk__in=[c.pk for c in [*opened, follow_up]]).order_by("pk"))
+
+    batch = same_problem_counts(cases)
+
+    assert batch == {case.pk: earlier_open_cases(case) for case in cases}
+    assert (batch[opened[0].pk], batch[follow_up.pk], batch[opened[5].pk]) == (1, 1, 0)
