@@ -1,11 +1,13 @@
 """Routing benchmark: several worker processes assign one pool of cases at once on PostgreSQL.
 
-    .venv/bin/python bench/routing.py [--cases 2000] [--agents 20] [--processes 1 2 4]
+    .venv/bin/python bench/routing.py [--cases 2000] [--agents 20] [--processes 1 2 4] [--batch 50]
 
 Uses its own database (default soridam_routing_bench, created anew each run). For each process count
 it fills a team's pool, puts the agents online, and lets the processes call ``soridam.routing.assignment.route``
 on shares of the pool (with two or more, each case is offered by two processes, so assignments race). It
 reports cases routed per second, then checks what matters: no agent over capacity, no case assigned twice.
+``--batch N`` routes each process's share N cases at a time with ``route_many`` instead, as the task
+worker does with a batch of ``route_case`` rows.
 Two scenarios: room for every case, and capacity for only half of them.
 """
 
@@ -70,10 +72,14 @@ def _prepare(cases: int, agents: int, capacity: int) -> list[int]:
     return [case.pk for case in made]
 
 
-def _work(database_url: str, ids: list[int]) -> None:
+def _work(database_url: str, ids: list[int], batch: int) -> None:
     _django(database_url)
     from soridam.routing import assignment
 
+    if batch:
+        for start in range(0, len(ids), batch):
+            assignment.route_many(ids[start : start + batch])
+        return
     for case_id in ids:
         assignment.route(case_id)
 
@@ -92,7 +98,7 @@ def _check(capacity: int) -> tuple[int, int, int]:
     return assigned, over, twice
 
 
-def run(database_url: str, cases: int, agents: int, capacity: int, processes: int) -> list[object]:
+def run(database_url: str, cases: int, agents: int, capacity: int, processes: int, batch: int = 0) -> list[object]:
     ids = _prepare(cases, agents, capacity)
     # With two or more processes every case is offered by two of them, so assignments really race.
     half = max(processes // 2, 1)
@@ -101,7 +107,7 @@ def run(database_url: str, cases: int, agents: int, capacity: int, processes: in
 
     connections.close_all()
     context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_work, args=(database_url, share)) for share in shares]
+    workers = [context.Process(target=_work, args=(database_url, share, batch)) for share in shares]
     started = time.perf_counter()
     for worker in workers:
         worker.start()
@@ -118,13 +124,14 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--agents", type=int, default=20)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--batch", type=int, default=0, help="route_many this many cases at a time (0: route)")
     args = parser.parse_args()
     ensure_database(args.database_url, fresh=True)
     _django(args.database_url)
     rows = []
     for processes in args.processes:
         for capacity in (args.cases // args.agents * 2, args.cases // args.agents // 2):
-            rows.append(run(args.database_url, args.cases, args.agents, capacity, processes))
+            rows.append(run(args.database_url, args.cases, args.agents, capacity, processes, args.batch))
     print(machine_note())
     headers = [
         "processes",

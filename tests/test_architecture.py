@@ -20,6 +20,8 @@ from django_tasks.base import Task
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "soridam"
 ACTIONS = "soridam.cases.actions"
+# Actions beside it that change several fields at once, built from its helpers (its 600-line limit).
+ACTION_MODULES = {ACTIONS, "soridam.cases.triage_actions", "soridam.cases.routing_actions"}
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def history_writes(source: Source) -> list[str]:
 def _history_call(call: ast.Call) -> list[str]:
     text = ast.unparse(call.func)
     name = text.rsplit(".", 1)[-1]
-    if name == "record_case":
+    if name in ("record_case", "record_case_many", "record_cases"):
         return [f"calls {text}"]
     if name in HISTORY_MODELS:
         return [f"builds {name}"]
@@ -163,7 +165,7 @@ def test_only_the_case_actions_write_a_case_timeline_or_audit_entry() -> None:
     writes = [
         write
         for source in application_sources()
-        if source.module != ACTIONS and source.module not in WRITERS
+        if source.module not in ACTION_MODULES and source.module not in WRITERS
         for write in history_writes(source)
     ]
     assert writes == []
@@ -174,6 +176,8 @@ def test_only_the_case_actions_write_a_case_timeline_or_audit_entry() -> None:
     [
         "from soridam.cases import events\n",
         "from soridam.audit import audit\naudit.record_case(actor, 'case.x', target=case)\n",
+        "audit.record_case_many(actor, [('case.x', {})], target=case)\n",
+        "audit.record_cases(actor, [(case, 'case.x', {})])\n",
         "TimelineEvent.objects.create(case=case, kind='note')\n",
         "case.events.create(kind='note')\n",
         "AuditEntry(stream='cases.case:1')\n",

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from soridam.accounts.models import Membership, User
 from soridam.audit.actors import Actor
-from soridam.cases import actions
+from soridam.cases import actions, routing_actions
 from soridam.cases.models import ACTIVE_STATUSES, Case, Status
 from soridam.lib.jobs import enqueue_job_on_commit
 from soridam.routing.models import AgentCapacity, AgentSkill, AgentState, Presence, Strategy, TeamRouting
@@ -105,6 +105,7 @@ def _hand_out(cases: list[Case]) -> dict[int, str]:
     )
     by_channel = {channel: _candidates(states, channel) for channel in {case.channel for case in cases}}
     outcome: dict[int, str] = {}
+    chosen_for: list[tuple[Case, User]] = []
     now = timezone.now()
     for case in cases:
         routing = routings[case.team_id] if case.team_id is not None else None
@@ -124,8 +125,9 @@ def _hand_out(cases: list[Case]) -> dict[int, str]:
         chosen.load += 1
         chosen.state.last_assigned_at = now
         routing.last_agent_id = chosen.state.agent_id
-        actions.assign(case, chosen.state.agent, actor=ROUTER)
+        chosen_for.append((case, chosen.state.agent))
         outcome[case.pk] = chosen.state.agent.username
+    routing_actions.assign_routed(chosen_for, actor=ROUTER)  # the pass's history in one INSERT each
     AgentState.objects.bulk_update([s for s in states if s.last_assigned_at == now], ["last_assigned_at"])
     for routing in routings.values():
         if routing.strategy == Strategy.ROUND_ROBIN:

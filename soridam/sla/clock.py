@@ -22,7 +22,7 @@ from soridam.sla import config as sla_config
 from soridam.sla.business_time import Schedule, add_business_time, business_time_between
 from soridam.sla.escalation_plan import plan, running_dues
 from soridam.sla.models import CaseSla, EscalationRule, SlaPolicy
-from soridam.sla.schedules import calendar_for_team, default_schedule, schedule_of
+from soridam.sla.schedules import default_schedule, schedule_of
 
 
 def choose_policy(case: Case) -> SlaPolicy | None:
@@ -87,18 +87,22 @@ def planned(case: Case, now: datetime | None = None) -> CaseSla | None:
 
 
 def recompute(case: Case) -> CaseSla | None:
-    """The priority, category or team changed: choose the policy and calendar again, keep elapsed time."""
+    """The priority, category or team changed: choose the policy and calendar again, keep elapsed time.
+
+    The policy, calendar, schedule and escalation rules come from the per-process configuration, as for
+    a new case (``planned``): the clocks' own row and the rules already fired are the only reads."""
     sla = clocks_of(case)
     if sla is None:
         return start(case, case.created_at)
-    sla.policy = choose_policy(case)
-    sla.calendar = calendar_for_team(case.team_id)
+    config = sla_config.current()
+    sla.policy = config.choose_policy(case)
+    sla.calendar = config.calendar_for_team(case.team_id)
+    schedule = config.schedules[sla.calendar.pk] if sla.calendar is not None else default_schedule()
     if sla.next_response_due is not None and sla.policy is not None:
         began = _next_response_began(sla, case)
-        sla.next_response_due = add_business_time(
-            schedule_for(sla), began, timedelta(minutes=sla.policy.next_response_minutes)
-        )
-    _set_dues(sla, case, schedule_for(sla))
+        sla.next_response_due = add_business_time(schedule, began, timedelta(minutes=sla.policy.next_response_minutes))
+    rules = config.rules_for(sla.policy.pk) if sla.policy is not None else None
+    _set_dues(sla, case, schedule, rules=rules)
     sla.save()
     return sla
 

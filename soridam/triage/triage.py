@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -12,8 +12,17 @@ from django.utils import timezone
 
 from soridam.audit.actors import Actor
 from soridam.audit.models import ActorKind
-from soridam.cases import actions
-from soridam.cases.models import ACTIVE_STATUSES, Case, Category, EventKind, Message, MessageKind, Priority
+from soridam.cases import triage_actions
+from soridam.cases.models import (
+    ACTIVE_STATUSES,
+    Case,
+    Category,
+    EventKind,
+    Message,
+    MessageKind,
+    Priority,
+    TimelineEvent,
+)
 from soridam.customers.models import Tier
 from soridam.triage.classifier import Result
 from soridam.triage.labels import case_text
@@ -40,10 +49,40 @@ def earlier_open_cases(case: Case) -> int:
     return others.filter(same_problem).exclude(pk=case.pk).count()
 
 
-def context_of(case: Case) -> Context:
+def same_problem_counts(cases: Sequence[Case]) -> dict[int, int]:
+    """``earlier_open_cases`` for a batch in one query: the customers' active cases of the widest window,
+    matched to each case in memory by the same rules."""
+    if not cases:
+        return {}
+    since = min(case.created_at for case in cases) - REPEAT_WINDOW
+    rows = Case.objects.filter(
+        customer_id__in={case.customer_id for case in cases}, status__in=ACTIVE_STATUSES, created_at__gte=since
+    ).values_list("pk", "customer_id", "related_case_id", "order_number", "created_at")
+    by_customer: dict[int, list[tuple[int, int | None, str, datetime]]] = {}
+    for pk, customer_id, related_id, order_number, created_at in rows:
+        by_customer.setdefault(customer_id, []).append((pk, related_id, order_number, created_at))
+    return {case.pk: _same_problem(case, by_customer.get(case.customer_id, [])) for case in cases}
+
+
+def _same_problem(case: Case, others: list[tuple[int, int | None, str, datetime]]) -> int:
+    since = case.created_at - REPEAT_WINDOW
+    return sum(
+        1
+        for pk, related_id, order_number, created_at in others
+        if pk != case.pk
+        and created_at >= since
+        and (
+            pk == case.related_case_id
+            or related_id == case.pk
+            or (case.order_number and order_number == case.order_number)
+        )
+    )
+
+
+def context_of(case: Case, *, same_problem: int | None = None) -> Context:
     """The evidence about a case that is not in its text (``priority`` rules: repeat contact, VIP, SLA)."""
     return Context(
-        same_problem_contacts=earlier_open_cases(case),
+        same_problem_contacts=earlier_open_cases(case) if same_problem is None else same_problem,
         vip=case.customer.tier == Tier.VIP,
         sla_breached=case.sla_due_at is not None and case.sla_due_at < timezone.now(),
     )
@@ -60,33 +99,53 @@ def triage(case_id: int) -> Prediction | None:
     category = Category.objects.filter(slug=result.category.value, is_active=True).first()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case_id)
+        _keep_customer(locked, case)
         reviewed = Label.objects.filter(case=locked).exists()
-        review = _needs_review(locked, result, category, reviewed=reviewed)
+        priority_open = _priority_is_open(locked, set_by_person=bool(_priority_set_by_person([locked.pk])))
+        review = _needs_review(locked, result, category, reviewed=reviewed, priority_open=priority_open)
         prediction = _store(locked, result, version_id=version.pk if version else None, needs_review=review)
-        _apply(locked, result, category)
+        _apply(locked, result, category, priority_open=priority_open)
     return prediction
 
 
 def triage_many(case_ids: Sequence[int]) -> list[int]:
     """``triage`` for a batch: one read of the cases and their first messages, one vectorisation for all
-    (``predict_many``), then one transaction that locks the cases in id order and applies each prediction.
+    (``predict_many``), then one transaction that locks the cases in id order, stores every prediction in
+    one statement and applies each through ``apply_triage`` (one write of the case, one SLA recompute).
     Returns the ids of the cases that exist."""
     cases = list(Case.objects.filter(pk__in=set(case_ids)).select_related("customer").order_by("pk"))
     if not cases:
         return []
     model, version = active_model()
     texts = first_messages(cases)
-    results = model.predict_many([(*texts[case.pk], context_of(case)) for case in cases])
+    repeats = same_problem_counts(cases)
+    results = model.predict_many([(*texts[case.pk], context_of(case, same_problem=repeats[case.pk])) for case in cases])
     categories = {category.slug: category for category in Category.objects.filter(is_active=True)}
+    ids = [case.pk for case in cases]
     with transaction.atomic():
-        locked = Case.objects.select_for_update().filter(pk__in=[case.pk for case in cases]).order_by("pk")
-        reviewed = set(Label.objects.filter(case_id__in=[case.pk for case in cases]).values_list("case_id", flat=True))
-        for case, result in zip(locked, results, strict=True):
-            category = categories.get(result.category.value)
-            review = _needs_review(case, result, category, reviewed=case.pk in reviewed)
-            _store(case, result, version_id=version.pk if version else None, needs_review=review)
-            _apply(case, result, category)
-    return [case.pk for case in cases]
+        locked = list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        read = {case.pk: case for case in cases}
+        by_id = dict(zip(ids, results, strict=True))
+        reviewed = set(Label.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
+        by_person = _priority_set_by_person(ids)
+        rows, applies = [], []
+        for case in locked:
+            _keep_customer(case, read[case.pk])
+            result, category = by_id[case.pk], categories.get(by_id[case.pk].category.value)
+            priority_open = _priority_is_open(case, set_by_person=case.pk in by_person)
+            review = _needs_review(case, result, category, reviewed=case.pk in reviewed, priority_open=priority_open)
+            rows.append(_prediction(case, result, version_id=version.pk if version else None, needs_review=review))
+            applies.append((case, result, category, priority_open))
+        _store_all(rows)
+        for case, result, category, priority_open in applies:
+            _apply(case, result, category, priority_open=priority_open)
+    return ids
+
+
+def _keep_customer(locked: Case, read: Case) -> None:
+    """The locked row needs its customer (the SLA policy depends on the tier): the first read has it."""
+    if locked.customer_id == read.customer_id:
+        locked.customer = read.customer
 
 
 def first_messages(cases: Sequence[Case]) -> dict[int, tuple[str, str]]:
@@ -98,51 +157,76 @@ def first_messages(cases: Sequence[Case]) -> dict[int, tuple[str, str]]:
     return {case.pk: (case.subject, bodies.get(case.pk, "")) for case in cases}
 
 
-def _needs_review(case: Case, result: Result, category: Category | None, *, reviewed: bool) -> bool:
+def _needs_review(
+    case: Case, result: Result, category: Category | None, *, reviewed: bool, priority_open: bool
+) -> bool:
     """Whether the fields triage decides are less likely right than the threshold. A category the customer
     or an agent already chose, or a priority triage may not change, is not triage's decision. `reviewed`: a
     person labelled the case before the worker got here."""
     if reviewed:
         return False
     category_missing = case.category_id is None
-    confidence = result.confidence_in_case(category_missing=category_missing, priority_open=_priority_is_open(case))
+    confidence = result.confidence_in_case(category_missing=category_missing, priority_open=priority_open)
     unknown_category = category_missing and category is None and result.category.value != ""
     return confidence < threshold() or unknown_category
 
 
-def _priority_is_open(case: Case) -> bool:
+def _priority_is_open(case: Case, *, set_by_person: bool) -> bool:
     """Triage sets a priority only while it is intake's default and no person changed it."""
-    return case.priority == Priority.NORMAL and not _priority_set_by_person(case)
+    return case.priority == Priority.NORMAL and not set_by_person
 
 
-def _store(case: Case, result: Result, *, version_id: int | None, needs_review: bool) -> Prediction:
-    fields = {
-        "model_version_id": version_id,
-        "pii": result.pii,
-        "signals": result.signals,
-        "needs_review": needs_review,
-        "created_at": timezone.now(),
-    }
-    for name in ("category", "priority", "sentiment", "language"):
+_PREDICTED = ("category", "priority", "sentiment", "language")
+
+
+def _prediction(case: Case, result: Result, *, version_id: int | None, needs_review: bool) -> Prediction:
+    prediction = Prediction(
+        case=case,
+        model_version_id=version_id,
+        pii=result.pii,
+        signals=result.signals,
+        needs_review=needs_review,
+        created_at=timezone.now(),
+    )
+    for name in _PREDICTED:
         guess = getattr(result, name)
-        fields[name], fields[f"{name}_confidence"] = guess.value, round(guess.confidence, 4)
-    prediction, _ = Prediction.objects.update_or_create(case=case, defaults=fields)
+        setattr(prediction, name, guess.value)
+        setattr(prediction, f"{name}_confidence", round(guess.confidence, 4))
     return prediction
 
 
-def _apply(case: Case, result: Result, category: Category | None) -> None:
-    """Set only what is confident, never override an agent, never move the stage."""
-    if category is not None and case.category_id is None and result.category.confidence >= threshold():
-        actions.change_category(case, category, actor=TRIAGE_ACTOR)
+def _store(case: Case, result: Result, *, version_id: int | None, needs_review: bool) -> Prediction:
+    prediction = _prediction(case, result, version_id=version_id, needs_review=needs_review)
+    fields = {f.attname: getattr(prediction, f.attname) for f in Prediction._meta.concrete_fields if not f.primary_key}
+    fields.pop("case_id")
+    stored, _ = Prediction.objects.update_or_create(case=case, defaults=fields)
+    return stored
+
+
+_UPDATED = [f.name for f in Prediction._meta.concrete_fields if not f.primary_key and f.name != "case"]
+
+
+def _store_all(predictions: list[Prediction]) -> None:
+    """Every prediction of a batch in one statement; a case triaged before gets its row replaced."""
+    Prediction.objects.bulk_create(predictions, update_conflicts=True, unique_fields=["case"], update_fields=_UPDATED)
+
+
+def _apply(case: Case, result: Result, category: Category | None, *, priority_open: bool) -> None:
+    """Set only what is confident, never override an agent, never move the stage: one action call."""
+    confident = threshold()
+    chosen = None
+    if category is not None and case.category_id is None and result.category.confidence >= confident:
+        chosen = category
     # ko and mixed are handled in Korean (LABELING.md); the contact's language was only a default.
     handled_in = "en" if result.language.value == "en" else "ko"
-    if result.language.confidence >= threshold() and handled_in != case.language:
-        actions.change_language(case, handled_in, actor=TRIAGE_ACTOR)
+    language = handled_in if result.language.confidence >= confident else None
     # Only a priority nobody chose: intake's default, never one a person or the intake form set higher.
     guess = result.priority
-    if guess.value != case.priority and guess.confidence >= threshold() and _priority_is_open(case):
-        actions.change_priority(case, guess.value, actor=TRIAGE_ACTOR)
+    priority = guess.value if guess.confidence >= confident and priority_open else None
+    triage_actions.apply_triage(case, actor=TRIAGE_ACTOR, category=chosen, language=language, priority=priority)
 
 
-def _priority_set_by_person(case: Case) -> bool:
-    return case.events.filter(kind=EventKind.PRIORITY_CHANGED).exclude(actor_kind=ActorKind.SYSTEM).exists()
+def _priority_set_by_person(case_ids: Sequence[int]) -> set[int]:
+    """The cases among ``case_ids`` whose priority a person (not a system) has changed."""
+    changed = TimelineEvent.objects.filter(case_id__in=case_ids, kind=EventKind.PRIORITY_CHANGED)
+    return set(changed.exclude(actor_kind=ActorKind.SYSTEM).values_list("case_id", flat=True))
