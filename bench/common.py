@@ -137,12 +137,17 @@ def served(env: dict[str, str], *, workers: int = 1, threads: int | None = None)
         _wait_until_ready(port, process)
         yield port
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)
+
+
+def stop_group(process: subprocess.Popen[Any], timeout: float = 15) -> None:
+    """SIGTERM to a server's process group (its workers too), SIGKILL if it is still there after ``timeout``."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def _wait_until_ready(port: int, process: subprocess.Popen[bytes]) -> None:

@@ -35,7 +35,6 @@ import argparse
 import json
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -64,6 +63,7 @@ from common import (  # noqa: E402 - after the path tweak above
     ms,
     percentile,
     sql_value,
+    stop_group,
     table,
 )
 
@@ -396,12 +396,7 @@ def serving(command: list[str], env: dict[str, str], cwd: Path, port: int, ready
             time.sleep(0.3)
         yield
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)
 
 
 def granian_command(granian: str, app: str, port: int, args: argparse.Namespace) -> list[str]:
