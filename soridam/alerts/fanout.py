@@ -35,31 +35,32 @@ from soridam.cases.models import Case, Message
 def for_event(case: Case, kind: AlertKind, *, actor: Actor, detail: str = "") -> list[Alert]:
     """Alert the people ``kind`` concerns on ``case`` (see the module docstring). The caller holds the case's
     row lock. An SLA warning is stored once per (recipient, case, target): a repeat is dropped."""
-    people = [person for person in _recipients(case, kind) if person.is_active and not _is_actor(person, actor)]
-    rows = [Alert(recipient=person, kind=kind, case=case, actor=actor.user, detail=detail) for person in people]
-    return Alert.objects.bulk_create(rows, ignore_conflicts=kind == AlertKind.SLA_AT_RISK) if rows else []
+    return _store(_alerts([(case, person) for person in _recipients(case, kind)], kind, actor, detail), kind)
 
 
 def for_each(cases: list[Case], kind: AlertKind, *, actor: Actor) -> list[Alert]:
     """``for_event`` on several cases at once (a routing pass), in one INSERT. Not for SLA warnings."""
-    rows = [
-        Alert(recipient=person, kind=kind, case=case, actor=actor.user)
-        for case in cases
-        for person in _recipients(case, kind)
-        if person.is_active and not _is_actor(person, actor)
-    ]
-    return Alert.objects.bulk_create(rows) if rows else []
+    pairs = [(case, person) for case in cases for person in _recipients(case, kind)]
+    return _store(_alerts(pairs, kind, actor), kind)
 
 
 def for_people(case: Case, kind: AlertKind, people: list[User], *, actor: Actor) -> list[Alert]:
     """Alert people whom the event's own rules name (an overdue investigation task: its owner and the case's
     assignee, ``investigations.overdue.recipients``)."""
-    rows = [
-        Alert(recipient=person, kind=kind, case=case, actor=actor.user)
-        for person in people
+    return _store(_alerts([(case, person) for person in people], kind, actor), kind)
+
+
+def _alerts(pairs: list[tuple[Case, User]], kind: AlertKind, actor: Actor, detail: str = "") -> list[Alert]:
+    """One unsaved alert per (case, person), leaving out inactive people and the actor."""
+    return [
+        Alert(recipient=person, kind=kind, case=case, actor=actor.user, detail=detail)
+        for case, person in pairs
         if person.is_active and not _is_actor(person, actor)
     ]
-    return Alert.objects.bulk_create(rows) if rows else []
+
+
+def _store(rows: list[Alert], kind: AlertKind) -> list[Alert]:
+    return Alert.objects.bulk_create(rows, ignore_conflicts=kind == AlertKind.SLA_AT_RISK) if rows else []
 
 
 def _recipients(case: Case, kind: AlertKind) -> list[User]:
