@@ -24,6 +24,7 @@ from soridam.accounts.api import BearerAuth
 from soridam.accounts.api import router as teams_router
 from soridam.cases.api import router as cases_router
 from soridam.cases.errors import CaseError, InvalidTransition
+from soridam.channels.chat.api import router as chat_router
 from soridam.customers.api import router as customers_router
 from soridam.idempotency.guard import HEADER as IDEMPOTENCY_HEADER
 from soridam.idempotency.guard import idempotent
@@ -110,6 +111,7 @@ api.add_decorator(idempotent(bearer), mode="view")
 api.add_router("", cases_router)
 api.add_router("", customers_router)
 api.add_router("", teams_router)
+api.add_router("", chat_router)
 
 # Unknown paths under /api/v1/ answer in the error shape too, not with Django's HTML page.
 fallback_router = Router()

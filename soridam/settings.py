@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "soridam.kb",
     "soridam.search",
     "soridam.channels",
+    "soridam.channels.chat",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,15 @@ else:
         }
     }
 
+# Django Channels' layer carries live chat events between the consumers of the ASGI process (the widget and
+# agent sockets); with Redis, between processes too (and from the web server and task workers at once).
+if REDIS_URL:
+    CHANNEL_LAYERS: dict[str, dict[str, object]] = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 LANGUAGE_CODE = "ko"
@@ -221,6 +231,22 @@ SORIDAM_RATE_LIMITS = {
     "login": env_int("RATE_LIMIT_LOGIN", 10, minimum=1),
     "api": env_int("RATE_LIMIT_API", 600, minimum=1),
     "kb_feedback": env_int("RATE_LIMIT_KB_FEEDBACK", 30, minimum=1),
+    "chat": env_int("RATE_LIMIT_CHAT", 20, minimum=1),  # new chat sessions per visitor address
+    "chat_message": env_int("RATE_LIMIT_CHAT_MESSAGES", 120, minimum=1),  # messages per chat session
 }
+
+# Live chat (README, "Live chat"). The WebSocket is served by an ASGI process on its own port (PORT+1 by
+# default); SORIDAM_CHAT_WS_URL overrides the ws_url the widget is given (behind a proxy: wss://host/ws/chat/).
+CHAT_WS_PORT = env_int("CHAT_WS_PORT", PORT + 1, minimum=1)
+SORIDAM_CHAT_WS_URL = env_str("SORIDAM_CHAT_WS_URL", "")
+# Pages that may embed the widget (scheme://host[:port]); our own site always may.
+SORIDAM_CHAT_ALLOWED_ORIGINS = [SITE_URL, *env_list("SORIDAM_CHAT_ALLOWED_ORIGINS", [])]
+# The bot that answers first: a dotted path to a function Conversation -> BotReply (soridam/bot/contract.py);
+# empty: no bot, every chat goes straight to a person.
+SORIDAM_CHAT_RESPONDER = env_str("SORIDAM_CHAT_RESPONDER", "soridam.bot.engine.reply")
+SORIDAM_CHAT_SESSION_SECONDS = env_int("SORIDAM_CHAT_SESSION_SECONDS", 4 * 3600, minimum=60)
+# How often the ASGI process looks for messages written elsewhere (bot and agent replies from the workers).
+SORIDAM_CHAT_PUSH_INTERVAL_MS = env_int("SORIDAM_CHAT_PUSH_INTERVAL_MS", 200, minimum=10)
+SORIDAM_CHAT_MAX_TEXT = env_int("SORIDAM_CHAT_MAX_TEXT", 4000, minimum=1)
 
 LOGGING = logging_config(env_str("LOG_LEVEL", "INFO"), json=env_bool("LOG_JSON", not DEBUG), mask=mask_log_event)

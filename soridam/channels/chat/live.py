@@ -1,0 +1,75 @@
+"""Pushing stored messages to the sockets open in this ASGI process.
+
+Messages are written by several processes: this one (the visitor's own), the task workers (the bot) and
+the web server's workers (agents' replies, through the chat transport). The database is the one place
+all of them meet, so each ASGI process looks there: one query per interval for the rows written since it
+last looked, and a wake-up for each session that has a socket here. The socket then sends every frame
+after the last one it sent (``ChatConsumer.deliver``), so a wake-up can be early, late or twice and the
+visitor still gets each message once and in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Protocol
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from soridam.channels.chat.models import ChatMessage
+
+logger = logging.getLogger(__name__)
+BATCH = 5000
+
+
+class Listener(Protocol):
+    async def deliver(self) -> None: ...
+
+
+class Pusher:
+    def __init__(self) -> None:
+        self.listeners: dict[int, set[Listener]] = {}
+        self.last_id: int | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    def add(self, session_id: int, listener: Listener) -> None:
+        self.listeners.setdefault(session_id, set()).add(listener)
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._run())
+
+    def remove(self, session_id: int, listener: Listener) -> None:
+        listeners = self.listeners.get(session_id, set())
+        listeners.discard(listener)
+        if not listeners:
+            self.listeners.pop(session_id, None)
+
+    async def _run(self) -> None:
+        while self.listeners:
+            try:
+                await self.wake(await database_sync_to_async(_sessions_written_since)(self))
+            except Exception:  # a database hiccup must not end pushing for every socket of the process
+                logger.exception("chat push failed; trying again")
+            await asyncio.sleep(settings.SORIDAM_CHAT_PUSH_INTERVAL_MS / 1000)
+
+    async def wake(self, session_ids: set[int]) -> None:
+        for session_id in session_ids:
+            for listener in list(self.listeners.get(session_id, ())):
+                with contextlib.suppress(Exception):
+                    await listener.deliver()
+
+
+def _sessions_written_since(pusher: Pusher) -> set[int]:
+    if pusher.last_id is None:
+        pusher.last_id = ChatMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        return set(pusher.listeners)  # the first look: whatever was written before is resumed by each socket
+    rows = list(
+        ChatMessage.objects.filter(pk__gt=pusher.last_id).order_by("pk").values_list("pk", "session_id")[:BATCH]
+    )
+    if rows:
+        pusher.last_id = rows[-1][0]
+    return {session_id for _pk, session_id in rows}
+
+
+pusher = Pusher()

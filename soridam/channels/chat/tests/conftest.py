@@ -1,0 +1,133 @@
+"""A real ASGI server (granian, the server `make run` uses) for the chat tests, on a free port.
+
+It runs on the test database on PostgreSQL, else on a SQLite file of its own (the SQLite test database
+lives in this process's memory); ``rows`` reads whichever it is. Tasks run in the server process itself
+(the immediate backend), so the bot's turn is done when the next frame arrives.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ORIGIN = "http://shop.test"
+RESPONDER = "soridam.channels.chat.tests.responder.reply"
+
+
+@dataclass(frozen=True)
+class ChatServer:
+    port: int
+    database: Path | None  # the SQLite file, or None on PostgreSQL (the test database)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        if self.database is None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql.replace("?", "%s"), params)
+                return list(cursor.fetchall())
+        with sqlite3.connect(self.database) as db:
+            return list(db.execute(sql, params).fetchall())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env(port: int, tmp: Path) -> dict[str, str]:
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    else:
+        url = f"sqlite:///{tmp / 'chat.sqlite3'}"
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DB_CONN_MAX_AGE": "0",
+        "EMAIL_URL": "locmem://",
+        "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "SORIDAM_VAR_DIR": str(tmp),
+        "SORIDAM_CHAT_RESPONDER": RESPONDER,
+        "SORIDAM_CHAT_ALLOWED_ORIGINS": ORIGIN,
+        "SORIDAM_CHAT_PUSH_INTERVAL_MS": "50",
+        "SORIDAM_WARMUP": "false",
+        "SORIDAM_SEARCH_EMBEDDINGS": "false",
+        "LOG_JSON": "false",
+        "PORT": str(port - 1),
+    }
+
+
+def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the ASGI server exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the ASGI server did not start")
+
+
+@pytest.fixture(scope="module")
+def chat_server(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ChatServer]:
+    tmp = tmp_path_factory.mktemp("chat")
+    port = free_port()
+    env = _env(port, tmp)
+    manage = str(Path(settings.BASE_DIR) / "manage.py")
+    sqlite = connection.vendor != "postgresql"
+    if sqlite:
+        subprocess.run([sys.executable, manage, "migrate", "-v", "0"], env=env, check=True, timeout=300)  # noqa: S603
+    granian = str(Path(sys.executable).parent / "granian")
+    argv = [granian, "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    process = subprocess.Popen([*argv, "--log-level", "warning", "soridam.asgi:application"], env=env)  # noqa: S603
+    try:
+        _wait_listening(port, process)
+        yield ChatServer(port=port, database=tmp / "chat.sqlite3" if sqlite else None)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture
+def post_json() -> Callable[..., tuple[int, dict[str, Any]]]:
+    import json
+    import urllib.error
+    import urllib.request
+
+    def post(
+        url: str, body: dict[str, Any] | None = None, *, origin: str = ORIGIN, token: str = "", method: str = "POST"
+    ) -> tuple[int, dict[str, Any]]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 - our own test server
+        request.add_header("Content-Type", "application/json")
+        if origin:
+            request.add_header("Origin", origin)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"{}")
+
+    return post
