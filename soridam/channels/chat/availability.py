@@ -26,6 +26,11 @@ def is_business_time(moment: datetime | None = None) -> bool:
     return next_opening(support_schedule(), moment) <= moment
 
 
+def next_opening_after(moment: datetime) -> datetime:
+    """The next time the support desk opens (Korean holidays and the lunch break skipped)."""
+    return next_opening(support_schedule(), moment)
+
+
 def agents_online() -> int:
     return AgentState.objects.filter(presence=Presence.ONLINE, agent__is_active=True).count()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -150,11 +151,21 @@ def _offline_text(session: ChatSession, case: Case, details: dict[str, Any]) -> 
         ) % {"reference": case.reference}
     due = case.sla_due_at
     details["reply_by"] = due.isoformat() if due else None
-    when = formats.date_format(timezone.localtime(due), "DATETIME_FORMAT") if due else _("the next business day")
-    return _("No one can chat right now. Case %(reference)s: we will answer by e-mail by %(when)s.") % {
+    if due is not None:
+        return _("No one can chat right now. Case %(reference)s: we will answer by e-mail by %(when)s.") % {
+            "reference": case.reference,
+            "when": _local(due),
+        }
+    opens = availability.next_opening_after(timezone.now())
+    details["opens_at"] = opens.isoformat()
+    return _("No one can chat right now. Case %(reference)s: we will answer by e-mail once we open, %(when)s.") % {
         "reference": case.reference,
-        "when": when,
+        "when": _local(opens),
     }
+
+
+def _local(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def _forward_to_case(session: ChatSession, message: ChatMessage) -> str:
