@@ -241,6 +241,8 @@ CHAT_WS_PORT = env_int("CHAT_WS_PORT", PORT + 1, minimum=1)
 SORIDAM_CHAT_WS_URL = env_str("SORIDAM_CHAT_WS_URL", "")
 # Pages that may embed the widget (scheme://host[:port]); our own site always may.
 SORIDAM_CHAT_ALLOWED_ORIGINS = [SITE_URL, *env_list("SORIDAM_CHAT_ALLOWED_ORIGINS", [])]
+if SORIDAM_DEMO:  # the demo page opened as localhost as well as 127.0.0.1
+    SORIDAM_CHAT_ALLOWED_ORIGINS.append(f"http://localhost:{PORT}")
 # The bot that answers first: a dotted path to a function Conversation -> BotReply (soridam/bot/contract.py);
 # empty: no bot, every chat goes straight to a person.
 SORIDAM_CHAT_RESPONDER = env_str("SORIDAM_CHAT_RESPONDER", "soridam.bot.engine.reply")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("soridam.investigations.urls")),
     path("", include("soridam.alerts.urls")),
     path("workspace/channels/", include("soridam.channels.urls")),
+    path("chat/", include("soridam.channels.chat.urls")),
     path("", include("soridam.workspace.urls")),
     path("", include("soridam.web.urls")),
 ]

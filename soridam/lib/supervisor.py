@@ -1,4 +1,4 @@
-"""`make run`'s processes (web server, a pool of task workers, scheduler) under one supervisor.
+"""`make run`'s processes (web server, chat socket server, a pool of task workers, scheduler) under one supervisor.
 
 ``python -m soridam.lib.supervisor`` starts them and stops all of them on one SIGINT or SIGTERM, then exits 0.
 The shell recipe it replaces needed two Ctrl-C: a non-interactive shell starts ``&`` jobs with SIGINT ignored,
@@ -54,7 +54,14 @@ def task_worker_count(setting: str = "", cpus: int | None = None) -> int:
 
 
 def commands(
-    python: str, granian: str, *, port: int, workers: int, threads: int, task_workers: int = 1
+    python: str,
+    granian: str,
+    *,
+    port: int,
+    workers: int,
+    threads: int,
+    task_workers: int = 1,
+    ws_port: int | None = None,
 ) -> dict[str, list[str]]:
     web = [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     web += ["--blocking-threads", str(threads), "--static-path-route", "/static", "--static-path-mount", "var/static"]
@@ -66,7 +73,17 @@ def commands(
         pool = {f"task worker {n}": worker for n in range(1, task_workers + 1)}
     # Customer mail and chat only: an acknowledgement never waits for a batch of triage or indexing to end.
     mail = [python, "manage.py", "db_worker", "--no-reload", "--interval", "0.2", "--min-priority", CUSTOMER_PRIORITY]
-    return {**pool, "customer mail worker": mail, "scheduler": [python, "manage.py", "scheduler"], "web server": web}
+    named = {**pool, "customer mail worker": mail, "scheduler": [python, "manage.py", "scheduler"], "web server": web}
+    if ws_port is not None:
+        named["chat socket server"] = chat_socket_server(granian, ws_port)
+    return named
+
+
+def chat_socket_server(granian: str, port: int) -> list[str]:
+    """The live chat's WebSockets (Django Channels): ASGI on a port of its own, since HTTP is faster on WSGI
+    (stack notes). One worker: a socket costs little, and the in-memory channel layer spans one process."""
+    argv = [granian, "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    return [*argv, "--log-level", "warning", "soridam.asgi:application"]
 
 
 def _die_with_parent() -> None:
@@ -189,11 +206,15 @@ def run(named: dict[str, list[str]]) -> int:
 
 
 def main(argv: Sequence[str]) -> int:
-    """``PORT WEB_WORKERS WEB_THREADS [TASK_WORKERS]`` (the last: a number, or ``auto`` / empty for the cores)."""
+    """``PORT WEB_WORKERS WEB_THREADS [TASK_WORKERS]`` (the last: a number, or ``auto`` / empty for the cores).
+    The chat socket server listens on ``CHAT_WS_PORT``, by default the port after PORT."""
     port, workers, threads = (int(value) for value in argv[:3])
     task_workers = task_worker_count(argv[3] if len(argv) > 3 else "")
+    ws_port = int(os.environ.get("CHAT_WS_PORT", "").strip() or port + 1)
     granian = os.path.join(os.path.dirname(sys.executable), "granian")
-    named = commands(sys.executable, granian, port=port, workers=workers, threads=threads, task_workers=task_workers)
+    named = commands(
+        sys.executable, granian, port=port, workers=workers, threads=threads, task_workers=task_workers, ws_port=ws_port
+    )
     return run(named)
 
 

@@ -110,13 +110,16 @@ def test_make_runs_processes_stop_on_one_sigint_within_10_s_without_a_segfault(t
     env["PYTHONFAULTHANDLER"] = "1"  # a native crash at exit would print its Python stack here
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
-    port = free_port()
+    port, ws_port = free_port(), free_port()
     granian = str(Path(sys.executable).parent / "granian")
-    named = supervisor.commands(sys.executable, granian, port=port, workers=2, threads=2, task_workers=3)
+    named = supervisor.commands(
+        sys.executable, granian, port=port, workers=2, threads=2, task_workers=3, ws_port=ws_port
+    )
     out = tmp_path / "out.txt"
     with out.open("w") as stdout:
         process = _supervisor_of(named, stdout=stdout, stderr=subprocess.STDOUT, env=env)
         assert _wait_for(lambda: _listening(port), 60)
+        assert _wait_for(lambda: _listening(ws_port), 60)  # the chat's ASGI server
         assert _wait_for(lambda: _heartbeats(tmp_path) == 4, 60)  # the pool: three task workers and the mail one
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/help/suggest?q=%ED%99%98%EB%B6%88", timeout=60) as r:  # noqa: S310
             assert r.status == 200
@@ -125,6 +128,7 @@ def test_make_runs_processes_stop_on_one_sigint_within_10_s_without_a_segfault(t
         assert process.wait(10) == 0
     assert time.monotonic() - started < 10
     assert not _listening(port)
+    assert not _listening(ws_port)
     assert _heartbeats(tmp_path) == 0  # each task worker stopped cleanly (a killed one leaves its row)
     log = out.read_text()
     assert "Segmentation fault" not in log
@@ -155,6 +159,15 @@ def test_the_task_worker_pool_is_sized_to_the_machine_or_to_workers() -> None:
     ]
     mail = named["customer mail worker"]
     assert mail[mail.index("--min-priority") + 1] == str(jobs.CUSTOMER)
+
+
+def test_the_chat_socket_server_is_asgi_on_its_own_port() -> None:
+    named = supervisor.commands("py", "granian", port=8000, workers=2, threads=2, ws_port=8001)
+    chat = named["chat socket server"]
+    assert chat[chat.index("--interface") + 1] == "asgi"
+    assert chat[chat.index("--port") + 1] == "8001"
+    assert chat[-1] == "soridam.asgi:application"
+    assert named["web server"][named["web server"].index("--interface") + 1] == "wsgi"
 
 
 def _make_running(tmp_path: Path, port: int) -> Path:
