@@ -1,9 +1,10 @@
-"""The widget's socket, ``/ws/chat/?token=…`` (protocol: README, "Live chat").
+"""The chat's sockets (protocol: README, "Live chat").
 
-Authentication happens before anything is stored: a foreign Origin closes with 4403, a bad or expired token
-with 4401 (the socket is accepted first, since a close code can only follow an accept). Each visitor
-message is stored (``store``) before its ack; the bot's turn runs in a task afterwards. Frames are at most
-8 KB of JSON.
+``/ws/chat/?token=…`` is the visitor's widget. Authentication happens before anything is stored: a foreign
+Origin closes with 4403, a bad or expired token with 4401 (the socket is accepted first, since a close code
+can only follow an accept). Each visitor message is stored (``store``) before its ack; the bot's turn runs in
+a task afterwards. ``/ws/agent/?case=…`` is the case page of a signed-in agent: the live transcript, the
+visitor's typing, and who else has the case open or is typing (collision). Frames are at most 8 KB of JSON.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.http import Http404
 from django.utils import timezone
 
+from soridam.accounts.models import User
+from soridam.cases.access import access_case
 from soridam.channels.chat import store, tokens
 from soridam.channels.chat.live import pusher
 from soridam.channels.chat.models import ChatSession
-from soridam.channels.chat.origins import origin_allowed
+from soridam.channels.chat.origins import origin_allowed, same_site
 from soridam.lib.ratelimit import RateLimited, check_rate
 
 MAX_FRAME_BYTES = 8 * 1024
@@ -118,6 +122,107 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
 def typing_group(session_id: int) -> str:
     return f"chat.{session_id}"
+
+
+def case_group(case_id: int) -> str:
+    return f"case.{case_id}"
+
+
+class AgentConsumer(AsyncWebsocketConsumer):
+    """A signed-in agent's case page. Closes 4401 without a session, 4403 from another site or for a case
+    the agent may not see (``access_case``: missing and not theirs look the same)."""
+
+    user: User
+    case_id: int
+    session_id: int | None
+    sent: int
+    sending: asyncio.Lock
+
+    async def connect(self) -> None:
+        await self.accept()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHORISED)
+            return
+        if not same_site(_header(self.scope, b"origin"), _header(self.scope, b"host")):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        try:
+            self.session_id = await database_sync_to_async(_chat_of_case)(user, _query(self.scope, "case"))
+        except Http404:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.user, self.case_id = user, int(_query(self.scope, "case"))
+        self.sent, self.sending = 0, asyncio.Lock()
+        await self.channel_layer.group_add(case_group(self.case_id), self.channel_name)
+        if self.session_id is not None:
+            await self.channel_layer.group_add(typing_group(self.session_id), self.channel_name)
+            pusher.add(self.session_id, self)
+        await self.announce("viewing", answer=True)
+
+    async def disconnect(self, code: int) -> None:
+        if not hasattr(self, "sending"):
+            return
+        await self.announce("left")
+        await self.channel_layer.group_discard(case_group(self.case_id), self.channel_name)
+        if self.session_id is not None:
+            pusher.remove(self.session_id, self)
+            await self.channel_layer.group_discard(typing_group(self.session_id), self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        data = _parse(text_data) if hasattr(self, "sending") else None
+        if data is None:
+            return
+        if data.get("type") == "resume" and isinstance(data.get("after"), int):
+            async with self.sending:
+                self.sent = max(0, data["after"])
+            await self.deliver()
+        elif data.get("type") == "typing":
+            await self.announce("typing")
+            if self.session_id is not None:
+                event = {"type": "chat.typing", "author": "agent", "name": self.name, "sender": self.channel_name}
+                await self.channel_layer.group_send(typing_group(self.session_id), event)
+
+    @property
+    def name(self) -> str:
+        return str(self.user.get_full_name() or self.user.get_username())
+
+    async def announce(self, state: str, *, answer: bool = False) -> None:
+        """Tell the case's other agents that this one views, types on or left it; ``answer``: ask them to
+        say they are there too, so the newcomer sees everyone who already had the case open."""
+        event = {"type": "chat.presence", "name": self.name, "state": state, "answer": answer}
+        await self.channel_layer.group_send(case_group(self.case_id), {**event, "sender": self.channel_name})
+
+    async def chat_presence(self, event: dict[str, Any]) -> None:
+        if event.get("sender") == self.channel_name:
+            return
+        await self.send_json({"type": "presence", "name": event["name"], "state": event["state"]})
+        if event.get("answer"):
+            await self.announce("viewing")
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if event.get("sender") != self.channel_name and event.get("author") == "customer":
+            await self.send_json({"type": "typing", "author": "customer", "name": event.get("name", "")})
+
+    async def deliver(self) -> None:
+        if self.session_id is None:
+            return
+        async with self.sending:
+            messages = await database_sync_to_async(store.messages_after)(self.session_id, self.sent)
+            for message in messages:
+                await self.send_json(store.frame(message))
+                self.sent = message.seq
+
+    async def send_json(self, content: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(content, ensure_ascii=False))
+
+
+def _chat_of_case(user: User, case_id: str) -> int | None:
+    """The case's latest chat session, after checking the agent may see the case (Http404 otherwise)."""
+    if not case_id.isdigit():
+        raise Http404
+    case = access_case(user, int(case_id))
+    return ChatSession.objects.filter(case=case).order_by("-pk").values_list("pk", flat=True).first()
 
 
 def _store(session_id: int, data: dict[str, Any]) -> store.Stored:

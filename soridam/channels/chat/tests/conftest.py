@@ -1,8 +1,9 @@
 """A real ASGI server (granian, the server `make run` uses) for the chat tests, on a free port.
 
 It runs on the test database on PostgreSQL, else on a SQLite file of its own (the SQLite test database
-lives in this process's memory); ``rows`` reads whichever it is. Tasks run in the server process itself
-(the immediate backend), so the bot's turn is done when the next frame arrives.
+lives in this process's memory); ``rows`` reads whichever it is. As under `make run`, the bot's turn runs
+in a task worker (``manage.py db_worker``) beside the server, and its answer reaches the socket through the
+server's push loop (``live.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ RESPONDER = "soridam.channels.chat.tests.responder.reply"
 class ChatServer:
     port: int
     database: Path | None  # the SQLite file, or None on PostgreSQL (the test database)
+    env: dict[str, str]
+
+    def shell(self, code: str) -> str:
+        """Run Python in a process of the server's own (its database); returns what it printed."""
+        manage = str(Path(settings.BASE_DIR) / "manage.py")
+        argv = [sys.executable, manage, "shell", "-c", code]
+        done = subprocess.run(argv, env=self.env, capture_output=True, text=True, check=False, timeout=120)  # noqa: S603
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout.strip()
 
     @property
     def base(self) -> str:
@@ -61,7 +71,7 @@ def _env(port: int, tmp: Path) -> dict[str, str]:
         "DATABASE_URL": url,
         "DB_CONN_MAX_AGE": "0",
         "EMAIL_URL": "locmem://",
-        "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "SORIDAM_VAR_DIR": str(tmp),
         "SORIDAM_CHAT_RESPONDER": RESPONDER,
         "SORIDAM_CHAT_ALLOWED_ORIGINS": ORIGIN,
@@ -100,12 +110,15 @@ def chat_server(
     granian = str(Path(sys.executable).parent / "granian")
     argv = [granian, "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
     process = subprocess.Popen([*argv, "--log-level", "warning", "soridam.asgi:application"], env=env)  # noqa: S603
+    worker = subprocess.Popen([sys.executable, manage, "db_worker", "--no-reload", "--interval", "0.05"], env=env)  # noqa: S603
     try:
         _wait_listening(port, process)
-        yield ChatServer(port=port, database=tmp / "chat.sqlite3" if sqlite else None)
+        yield ChatServer(port=port, database=tmp / "chat.sqlite3" if sqlite else None, env=env)
     finally:
-        process.terminate()
-        process.wait(10)
+        for child in (process, worker):
+            child.terminate()
+        for child in (process, worker):
+            child.wait(15)
 
 
 @pytest.fixture

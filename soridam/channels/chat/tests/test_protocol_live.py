@@ -72,6 +72,8 @@ def test_a_resend_with_the_same_client_id_is_stored_once_with_the_same_seq(
     again = _socket(chat_server, session)
     again.send({"type": "message", "client_id": client_id, "text": "안녕하세요"})
     assert again.recv_until("ack")[0] == first
+    again.send({"type": "resume", "after": 0})
+    again.recv_until("message", author="bot", seq=2)
     assert _messages(chat_server) == before + 2  # the customer's message once, and one bot answer
     again.close()
 
@@ -164,14 +166,24 @@ def test_polling_gives_the_same_transcript_as_the_socket(chat_server: ChatServer
         messages_url, {"client_id": client_id, "text": "폴링으로 보낸 질문"}, token=session["token"]
     )
     assert again == ack
-    status, polled = post_json(f"{messages_url}?after=0", None, token=session["token"], method="GET")
-    assert status == 200
+    polled = _poll_until(post_json, f"{messages_url}?after=0", session["token"], count=4)
     socket_view = _socket(chat_server, session)
     socket_view.send({"type": "resume", "after": 0})
     streamed = [socket_view.recv() for _ in range(4)]
     socket_view.close()
     assert polled["messages"] == streamed
     assert [m["author"] for m in streamed] == ["customer", "bot", "customer", "bot"]
+
+
+def _poll_until(post_json: Post, url: str, token: str, *, count: int) -> dict[str, Any]:
+    """Poll as the widget does until the bot's answer to the polled message is there."""
+    deadline = time.monotonic() + 20
+    while True:
+        status, polled = post_json(url, None, token=token, method="GET")
+        assert status == 200
+        if len(polled["messages"]) >= count or time.monotonic() > deadline:
+            return polled
+        time.sleep(0.2)
 
 
 def test_polling_with_a_bad_token_or_foreign_origin_stores_nothing(chat_server: ChatServer, post_json: Post) -> None:

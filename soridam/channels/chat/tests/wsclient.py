@@ -26,16 +26,16 @@ class HandshakeRefused(Exception):
 
 
 class WebSocket:
-    def __init__(self, url: str, *, origin: str, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, *, origin: str, timeout: float = 10.0, cookie: str = "") -> None:
         assert url.startswith("ws://"), url
         rest = url[len("ws://") :]
         hostport, _slash, target = rest.partition("/")
         host, _colon, port = hostport.partition(":")
         self.sock = socket.create_connection((host, int(port or 80)), timeout=timeout)
         self._buffer = b""
-        self._handshake(hostport, "/" + target, origin)
+        self._handshake(hostport, "/" + target, origin, cookie)
 
-    def _handshake(self, hostport: str, target: str, origin: str) -> None:
+    def _handshake(self, hostport: str, target: str, origin: str, cookie: str) -> None:
         key = base64.b64encode(os.urandom(16)).decode()
         lines = [
             f"GET {target} HTTP/1.1",
@@ -47,6 +47,8 @@ class WebSocket:
         ]
         if origin:
             lines.append(f"Origin: {origin}")
+        if cookie:
+            lines.append(f"Cookie: {cookie}")
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         head = self._read_until(b"\r\n\r\n").decode("latin-1")
         status = head.split("\r\n", 1)[0]
