@@ -8,6 +8,7 @@ server's push loop (``live.py``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sqlite3
@@ -96,29 +97,47 @@ def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the ASGI server did not start")
 
 
+@contextlib.contextmanager
+def serving(env: dict[str, str], *ports: int) -> Iterator[None]:
+    """One granian ASGI process per port and one task worker, all on the database in ``env``."""
+    manage = str(Path(settings.BASE_DIR) / "manage.py")
+    granian = str(Path(sys.executable).parent / "granian")
+    children = []
+    for port in ports:
+        argv = [granian, "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+        children.append(subprocess.Popen([*argv, "--log-level", "warning", "soridam.asgi:application"], env=env))  # noqa: S603
+    children.append(
+        subprocess.Popen([sys.executable, manage, "db_worker", "--no-reload", "--interval", "0.05"], env=env)
+    )  # noqa: S603
+    try:
+        for port, process in zip(ports, children, strict=False):
+            _wait_listening(port, process)
+        yield
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(15)
+
+
+def migrated_env(port: int, tmp: Path, **extra: str) -> dict[str, str]:
+    env = {**_env(port, tmp), **extra}
+    if connection.vendor != "postgresql":
+        manage = str(Path(settings.BASE_DIR) / "manage.py")
+        subprocess.run([sys.executable, manage, "migrate", "-v", "0"], env=env, check=True, timeout=300)  # noqa: S603
+    return env
+
+
 @pytest.fixture(scope="module")
 def chat_server(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ChatServer]:
     tmp = tmp_path_factory.mktemp("chat")
     port = free_port()
-    env = _env(port, tmp)
-    manage = str(Path(settings.BASE_DIR) / "manage.py")
-    sqlite = connection.vendor != "postgresql"
-    if sqlite:
-        subprocess.run([sys.executable, manage, "migrate", "-v", "0"], env=env, check=True, timeout=300)  # noqa: S603
-    granian = str(Path(sys.executable).parent / "granian")
-    argv = [granian, "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
-    process = subprocess.Popen([*argv, "--log-level", "warning", "soridam.asgi:application"], env=env)  # noqa: S603
-    worker = subprocess.Popen([sys.executable, manage, "db_worker", "--no-reload", "--interval", "0.05"], env=env)  # noqa: S603
-    try:
-        _wait_listening(port, process)
+    env = migrated_env(port, tmp)
+    with serving(env, port):
+        sqlite = connection.vendor != "postgresql"
         yield ChatServer(port=port, database=tmp / "chat.sqlite3" if sqlite else None, env=env)
-    finally:
-        for child in (process, worker):
-            child.terminate()
-        for child in (process, worker):
-            child.wait(15)
 
 
 @pytest.fixture
