@@ -50,7 +50,7 @@ class ChatServer:
         if self.database is None:
             with connection.cursor() as cursor:
                 cursor.execute(sql.replace("?", "%s"), params)
-                return list(cursor.fetchall())
+                return list(cursor.fetchall()) if cursor.description else []
         with sqlite3.connect(self.database) as db:
             return list(db.execute(sql, params).fetchall())
 

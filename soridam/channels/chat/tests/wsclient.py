@@ -26,7 +26,8 @@ class HandshakeRefused(Exception):
 
 
 class WebSocket:
-    def __init__(self, url: str, *, origin: str, timeout: float = 10.0, cookie: str = "") -> None:
+    # 30 s: the first frame may wait for a task worker that is still starting on a loaded machine.
+    def __init__(self, url: str, *, origin: str, timeout: float = 30.0, cookie: str = "") -> None:
         assert url.startswith("ws://"), url
         rest = url[len("ws://") :]
         hostport, _slash, target = rest.partition("/")
