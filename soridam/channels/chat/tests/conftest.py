@@ -98,13 +98,16 @@ def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str], *ports: int) -> Iterator[None]:
-    """One granian ASGI process per port and one task worker, all on the database in ``env``."""
+def serving(env: dict[str, str], *ports: int, static: Path | None = None) -> Iterator[None]:
+    """One granian ASGI process per port and one task worker, all on the database in ``env``; ``static``:
+    a folder served under /static/ (granian serves it, as `make run` does)."""
     manage = str(Path(settings.BASE_DIR) / "manage.py")
     granian = str(Path(sys.executable).parent / "granian")
     children = []
     for port in ports:
         argv = [granian, "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+        if static is not None:
+            argv += ["--static-path-route", "/static", "--static-path-mount", str(static)]
         children.append(subprocess.Popen([*argv, "--log-level", "warning", "soridam.asgi:application"], env=env))  # noqa: S603
     children.append(
         subprocess.Popen([sys.executable, manage, "db_worker", "--no-reload", "--interval", "0.05"], env=env)

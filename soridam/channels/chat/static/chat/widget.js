@@ -27,7 +27,8 @@
     }
   }[lang];
   var KEY = "soridam-chat:" + api;
-  var state = JSON.parse(sessionStorage.getItem(KEY) || "null"); // {session_id, token, ws_url, seq}
+  var state = JSON.parse(sessionStorage.getItem(KEY) || "null"); // {session_id, token, ws_url}: survives a reload
+  var lastSeq = 0; // the last frame shown on this page: a reload shows the whole transcript again
   var pending = []; // messages not yet acknowledged: [{client_id, text}]
   var shown = {}; // seq -> true: a frame seen twice (resume, echo) is shown once
   var ws = null, attempts = 0, pollTimer = null, typingTimer = null, lastTyping = 0;
@@ -104,7 +105,7 @@
     var body = { language: lang, name: script.getAttribute("data-name") || "", email: script.getAttribute("data-email") || "" };
     fetch(api + "/api/v1/chat/sessions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
       .then(function (r) { if (r.status !== 201) throw new Error(r.status); return r.json(); })
-      .then(function (s) { state = { session_id: s.session_id, token: s.token, ws_url: s.ws_url, seq: 0 }; save(); system(T.intro); connect(); })
+      .then(function (s) { state = { session_id: s.session_id, token: s.token, ws_url: s.ws_url }; save(); system(T.intro); connect(); })
       .catch(function () { status.textContent = T.failed; })
       .then(function () { start.busy = false; });
   }
@@ -118,7 +119,7 @@
     ws.onopen = function () {
       attempts = 0;
       status.textContent = "";
-      ws.send(JSON.stringify({ type: "resume", after: state.seq }));
+      ws.send(JSON.stringify({ type: "resume", after: lastSeq }));
       pending.forEach(function (m) { ws.send(JSON.stringify({ type: "message", client_id: m.client_id, text: m.text })); });
     };
     ws.onmessage = function (e) { receive(JSON.parse(e.data)); };
@@ -140,7 +141,7 @@
       pending.forEach(function (m) {
         fetch(url, { method: "POST", headers: auth, body: JSON.stringify(m) }).then(function (r) { return r.json(); }).then(receive);
       });
-      fetch(url + "?after=" + state.seq, { headers: auth }).then(function (r) { return r.json(); })
+      fetch(url + "?after=" + lastSeq, { headers: auth }).then(function (r) { return r.json(); })
         .then(function (data) { (data.messages || []).forEach(receive); });
     }, 2000);
   }
@@ -167,8 +168,7 @@
     if (frame.type === "error") { status.textContent = frame.message || frame.code; return; }
     if (!frame.seq || shown[frame.seq]) return;
     shown[frame.seq] = true;
-    state.seq = Math.max(state.seq, frame.seq);
-    save();
+    lastSeq = Math.max(lastSeq, frame.seq);
     if (frame.type === "handover") { handover(frame); return; }
     if (frame.type === "message") message(frame);
   }
