@@ -81,8 +81,9 @@ def commands(
 
 def chat_socket_server(granian: str, port: int) -> list[str]:
     """The live chat's WebSockets (Django Channels): ASGI on a port of its own, since HTTP is faster on WSGI
-    (stack notes). One worker: a socket costs little, and the in-memory channel layer spans one process."""
-    argv = [granian, "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    (stack notes). One worker: a socket costs little, and the in-memory channel layer spans one process.
+    ``asginl``: ASGI without the lifespan protocol, which Channels' router does not speak (granian warns)."""
+    argv = [granian, "--interface", "asginl", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
     return [*argv, "--log-level", "warning", "soridam.asgi:application"]
 
 

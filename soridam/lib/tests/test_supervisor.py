@@ -164,7 +164,7 @@ def test_the_task_worker_pool_is_sized_to_the_machine_or_to_workers() -> None:
 def test_the_chat_socket_server_is_asgi_on_its_own_port() -> None:
     named = supervisor.commands("py", "granian", port=8000, workers=2, threads=2, ws_port=8001)
     chat = named["chat socket server"]
-    assert chat[chat.index("--interface") + 1] == "asgi"
+    assert chat[chat.index("--interface") + 1] == "asginl"  # ASGI without lifespan
     assert chat[chat.index("--port") + 1] == "8001"
     assert chat[-1] == "soridam.asgi:application"
     assert named["web server"][named["web server"].index("--interface") + 1] == "wsgi"

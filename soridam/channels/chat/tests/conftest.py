@@ -105,7 +105,7 @@ def serving(env: dict[str, str], *ports: int, static: Path | None = None) -> Ite
     granian = str(Path(sys.executable).parent / "granian")
     children = []
     for port in ports:
-        argv = [granian, "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+        argv = [granian, "--interface", "asginl", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
         if static is not None:
             argv += ["--static-path-route", "/static", "--static-path-mount", str(static)]
         children.append(subprocess.Popen([*argv, "--log-level", "warning", "soridam.asgi:application"], env=env))  # noqa: S603
