@@ -169,15 +169,18 @@ def _local(moment: datetime) -> str:
 
 
 def _forward_to_case(session: ChatSession, message: ChatMessage) -> str:
-    if message.author != Author.CUSTOMER or session.case_id is None:
+    """The visitor's message joins the case, once: the message remembers the case message it became."""
+    if message.author != Author.CUSTOMER or session.case_id is None or "case_message" in message.details:
         return "skipped"
     if message.seq <= _handover_seq(session):
         return "in transcript"  # written before the hand-over: the transcript already has it
-    joined = add_chat_message(
-        session.case_id, message.text, name=session.name, email=session.email, phone=session.phone
-    )
-    if joined.case_id != session.case_id:  # a finished case: the message opened a follow-up
-        ChatSession.objects.filter(pk=session.pk).update(case_id=joined.case_id)
+    with transaction.atomic():
+        joined = add_chat_message(
+            session.case_id, message.text, name=session.name, email=session.email, phone=session.phone
+        )
+        ChatMessage.objects.filter(pk=message.pk).update(details={**message.details, "case_message": joined.pk})
+        if joined.case_id != session.case_id:  # a finished case: the message opened a follow-up
+            ChatSession.objects.filter(pk=session.pk).update(case_id=joined.case_id)
     return "joined case"
 
 

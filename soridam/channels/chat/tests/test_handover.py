@@ -106,10 +106,12 @@ def test_after_the_hand_over_the_visitors_messages_join_the_case(alice: User) ->
     with time_machine.travel(MONDAY_MORNING, tick=False):
         session = _session()
         _visitor_says(session, "상담원 연결")
-        _visitor_says(session, "주문번호는 20261207-0001 입니다")
+        later = _visitor_says(session, "주문번호는 20261207-0001 입니다")
+        conversation.answer_customer(later.pk)  # a task run twice adds it once
     session.refresh_from_db()
     bodies = list(Case.objects.get(pk=session.case_id).messages.values_list("body", flat=True).order_by("id"))
     assert bodies[-1] == "주문번호는 20261207-0001 입니다"
+    assert bodies.count("주문번호는 20261207-0001 입니다") == 1
     assert [f.get("author") for f in _frames(session)].count("bot") == 1  # the bot no longer answers
 
 
