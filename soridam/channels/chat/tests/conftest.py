@@ -120,7 +120,11 @@ def serving(env: dict[str, str], *ports: int, static: Path | None = None) -> Ite
         for child in children:
             child.terminate()
         for child in children:
-            child.wait(15)
+            try:
+                child.wait(15)
+            except subprocess.TimeoutExpired:  # a worker still loading a model for a triage task on a busy machine
+                child.kill()
+                child.wait()
 
 
 def migrated_env(port: int, tmp: Path, **extra: str) -> dict[str, str]:
