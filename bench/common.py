@@ -125,14 +125,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(env: dict[str, str], *, workers: int = 1, threads: int | None = None) -> Iterator[int]:
-    """Serve the app under granian WSGI on a free loopback port; yields the port, then stops it."""
+def served(env: dict[str, str], *, workers: int = 1, threads: int | None = None, tree: Path = ROOT) -> Iterator[int]:
+    """Serve the app under granian WSGI on a free loopback port; yields the port, then stops it. ``tree`` is the
+    source tree to serve (another one, e.g. a ``git archive`` of a baseline commit, for an A/B run)."""
     port = free_port()
     command = [GRANIAN, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers), "--log-level", "warning"]
     if threads:
         command += ["--blocking-threads", str(threads)]
-    process = subprocess.Popen([*command, "soridam.wsgi:application"], cwd=ROOT, env=env, start_new_session=True)
+    process = subprocess.Popen([*command, "soridam.wsgi:application"], cwd=tree, env=env, start_new_session=True)
     try:
         _wait_until_ready(port, process)
         yield port

@@ -43,9 +43,13 @@ def category_name(category: Category | None) -> str:
     return category.name_for(get_language() or "ko")
 
 
+# ``get_kind_display`` builds a dict of every kind for each call: a case page has dozens of events.
+_EVENT_KINDS = dict(EventKind.choices)
+
+
 @register.simple_tag
 def event_label(event: TimelineEvent) -> str:
-    return event.get_kind_display()
+    return str(_EVENT_KINDS.get(event.kind, event.kind))
 
 
 @register.simple_tag
