@@ -118,13 +118,21 @@ def reindex_worker() -> None:
     print(json.dumps({"count": count, "seconds": time.perf_counter() - started, "load": load}))
 
 
-def run(url: str, mode: str, count: int) -> dict[str, object]:
+def run(url: str, mode: str, count: int, tree: Path = ROOT) -> dict[str, object]:
+    """One worker run in a process of its own; ``tree`` is the source tree it runs from (a baseline's, for A/B)."""
     env = bench_env(url, DJANGO_SETTINGS_MODULE="soridam.settings")
-    command = [PYTHON, __file__, "--worker", mode, "--cases", str(count)]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    command = [PYTHON, str(tree / "bench" / "generate.py"), "--worker", mode, "--cases", str(count)]
+    result = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"{mode} on {url} failed:\n{result.stdout}\n{result.stderr}")
     report: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
+
+
+def run_baseline(tree: Path, url: str, count: int) -> dict[str, object]:
+    """The generator of another source tree (its schema too: its database is migrated from that tree)."""
+    report = run(url, "new", count, tree=tree)
+    report["mode"] = "baseline"
     return report
 
 
@@ -142,6 +150,18 @@ def reindex(url: str, mode: str, count: int) -> list[object]:
         f"{per_case * 100_000 / 60:.1f} min",
         f"{load:.1f}",
     ]
+
+
+def ab_round(
+    tree: Path, baseline_url: str, url: str, count: int, *, baseline_first: bool
+) -> list[tuple[str, dict[str, object]]]:
+    """The baseline tree's generator and this one, one after the other (which goes first alternates)."""
+    pair = [("baseline", baseline_url), ("new", url)]
+    results = []
+    for mode, database in pair if baseline_first else pair[::-1]:
+        report = run_baseline(tree, database, count) if mode == "baseline" else run(database, mode, count)
+        results.append(("PostgreSQL", report))
+    return results
 
 
 def speed_rows(results: list[tuple[str, dict[str, object]]]) -> list[list[object]]:
@@ -166,7 +186,7 @@ def speed_rows(results: list[tuple[str, dict[str, object]]]) -> list[list[object
 def median_rows(results: list[tuple[str, dict[str, object]]]) -> list[list[object]]:
     rows = []
     for database in dict.fromkeys(database for database, _ in results):
-        for mode in ("legacy", "new"):
+        for mode in ("legacy", "baseline", "new"):
             rates = [
                 int(r["count"]) / float(r["seconds"])  # type: ignore[call-overload, arg-type]
                 for d, r in results
@@ -206,6 +226,16 @@ def main() -> None:
     parser.add_argument("--sqlite-cases", type=int, default=200_000, help="0 skips SQLite")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--reindex-cases", type=int, default=10_000, help="0 skips the indexing comparison")
+    parser.add_argument(
+        "--baseline-tree",
+        type=Path,
+        help="compare with this source tree's generator and schema (PostgreSQL only) instead of the legacy one",
+    )
+    parser.add_argument(
+        "--baseline-database-url",
+        default="postgres://postgres@127.0.0.1:5432/soridam_bench_gencases_baseline",
+        help="the baseline tree's own database (migrated from that tree)",
+    )
     parser.add_argument("--worker", choices=["legacy", "new", "reindex"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker == "reindex":
@@ -221,8 +251,15 @@ def main() -> None:
         manage(bench_env(SQLITE_URL), "migrate", "--noinput", "-v", "0")
         databases.append(("SQLite", SQLITE_URL, args.sqlite_cases))
     results = []
-    for _round in range(args.rounds):
+    if args.baseline_tree:
+        ensure_database(args.baseline_database_url, tree=args.baseline_tree)
+    for round_ in range(args.rounds):
         for name, url, count in databases:
+            if args.baseline_tree and name == "PostgreSQL":
+                results += ab_round(
+                    args.baseline_tree, args.baseline_database_url, url, count, baseline_first=round_ % 2 == 0
+                )
+                continue
             for mode in ("legacy", "new"):
                 results.append((name, run(url, mode, count)))
     print("\n### generate_cases, each run into empty case tables\n")
