@@ -76,7 +76,7 @@ def conversation(case: Case) -> list[MessageRow]:
     files: dict[int, list[Attachment]] = {}
     # Most cases carry no files: the attachments are read (one plain query, not prefetch_related) only if
     # the messages say there are some.
-    if any(message.has_files for message in messages):  # type: ignore[attr-defined]
+    if any(message.has_files for message in messages):
         for attachment in Attachment.objects.filter(message__case=case).order_by("id"):
             files.setdefault(attachment.message_id, []).append(attachment)
     kinds = {value: str(label) for value, label in MessageKind.choices}

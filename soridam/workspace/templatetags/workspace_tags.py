@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django import template
+from django import forms, template
 from django.forms import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 
 from soridam.cases.models import Category, EventKind, Priority, Status, TimelineEvent
 from soridam.cases.stages import Stage
-from soridam.workspace.forms import Option, select_options
+from soridam.workspace.forms import FieldRow, Option, form_field_rows, select_options
 from soridam.workspace.inbox import InboxQuery
 
 register = template.Library()
@@ -76,6 +76,12 @@ _ONE_VALUE_KINDS = frozenset(
 def options(field: BoundField) -> list[Option]:
     """``{% for option in form.field|options %}``: a select's options, the current value marked."""
     return select_options(field)
+
+
+@register.filter
+def field_rows(form: forms.Form) -> list[FieldRow]:
+    """``{% for field in form|field_rows %}``: the form's fields as plain rows (``forms.form_field_rows``)."""
+    return form_field_rows(form)
 
 
 @register.simple_tag
