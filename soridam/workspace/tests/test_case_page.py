@@ -6,10 +6,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from soridam.accounts.models import User
+from soridam.accounts.models import Team, User
 from soridam.audit.actors import Actor
 from soridam.cases import actions
-from soridam.cases.models import Case, Message
+from soridam.cases.models import Case, Category, Message
 from soridam.cases.uploads import check_upload
 from soridam.workspace.tests.conftest import HTMX
 
@@ -416,3 +416,33 @@ def test_going_back_to_a_case_page_htmx_no_longer_holds_gets_the_whole_page(
     restored = english_alice.get(url, **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true").content.decode()
     assert "<html" not in panel
     assert "<html" in restored
+
+
+def _select(html: str, element_id: str) -> str:
+    start = html.index(f'id="{element_id}"')
+    return html[start : html.index("</select>", start)]
+
+
+def test_category_select_comes_from_the_categories_copy_and_keeps_a_deactivated_current_one(
+    english_alice: Client, make_case: Callable[..., Case]
+) -> None:
+    case = make_case(category="delivery")
+    category = Category.objects.get(slug="delivery")
+    category.is_active = False
+    category.save()  # the per-process copy forgets itself on save
+    select = _select(english_alice.get(f"/workspace/cases/{case.pk}/").content.decode(), "category-to")
+    assert f'<option value="{category.pk}" selected>{category.name_en}</option>' in select
+    active = list(Category.objects.filter(is_active=True).order_by("position", "slug"))
+    listed = [*active, category]
+    listed.sort(key=lambda each: (each.position, each.slug))
+    positions = [select.index(f'<option value="{each.pk}"') for each in listed]
+    assert positions == sorted(positions)
+
+
+def test_team_select_lists_the_agents_own_teams_with_the_current_one_selected(
+    alice: User, english_alice: Client, make_case: Callable[..., Case], teams: dict[str, Team]
+) -> None:
+    case = make_case(category="delivery")
+    select = _select(english_alice.get(f"/workspace/cases/{case.pk}/").content.decode(), "team-to")
+    assert f'<option value="{teams["delivery"].pk}" selected>Delivery</option>' in select
+    assert "Payments" not in select
