@@ -1,19 +1,26 @@
 """Case page benchmark: /workspace/cases/<id>/ and GET /api/v1/cases/{id} for cases with ~10 messages, p95.
 
-    .venv/bin/python bench/case_page.py [--fresh] [--cases 20] [--repeat 10]
+    .venv/bin/python bench/case_page.py [--fresh] [--cases 20] [--repeat 10] [--baseline-tree DIR]
 
 Uses the 1M-case PostgreSQL database of bench/inbox.py (building it when missing). It picks open cases
 of the Delivery team and tops each up to 10 messages through the actions layer (customer messages,
 replies and notes, so the timeline and audit rows are real), then times the pages for the team's
 agent (minji) and for the admin, over HTTP against granian WSGI.
+
+With ``--baseline-tree`` (a source tree of the baseline, e.g. ``git archive main | tar -x -C /tmp/base`` with a
+``.venv`` link) both trees are served at once against the same database and each round times the baseline and
+this tree one after the other, alternating which goes first: on a shared machine only such a same-run
+comparison means anything.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -84,15 +91,51 @@ def timed(client: Client, paths: list[str], repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
         for path in paths:
-            answer = client.get(path)
+            try:
+                answer = client.get(path)
+            except http.client.RemoteDisconnected:
+                # The server closed an idle kept-alive connection (the other tree's turn was long): ask again.
+                answer = client.get(path)
             if answer.status != 200:
                 raise SystemExit(f"GET {path} answered {answer.status}")
             times.append(answer.seconds)
     return times
 
 
-def row(what: str, user: str, times: list[float]) -> list[object]:
-    return [what, user, len(times), ms(percentile(times, 0.5)), ms(percentile(times, 0.95)), ms(max(times))]
+def row(what: str, user: str, times: list[float], tree: str = "") -> list[object]:
+    label = f"{what} ({tree})" if tree else what
+    return [label, user, len(times), ms(percentile(times, 0.5)), ms(percentile(times, 0.95)), ms(max(times))]
+
+
+ENDPOINTS = (
+    ("workspace /workspace/cases/<id>/", "/workspace/cases/{}/"),
+    ("API GET /api/v1/cases/{id}", "/api/v1/cases/{}"),
+)
+
+
+def clients(env: dict[str, str], port: int, username: str) -> tuple[Client, Client]:
+    session = login(port, username, DEMO_PASSWORDS[username])
+    return session, Client(port, headers={"Authorization": f"Bearer {issue_token(env, username)}"})
+
+
+def measure(env: dict[str, str], ports: dict[str, int], case_ids: list[int], repeat: int) -> list[list[object]]:
+    """Per user and endpoint, each tree's timings; with two trees the rounds alternate between them."""
+    rows = []
+    trees = list(ports)
+    for username in ("minji", "admin"):
+        by_tree = {tree: clients(env, port, username) for tree, port in ports.items()}
+        for index, (what, prefix) in enumerate(ENDPOINTS):
+            paths = [prefix.format(case_id) for case_id in case_ids]
+            times: dict[str, list[float]] = {tree: [] for tree in trees}
+            for tree in trees:
+                timed(by_tree[tree][index], paths, 1)  # warm-up
+            for round_ in range(repeat):
+                order = trees if round_ % 2 == 0 else trees[::-1]
+                for tree in order:
+                    times[tree] += timed(by_tree[tree][index], paths, 1)
+            label = len(trees) > 1
+            rows += [row(what, username, times[tree], tree if label else "") for tree in trees]
+    return rows
 
 
 def main() -> None:
@@ -101,27 +144,22 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="drop the database and generate the 1M cases again")
     parser.add_argument("--cases", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=10, help="rounds over all the chosen cases")
+    parser.add_argument("--baseline-tree", type=Path, help="a source tree of the baseline, served beside this one")
     args = parser.parse_args()
 
     ensure_million(args.database_url, fresh=args.fresh)
     case_ids = prepare_cases(args.database_url, args.cases)
     env = bench_env(args.database_url)
-    rows = []
-    with served(env, workers=1, threads=1) as port:
-        for username in ("minji", "admin"):
-            session = login(port, username, DEMO_PASSWORDS[username])
-            api = Client(port, headers={"Authorization": f"Bearer {issue_token(env, username)}"})
-            for what, client, prefix in (
-                ("workspace /workspace/cases/<id>/", session, "/workspace/cases/{}/"),
-                ("API GET /api/v1/cases/{id}", api, "/api/v1/cases/{}"),
-            ):
-                paths = [prefix.format(case_id) for case_id in case_ids]
-                timed(client, paths, 1)  # warm-up
-                rows.append(row(what, username, timed(client, paths, args.repeat)))
+    with ExitStack() as stack:
+        ports = {}
+        if args.baseline_tree:
+            ports["baseline"] = stack.enter_context(served(env, workers=1, threads=1, tree=args.baseline_tree))
+        ports["this tree" if args.baseline_tree else ""] = stack.enter_context(served(env, workers=1, threads=1))
+        rows = measure(env, ports, case_ids, args.repeat)
     print(f"\n## Case page at {count_cases(args.database_url):,} cases ({time.strftime('%Y-%m-%d')})\n")
     print(f"{len(case_ids)} open Delivery cases with {MESSAGES} or more messages each.\n")
     print(table(["endpoint", "user", "requests", "p50 ms", "p95 ms", "max ms"], rows))
-    print(f"\n{machine_note()}")
+    print(f"\n{machine_note()}, {os.getloadavg()[0]:.2f} after")
 
 
 if __name__ == "__main__":

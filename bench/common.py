@@ -48,17 +48,18 @@ def bench_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> str:
+def manage(env: dict[str, str], *args: str, tree: Path = ROOT) -> str:
     result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        [PYTHON, "manage.py", *args], cwd=tree, env=env, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
 
 
-def ensure_database(database_url: str, *, fresh: bool = False) -> None:
-    """Create the benchmark database if it is missing (or anew with ``fresh``), then migrate it."""
+def ensure_database(database_url: str, *, fresh: bool = False, tree: Path = ROOT) -> None:
+    """Create the benchmark database if it is missing (or anew with ``fresh``), then migrate it (with the
+    migrations of ``tree``: another source tree's for an A/B run)."""
     import psycopg
 
     name = database_url.rsplit("/", 1)[1]
@@ -69,7 +70,7 @@ def ensure_database(database_url: str, *, fresh: bool = False) -> None:
             connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         if not exists or fresh:
             connection.execute(f'CREATE DATABASE "{name}"')
-    manage(bench_env(database_url), "migrate", "--noinput", "-v", "0")
+    manage(bench_env(database_url), "migrate", "--noinput", "-v", "0", tree=tree)
 
 
 def sql_value(database_url: str, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -125,14 +126,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(env: dict[str, str], *, workers: int = 1, threads: int | None = None) -> Iterator[int]:
-    """Serve the app under granian WSGI on a free loopback port; yields the port, then stops it."""
+def served(env: dict[str, str], *, workers: int = 1, threads: int | None = None, tree: Path = ROOT) -> Iterator[int]:
+    """Serve the app under granian WSGI on a free loopback port; yields the port, then stops it. ``tree`` is the
+    source tree to serve (another one, e.g. a ``git archive`` of a baseline commit, for an A/B run)."""
     port = free_port()
     command = [GRANIAN, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers), "--log-level", "warning"]
     if threads:
         command += ["--blocking-threads", str(threads)]
-    process = subprocess.Popen([*command, "soridam.wsgi:application"], cwd=ROOT, env=env, start_new_session=True)
+    process = subprocess.Popen([*command, "soridam.wsgi:application"], cwd=tree, env=env, start_new_session=True)
     try:
         _wait_until_ready(port, process)
         yield port

@@ -27,7 +27,8 @@ from collections import Counter
 from pathlib import Path
 from statistics import median
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# A worker for a baseline runs this script with the baseline tree first on the path (its soridam, its schema).
+sys.path.insert(0, os.environ.get("BENCH_SOURCE_TREE") or str(Path(__file__).resolve().parent.parent))
 
 from bench.common import PYTHON, ROOT, bench_env, ensure_database, machine_note, manage, table  # noqa: E402
 
@@ -64,6 +65,24 @@ def empty_cases() -> None:
             cursor.execute("DELETE FROM cases_case")
 
 
+def server_cpu_seconds() -> float:
+    """CPU time of this connection's PostgreSQL backend (local server, from /proc; parallel index-build workers
+    are other processes and not counted): with the load average at 10-30, wall time says more about the other
+    sessions than about the generator, CPU time much less."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def texts_report(count: int) -> dict[str, object]:
     from soridam.cases.models import Case, Message
 
@@ -86,6 +105,7 @@ def worker(mode: str, count: int) -> None:
     django.setup()
     empty_cases()
     load = os.getloadavg()[0]
+    server_before, python_before = server_cpu_seconds(), time.process_time()
     if mode == "legacy":
         generated = legacy_module().generate_cases(count, batch=10000)
     else:
@@ -98,6 +118,9 @@ def worker(mode: str, count: int) -> None:
         "seconds": generated.seconds,
         "index_seconds": getattr(generated, "index_seconds", None),
         "load": load,
+        "load_after": os.getloadavg()[0],
+        "python_cpu": time.process_time() - python_before,
+        "server_cpu": server_cpu_seconds() - server_before,
         **texts_report(generated.count),
     }
     print(json.dumps(result))
@@ -118,13 +141,21 @@ def reindex_worker() -> None:
     print(json.dumps({"count": count, "seconds": time.perf_counter() - started, "load": load}))
 
 
-def run(url: str, mode: str, count: int) -> dict[str, object]:
-    env = bench_env(url, DJANGO_SETTINGS_MODULE="soridam.settings")
+def run(url: str, mode: str, count: int, tree: Path = ROOT) -> dict[str, object]:
+    """One worker run in a process of its own; ``tree`` is the source tree it imports (a baseline's, for A/B)."""
+    env = bench_env(url, DJANGO_SETTINGS_MODULE="soridam.settings", BENCH_SOURCE_TREE=str(tree))
     command = [PYTHON, __file__, "--worker", mode, "--cases", str(count)]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"{mode} on {url} failed:\n{result.stdout}\n{result.stderr}")
     report: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
+
+
+def run_baseline(tree: Path, url: str, count: int) -> dict[str, object]:
+    """The generator of another source tree (its schema too: its database is migrated from that tree)."""
+    report = run(url, "new", count, tree=tree)
+    report["mode"] = "baseline"
     return report
 
 
@@ -144,11 +175,24 @@ def reindex(url: str, mode: str, count: int) -> list[object]:
     ]
 
 
+def ab_round(
+    tree: Path, baseline_url: str, url: str, count: int, *, baseline_first: bool
+) -> list[tuple[str, dict[str, object]]]:
+    """The baseline tree's generator and this one, one after the other (which goes first alternates)."""
+    pair = [("baseline", baseline_url), ("new", url)]
+    results = []
+    for mode, database in pair if baseline_first else pair[::-1]:
+        report = run_baseline(tree, database, count) if mode == "baseline" else run(database, mode, count)
+        results.append(("PostgreSQL", report))
+    return results
+
+
 def speed_rows(results: list[tuple[str, dict[str, object]]]) -> list[list[object]]:
     rows: list[list[object]] = []
     for database, result in results:
         index = result["index_seconds"]
         seconds = float(result["seconds"])  # type: ignore[arg-type]
+        python_cpu, server_cpu = result.get("python_cpu"), result.get("server_cpu")
         rows.append(
             [
                 database,
@@ -157,7 +201,9 @@ def speed_rows(results: list[tuple[str, dict[str, object]]]) -> list[list[object
                 f"{seconds:.1f} s",
                 "-" if index is None else f"{index:.1f} s",
                 f"{int(result['count']) / seconds:,.0f}",  # type: ignore[call-overload]
-                f"{result['load']:.1f}",
+                "-" if python_cpu is None else f"{python_cpu:.1f} s",
+                "-" if server_cpu is None else f"{server_cpu:.1f} s",
+                f"{result['load']:.1f} → {result.get('load_after', 0):.1f}",
             ]
         )
     return rows
@@ -166,7 +212,7 @@ def speed_rows(results: list[tuple[str, dict[str, object]]]) -> list[list[object
 def median_rows(results: list[tuple[str, dict[str, object]]]) -> list[list[object]]:
     rows = []
     for database in dict.fromkeys(database for database, _ in results):
-        for mode in ("legacy", "new"):
+        for mode in ("legacy", "baseline", "new"):
             rates = [
                 int(r["count"]) / float(r["seconds"])  # type: ignore[call-overload, arg-type]
                 for d, r in results
@@ -206,6 +252,16 @@ def main() -> None:
     parser.add_argument("--sqlite-cases", type=int, default=200_000, help="0 skips SQLite")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--reindex-cases", type=int, default=10_000, help="0 skips the indexing comparison")
+    parser.add_argument(
+        "--baseline-tree",
+        type=Path,
+        help="compare with this source tree's generator and schema (PostgreSQL only) instead of the legacy one",
+    )
+    parser.add_argument(
+        "--baseline-database-url",
+        default="postgres://postgres@127.0.0.1:5432/soridam_bench_gencases_baseline",
+        help="the baseline tree's own database (migrated from that tree)",
+    )
     parser.add_argument("--worker", choices=["legacy", "new", "reindex"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker == "reindex":
@@ -221,12 +277,20 @@ def main() -> None:
         manage(bench_env(SQLITE_URL), "migrate", "--noinput", "-v", "0")
         databases.append(("SQLite", SQLITE_URL, args.sqlite_cases))
     results = []
-    for _round in range(args.rounds):
+    if args.baseline_tree:
+        ensure_database(args.baseline_database_url, tree=args.baseline_tree)
+    for round_ in range(args.rounds):
         for name, url, count in databases:
+            if args.baseline_tree and name == "PostgreSQL":
+                results += ab_round(
+                    args.baseline_tree, args.baseline_database_url, url, count, baseline_first=round_ % 2 == 0
+                )
+                continue
             for mode in ("legacy", "new"):
                 results.append((name, run(url, mode, count)))
     print("\n### generate_cases, each run into empty case tables\n")
-    print(table(["database", "generator", "cases", "time", "of it indexes", "cases/s", "load"], speed_rows(results)))
+    headers = ["database", "generator", "cases", "time", "of it indexes", "cases/s", "Python CPU", "server CPU", "load"]
+    print(table(headers, speed_rows(results)))
     print()
     print(table(["database", "generator", "runs", "median cases/s"], median_rows(results)))
     print("\n### The texts (first run of each generator)\n")

@@ -33,6 +33,11 @@ def active_category(slug: str) -> Category | None:
     return _current().by_slug.get(slug)
 
 
+def active_categories() -> list[Category]:
+    """The active categories in their listed order (position, slug), e.g. for a select."""
+    return list(_current().by_slug.values())
+
+
 def forget() -> None:
     global _copy  # noqa: PLW0603 - the per-process copy
     with _lock:

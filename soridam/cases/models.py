@@ -108,21 +108,29 @@ class CaseNumberCounter(models.Model):
 
 
 class Case(models.Model):
-    reference = models.CharField(max_length=24, unique=True)
+    reference = models.CharField(max_length=24)  # unique: Meta.constraints
     subject = models.CharField(max_length=200)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases")
+    # No single-column index on customer, team or assignee: the composite indexes below start with them.
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases", db_index=False)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.INTAKE)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases", db_index=False
+    )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+        db_index=False,
     )
     order_number = models.CharField(max_length=64, blank=True, db_index=True)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="ko")
-    tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token)
+    tracking_token = models.CharField(max_length=64, default=new_tracking_token)  # unique: Meta.constraints
     related_case = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     tags = models.ManyToManyField(Tag, blank=True, related_name="cases")
     created_at = models.DateTimeField(default=timezone.now)
@@ -142,6 +150,12 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        # Constraints rather than unique=True: on PostgreSQL unique=True adds a second (varchar_pattern_ops) index
+        # for LIKE, and these are only ever looked up whole. Every index is kept up to date on each insert.
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="case_reference_unique"),
+            models.UniqueConstraint(fields=["tracking_token"], name="case_tracking_token_unique"),
+        ]
         indexes = [
             models.Index(fields=["status", "-updated_at", "-id"], name="case_status_updated"),
             models.Index(fields=["team", "status", "-updated_at", "-id"], name="case_team_status_updated"),
@@ -190,7 +204,8 @@ class MessageKind(models.TextChoices):
 
 
 class Message(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    # No index of its own: message_case_created starts with the case.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages", db_index=False)
     kind = models.CharField(max_length=8, choices=MessageKind.choices)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
     author_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

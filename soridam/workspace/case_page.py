@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from soridam.accounts.models import User
@@ -67,11 +68,17 @@ def moment(value: datetime) -> Moment:
 
 def conversation(case: Case) -> list[MessageRow]:
     """All messages, internal notes included: this page is for staff only."""
-    messages = case.messages.select_related("author_user", "author_customer").order_by("created_at", "id")
+    messages = list(
+        case.messages.select_related("author_user", "author_customer")
+        .annotate(has_files=Exists(Attachment.objects.filter(message=OuterRef("pk"))))
+        .order_by("created_at", "id")
+    )
     files: dict[int, list[Attachment]] = {}
-    # One plain query instead of prefetch_related: the same rows without the prefetch machinery.
-    for attachment in Attachment.objects.filter(message__case=case).order_by("id"):
-        files.setdefault(attachment.message_id, []).append(attachment)
+    # Most cases carry no files: the attachments are read (one plain query, not prefetch_related) only if
+    # the messages say there are some.
+    if any(message.has_files for message in messages):
+        for attachment in Attachment.objects.filter(message__case=case).order_by("id"):
+            files.setdefault(attachment.message_id, []).append(attachment)
     kinds = {value: str(label) for value, label in MessageKind.choices}
     return [_message_row(message, kinds, files.get(message.pk, [])) for message in messages]
 

@@ -8,16 +8,22 @@ Every address, number and comment reaches the page through the masking presenter
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from soridam.accounts.models import User
 from soridam.cases.access import cases_visible_to
-from soridam.cases.models import Case
+from soridam.cases.models import Case, Status
+from soridam.cases.stages import Stage
 from soridam.channels.kinds import Channel
 from soridam.customers.models import Identity
 from soridam.followup.models import Survey
 from soridam.privacy.presenter import shown, shown_email, shown_phone
 
 OTHER_CASES = 10
+# Plain rows with their labels looked up here: get_FOO_display builds a dict of every choice on each call.
+_OTHER_CASE_COLUMNS = ("id", "reference", "subject", "status", "stage", "created_at")
+_STATUSES = dict(Status.choices)
+_STAGES = dict(Stage.choices)
 _PHONE_CHANNELS = (Channel.SMS, Channel.PHONE)
 
 
@@ -28,8 +34,18 @@ class IdentityRow:
 
 
 @dataclass(frozen=True)
+class OtherCase:
+    id: int
+    reference: str
+    subject: str
+    status: str
+    stage: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class CustomerPanel:
-    other_cases: list[Case]
+    other_cases: list[OtherCase]
     identities: list[IdentityRow]
     last_survey: Survey | None
     last_survey_comment: str
@@ -46,7 +62,17 @@ def shown_identity(user: User, identity: Identity) -> str:
 
 def customer_panel(user: User, case: Case) -> CustomerPanel:
     visible = cases_visible_to(user).filter(customer_id=case.customer_id)
-    others = list(visible.exclude(pk=case.pk).select_related("category").order_by("-created_at", "-id")[:OTHER_CASES])
+    others = [
+        OtherCase(
+            row["id"],
+            row["reference"],
+            row["subject"],
+            str(_STATUSES.get(row["status"], row["status"])),
+            str(_STAGES.get(row["stage"], row["stage"])),
+            row["created_at"],
+        )
+        for row in visible.exclude(pk=case.pk).order_by("-created_at", "-id").values(*_OTHER_CASE_COLUMNS)[:OTHER_CASES]
+    ]
     labels = dict(Channel.choices)
     identities = [
         IdentityRow(str(labels.get(identity.channel, identity.channel)), shown_identity(user, identity))

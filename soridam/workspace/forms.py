@@ -6,19 +6,22 @@ Field names match ``CaseError.field`` so an action's error lands beside the fiel
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from soridam.accounts.access import agents_assignable_by, teams_visible_to
+from soridam.accounts.access import agents_assignable_by, teams_listed_for, teams_visible_to
 from soridam.accounts.models import Team, User
 from soridam.cases import stages
+from soridam.cases.categories import active_categories
 from soridam.cases.models import Case, Category, Priority, Status, Tag
 from soridam.cases.stages import Stage
 from soridam.cases.uploads import Upload, UploadRefused, check_upload, check_upload_count
@@ -58,6 +61,21 @@ class CaseForm(forms.Form):
         super().__init__(data, files, auto_id=f"{self.id_prefix}-%s", label_suffix="")
         self.case = case
         self.user = user
+        # Objects a model select lists instead of running its queryset (the page needs no query for them);
+        # the queryset still checks what is posted.
+        self.listed: dict[str, list[Any]] = {}
+
+
+def _with_current(objects: list[Any], current_id: int | None, current: Callable[[], Model | None]) -> list[Any]:
+    """``objects`` with the case's current one added where the model orders it, if it is not there already
+    (an inactive category, a team the agent left): the select shows the case as it is."""
+    if current_id is None or any(obj.pk == current_id for obj in objects):
+        return objects
+    found = current()
+    if found is None:
+        return objects
+    ordering = [name for name in found._meta.ordering or [] if isinstance(name, str)]
+    return sorted([*objects, found], key=lambda obj: tuple(getattr(obj, name) for name in ordering))
 
 
 def _message_field(label: StrOrPromise, required_message: StrOrPromise, element_id: str) -> forms.CharField:
@@ -244,7 +262,9 @@ class CategoryForm(CaseForm):
     def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
         super().__init__(data, files, case=case, user=user)
         field = cast(CategoryChoiceField, self.fields["category"])
+        # The posted value is checked against the database; the select lists the per-process copy.
         field.queryset = Category.objects.filter(Q(is_active=True) | Q(pk=case.category_id))
+        self.listed["category"] = _with_current(active_categories(), case.category_id, lambda: case.category)
         self.initial["category"] = case.category_id
 
 
@@ -269,6 +289,7 @@ class TeamForm(CaseForm):
         # Only the teams the agent may give cases to (as in the API); the current one stays listed.
         visible = teams_visible_to(user).values("pk")
         field.queryset = Team.objects.filter(Q(pk__in=visible) | Q(pk=case.team_id)).order_by("name")
+        self.listed["team"] = _with_current(teams_listed_for(user), case.team_id, lambda: case.team)
         self.initial["team"] = case.team_id
 
 
@@ -292,12 +313,14 @@ class Option(NamedTuple):
     selected: bool
 
 
-def _choice_pairs(field: forms.Field) -> list[tuple[Any, Any]]:
+def _choice_pairs(bound: BoundField) -> list[tuple[Any, Any]]:
+    field = bound.field
     if isinstance(field, forms.ModelChoiceField):
-        # One plain query: iterating the field's choices would go through ``QuerySet.iterator()``, which
-        # opens a server-side cursor on PostgreSQL for a handful of rows.
+        # One plain query (or none, for lists the form holds): iterating the field's choices would go through
+        # ``QuerySet.iterator()``, which opens a server-side cursor on PostgreSQL for a handful of rows.
         empty = [("", field.empty_label)] if field.empty_label is not None else []
-        objects = field.queryset if field.queryset is not None else []
+        listed = getattr(bound.form, "listed", {}).get(bound.name)
+        objects = listed if listed is not None else (field.queryset if field.queryset is not None else [])
         return empty + [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in objects]
     return list(cast(forms.Select, field.widget).choices)
 
@@ -308,9 +331,52 @@ def select_options(bound: BoundField) -> list[Option]:
     value = bound.field.prepare_value(bound.value())
     current = "" if value is None else str(value)
     options, marked = [], False
-    for choice, label in _choice_pairs(bound.field):
+    for choice, label in _choice_pairs(bound):
         option_value = "" if choice is None else str(choice)
         selected = not marked and option_value == current  # like Select: only the first match
         marked = marked or selected
         options.append(Option(option_value, str(label), selected))
     return options
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One field of a case action form, worked out once for ``_case_action_form.html``. The template writes
+    Django's own markup; reading a ``BoundField`` there instead runs code on every lookup (the widget type is a
+    regular expression over the class name, the value and the ids are recomputed each time), six forms a page."""
+
+    name: str
+    id: str
+    auto_id: str
+    label: str
+    help_text: str
+    errors: list[str]
+    described: str
+    kind: str  # "checkbox", "select" or another input type
+    value: Any
+    options: list[Option]
+    max_length: int | None
+    required: bool
+
+
+def form_field_rows(form: forms.Form) -> list[FieldRow]:
+    rows = []
+    for bound in form:
+        kind = bound.widget_type
+        rows.append(
+            FieldRow(
+                name=bound.html_name,
+                id=bound.id_for_label,
+                auto_id=bound.auto_id,
+                label=str(bound.label),
+                help_text=str(bound.help_text or ""),
+                errors=[str(error) for error in bound.errors],
+                described=bound.aria_describedby or "",
+                kind=kind,
+                value=bound.value(),
+                options=select_options(bound) if kind == "select" else [],
+                max_length=getattr(bound.field, "max_length", None),
+                required=bound.field.required,
+            )
+        )
+    return rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django import template
+from django import forms, template
 from django.forms import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 
 from soridam.cases.models import Category, EventKind, Priority, Status, TimelineEvent
 from soridam.cases.stages import Stage
-from soridam.workspace.forms import Option, select_options
+from soridam.workspace.forms import FieldRow, Option, form_field_rows, select_options
 from soridam.workspace.inbox import InboxQuery
 
 register = template.Library()
@@ -43,9 +43,13 @@ def category_name(category: Category | None) -> str:
     return category.name_for(get_language() or "ko")
 
 
+# ``get_kind_display`` builds a dict of every kind for each call: a case page has dozens of events.
+_EVENT_KINDS = dict(EventKind.choices)
+
+
 @register.simple_tag
 def event_label(event: TimelineEvent) -> str:
-    return event.get_kind_display()
+    return str(_EVENT_KINDS.get(event.kind, event.kind))
 
 
 @register.simple_tag
@@ -72,6 +76,12 @@ _ONE_VALUE_KINDS = frozenset(
 def options(field: BoundField) -> list[Option]:
     """``{% for option in form.field|options %}``: a select's options, the current value marked."""
     return select_options(field)
+
+
+@register.filter
+def field_rows(form: forms.Form) -> list[FieldRow]:
+    """``{% for field in form|field_rows %}``: the form's fields as plain rows (``forms.form_field_rows``)."""
+    return form_field_rows(form)
 
 
 @register.simple_tag

@@ -6,10 +6,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from soridam.accounts.models import User
+from soridam.accounts.models import Team, User
 from soridam.audit.actors import Actor
 from soridam.cases import actions
-from soridam.cases.models import Case, Message
+from soridam.cases.models import Case, Category, Message
 from soridam.cases.uploads import check_upload
 from soridam.workspace.tests.conftest import HTMX
 
@@ -343,11 +343,12 @@ def test_case_page_query_count_does_not_grow_with_messages(
     for n in range(20):
         actions.reply(case, f"reply {n}", actor=Actor(user=alice))
         actions.add_note(case, f"note {n}", actor=Actor(user=alice))
-    # Session, user, teams, case (with customer, category, team), messages, attachments, events, the
-    # assignee, category and team options, the tags, the macros, the e-mail delivery states and the investigation
-    # tasks, the header's presence, and the customer panel's other cases, identities and last survey: one query
-    # each, however long the conversation.
-    with django_assert_max_num_queries(18):
+    # Session, user, the agent's teams (also the team options), case (with customer, category, team), messages,
+    # attachments (only because a message has one), events, the assignee options, the active categories (the
+    # per-process copy, read again at most every few seconds), the tags, the macros, the e-mail delivery states
+    # and the investigation tasks, the header's presence, and the customer panel's other cases, identities and
+    # last survey: one query each, however long the conversation (15 with no files and the categories copied).
+    with django_assert_max_num_queries(17):
         assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
 
 
@@ -415,3 +416,33 @@ def test_going_back_to_a_case_page_htmx_no_longer_holds_gets_the_whole_page(
     restored = english_alice.get(url, **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true").content.decode()
     assert "<html" not in panel
     assert "<html" in restored
+
+
+def _select(html: str, element_id: str) -> str:
+    start = html.index(f'id="{element_id}"')
+    return html[start : html.index("</select>", start)]
+
+
+def test_category_select_comes_from_the_categories_copy_and_keeps_a_deactivated_current_one(
+    english_alice: Client, make_case: Callable[..., Case]
+) -> None:
+    case = make_case(category="delivery")
+    category = Category.objects.get(slug="delivery")
+    category.is_active = False
+    category.save()  # the per-process copy forgets itself on save
+    select = _select(english_alice.get(f"/workspace/cases/{case.pk}/").content.decode(), "category-to")
+    assert f'<option value="{category.pk}" selected>{category.name_en}</option>' in select
+    active = list(Category.objects.filter(is_active=True).order_by("position", "slug"))
+    listed = [*active, category]
+    listed.sort(key=lambda each: (each.position, each.slug))
+    positions = [select.index(f'<option value="{each.pk}"') for each in listed]
+    assert positions == sorted(positions)
+
+
+def test_team_select_lists_the_agents_own_teams_with_the_current_one_selected(
+    alice: User, english_alice: Client, make_case: Callable[..., Case], teams: dict[str, Team]
+) -> None:
+    case = make_case(category="delivery")
+    select = _select(english_alice.get(f"/workspace/cases/{case.pk}/").content.decode(), "team-to")
+    assert f'<option value="{teams["delivery"].pk}" selected>Delivery</option>' in select
+    assert "Payments" not in select
