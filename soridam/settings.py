@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "soridam.demo",
     "soridam.kb",
     "soridam.search",
+    "soridam.bot",
     "soridam.channels",
 ]
 
