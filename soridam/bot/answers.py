@@ -19,7 +19,7 @@ from soridam.search.analysis import content_morphemes
 from soridam.search.engine import answer_question
 
 AGREE_MARGIN = 0.0
-DISAGREE_MARGIN = 0.3
+DISAGREE_MARGIN = 0.2
 LEXICAL_MARGIN = 0.45
 PASSAGE_SENTENCES = 2
 CANDIDATES = 5

@@ -38,8 +38,7 @@ def respond(conversation: Conversation, library: Library) -> BotReply:
     if intents.is_greeting_only(conversation.text):
         return speaker.say("greeting", "greeting", state)
     if intents.is_thanks(conversation.text) and _customer_turns(conversation.history):
-        topic = find(_context(conversation.history, ""), library).best
-        return speaker.closing(topic, state)
+        return speaker.closing(_topic(conversation, library), state)
     return _answer(conversation, library, speaker, state)
 
 
@@ -55,6 +54,7 @@ def handover_reason(conversation: Conversation) -> str:
         ("abuse", intents.is_abusive(text)),
         ("anger", answered_before and intents.is_angry_at_help(text)),
         ("staff_action", intents.asks_staff_action(text)),
+        ("stuck", intents.is_stuck_for_days(text)),
         ("beyond_policy", intents.is_beyond_policy(text)),
         (
             "missed_twice",
@@ -80,14 +80,38 @@ def _answer(conversation: Conversation, library: Library, speaker: _Speaker, sta
     return speaker.offer_person(found.best, state)
 
 
+def _topic(conversation: Conversation, library: Library) -> Article | None:
+    """What the conversation was about: the article the bot last answered from, else the best match of the
+    earlier turns."""
+    answered = conversation.state.get("article")
+    if isinstance(answered, int):
+        found = library.articles([answered]).get(answered)
+        if found is not None:
+            return found
+    return find(_context(conversation.history, ""), library).best
+
+
 def _customer_turns(history: tuple[Turn, ...]) -> list[str]:
     return [turn.text for turn in history if turn.author == "customer"]
 
 
 def _context(history: tuple[Turn, ...], text: str) -> str:
-    """The newest message first, then the customer's earlier turns, newest first: a short follow-up ("그럼
-    오늘의특가 상품엔 쿠폰 돼요?") is read with what it follows, and a long history is cut at its oldest end."""
-    return " ".join([text, *reversed(_customer_turns(history))]).strip()
+    """The newest message first, then the customer's earlier turns, newest first, then the last answer they
+    got: a short follow-up ("그럼 오늘의특가 상품엔 쿠폰 돼요?") is read with what it follows, and a long
+    history is cut at its oldest end (the search reads the first QUESTION_CHARS)."""
+    return " ".join([text, *reversed(_customer_turns(history)), *_last_answer(history)]).strip()
+
+
+def _last_answer(history: tuple[Turn, ...]) -> list[str]:
+    """The last reply that answered a question (not the reply to a hello), as a list of zero or one text."""
+    asked = ""
+    answer: list[str] = []
+    for turn in history:
+        if turn.author == "customer":
+            asked = turn.text
+        elif asked and not intents.is_greeting_only(asked):
+            answer = [turn.text]
+    return answer
 
 
 def detect_language(text: str, declared: str) -> str:

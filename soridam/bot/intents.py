@@ -161,6 +161,23 @@ STAFF_VERBS = (
 # The customer's own order, parcel or account is named: an order number, a tracking number, a phone number.
 ORDER_NUMBER = re.compile(r"\b[A-Z]{2}\d{8,}\b|주문\s*번호|운송장\s*\d|\b\d{10,14}\b|01\d[- ]?\d{3,4}[- ]?\d{4}")
 STUCK = re.compile(r"(이틀|사흘|나흘|닷새|\d+\s*일)\s*째|(며칠|일주일)\s*(째|이나|넘게|지났)|\d+\s*영업일\s*째")
+NOT_MOVING = (
+    "그대로",
+    "움직이",
+    "안움직",
+    "멈춰",
+    "안 와",
+    "안와",
+    "안 왔",
+    "준비중",
+    "준비 중",
+    "안 풀려",
+    "안 들어",
+    "안 되",
+    "not moved",
+    "hasn't moved",
+    "still",
+)
 THANKS = (
     "감사",
     "고맙",
@@ -293,6 +310,12 @@ def asks_staff_action(text: str) -> bool:
         return False
     own = bool(ORDER_NUMBER.search(text)) or _has(text, cues.OWN_ORDER) or _has(text, ("제 계정", "my account"))
     return own or bool(STUCK.search(text))
+
+
+def is_stuck_for_days(text: str) -> bool:
+    """An order, parcel or payment that has not moved for days: staff must ask the carrier or the card
+    company ("사흘째 같은 터미널에 있어요", "5일째 발송 준비중")."""
+    return bool(STUCK.search(text)) and _has(text, NOT_MOVING)
 
 
 def is_thanks(text: str) -> bool:
