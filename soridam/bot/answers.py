@@ -20,7 +20,7 @@ from soridam.search.engine import answer_question
 
 AGREE_MARGIN = 0.0
 DISAGREE_MARGIN = 0.2
-LEXICAL_MARGIN = 0.45
+LEXICAL_MARGIN = 0.3
 PASSAGE_SENTENCES = 2
 CANDIDATES = 5
 SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")

@@ -66,6 +66,9 @@ def handover_reason(conversation: Conversation) -> str:
 
 def _answer(conversation: Conversation, library: Library, speaker: _Speaker, state: dict[str, object]) -> BotReply:
     question = _context(conversation.history, conversation.text)
+    answered = conversation.state.get("article")
+    if isinstance(answered, int) and answered in (last := library.articles([answered])):
+        question = f"{question} {last[answered].title}"
     found = find(question, library)
     missed = intents.says_answer_missed(conversation.text)
     state["missed"] = int(str(state.get("missed", 0)) or 0) + 1 if missed else 0
@@ -103,13 +106,14 @@ def _context(history: tuple[Turn, ...], text: str) -> str:
 
 
 def _last_answer(history: tuple[Turn, ...]) -> list[str]:
-    """The last reply that answered a question (not the reply to a hello), as a list of zero or one text."""
+    """The last reply a person (or another bot) gave to a question, not to a hello, as zero or one text. The
+    engine's own replies are templates around a passage: what they were about is ``state["article"]``."""
     asked = ""
     answer: list[str] = []
     for turn in history:
         if turn.author == "customer":
             asked = turn.text
-        elif asked and not intents.is_greeting_only(asked):
+        elif turn.author == "agent" and asked and not intents.is_greeting_only(asked):
             answer = [turn.text]
     return answer
 

@@ -158,12 +158,14 @@ STAFF_VERBS = (
     "please refund",
     "please update",
 )
+# The customer's own account: checking who they are is always about their account.
+OWN_ACCOUNT = ("제 계정", "내 계정", "본인 확인", "본인확인", "본인 인증", "my account", "verify my identity")
 # The customer's own order, parcel or account is named: an order number, a tracking number, a phone number.
 ORDER_NUMBER = re.compile(r"\b[A-Z]{2}\d{8,}\b|주문\s*번호|운송장\s*\d|\b\d{10,14}\b|01\d[- ]?\d{3,4}[- ]?\d{4}")
 STUCK = re.compile(r"(이틀|사흘|나흘|닷새|\d+\s*일)\s*째|(며칠|일주일)\s*(째|이나|넘게|지났)|\d+\s*영업일\s*째")
 NOT_MOVING = (
     "그대로",
-    "움직이",
+    "움직",
     "안움직",
     "멈춰",
     "안 와",
@@ -265,7 +267,7 @@ def asks_for_person(text: str) -> bool:
         return True
     if CALL_ME.search(text):
         return True
-    content = [token for token in tokens(text) if token.tag.startswith(("N", "SL"))]
+    content = [token for token in tokens(text) if token.tag.startswith(("N", "V", "SL"))]
     if 0 < len(content) <= 2 and any(token.form in PERSON_WORDS | {"agent", "human"} for token in content):
         return True  # the whole message is "상담원" or "agent (please)"
     return any(_asks_person_in(clause) for clause in _clauses(text))
@@ -308,7 +310,7 @@ def asks_staff_action(text: str) -> bool:
     the customer's own order (a number, "받은", "주문한") or a problem that has lasted for days."""
     if not _has(text, STAFF_VERBS):
         return False
-    own = bool(ORDER_NUMBER.search(text)) or _has(text, cues.OWN_ORDER) or _has(text, ("제 계정", "my account"))
+    own = bool(ORDER_NUMBER.search(text)) or _has(text, cues.OWN_ORDER) or _has(text, OWN_ACCOUNT)
     return own or bool(STUCK.search(text))
 
 

@@ -80,7 +80,7 @@ def rank_question(text: str, *, kind: str, public_only: bool, limit: int) -> Que
         return QuestionRanking([], agree=False, semantic=False)
     query = synonyms.expand(analysis.analyse_query(text + " "))  # a finished question: no word being typed
     filters, params = _filters(public_only, None)
-    lexical = _lexical(query, kind, filters, params)
+    lexical = [item for item in _lexical(query, kind, filters, params) if item.score >= MIN_SCORE]
     if not embeddings.enabled():
         return QuestionRanking(lexical[:limit], agree=False, semantic=False)
     data = _vectors.get(kind)
