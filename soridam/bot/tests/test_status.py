@@ -24,7 +24,8 @@ def test_an_identified_customer_sees_their_open_cases(case: Case, make_case: Cal
     make_case(subject="남의 문의", email="other@example.kr", name="김철수")
     answer = reply(Conversation(text="제 문의 진행 상황 알려 주세요", customer_id=case.customer_id))
     assert answer.outcome == "status"
-    assert case.reference in answer.text and "환불 문의" in answer.text
+    assert case.reference in answer.text
+    assert "환불 문의" in answer.text
     assert "남의 문의" not in answer.text
     assert answer.text.startswith("홍길동 고객님, ")
 
@@ -40,7 +41,8 @@ def test_a_mismatch_answers_exactly_like_a_missing_case(case: Case) -> None:
     wrong = reply(Conversation(text=f"{case.reference} 진행 상황 알려 주세요 1111"))
     missing = reply(Conversation(text="C-1999-999999 진행 상황 알려 주세요 1111"))
     assert wrong.text == missing.text
-    assert case.reference not in wrong.text and "환불 문의" not in wrong.text
+    assert case.reference not in wrong.text
+    assert "환불 문의" not in wrong.text
 
 
 def test_without_a_proof_it_asks_for_one(case: Case) -> None:
