@@ -60,7 +60,8 @@ def rank(text: str, *, kind: str, public_only: bool, language: str | None, limit
     return _fuse(lexical, semantic)[:limit]
 
 
-QUESTION_CHARS = 300  # a whole question (the bot): long enough for a message's question, bounded for e5's cost
+QUESTION_CHARS = 300  # a whole question (the bot): long enough for a message's question
+QUESTION_EMBEDDED = 128
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def rank_question(text: str, *, kind: str, public_only: bool, limit: int) -> Que
     data = _vectors.get(kind)
     if not data["keys"]:
         return QuestionRanking(lexical[:limit], agree=False, semantic=False)
-    similarity = data["matrix"] @ embeddings.encode_query(text)
+    similarity = data["matrix"] @ embeddings.encode_query(question_part(text))
     if public_only:
         similarity = np.where(data["public"], similarity, -np.inf)
     order = np.argsort(-similarity, kind="stable")[:SEMANTIC_DEPTH]
@@ -95,6 +96,15 @@ def rank_question(text: str, *, kind: str, public_only: bool, limit: int) -> Que
     ]
     agree = bool(lexical and semantic and lexical[0].key == semantic[0].key)
     return QuestionRanking(_fuse(lexical, semantic)[:limit], agree=agree, semantic=True)
+
+
+def question_part(text: str) -> str:
+    """What of a long question is embedded: its beginning (a subject, the newest message) and its end (where a
+    message usually asks), QUESTION_EMBEDDED chars in all. Encoding cost grows faster than the length."""
+    if len(text) <= QUESTION_EMBEDDED:
+        return text
+    half = QUESTION_EMBEDDED // 2
+    return f"{text[:half]} {text[-half:]}"
 
 
 def _filters(public_only: bool, language: str | None) -> tuple[str, list[object]]:
