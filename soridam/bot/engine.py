@@ -9,8 +9,6 @@ Everything it says is a template (texts.py) or a passage of an article.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from soridam.customers.models import Customer
 
 from . import intents, status, texts
@@ -34,7 +32,9 @@ def respond(conversation: Conversation, library: Library) -> BotReply:
     if reason:
         return speaker.handover(reason, state)
     if intents.asks_case_status(conversation.text):
-        return speaker.status(status.look_up(conversation.text, conversation.customer_id, _session(state)), state)
+        return speaker.status(
+            status.look_up(conversation.text, conversation.customer_id, _session(conversation)), state
+        )
     if intents.is_greeting_only(conversation.text):
         return speaker.say("greeting", "greeting", state)
     if intents.is_thanks(conversation.text) and _customer_turns(conversation.history):
@@ -137,8 +137,12 @@ def _first_turn(conversation: Conversation) -> bool:
     return not any(turn.author == "bot" for turn in conversation.history) and not conversation.state.get("introduced")
 
 
-def _session(state: Mapping[str, object]) -> str:
-    return str(state.get("session", ""))
+def _session(conversation: Conversation) -> str:
+    if conversation.session:
+        return f"{conversation.channel}:{conversation.session}"
+    if conversation.customer_id is not None:
+        return f"customer:{conversation.customer_id}"
+    return conversation.channel
 
 
 class _Speaker:

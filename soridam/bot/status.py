@@ -45,7 +45,7 @@ def _line(case: Case) -> CaseLine:
 
 def _rate_limited(session_key: str) -> bool:
     try:
-        check_rate(RATE_SCOPE, f"bot:{session_key or 'anonymous'}")
+        check_rate(RATE_SCOPE, f"bot:{session_key}")
     except RateLimited:
         return True
     return False

@@ -53,9 +53,10 @@ def test_without_a_proof_it_asks_for_one(case: Case) -> None:
 
 def test_look_ups_are_rate_limited(case: Case, settings: Any) -> None:
     settings.SORIDAM_RATE_LIMITS = {**settings.SORIDAM_RATE_LIMITS, "tracking": 2}
-    state = {"session": "s-1"}
     for _ in range(2):
-        reply(Conversation(text=f"{case.reference} 진행 상황 1111", state=state))
-    limited = reply(Conversation(text=f"{case.reference} 진행 상황 5678", state=state))
+        reply(Conversation(text=f"{case.reference} 진행 상황 1111", session="s-1"))
+    limited = reply(Conversation(text=f"{case.reference} 진행 상황 5678", session="s-1"))
+    other_session = reply(Conversation(text=f"{case.reference} 진행 상황 5678", session="s-2"))
+    assert case.reference in other_session.text
     assert case.reference not in limited.text
     assert "1분" in limited.text
