@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from soridam.customers.models import Customer
 
-from . import intents, status, texts
+from . import intents, llm, status, texts
 from .answers import LIVE, Article, Library, find, passage
 from .contract import BotReply, Conversation, Outcome, Source, Turn
 
@@ -76,6 +76,9 @@ def _answer(conversation: Conversation, library: Library, speaker: _Speaker, sta
     if found.article is not None and not repeated:
         state["unsure"] = 0
         state["article"] = found.article.key
+        written = llm.write(conversation.text, [llm.Passage(found.article.key, found.article.body)], speaker.language)
+        if written is not None:
+            return speaker.written(written, found.article, found.confidence, state)
         return speaker.answer(found.article, conversation.text, found.confidence, state)
     state["unsure"] = int(str(state.get("unsure", 0)) or 0) + 1
     if int(str(state["unsure"])) >= LOW_CONFIDENCE_TURNS:
@@ -176,6 +179,18 @@ class _Speaker:
         link = f"{article.title} — {article.url}"
         return BotReply(
             text=self._text(self._t("answer_intro"), quoted, link, self._t("footer")),
+            outcome="answered",
+            sources=(Source(article.key, article.title, article.url),),
+            intent=f"article:{article.key}",
+            confidence=confidence,
+            state=self._done(state),
+        )
+
+    def written(self, written: llm.Written, article: Article, confidence: float, state: dict[str, object]) -> BotReply:
+        """The LLM's answer; it cited only the article it was given, which is linked as in a quoted answer."""
+        link = f"{article.title} — {article.url}"
+        return BotReply(
+            text=self._text(written.text, link, self._t("footer")),
             outcome="answered",
             sources=(Source(article.key, article.title, article.url),),
             intent=f"article:{article.key}",
