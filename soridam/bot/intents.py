@@ -37,7 +37,7 @@ ENGLISH_PERSON = re.compile(
     re.IGNORECASE,
 )
 ENGLISH_NEGATION = re.compile(r"\b(don't|do not|no)\s+need\b|\bnot\s+asking\b", re.IGNORECASE)
-CALL_ME = re.compile(r"(전화|통화)\s*(좀\s*)?(주|해\s*주|부탁|가능|하고\s*싶|원)")
+CALL_ME = re.compile(r"(전화|통화)\s*(좀\s*)?(주세요|주실|주시|줘|해\s*주|부탁|하고\s*싶|원해|원합)")
 
 # Abuse: insults and swearing, in full and in the short forms of chat.
 ABUSE = (

@@ -36,6 +36,8 @@ def test_an_explicit_request_for_a_person_in_any_wording(text: str) -> None:
         "상담원 연결 눌렀는데 대기가 길어요",
         "I don't need an agent, just tell me the return window",
         "사람이 많아서 배송이 늦나요?",
+        "전화 주문도 되나요?",
+        "통화 가능 시간이 언제예요?",
     ],
 )
 def test_mentioning_a_person_is_not_asking_for_one(text: str) -> None:
