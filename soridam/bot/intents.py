@@ -54,7 +54,9 @@ ABUSE = (
     "개새",
     "병신",
     "ㅂㅅ",
-    "미친",
+    "미친놈",
+    "미친년",
+    "미쳤냐",
     "꺼져",
     "닥쳐",
     "때려치",
@@ -63,7 +65,7 @@ ABUSE = (
     "bullshit",
     "idiot",
     "stupid bot",
-    "useless",
+    "useless bot",
 )
 # Anger at the help itself (not at a parcel): after the bot has answered, these ask for a person.
 ANGER = (
