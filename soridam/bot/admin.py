@@ -16,6 +16,11 @@ class LlmTransferAcceptanceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = ("notice", "accepted_by", "accepted_at")
     fields = ("endpoint", "notice", "accepted_by", "accepted_at")
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "endpoint":
+            kwargs["assume_scheme"] = "https"  # an LLM address without a scheme is meant as https
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {"notice": str(TRANSFER_NOTICE)}
 
