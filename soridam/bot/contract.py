@@ -33,6 +33,7 @@ class Conversation:
     language: str = "ko"
     channel: str = "chat"
     state: Mapping[str, object] = field(default_factory=dict)
+    session: str = ""  # the channel's session id: case look-ups are rate limited per session (anonymous: per channel)
 
 
 @dataclass(frozen=True)

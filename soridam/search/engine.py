@@ -59,6 +59,24 @@ def suggest(
     return [Hit(key=item.key, score=item.score, title=item.title) for item in ranked]
 
 
+@dataclass(frozen=True)
+class Answers:
+    """The best documents for a whole question, best first (scores fused in [0, 1] when ``semantic``), and
+    whether the lexical and embedding rankings agreed on the first."""
+
+    hits: list[Hit]
+    agree: bool
+    semantic: bool
+
+
+def answer_question(question: str, *, kind: str = "article", public_only: bool = True, limit: int = 5) -> Answers:
+    """Documents of `kind` that answer a finished question (a chat message, not a query being typed): every
+    word is whole, and the embedding reads the whole question rather than its beginning."""
+    found = retrieval.rank_question(question, kind=kind, public_only=public_only, limit=limit)
+    hits = [Hit(key=item.key, score=item.score, title=item.title) for item in found.ranked]
+    return Answers(hits=hits, agree=found.agree, semantic=found.semantic)
+
+
 def search_cases(
     query: str, visible: QuerySet[Case], *, limit: int = 50, teams: Collection[int | None] | None = None
 ) -> list[Hit]:

@@ -60,6 +60,53 @@ def rank(text: str, *, kind: str, public_only: bool, language: str | None, limit
     return _fuse(lexical, semantic)[:limit]
 
 
+QUESTION_CHARS = 300  # a whole question (the bot): long enough for a message's question
+QUESTION_EMBEDDED = 128
+
+
+@dataclass(frozen=True)
+class QuestionRanking:
+    """A whole question's ranking (not text being typed): the fused list, and whether the lexical and the
+    embedding rankings put the same document first. Agreement of two independent rankers is the strongest
+    sign that the first document is right (soridam/bot/README.md, calibration)."""
+
+    ranked: list[Ranked]
+    agree: bool
+    semantic: bool  # False when embeddings are off: ``ranked`` is lexical only, scores unscaled
+
+
+def rank_question(text: str, *, kind: str, public_only: bool, limit: int) -> QuestionRanking:
+    text = " ".join(text.split())[:QUESTION_CHARS]
+    if not text:
+        return QuestionRanking([], agree=False, semantic=False)
+    query = synonyms.expand(analysis.analyse_query(text + " "))  # a finished question: no word being typed
+    filters, params = _filters(public_only, None)
+    lexical = [item for item in _lexical(query, kind, filters, params) if item.score >= MIN_SCORE]
+    if not embeddings.enabled():
+        return QuestionRanking(lexical[:limit], agree=False, semantic=False)
+    data = _vectors.get(kind)
+    if not data["keys"]:
+        return QuestionRanking(lexical[:limit], agree=False, semantic=False)
+    similarity = data["matrix"] @ embeddings.encode_query(question_part(text))
+    if public_only:
+        similarity = np.where(data["public"], similarity, -np.inf)
+    order = np.argsort(-similarity, kind="stable")[:SEMANTIC_DEPTH]
+    semantic = [
+        Ranked(data["keys"][i], float(similarity[i]), data["titles"][i]) for i in order if np.isfinite(similarity[i])
+    ]
+    agree = bool(lexical and semantic and lexical[0].key == semantic[0].key)
+    return QuestionRanking(_fuse(lexical, semantic)[:limit], agree=agree, semantic=True)
+
+
+def question_part(text: str) -> str:
+    """What of a long question is embedded: its beginning (a subject, the newest message) and its end (where a
+    message usually asks), QUESTION_EMBEDDED chars in all. Encoding cost grows faster than the length."""
+    if len(text) <= QUESTION_EMBEDDED:
+        return text
+    half = QUESTION_EMBEDDED // 2
+    return f"{text[:half]} {text[-half:]}"
+
+
 def _filters(public_only: bool, language: str | None) -> tuple[str, list[object]]:
     sql, params = "", list[object]()
     if public_only:

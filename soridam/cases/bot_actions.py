@@ -1,0 +1,42 @@
+"""The bot's hand-over written onto a case: part of the actions layer (R-CASE-5), beside ``cases.actions`` and
+built from its helpers.
+
+The agent who takes the conversation sees, in one internal note, what the bot detected (the intent and why it
+handed over), who the customer is (verified or only typed), the order references and the whole transcript;
+the case carries a ``bot:<reason>`` tag for the inbox. The note and the tag write their timeline events and
+audit entries; the caller holds the case's row lock inside one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from soridam.audit.actors import Actor
+from soridam.cases.actions import add_note, add_tag
+from soridam.cases.models import TAG_LENGTH, Case, Message
+
+
+@dataclass(frozen=True)
+class BotHandover:
+    transcript: tuple[tuple[str, str], ...]  # (author, text), oldest first, the newest customer turn last
+    intent: str
+    reason: str
+    identity: str  # "verified customer" or what a visitor typed, for the agent to check
+    order_numbers: tuple[str, ...] = ()
+
+
+def record_handover(case: Case, handover: BotHandover, *, actor: Actor) -> Message:
+    lines = [
+        _("The bot handed this conversation over."),
+        _("Intent: %(intent)s · reason: %(reason)s") % {"intent": handover.intent, "reason": handover.reason},
+        _("Identity: %(identity)s") % {"identity": handover.identity},
+    ]
+    if handover.order_numbers:
+        lines.append(_("Orders: %(orders)s") % {"orders": ", ".join(handover.order_numbers)})
+    lines.append("")
+    lines.extend(f"[{author}] {text}" for author, text in handover.transcript)
+    note = add_note(case, "\n".join(lines), actor=actor)
+    add_tag(case, f"bot:{handover.reason}"[:TAG_LENGTH], actor=actor)
+    return note
