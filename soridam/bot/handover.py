@@ -4,27 +4,20 @@ Routing and telling the customer the wait stay with the channel."""
 
 from __future__ import annotations
 
-import re
-
 from django.db import transaction
 
 from soridam.audit.actors import Actor
-from soridam.cases.bot_actions import BotHandover, record_handover
+from soridam.cases.bot_actions import BotHandover, order_references, record_handover
 from soridam.cases.models import Case, Message
 
 from .contract import BotReply, Conversation
 
-ORDER_REFERENCE = re.compile(r"\b[A-Z]{2}\d{8,}\b")
 BOT_ACTOR = Actor(system="bot")
 
 
 def handover_for(conversation: Conversation, answer: BotReply) -> BotHandover:
     transcript = tuple((turn.author, turn.text) for turn in conversation.history) + (("customer", conversation.text),)
-    orders = tuple(
-        dict.fromkeys(
-            ref for author, text in transcript if author == "customer" for ref in ORDER_REFERENCE.findall(text)
-        )
-    )
+    orders = order_references(text for author, text in transcript if author == "customer")
     if conversation.customer_id is not None:
         identity = f"verified customer #{conversation.customer_id}"
     else:

@@ -9,6 +9,8 @@ audit entries; the caller holds the case's row lock inside one transaction.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -17,10 +19,17 @@ from soridam.audit.actors import Actor
 from soridam.cases.actions import add_note, add_tag
 from soridam.cases.models import TAG_LENGTH, Case, Message
 
+ORDER_REFERENCE = re.compile(r"\b[A-Z]{2}\d{8,}\b")
+
+
+def order_references(texts: Iterable[str]) -> tuple[str, ...]:
+    """The order numbers a customer wrote, first mention first, each once."""
+    return tuple(dict.fromkeys(ref for text in texts for ref in ORDER_REFERENCE.findall(text)))
+
 
 @dataclass(frozen=True)
 class BotHandover:
-    transcript: tuple[tuple[str, str], ...]  # (author, text), oldest first, the newest customer turn last
+    transcript: tuple[tuple[str, str], ...]  # (author, text), oldest first; empty when the case body holds it
     intent: str
     reason: str
     identity: str  # "verified customer" or what a visitor typed, for the agent to check
@@ -35,8 +44,9 @@ def record_handover(case: Case, handover: BotHandover, *, actor: Actor) -> Messa
     ]
     if handover.order_numbers:
         lines.append(_("Orders: %(orders)s") % {"orders": ", ".join(handover.order_numbers)})
-    lines.append("")
-    lines.extend(f"[{author}] {text}" for author, text in handover.transcript)
+    if handover.transcript:
+        lines.append("")
+        lines.extend(f"[{author}] {text}" for author, text in handover.transcript)
     note = add_note(case, "\n".join(lines), actor=actor)
     add_tag(case, f"bot:{handover.reason}"[:TAG_LENGTH], actor=actor)
     return note

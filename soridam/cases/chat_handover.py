@@ -1,9 +1,10 @@
 """A live chat becomes a case: the case actions for the chat channel (beside ``actions``, which is full).
 
-The bot or the visitor asked for a person. The case gets the transcript as its first message and a note
-with the detected intent and the reason; the visitor's e-mail or phone is its customer. When the chat stays
-live, a chat payload and channel message name the session, so agents' replies go back to the chat
-(``notifications.outbox.customer_route``); off hours they go by e-mail, and the customer is told so.
+The bot or the visitor asked for a person. The case gets the transcript as its first message and the bot's
+hand-over note (intent, reason, identity, order numbers, and the ``bot:<reason>`` tag: ``bot_actions``); the
+visitor's e-mail or phone is its customer. When the chat stays live, a chat payload and channel message name
+the session, so agents' replies go back to the chat (``notifications.outbox.customer_route``); off hours they
+go by e-mail, and the customer is told so.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from soridam.audit.actors import Actor
 from soridam.cases import actions
+from soridam.cases.bot_actions import BotHandover, order_references, record_handover
 from soridam.cases.models import Case, Message
 from soridam.channels.kinds import Channel
 from soridam.channels.models import ChannelMessage, PayloadState, RawPayload
@@ -54,15 +56,22 @@ def open_chat_case(handover: ChatHandover) -> Case:
         )
         message = actions.receive_channel_message(new, case=None)
         case = message.case
-        note = _("Chat handed over by the bot. Reason: %(reason)s. Intent: %(intent)s.") % {
-            "reason": handover.reason or "-",
-            "intent": handover.intent or "-",
-        }
-        actions.add_note(case, note, actor=CHAT)
+        record_handover(case, _bot_handover(handover), actor=CHAT)
         if handover.live:
             _reply_in_chat(case, message, handover)
             enqueue_job_on_commit("soridam.routing.tasks.route_case", case.pk)
         return case
+
+
+def _bot_handover(handover: ChatHandover) -> BotHandover:
+    """The one hand-over note every channel writes; the transcript is already the case's first message."""
+    return BotHandover(
+        transcript=(),
+        intent=handover.intent or "-",
+        reason=handover.reason or "-",
+        identity=_("unverified visitor: %(name)s") % {"name": handover.name or "-"},
+        order_numbers=order_references([handover.transcript]),
+    )
 
 
 def _contact(handover: ChatHandover) -> Contact:

@@ -72,6 +72,7 @@ def _conversation(session: ChatSession, message: ChatMessage) -> Conversation:
         visitor_name=session.name,
         language=session.language,
         channel="chat",
+        session=str(session.public_id),
         state=session.bot_state,
     )
 
