@@ -7,8 +7,9 @@ On its own PostgreSQL database ``soridam_bench_memory`` (the demo seed), each mo
 pool, the customer-mail worker and the scheduler), waits for ``/healthz``, asks three help searches, files
 ``--intakes`` complaints over the API (each is acknowledged, triaged, routed and indexed by the workers),
 waits ``--settle`` seconds, then reads every process of the tree from /proc and stops the stack with one
-SIGINT. Two modes in one run: ``default`` and the baseline ``multi-word dict`` (Kiwi with its multi-word
-dictionary, as before ``SORIDAM_KIWI_MULTI_WORD_DICT`` existed). RSS counts shared pages in every process that
+SIGINT. Two modes in one run: ``default`` (one analyser process holds the stack's only Kiwi, ``lib.analyser``)
+and the baseline ``a Kiwi in each process`` (``SORIDAM_ANALYSER=false``: every process that analyses Korean
+builds its own, as before the analyser existed). RSS counts shared pages in every process that
 maps them; PSS divides them among those processes, so the PSS total is what the stack really holds.
 """
 
@@ -41,7 +42,7 @@ from common import (  # noqa: E402 - after the path tweak above
 )
 
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/soridam_bench_memory"
-MODES = {"default": {}, "multi-word dict": {"SORIDAM_KIWI_MULTI_WORD_DICT": "true"}}
+MODES = {"default": {}, "a Kiwi in each process": {"SORIDAM_ANALYSER": "false"}}
 SEARCHES = ("환불", "배송 지연", "교환 신청")
 
 

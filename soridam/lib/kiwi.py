@@ -2,7 +2,8 @@
 
 Kiwi takes about 1 s and 300 MB to start without its multi-word dictionary (500 MB and several seconds with
 it: ``SORIDAM_KIWI_MULTI_WORD_DICT``), so it is built on first use, never at import,
-and never on a request path that must stay fast.
+and never on a request path that must stay fast. Under the supervisor (`make run`) one analyser process holds
+the only Kiwi and the others ask it (``SORIDAM_ANALYSER_SOCKET``, ``lib.analyser``).
 """
 
 from __future__ import annotations
@@ -14,19 +15,34 @@ from typing import Any
 # Content-bearing tags: nouns, verbs/adjectives, adverbs/determiners, foreign words, numbers, roots.
 CONTENT_TAG_PREFIXES = ("N", "V", "M", "SL", "SN", "XR")
 
+# Kiwi loads the rest of its model on its first analysis (about 100 of its 300 MiB): warming analyses this.
+WARM_SENTENCE = "주문한 상품이 일주일째 오지 않습니다"
+
 _lock = threading.Lock()
 _kiwi: Any = None
 
 
+def new_kiwi(*, multi_word_dict: bool) -> Any:
+    from kiwipiepy import Kiwi
+
+    return Kiwi(load_multi_dict=multi_word_dict)
+
+
 def get_kiwi() -> Any:
+    """This process's Kiwi, or the analyser process's when ``SORIDAM_ANALYSER_SOCKET`` names one."""
     global _kiwi
     if _kiwi is None:
         with _lock:
             if _kiwi is None:
                 from django.conf import settings
-                from kiwipiepy import Kiwi
 
-                _kiwi = Kiwi(load_multi_dict=getattr(settings, "SORIDAM_KIWI_MULTI_WORD_DICT", False))
+                from soridam.lib.analyser import RemoteKiwi
+
+                socket_path = getattr(settings, "SORIDAM_ANALYSER_SOCKET", "")
+                if socket_path:
+                    _kiwi = RemoteKiwi(socket_path)
+                else:
+                    _kiwi = new_kiwi(multi_word_dict=getattr(settings, "SORIDAM_KIWI_MULTI_WORD_DICT", False))
     return _kiwi
 
 

@@ -7,7 +7,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.utils import timezone
 
 from . import analysis, backends, embeddings, hangul, ranking, synonyms
@@ -144,6 +143,8 @@ class _Vectors:
             cached = self.loaded.get(kind)
             if cached and cached[0] == version:
                 return cached[1]
+        import numpy as np  # here, not at import: a web worker that never needs embeddings never loads numpy
+
         rows = list(
             SearchDocument.objects.filter(kind=kind, embedding__isnull=False).values_list(
                 "key", "title", "public", "language", "embedding"
@@ -176,6 +177,8 @@ def _semantic(text: str, kind: str, public_only: bool, language: str | None) -> 
     data = _vectors.get(kind)
     if not data["keys"]:
         return []
+    import numpy as np  # loaded by _vectors.get already; see there
+
     similarity = data["matrix"] @ embeddings.encode_query(embedded_part(text))
     mask = np.ones(len(data["keys"]), dtype=bool)
     if public_only:

@@ -18,7 +18,8 @@ from sklearn.linear_model import LogisticRegression
 from soridam.privacy import pii
 from soridam.triage import calibration, cues, lexicon, rules
 from soridam.triage import priority as priority_rules
-from soridam.triage.features import Doc, TriageFeatures, make_doc, signals
+from soridam.triage.features import TriageFeatures, signals
+from soridam.triage.text import Doc, make_doc
 
 FIELDS = ("category", "priority", "sentiment")
 CALIBRATED = ("category", "priority")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -13,37 +11,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from soridam.lib.kiwi import morphemes
-from soridam.privacy import pii
 from soridam.triage import cues, lexicon
+from soridam.triage.text import Doc
 
-_ORDER_NUMBER = re.compile(r"\b[A-Z]{1,3}\d{8,}\b")
 CUE_GROUPS: dict[str, tuple[str, ...]] = {**lexicon.TOPICS, **cues.SIGNALS, **cues.STAKES}
-
-
-@dataclass(frozen=True)
-class Doc:
-    """One message, normalised: PII values and order numbers become type words, everything lower-cased."""
-
-    subject: str
-    body: str
-
-    @property
-    def text(self) -> str:
-        return f"{self.subject}\n{self.body}".strip()
-
-
-def normalise(text: str) -> str:
-    parts, last = [], 0
-    for span in pii.detect(text):
-        parts.append(text[last : span.start])
-        parts.append(f" {span.type}number ")
-        last = span.end
-    parts.append(text[last:])
-    return _ORDER_NUMBER.sub(" ordernumber ", "".join(parts)).lower()
-
-
-def make_doc(subject: str, body: str) -> Doc:
-    return Doc(normalise(subject), normalise(body))
 
 
 def morpheme_tokens(text: str) -> list[str]:

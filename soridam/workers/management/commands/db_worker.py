@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from soridam.warmup import warm_up
+from soridam.warmup import WORKER_STEPS, warm_up
 from soridam.workers.heartbeat import Heartbeat
 from soridam.workers.recovery import requeue_stale_tasks
 from soridam.workers.worker import BatchWorker
@@ -58,7 +58,7 @@ class Command(DatabaseWorkerCommand):
                 # Kiwi and the triage model before the first claim: loading them holds the interpreter for
                 # seconds, which would silence the heartbeat while this worker held a batch (and get it requeued).
                 # A mail-only worker needs neither (and saves their memory).
-                warm_up()
+                warm_up(WORKER_STEPS)
             if options["reload"] and not options["batch"]:
                 if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                     worker.configure_signals()  # only in the child that runs tasks
