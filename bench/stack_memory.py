@@ -134,12 +134,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--settle", type=float, default=40.0, help="seconds after the intakes before reading")
     parser.add_argument("--intakes", type=int, default=20)
+    parser.add_argument("--modes", default=",".join(MODES), help="which of the modes to run, comma-separated")
     args = parser.parse_args()
     ensure_database(DATABASE_URL)
     env = bench_env(DATABASE_URL)
     manage(env, "seed_demo", "--if-empty")
     token = issue_token(env, "admin")
-    results = {mode: measure(mode, extra, token, args) for mode, extra in MODES.items()}
+    chosen = args.modes.split(",")
+    results = {mode: measure(mode, extra, token, args) for mode, extra in MODES.items() if mode in chosen}
     print(f"\n## Memory of the default stack ({time.strftime('%Y-%m-%d %H:%M')})\n")  # noqa: T201
     for mode, rows in results.items():
         print(f"### {mode}\n")  # noqa: T201

@@ -1,4 +1,5 @@
-"""`make run`'s processes (web server, a pool of task workers, scheduler) under one supervisor.
+"""`make run`'s processes (analyser, web server, a pool of task workers, the customer-mail worker and its
+scheduler thread) under one supervisor.
 
 ``python -m soridam.lib.supervisor`` starts them and stops all of them on one SIGINT or SIGTERM, then exits 0.
 The shell recipe it replaces needed two Ctrl-C: a non-interactive shell starts ``&`` jobs with SIGINT ignored,
@@ -82,10 +83,11 @@ def commands(
         pool = {"task worker": worker}
     else:
         pool = {f"task worker {n}": worker for n in range(1, task_workers + 1)}
-    # Customer mail and chat only: an acknowledgement never waits for a batch of triage or indexing to end.
+    # Customer mail and chat only: an acknowledgement never waits for a batch of triage or indexing to end. The
+    # scheduler runs as a thread of it (``--scheduler``): its few statements every 10 s are not worth a process.
     mail = [python, "manage.py", "db_worker", "--no-reload", "--interval", "0.2", "--min-priority", CUSTOMER_PRIORITY]
-    scheduler = [python, "manage.py", "scheduler"]
-    return {**analyser, **pool, "customer mail worker": mail, "scheduler": scheduler, "web server": web}
+    mail.append("--scheduler")
+    return {**analyser, **pool, "customer mail worker": mail, "web server": web}
 
 
 def _die_with_parent() -> None:

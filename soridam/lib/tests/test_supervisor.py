@@ -150,11 +150,14 @@ def test_the_task_worker_pool_is_sized_to_the_machine_or_to_workers() -> None:
     assert list(supervisor.commands("py", "granian", port=8000, workers=2, threads=2)) == [
         "task worker",
         "customer mail worker",
-        "scheduler",
         "web server",
     ]
     mail = named["customer mail worker"]
     assert mail[mail.index("--min-priority") + 1] == str(jobs.CUSTOMER)
+    assert "--scheduler" in mail  # the periodic jobs: a thread of the mail worker, not a process of their own
+    with_analyser = supervisor.commands("py", "granian", port=8000, workers=2, threads=2, analyser_socket="/s")
+    assert list(with_analyser)[0] == supervisor.ANALYSER  # first: the others wait for it to listen
+    assert with_analyser[supervisor.ANALYSER] == ["py", "-m", "soridam.lib.analyser", "/s"]
 
 
 def _make_running(tmp_path: Path, port: int) -> Path:

@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from soridam.sla.periodic import SchedulerThread
 from soridam.warmup import WORKER_STEPS, warm_up
 from soridam.workers.heartbeat import Heartbeat
 from soridam.workers.recovery import requeue_stale_tasks
@@ -31,6 +32,11 @@ class Command(DatabaseWorkerCommand):
             type=int,
             default=None,
             help="Serve only tasks of at least this priority (50: customer mail, a worker no batch can hold up)",
+        )
+        parser.add_argument(
+            "--scheduler",
+            action="store_true",
+            help="Also enqueue the periodic jobs from a thread, as manage.py scheduler does (one process fewer)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,6 +59,9 @@ class Command(DatabaseWorkerCommand):
         requeue_stale_tasks()
         heartbeat = Heartbeat(worker.worker_id)
         heartbeat.start()
+        scheduler = SchedulerThread() if options["scheduler"] else None
+        if scheduler is not None:
+            scheduler.start()
         try:
             if worker.min_priority is None:
                 # Kiwi and the triage model before the first claim: loading them holds the interpreter for
@@ -68,3 +77,5 @@ class Command(DatabaseWorkerCommand):
                 worker.run()
         finally:
             heartbeat.stop()
+            if scheduler is not None:
+                scheduler.stop()
