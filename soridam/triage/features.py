@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -11,32 +10,12 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from soridam.lib.kiwi import morphemes
-from soridam.triage import cues, lexicon
-from soridam.triage.text import Doc
-
-CUE_GROUPS: dict[str, tuple[str, ...]] = {**lexicon.TOPICS, **cues.SIGNALS, **cues.STAKES}
+from soridam.triage.text import CUE_GROUPS, Doc, cue_vector
 
 
 def morpheme_tokens(text: str) -> list[str]:
     """Module-level (not a lambda) so that a fitted vectoriser pickles."""
     return list(morphemes(text))
-
-
-def cue_vector(doc: Doc, groups: tuple[str, ...] | None = None) -> list[float]:
-    """Per cue group: log(1 + hits) over the whole message, and whether the subject names it (the main point).
-
-    ``groups`` are the names a model was fitted on, in its column order: a group added to the lexicon since
-    then is left out, and one removed since counts nothing, so an older model keeps its width."""
-    values: list[float] = []
-    for name in groups if groups is not None else tuple(CUE_GROUPS):
-        words = CUE_GROUPS.get(name, ())
-        values.append(math.log1p(lexicon.hits(doc.text, words)))
-        values.append(1.0 if lexicon.hits(doc.subject, words) else 0.0)
-    return values
-
-
-def signals(doc: Doc) -> set[str]:
-    return {name for name, words in cues.SIGNALS.items() if lexicon.hits(doc.text, words)}
 
 
 class TriageFeatures(BaseEstimator, TransformerMixin):
