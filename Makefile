@@ -42,7 +42,7 @@ install: $(VENV)/.installed assets
 
 run: install
 	$(PY) manage.py seed_demo --if-empty
-	@echo "Serving on http://127.0.0.1:$(PORT) (task workers and scheduler beside it). One Ctrl-C stops them all."
+	@echo "Serving on http://127.0.0.1:$(PORT) (analyser, task workers and scheduler beside it). One Ctrl-C stops them all."
 	@LOG_JSON=$${LOG_JSON:-false} exec $(PY) -m soridam.lib.supervisor $(PORT) $(WEB_WORKERS) $(WEB_THREADS) $(WORKERS)
 
 install-dev: $(VENV)/.installed-dev assets
