@@ -17,7 +17,8 @@ from django.db import connections
 from django.template.loader import get_template
 from django.urls import reverse
 
-from soridam.lib.kiwi import WARM_SENTENCE, morphemes
+from soridam.lib.analyser import WARM_SENTENCE
+from soridam.lib.kiwi import morphemes
 from soridam.search.engine import suggest
 
 log = logging.getLogger(__name__)

@@ -30,6 +30,15 @@ from typing import Any, NamedTuple
 HEADER = struct.Struct(">I")
 MAX_FRAME = 64 * 1024 * 1024  # a batch of long texts fits; a corrupt length does not make us allocate gigabytes
 CONNECT_SECONDS = 60.0  # a client started with the analyser waits this long for it to listen (Kiwi takes ~2 s)
+# Kiwi loads the rest of its model on its first analysis (about 100 of its 300 MiB): warming analyses this.
+WARM_SENTENCE = "주문한 상품이 일주일째 오지 않습니다"
+
+
+def new_kiwi(*, multi_word_dict: bool) -> Any:
+    """A Kiwi of this process's own (kiwipiepy is imported here, not at import: light processes never load it)."""
+    from kiwipiepy import Kiwi
+
+    return Kiwi(load_multi_dict=multi_word_dict)
 
 
 class Token(NamedTuple):
@@ -166,7 +175,6 @@ class RemoteKiwi:
 def main(argv: Sequence[str]) -> int:
     """``SOCKET``: build Kiwi, warm it with one sentence (its first analysis loads the rest of the model), serve."""
     from soridam.env import env_bool
-    from soridam.lib.kiwi import WARM_SENTENCE, new_kiwi
 
     kiwi = new_kiwi(multi_word_dict=env_bool("SORIDAM_KIWI_MULTI_WORD_DICT", False))
     kiwi.tokenize(WARM_SENTENCE)

@@ -12,20 +12,13 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+from soridam.lib.analyser import RemoteKiwi, new_kiwi
+
 # Content-bearing tags: nouns, verbs/adjectives, adverbs/determiners, foreign words, numbers, roots.
 CONTENT_TAG_PREFIXES = ("N", "V", "M", "SL", "SN", "XR")
 
-# Kiwi loads the rest of its model on its first analysis (about 100 of its 300 MiB): warming analyses this.
-WARM_SENTENCE = "주문한 상품이 일주일째 오지 않습니다"
-
 _lock = threading.Lock()
 _kiwi: Any = None
-
-
-def new_kiwi(*, multi_word_dict: bool) -> Any:
-    from kiwipiepy import Kiwi
-
-    return Kiwi(load_multi_dict=multi_word_dict)
 
 
 def get_kiwi() -> Any:
@@ -35,8 +28,6 @@ def get_kiwi() -> Any:
         with _lock:
             if _kiwi is None:
                 from django.conf import settings
-
-                from soridam.lib.analyser import RemoteKiwi
 
                 socket_path = getattr(settings, "SORIDAM_ANALYSER_SOCKET", "")
                 if socket_path:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from soridam.lib import kiwi
-from soridam.lib.analyser import AnalyserUnavailable, RemoteKiwi
+from soridam.lib.analyser import AnalyserUnavailable, RemoteKiwi, new_kiwi
 
 ROOT = Path(__file__).resolve().parents[3]
 TEXTS = ["배송지를 변경하고 싶어요", "환불해 주세요. 주문번호 A12345678", "교환 신청은?", "refund please", ""]
@@ -43,7 +43,7 @@ def socket_path() -> Iterator[str]:
 
 
 def test_the_analyser_answers_what_a_kiwi_of_ones_own_would(socket_path: str) -> None:
-    local = kiwi.new_kiwi(multi_word_dict=False)
+    local = new_kiwi(multi_word_dict=False)
     remote = RemoteKiwi(socket_path)
     for text in TEXTS:
         expected = [(token.form, token.tag, token.start) for token in local.tokenize(text)]
