@@ -3,12 +3,14 @@
     .venv/bin/python bench/stack_memory.py [--settle 40] [--intakes 20]
 
 On its own PostgreSQL database ``soridam_bench_memory`` (the demo seed), each mode starts the stack the way
-`make run` does (``python -m soridam.lib.supervisor PORT 2 2 auto``: two granian web workers, the task-worker
-pool, the customer-mail worker and the scheduler), waits for ``/healthz``, asks three help searches, files
+`make run` does (``python -m soridam.lib.supervisor PORT 2 2 auto``: the analyser, two granian web workers, the
+task-worker pool, the customer-mail worker with the scheduler thread), waits for ``/healthz``, times a help
+suggestion for every prefix of six typed questions (each a new query, so each is analysed), asks three searches, files
 ``--intakes`` complaints over the API (each is acknowledged, triaged, routed and indexed by the workers),
 waits ``--settle`` seconds, then reads every process of the tree from /proc and stops the stack with one
-SIGINT. Two modes in one run: ``default`` and the baseline ``multi-word dict`` (Kiwi with its multi-word
-dictionary, as before ``SORIDAM_KIWI_MULTI_WORD_DICT`` existed). RSS counts shared pages in every process that
+SIGINT. Two modes in one run: ``default`` (one analyser process holds the stack's only Kiwi, ``lib.analyser``)
+and the baseline ``a Kiwi in each process`` (``SORIDAM_ANALYSER=false``: every process that analyses Korean
+builds its own, as before the analyser existed). RSS counts shared pages in every process that
 maps them; PSS divides them among those processes, so the PSS total is what the stack really holds.
 """
 
@@ -41,8 +43,18 @@ from common import (  # noqa: E402 - after the path tweak above
 )
 
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/soridam_bench_memory"
-MODES = {"default": {}, "multi-word dict": {"SORIDAM_KIWI_MULTI_WORD_DICT": "true"}}
+MODES = {"default": {}, "a Kiwi in each process": {"SORIDAM_ANALYSER": "false"}}
 SEARCHES = ("환불", "배송 지연", "교환 신청")
+# What customers type into the help search, letter by letter: every prefix is a new query (answers are cached by
+# query), so each one is analysed, by the web worker's own Kiwi or by the analyser over its socket.
+TYPED = (
+    "배송지 변경하고 싶어요",
+    "환불 언제 되나요",
+    "교환 신청 방법",
+    "주문 취소",
+    "쿠폰 적용이 안 돼요",
+    "비밀번호 찾기",
+)
 
 
 def _children(pid: int) -> list[int]:
@@ -110,7 +122,31 @@ def exercise(port: int, token: str, intakes: int) -> None:
             raise SystemExit(f"intake answered {answer.status}: {answer.body[:200]!r}")
 
 
-def measure(mode: str, extra: dict[str, str], token: str, args: argparse.Namespace) -> list[tuple[str, int, int]]:
+def suggestion_latencies(port: int) -> list[float]:
+    """Milliseconds per help suggestion for every prefix of ``TYPED``, in the order a customer types them."""
+    visitor = Client(port)
+    latencies = []
+    for phrase in TYPED:
+        for end in range(1, len(phrase) + 1):
+            if phrase[end - 1] == " ":
+                continue
+            started = time.perf_counter()
+            answer = visitor.get(f"/help/suggest?q={quote(phrase[:end])}")
+            latencies.append((time.perf_counter() - started) * 1000)
+            if answer.status != 200:
+                raise SystemExit(f"suggest answered {answer.status}")
+    return latencies
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+Rows = list[tuple[str, int, int]]
+
+
+def measure(mode: str, extra: dict[str, str], token: str, args: argparse.Namespace) -> tuple[Rows, list[float]]:
     env = bench_env(DATABASE_URL, **extra)
     port = free_port()
     command = [PYTHON, "-m", "soridam.lib.supervisor", str(port), "2", "2", "auto"]
@@ -119,6 +155,7 @@ def measure(mode: str, extra: dict[str, str], token: str, args: argparse.Namespa
     )
     try:
         _wait_for_health(port, stack)
+        latencies = suggestion_latencies(port)
         exercise(port, token, args.intakes)
         time.sleep(args.settle)
         rows = [row for pid in process_tree(stack.pid) if (row := memory_of(pid)) is not None]
@@ -126,21 +163,37 @@ def measure(mode: str, extra: dict[str, str], token: str, args: argparse.Namespa
         os.kill(stack.pid, signal.SIGINT)
         stack.wait(30)
     print(f"{mode}: {len(rows)} processes", file=sys.stderr)  # noqa: T201
-    return rows
+    return rows, latencies
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--settle", type=float, default=40.0, help="seconds after the intakes before reading")
     parser.add_argument("--intakes", type=int, default=20)
+    parser.add_argument("--modes", default=",".join(MODES), help="which of the modes to run, comma-separated")
     args = parser.parse_args()
     ensure_database(DATABASE_URL)
     env = bench_env(DATABASE_URL)
     manage(env, "seed_demo", "--if-empty")
     token = issue_token(env, "admin")
-    results = {mode: measure(mode, extra, token, args) for mode, extra in MODES.items()}
+    chosen = args.modes.split(",")
+    results = {mode: measure(mode, extra, token, args) for mode, extra in MODES.items() if mode in chosen}
     print(f"\n## Memory of the default stack ({time.strftime('%Y-%m-%d %H:%M')})\n")  # noqa: T201
-    for mode, rows in results.items():
+    summary = [
+        [
+            mode,
+            sum(r[1] for r in rows),
+            sum(r[2] for r in rows),
+            len(rows),
+            len(lat),
+            round(percentile(lat, 0.5), 1),
+            round(percentile(lat, 0.99), 1),
+        ]
+        for mode, (rows, lat) in results.items()
+    ]
+    headers = ["mode", "RSS MiB", "PSS MiB", "processes", "suggestions", "suggest p50 ms", "suggest p99 ms"]
+    print(table(headers, summary) + "\n")  # noqa: T201
+    for mode, (rows, _latencies) in results.items():
         print(f"### {mode}\n")  # noqa: T201
         body = [[command, rss, pss] for command, rss, pss in sorted(rows, key=lambda row: -row[1])]
         body.append(["**total**", sum(row[1] for row in rows), sum(row[2] for row in rows)])

@@ -202,6 +202,9 @@ SORIDAM_BOT_LLM_TIMEOUT_MS = env_int("SORIDAM_BOT_LLM_TIMEOUT_MS", 4000, minimum
 # Kiwi's multi-word dictionary (Wikidata proper nouns) costs ~200 MB and ~8 s per process and changed no
 # search or triage figure on ko-cs-dev (bench/README.md, "Memory"): off unless asked for.
 SORIDAM_KIWI_MULTI_WORD_DICT = env_bool("SORIDAM_KIWI_MULTI_WORD_DICT", False)
+# The analyser process that holds the stack's only Kiwi (soridam.lib.analyser); the supervisor sets it for the
+# processes it starts. Empty: this process builds its own Kiwi.
+SORIDAM_ANALYSER_SOCKET = env_str("SORIDAM_ANALYSER_SOCKET", "")
 SORIDAM_MAX_ATTACHMENTS = env_int("SORIDAM_MAX_ATTACHMENTS", 5, minimum=0)
 SORIDAM_MAX_ATTACHMENT_BYTES = env_int("SORIDAM_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, minimum=1)
 SORIDAM_SURVEY_VALID_DAYS = env_int("SORIDAM_SURVEY_VALID_DAYS", 14, minimum=1)

@@ -1,25 +1,25 @@
 """Load at web-worker start what the first requests would otherwise load (issue 11, item 7).
 
-A cold worker answered its first request in 10–21 s: Kiwi (about 1.5 s and 530 MB), the triage model, the
-search index statistics, the embedding model when enabled, and the templates were all loaded on first use,
-inside that request. ``soridam.wsgi`` calls ``warm_up()`` once per worker process before it serves, unless
-``SORIDAM_WARMUP`` is false (tests and benchmarks of the cold path). A step that fails is logged and skipped:
-warming must never keep a worker from serving.
+A cold worker answered its first request in 10–21 s: Kiwi (about 1.5 s and 530 MB), the search index statistics,
+the embedding model when enabled, and the templates were all loaded on first use, inside that request.
+``soridam.wsgi`` calls ``warm_up()`` once per worker process before it serves, unless ``SORIDAM_WARMUP`` is false
+(tests and benchmarks of the cold path); a task worker warms Kiwi and the triage model (``WORKER_STEPS``). A step
+that fails is logged and skipped: warming must never keep a worker from serving.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.db import connections
 from django.template.loader import get_template
 from django.urls import reverse
 
+from soridam.lib.analyser import WARM_SENTENCE
 from soridam.lib.kiwi import morphemes
 from soridam.search.engine import suggest
-from soridam.triage.training import active_model
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ WARM_QUERY = "배송지 변경"
 
 
 def _kiwi() -> None:
-    morphemes("주문한 상품이 일주일째 오지 않습니다")
+    morphemes(WARM_SENTENCE)
 
 
 def _search_statistics() -> None:
@@ -46,6 +46,8 @@ def _search_statistics() -> None:
 
 
 def _triage_model() -> None:
+    from soridam.triage.training import active_model  # scikit-learn: only the processes that triage load it
+
     model, _version = active_model()
     model.predict("배송이 늦어요", "주문한 상품이 일주일째 오지 않습니다")
 
@@ -56,13 +58,16 @@ def _templates_and_urls() -> None:
     reverse("workspace:inbox")
 
 
-STEPS: tuple[Callable[[], None], ...] = (_kiwi, _search_statistics, _triage_model, _templates_and_urls)
+# A web worker never triages (the task workers do): it does not load the triage model nor scikit-learn,
+# about 120 MiB less in each (bench/stack_memory.py).
+STEPS: tuple[Callable[[], None], ...] = (_kiwi, _search_statistics, _templates_and_urls)
+WORKER_STEPS: tuple[Callable[[], None], ...] = (_kiwi, _triage_model)
 
 
-def warm_up() -> float:
-    """Run every step; returns the seconds taken."""
+def warm_up(steps: Sequence[Callable[[], None]] | None = None) -> float:
+    """Run every step (a web worker's, unless `steps` says otherwise); returns the seconds taken."""
     started = time.perf_counter()
-    for step in STEPS:
+    for step in STEPS if steps is None else steps:
         try:
             step()
         except Exception:  # noqa: BLE001 - a cold path is slower, not broken: serve anyway

@@ -1,4 +1,5 @@
-"""`make run`'s processes (web server, chat socket server, a pool of task workers, scheduler) under one supervisor.
+"""`make run`'s processes (analyser, web server, chat socket server, a pool of task workers, the customer-mail
+worker and its scheduler thread) under one supervisor.
 
 ``python -m soridam.lib.supervisor`` starts them and stops all of them on one SIGINT or SIGTERM, then exits 0.
 The shell recipe it replaces needed two Ctrl-C: a non-interactive shell starts ``&`` jobs with SIGINT ignored,
@@ -7,6 +8,11 @@ scheduler kept serving. Each child here runs in a session of its own: a Ctrl-C a
 process, which then stops every child the same way (SIGTERM to its process group, granian's workers included)
 and kills what is still running after ``STOP_SECONDS``. A child also gets SIGTERM if this process dies, so a
 killed supervisor leaves nothing listening.
+
+The first child is the Korean analyser (``lib.analyser``): the stack's only Kiwi (about 300 MiB), which the
+others ask over a Unix socket named in ``SORIDAM_ANALYSER_SOCKET``, so the stack fits in 1 GB RSS
+(bench/stack_memory.py). It stops after the others, which may still analyse while they finish a task.
+``SORIDAM_ANALYSER=false`` starts none: each process then builds its own Kiwi (the benchmark's baseline).
 """
 
 from __future__ import annotations
@@ -14,11 +20,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -41,6 +49,8 @@ class Stop(Exception):
 
 CUSTOMER_PRIORITY = "50"  # lib.jobs.CUSTOMER (not imported: this module runs before Django is set up)
 MAX_TASK_WORKERS = 4  # beyond this the workers only queue for the cores and the database (bench/README.md)
+ANALYSER = "analyser"
+ANALYSER_STOP_SECONDS = 2.0  # it exits at once on SIGTERM
 
 
 def task_worker_count(setting: str = "", cpus: int | None = None) -> int:
@@ -62,7 +72,10 @@ def commands(
     threads: int,
     task_workers: int = 1,
     ws_port: int | None = None,
+    analyser_socket: str | None = None,
 ) -> dict[str, list[str]]:
+    """The children by name, in start order; the analyser (when `analyser_socket` is given) first."""
+    analyser = {ANALYSER: [python, "-m", "soridam.lib.analyser", analyser_socket]} if analyser_socket else {}
     web = [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     web += ["--blocking-threads", str(threads), "--static-path-route", "/static", "--static-path-mount", "var/static"]
     web += ["--log-level", "warning", "soridam.wsgi:application"]
@@ -71,9 +84,11 @@ def commands(
         pool = {"task worker": worker}
     else:
         pool = {f"task worker {n}": worker for n in range(1, task_workers + 1)}
-    # Customer mail and chat only: an acknowledgement never waits for a batch of triage or indexing to end.
+    # Customer mail and chat only: an acknowledgement never waits for a batch of triage or indexing to end. The
+    # scheduler runs as a thread of it (``--scheduler``): its few statements every 10 s are not worth a process.
     mail = [python, "manage.py", "db_worker", "--no-reload", "--interval", "0.2", "--min-priority", CUSTOMER_PRIORITY]
-    named = {**pool, "customer mail worker": mail, "scheduler": [python, "manage.py", "scheduler"], "web server": web}
+    mail.append("--scheduler")
+    named = {**analyser, **pool, "customer mail worker": mail, "web server": web}
     if ws_port is not None:
         named["chat socket server"] = chat_socket_server(granian, ws_port)
     return named
@@ -104,6 +119,12 @@ def _signal_group(child: Child, signum: int) -> None:
 
 
 def stop(children: Sequence[Child], *, timeout: float = STOP_SECONDS) -> None:
+    """The analyser after the others (a worker finishing its task may still ask it), each group as ``_stop``."""
+    _stop([child for child in children if child.name != ANALYSER], timeout)
+    _stop([child for child in children if child.name == ANALYSER], min(timeout, ANALYSER_STOP_SECONDS))
+
+
+def _stop(children: Sequence[Child], timeout: float) -> None:
     """SIGTERM to every child's process group, then SIGKILL to the groups still there at the deadline."""
     for child in children:
         _signal_group(child, signal.SIGTERM)
@@ -213,10 +234,33 @@ def main(argv: Sequence[str]) -> int:
     task_workers = task_worker_count(argv[3] if len(argv) > 3 else "")
     ws_port = int(os.environ.get("CHAT_WS_PORT", "").strip() or port + 1)
     granian = os.path.join(os.path.dirname(sys.executable), "granian")
-    named = commands(
-        sys.executable, granian, port=port, workers=workers, threads=threads, task_workers=task_workers, ws_port=ws_port
-    )
-    return run(named)
+    with _analyser_socket() as socket_path:
+        named = commands(
+            sys.executable,
+            granian,
+            port=port,
+            workers=workers,
+            threads=threads,
+            task_workers=task_workers,
+            ws_port=ws_port,
+            analyser_socket=socket_path,
+        )
+        return run(named)
+
+
+@contextlib.contextmanager
+def _analyser_socket() -> Iterator[str | None]:
+    """A socket path in a directory of our own (mode 0700), given to every child; None with SORIDAM_ANALYSER=false."""
+    if os.environ.get("SORIDAM_ANALYSER", "").strip().lower() in ("false", "0", "no", "off"):
+        yield None
+        return
+    directory = tempfile.mkdtemp(prefix="soridam-")
+    path = os.path.join(directory, "analyser.sock")
+    os.environ["SORIDAM_ANALYSER_SOCKET"] = path  # the children inherit it
+    try:
+        yield path
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,12 @@ from __future__ import annotations
 import os
 import threading
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.conf import settings
+
+if TYPE_CHECKING:  # numpy is imported where vectors are made: a web worker without embeddings never loads it
+    import numpy as np
 
 # The title and the start of the body say what an article is about; a bounded passage keeps encoding 10,000
 # long articles to minutes (e5's cost grows with the square of the length).
@@ -42,6 +44,8 @@ def _load() -> Any:
 
 
 def _normalised(vectors: Any) -> np.ndarray[Any, np.dtype[np.float32]]:
+    import numpy as np
+
     array: np.ndarray[Any, np.dtype[np.float32]] = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(array, axis=1, keepdims=True)
     normalised: np.ndarray[Any, np.dtype[np.float32]] = (array / np.maximum(norms, 1e-12)).astype(np.float32)

@@ -7,7 +7,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.utils import timezone
 
 from . import analysis, backends, embeddings, hangul, ranking, synonyms
@@ -56,7 +55,7 @@ def rank(text: str, *, kind: str, public_only: bool, language: str | None, limit
     best = lexical[0].score if lexical else 0.0
     if query.chosung_only or not (query.latin_only or best < WEAK_LEXICAL) or not embeddings.enabled():
         return [item for item in lexical if item.score >= MIN_SCORE][:limit]
-    semantic = _semantic(text, kind, public_only, language)
+    semantic = _semantic(embedded_part(text), kind, public_only, language)
     return _fuse(lexical, semantic)[:limit]
 
 
@@ -84,16 +83,9 @@ def rank_question(text: str, *, kind: str, public_only: bool, limit: int) -> Que
     lexical = [item for item in _lexical(query, kind, filters, params) if item.score >= MIN_SCORE]
     if not embeddings.enabled():
         return QuestionRanking(lexical[:limit], agree=False, semantic=False)
-    data = _vectors.get(kind)
-    if not data["keys"]:
+    if not _vectors.get(kind)["keys"]:
         return QuestionRanking(lexical[:limit], agree=False, semantic=False)
-    similarity = data["matrix"] @ embeddings.encode_query(question_part(text))
-    if public_only:
-        similarity = np.where(data["public"], similarity, -np.inf)
-    order = np.argsort(-similarity, kind="stable")[:SEMANTIC_DEPTH]
-    semantic = [
-        Ranked(data["keys"][i], float(similarity[i]), data["titles"][i]) for i in order if np.isfinite(similarity[i])
-    ]
+    semantic = _semantic(question_part(text), kind, public_only, None)
     agree = bool(lexical and semantic and lexical[0].key == semantic[0].key)
     return QuestionRanking(_fuse(lexical, semantic)[:limit], agree=agree, semantic=True)
 
@@ -191,6 +183,8 @@ class _Vectors:
             cached = self.loaded.get(kind)
             if cached and cached[0] == version:
                 return cached[1]
+        import numpy as np  # here, not at import: a web worker that never needs embeddings never loads numpy
+
         rows = list(
             SearchDocument.objects.filter(kind=kind, embedding__isnull=False).values_list(
                 "key", "title", "public", "language", "embedding"
@@ -219,11 +213,14 @@ def forget_vectors(kind: str) -> None:
         _vectors.loaded.pop(kind, None)
 
 
-def _semantic(text: str, kind: str, public_only: bool, language: str | None) -> list[Ranked]:
+def _semantic(embedded: str, kind: str, public_only: bool, language: str | None) -> list[Ranked]:
+    """The nearest documents to `embedded` (the part of the text worth encoding) by cosine similarity."""
     data = _vectors.get(kind)
     if not data["keys"]:
         return []
-    similarity = data["matrix"] @ embeddings.encode_query(embedded_part(text))
+    import numpy as np  # loaded by _vectors.get already; see there
+
+    similarity = data["matrix"] @ embeddings.encode_query(embedded)
     mask = np.ones(len(data["keys"]), dtype=bool)
     if public_only:
         mask &= data["public"]

@@ -6,14 +6,19 @@ before it checks and moves the last-run time, so two schedulers running at once 
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from soridam.lib.jobs import enqueue_on_commit, task_at
 from soridam.sla.models import PeriodicRun
+
+logger = logging.getLogger(__name__)
+SCHEDULER_INTERVAL = 10.0  # seconds between checks, as manage.py scheduler's default
 
 
 @dataclass(frozen=True)
@@ -55,3 +60,29 @@ def run_due(now: datetime | None = None, schedule: list[Periodic] | None = None)
             enqueue_on_commit(task_at(job.task_path))
             enqueued.append(job.name)
     return enqueued
+
+
+class SchedulerThread(threading.Thread):
+    """``manage.py scheduler``'s loop in a thread of another process (``db_worker --scheduler``): checking the
+    schedule every 10 s is a few statements, not worth a process and its 100 MiB of Django (bench/README.md).
+    A failed check is logged and tried again at the next one; the thread stops with ``stop()`` or its process."""
+
+    def __init__(self, interval: float = SCHEDULER_INTERVAL) -> None:
+        super().__init__(name="scheduler", daemon=True)
+        self.interval = interval
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.is_set():
+                close_old_connections()
+                try:
+                    run_due()
+                except Exception:  # noqa: BLE001 - a database hiccup must not end scheduling for good
+                    logger.exception("periodic jobs: check failed")
+                self.stopping.wait(self.interval)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopping.set()

@@ -12,11 +12,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+if TYPE_CHECKING:  # fitting needs them; a fitted Calibrator (pickled in a model) is plain Python
+    from sklearn.linear_model import LogisticRegression
 
 FOLDS = 5
 _EPSILON = 1e-4
@@ -38,6 +37,9 @@ class Calibrator:
         """Needs both right and wrong examples; with only one kind the identity is kept."""
         if len(set(right)) < 2:
             return self
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+
         features = np.array([[_logit(p)] for p in probabilities])
         regression = LogisticRegression(C=1.0).fit(features, np.array(right, dtype=int))
         self.slope, self.intercept = float(regression.coef_[0][0]), float(regression.intercept_[0])
@@ -52,6 +54,9 @@ def out_of_fold(
     matrix: Any, labels: Sequence[str], make: Callable[[], LogisticRegression]
 ) -> list[dict[str, float]] | None:
     """Each row's class probabilities from a classifier fitted on the other folds (None: too few labels)."""
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
     smallest = min(Counter(labels).values())
     folds = min(FOLDS, smallest)
     if folds < 2:

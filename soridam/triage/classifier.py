@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from sklearn.linear_model import LogisticRegression
+from typing import TYPE_CHECKING, Any
 
 from soridam.privacy import pii
 from soridam.triage import calibration, cues, lexicon, rules
 from soridam.triage import priority as priority_rules
-from soridam.triage.features import Doc, TriageFeatures, make_doc, signals
+from soridam.triage.text import Doc, make_doc, signals
+
+if TYPE_CHECKING:  # fitting needs scikit-learn; predicting with a compact model (``triage.compact``) does not
+    from sklearn.linear_model import LogisticRegression
+
+    from soridam.triage.features import TriageFeatures
 
 FIELDS = ("category", "priority", "sentiment")
 CALIBRATED = ("category", "priority")
@@ -78,6 +81,8 @@ class TriageModel:
     def fit(self, examples: Sequence[Example]) -> TriageModel:
         """One feature space for all fields (the message is vectorised once per prediction), one
         classifier per field that has at least two distinct labels."""
+        from soridam.triage.features import TriageFeatures
+
         docs = [make_doc(e.subject, e.body) for e in examples]
         self.features = TriageFeatures(self.cue_weight).fit(docs)
         matrix = self.features.transform(docs)
@@ -100,6 +105,8 @@ class TriageModel:
         return all(getattr(model, "n_features_in_", width) == width for model in self.classifiers.values())
 
     def _new_classifier(self) -> LogisticRegression:
+        from sklearn.linear_model import LogisticRegression
+
         return LogisticRegression(C=self.c, max_iter=3000, class_weight="balanced")
 
     def _calibrate(self, name: str, matrix: Any, labels: list[str], docs: list[Doc]) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -13,59 +10,12 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from soridam.lib.kiwi import morphemes
-from soridam.privacy import pii
-from soridam.triage import cues, lexicon
-
-_ORDER_NUMBER = re.compile(r"\b[A-Z]{1,3}\d{8,}\b")
-CUE_GROUPS: dict[str, tuple[str, ...]] = {**lexicon.TOPICS, **cues.SIGNALS, **cues.STAKES}
-
-
-@dataclass(frozen=True)
-class Doc:
-    """One message, normalised: PII values and order numbers become type words, everything lower-cased."""
-
-    subject: str
-    body: str
-
-    @property
-    def text(self) -> str:
-        return f"{self.subject}\n{self.body}".strip()
-
-
-def normalise(text: str) -> str:
-    parts, last = [], 0
-    for span in pii.detect(text):
-        parts.append(text[last : span.start])
-        parts.append(f" {span.type}number ")
-        last = span.end
-    parts.append(text[last:])
-    return _ORDER_NUMBER.sub(" ordernumber ", "".join(parts)).lower()
-
-
-def make_doc(subject: str, body: str) -> Doc:
-    return Doc(normalise(subject), normalise(body))
+from soridam.triage.text import CUE_GROUPS, Doc, cue_vector
 
 
 def morpheme_tokens(text: str) -> list[str]:
     """Module-level (not a lambda) so that a fitted vectoriser pickles."""
     return list(morphemes(text))
-
-
-def cue_vector(doc: Doc, groups: tuple[str, ...] | None = None) -> list[float]:
-    """Per cue group: log(1 + hits) over the whole message, and whether the subject names it (the main point).
-
-    ``groups`` are the names a model was fitted on, in its column order: a group added to the lexicon since
-    then is left out, and one removed since counts nothing, so an older model keeps its width."""
-    values: list[float] = []
-    for name in groups if groups is not None else tuple(CUE_GROUPS):
-        words = CUE_GROUPS.get(name, ())
-        values.append(math.log1p(lexicon.hits(doc.text, words)))
-        values.append(1.0 if lexicon.hits(doc.subject, words) else 0.0)
-    return values
-
-
-def signals(doc: Doc) -> set[str]:
-    return {name for name, words in cues.SIGNALS.items() if lexicon.hits(doc.text, words)}
 
 
 class TriageFeatures(BaseEstimator, TransformerMixin):

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from soridam.audit.actors import Actor
 from soridam.cases.models import Case, MessageKind
-from soridam.triage.features import normalise
 from soridam.triage.models import Label, Prediction
+from soridam.triage.text import normalise
 
 CORRECTABLE = ("category", "priority")
 

@@ -1,4 +1,8 @@
-"""Triage jobs. Each reloads state by id and is safe to run twice."""
+"""Triage jobs. Each reloads state by id and is safe to run twice.
+
+The web and the scheduler import this module to enqueue (``lib.jobs.enqueue_job_on_commit``), never to run:
+the model and scikit-learn are imported inside the jobs, so only a task worker loads them (about 110 MiB).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,13 @@ from django_tasks import task
 from soridam.lib import jobs
 from soridam.lib.jobs import enqueue_on_commit
 from soridam.routing.tasks import route_case
-from soridam.triage import training
-from soridam.triage.triage import triage, triage_many
 
 
 @task(priority=jobs.CASE_FLOW)
 def triage_case(case_id: int) -> bool:
     """Classify a new case, then hand it to routing (which now knows its category and priority)."""
+    from soridam.triage.triage import triage
+
     prediction = triage(case_id)
     enqueue_on_commit(route_case, case_id)
     return prediction is not None
@@ -24,6 +28,8 @@ def triage_case(case_id: int) -> bool:
 @jobs.batch_of(triage_case)
 def triage_cases(case_ids: Sequence[int]) -> int:
     """A batch of ``triage_case`` rows: one vectorisation, then one routing row per case, in one INSERT."""
+    from soridam.triage.triage import triage_many
+
     done = triage_many(case_ids)
     with jobs.batched():
         for case_id in dict.fromkeys(int(case_id) for case_id in case_ids):
@@ -35,4 +41,6 @@ def triage_cases(case_ids: Sequence[int]) -> int:
 def retrain() -> int | None:
     """Scheduled: learn from agents' corrections; returns the candidate version's id (active or not), None
     when there were too few labels to train one."""
+    from soridam.triage import training
+
     return training.retrain().candidate_id

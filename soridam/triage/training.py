@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import io
 import logging
+import pickle
+import struct
 import threading
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-import joblib
 from django.conf import settings
 from django.db import transaction
-from sklearn.metrics import accuracy_score, f1_score
 
 from soridam.triage.classifier import Example, TriageModel
+from soridam.triage.compact import compact
 from soridam.triage.models import Label, ModelVersion, RetrainDecision
 
 HOLD_BACK_EVERY = 5  # every fifth label (by id) is held back to score a candidate model
@@ -24,14 +25,42 @@ _cache_lock = threading.Lock()
 _cache: dict[str, Any] = {"version": None, "model": None}
 
 
+# A blob is MAGIC, the length of the compact copy (``triage.compact``: predicts without scikit-learn), that copy
+# pickled, then the full model (joblib). A blob without MAGIC is a full model alone, as stored before.
+MAGIC = b"soridam-triage-2\n"
+_LENGTH = struct.Struct(">Q")
+
+
 def dumps(model: TriageModel) -> bytes:
+    import joblib
+
     buffer = io.BytesIO()
     joblib.dump(model, buffer, compress=3)
-    return buffer.getvalue()
+    light = pickle.dumps(compact(model), protocol=pickle.HIGHEST_PROTOCOL)
+    return MAGIC + _LENGTH.pack(len(light)) + light + buffer.getvalue()
 
 
 def loads(blob: bytes | memoryview) -> TriageModel:
-    model = joblib.load(io.BytesIO(bytes(blob)))  # our own blob, written by dumps()
+    """The full model, as fitted (scikit-learn objects: to evaluate or refit, not to predict)."""
+    import joblib
+
+    data = bytes(blob)
+    if data.startswith(MAGIC):
+        data = data[len(MAGIC) + _LENGTH.size + _LENGTH.unpack_from(data, len(MAGIC))[0] :]
+    return _checked(joblib.load(io.BytesIO(data)))  # our own blob, written by dumps()
+
+
+def loads_compact(blob: bytes | memoryview) -> TriageModel:
+    """The model to predict with, loaded without scikit-learn (an older blob: compacted from the full model)."""
+    data = bytes(blob)
+    if not data.startswith(MAGIC):
+        return compact(loads(data))
+    (length,) = _LENGTH.unpack_from(data, len(MAGIC))
+    start = len(MAGIC) + _LENGTH.size
+    return _checked(pickle.loads(data[start : start + length]))  # noqa: S301 - our own blob, written by dumps()
+
+
+def _checked(model: object) -> TriageModel:
     if not isinstance(model, TriageModel):
         raise TypeError("the stored blob is not a TriageModel")
     return model
@@ -53,7 +82,7 @@ def active_model() -> tuple[TriageModel, ModelVersion | None]:
             return TriageModel(), None
         if _cache["version"] != version.pk:
             blob = ModelVersion.objects.values_list("blob", flat=True).get(pk=version.pk)
-            _cache["model"], _cache["version"] = _usable(loads(blob), version), version.pk
+            _cache["model"], _cache["version"] = _usable(loads_compact(blob), version), version.pk
         model: TriageModel = _cache["model"]
         return (model, version) if model.classifiers else (model, None)
 
@@ -89,6 +118,8 @@ def score(model: TriageModel, examples: Sequence[Example]) -> dict[str, float]:
         ]
         if not pairs:
             continue
+        from sklearn.metrics import accuracy_score, f1_score
+
         gold, guessed = [p[0] for p in pairs], [p[1] for p in pairs]
         value = f1_score(gold, guessed, average="macro") if metric == "macro_f1" else accuracy_score(gold, guessed)
         metrics[f"{name}_{metric}"] = round(float(value), 4)

@@ -105,15 +105,24 @@ def test_a_child_that_dies_on_its_own_stops_the_others_with_its_exit_code() -> N
 
 @pytest.mark.slow
 def test_make_runs_processes_stop_on_one_sigint_within_10_s_without_a_segfault(tmp_path: Path) -> None:
-    """The real three: granian with two workers (Kiwi loaded by a help search), db_worker and the scheduler."""
+    """The real ones: the analyser, granian with two workers (a help search analysed by the analyser), the
+    task workers and the mail worker with its scheduler thread. Only the analyser loads Kiwi."""
     env = {**os.environ, "SORIDAM_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}
     env["PYTHONFAULTHANDLER"] = "1"  # a native crash at exit would print its Python stack here
+    env["SORIDAM_ANALYSER_SOCKET"] = socket_path = str(tmp_path / "analyser.sock")
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
     port, ws_port = free_port(), free_port()
     granian = str(Path(sys.executable).parent / "granian")
     named = supervisor.commands(
-        sys.executable, granian, port=port, workers=2, threads=2, task_workers=3, ws_port=ws_port
+        sys.executable,
+        granian,
+        port=port,
+        workers=2,
+        threads=2,
+        task_workers=3,
+        ws_port=ws_port,
+        analyser_socket=socket_path,
     )
     out = tmp_path / "out.txt"
     with out.open("w") as stdout:
@@ -123,6 +132,8 @@ def test_make_runs_processes_stop_on_one_sigint_within_10_s_without_a_segfault(t
         assert _wait_for(lambda: _heartbeats(tmp_path) == 4, 60)  # the pool: three task workers and the mail one
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/help/suggest?q=%ED%99%98%EB%B6%88", timeout=60) as r:  # noqa: S310
             assert r.status == 200
+        with_kiwi = [pid for pid in _tree(process.pid) if "kiwipiepy" in _maps(pid)]
+        assert [_command(pid) for pid in with_kiwi] == [f"{sys.executable} -m soridam.lib.analyser {socket_path}"]
         started = time.monotonic()
         os.killpg(process.pid, signal.SIGINT)
         assert process.wait(10) == 0
@@ -133,6 +144,25 @@ def test_make_runs_processes_stop_on_one_sigint_within_10_s_without_a_segfault(t
     log = out.read_text()
     assert "Segmentation fault" not in log
     assert "Fatal Python error" not in log
+
+
+def _tree(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [pid, *(descendant for child in children for descendant in _tree(int(child)))]
+
+
+def _maps(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return ""
+
+
+def _command(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ").strip()
 
 
 def _heartbeats(tmp_path: Path) -> int:
@@ -154,11 +184,14 @@ def test_the_task_worker_pool_is_sized_to_the_machine_or_to_workers() -> None:
     assert list(supervisor.commands("py", "granian", port=8000, workers=2, threads=2)) == [
         "task worker",
         "customer mail worker",
-        "scheduler",
         "web server",
     ]
     mail = named["customer mail worker"]
     assert mail[mail.index("--min-priority") + 1] == str(jobs.CUSTOMER)
+    assert "--scheduler" in mail  # the periodic jobs: a thread of the mail worker, not a process of their own
+    with_analyser = supervisor.commands("py", "granian", port=8000, workers=2, threads=2, analyser_socket="/s")
+    assert list(with_analyser)[0] == supervisor.ANALYSER  # first: the others wait for it to listen
+    assert with_analyser[supervisor.ANALYSER] == ["py", "-m", "soridam.lib.analyser", "/s"]
 
 
 def test_the_chat_socket_server_is_asgi_on_its_own_port() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,13 +12,21 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 
 from soridam.accounts.models import User
 from soridam.cases.models import Case, Priority
 from soridam.sla import risk
-from soridam.sla.models import EscalationAction, EscalationFired, EscalationRule, LeadNotice, SlaPolicy, Target
-from soridam.sla.periodic import Periodic, run_due
+from soridam.sla.models import (
+    EscalationAction,
+    EscalationFired,
+    EscalationRule,
+    LeadNotice,
+    PeriodicRun,
+    SlaPolicy,
+    Target,
+)
+from soridam.sla.periodic import SCHEDULE, Periodic, SchedulerThread, run_due
 from soridam.sla.tasks import check_escalations
 
 KST = ZoneInfo("Asia/Seoul")
@@ -172,3 +181,26 @@ def test_a_lead_reads_alerts_in_the_workspace(
     assert f"/workspace/cases/{case.pk}/" in page
     assert client.post("/workspace/sla/alerts/").status_code == 302
     assert not LeadNotice.objects.filter(recipient=lena, read_at__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduler_thread_of_a_worker_enqueues_the_due_jobs_until_stopped() -> None:
+    """``db_worker --scheduler`` (the customer-mail worker under `make run`) does manage.py scheduler's work."""
+    thread = SchedulerThread(interval=0.05)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while _jobs_run() < len(SCHEDULE):
+            assert time.monotonic() < deadline, "the scheduler thread enqueued nothing within 30 s"
+            time.sleep(0.05)
+    finally:
+        thread.stop()
+        thread.join(10)
+    assert not thread.is_alive()
+
+
+def _jobs_run() -> int:
+    try:
+        return PeriodicRun.objects.filter(last_run_at__isnull=False).count()
+    except OperationalError:  # the in-memory test database's shared cache: a table lock while the thread writes
+        return 0

@@ -12,8 +12,8 @@ from django.db import transaction
 from soridam.lib.jsonl import read_jsonl
 from soridam.triage import evaluation, training
 from soridam.triage.classifier import TriageModel
-from soridam.triage.features import normalise
 from soridam.triage.models import Label
+from soridam.triage.text import normalise
 
 
 class Command(BaseCommand):

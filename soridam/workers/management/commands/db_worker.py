@@ -15,7 +15,8 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from soridam.warmup import warm_up
+from soridam.sla.periodic import SchedulerThread
+from soridam.warmup import WORKER_STEPS, warm_up
 from soridam.workers.heartbeat import Heartbeat
 from soridam.workers.recovery import requeue_stale_tasks
 from soridam.workers.worker import BatchWorker
@@ -31,6 +32,11 @@ class Command(DatabaseWorkerCommand):
             type=int,
             default=None,
             help="Serve only tasks of at least this priority (50: customer mail, a worker no batch can hold up)",
+        )
+        parser.add_argument(
+            "--scheduler",
+            action="store_true",
+            help="Also enqueue the periodic jobs from a thread, as manage.py scheduler does (one process fewer)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,12 +59,15 @@ class Command(DatabaseWorkerCommand):
         requeue_stale_tasks()
         heartbeat = Heartbeat(worker.worker_id)
         heartbeat.start()
+        scheduler = SchedulerThread() if options["scheduler"] else None
+        if scheduler is not None:
+            scheduler.start()
         try:
             if worker.min_priority is None:
                 # Kiwi and the triage model before the first claim: loading them holds the interpreter for
                 # seconds, which would silence the heartbeat while this worker held a batch (and get it requeued).
                 # A mail-only worker needs neither (and saves their memory).
-                warm_up()
+                warm_up(WORKER_STEPS)
             if options["reload"] and not options["batch"]:
                 if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                     worker.configure_signals()  # only in the child that runs tasks
@@ -68,3 +77,5 @@ class Command(DatabaseWorkerCommand):
                 worker.run()
         finally:
             heartbeat.stop()
+            if scheduler is not None:
+                scheduler.stop()
