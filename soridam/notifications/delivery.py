@@ -1,25 +1,31 @@
-"""Deliver one outbox row: claim it, send it outside any transaction, then record the result.
+"""Deliver outbox rows: claim them, send them outside any transaction, then record each result.
 
-The claim and the record are single UPDATE statements, each its own short transaction; nothing is locked
-while the provider is talked to (an SMTP server can take its whole timeout). A claim leases the row
-(state ``sending``, ``lease_until``) and counts an attempt. A worker killed before recording leaves the
-lease to run out, and the row is claimed again: the transport re-sends it under the same external id
-where the provider allows (e-mail: the same Message-ID). The record only lands if the row is still
-ours (same state and attempt count), so a worker that overslept its lease cannot overwrite a newer
-result.
+The claim and each record are single UPDATE statements, each its own short transaction; nothing is locked
+while the provider is talked to (an SMTP server can take its whole timeout). A claim leases the rows
+(state ``sending``, ``lease_until``) and counts an attempt on each. A batch of rows (``deliver_many``, what
+the worker hands a batch of delivery tasks to) is claimed in one statement and sent over one provider
+session (one SMTP connection), each row recorded as soon as it is sent: a crash re-sends at most the row
+that was on the wire, and a failure of one row is recorded on that row alone. A worker killed before
+recording leaves the lease to run out, and the row is claimed again: the transport re-sends it under the
+same external id where the provider allows (e-mail: the same Message-ID). The record only lands if the
+row is still ours (same state and attempt count), so a worker that overslept its lease cannot overwrite a
+newer result.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from soridam.channels.base import SendResult, TransportError, get_transport
+from soridam.channels.base import Sender, SendResult, TransportError, get_transport
 from soridam.notifications.models import DeliveryState, OutboundMessage
 from soridam.notifications.outbox import first_external_id, route_after_intake
 from soridam.notifications.rendering import render_email
@@ -38,13 +44,32 @@ class Outcome:
 def deliver(outbound_id: int) -> Outcome:
     """Claim, send and record one row. Idempotent: a row that is sent, failed or held by another
     worker is left alone. Must not be called inside a transaction (the send would run inside it)."""
-    outbound = claim(outbound_id)
-    if outbound is None:
-        return _unclaimed(outbound_id)
+    return deliver_many([outbound_id])[outbound_id]
+
+
+def deliver_many(outbound_ids: Iterable[int]) -> dict[int, Outcome]:
+    """``deliver`` for many rows: one claim, one read, one provider session per channel, then each row
+    sent and recorded in turn. Returns each id's outcome."""
+    wanted = list(dict.fromkeys(int(pk) for pk in outbound_ids))
+    outcomes: dict[int, Outcome] = {}
+    with contextlib.ExitStack() as sessions:
+        senders: dict[str, Sender] = {}
+
+        def sender(channel: str) -> Sender:
+            if channel not in senders:
+                senders[channel] = sessions.enter_context(get_transport(channel).session())
+            return senders[channel]
+
+        for outbound in claim_many(wanted):
+            outcomes[outbound.pk] = _send_claimed(outbound, sender)
+    return {pk: outcomes[pk] if pk in outcomes else _unclaimed(pk) for pk in wanted}
+
+
+def _send_claimed(outbound: OutboundMessage, sender: Callable[[str], Sender]) -> Outcome:
     try:
         _address_once(outbound)
         _render_once(outbound)
-        result = get_transport(outbound.channel).send(outbound)
+        result = sender(outbound.channel)(outbound)
     except TransportError as exc:
         return _record_failure(outbound, str(exc), permanent=exc.permanent)
     except Exception as exc:  # noqa: BLE001 - a bug in rendering or a transport is retried like a temporary error, a bounded number of times
@@ -54,17 +79,49 @@ def deliver(outbound_id: int) -> Outcome:
 
 def claim(outbound_id: int) -> OutboundMessage | None:
     """Take the row if it is due (queued and its time has come, or sending with a lapsed lease)."""
+    claimed = claim_many([outbound_id])
+    return claimed[0] if claimed else None
+
+
+def claim_many(outbound_ids: list[int]) -> list[OutboundMessage]:
+    """Take the rows that are due, in one UPDATE; returns them (in id order) with what rendering reads.
+
+    The UPDATE returns the ids it took: under PostgreSQL's row locks two workers given the same id never
+    both take it (the second re-checks the condition after the first commits), and the ids say exactly
+    which rows are this claim's, so nothing else is read as ours."""
+    if not outbound_ids:
+        return []
     now = timezone.now()
-    lapsed = Q(state=DeliveryState.SENDING, lease_until__lte=now, attempts__lt=settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS)
-    due = Q(state=DeliveryState.QUEUED, next_attempt_at__lte=now) | lapsed
-    taken = OutboundMessage.objects.filter(due, pk=outbound_id).update(
-        state=DeliveryState.SENDING, lease_until=now + _lease(), attempts=F("attempts") + 1
-    )
+    adapt = connection.ops.adapt_datetimefield_value
+    marks = ", ".join(["%s"] * len(outbound_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM.format(ids=marks),
+            [
+                DeliveryState.SENDING,
+                adapt(now + _lease()),
+                *outbound_ids,
+                DeliveryState.QUEUED,
+                adapt(now),
+                DeliveryState.SENDING,
+                adapt(now),
+                settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS,
+            ],
+        )
+        taken = [pk for (pk,) in cursor.fetchall()]
     if not taken:
-        return None
-    return OutboundMessage.objects.select_related("case__customer", "case__team", "message", "account").get(
-        pk=outbound_id
-    )
+        return []
+    related = OutboundMessage.objects.select_related("case__customer", "case__team", "message", "account")
+    return list(related.filter(pk__in=taken).order_by("pk"))
+
+
+# What ``claim`` did with the ORM (its due and lapsed conditions), with the ids it took returned: Django's
+# update() returns only a count.
+_CLAIM = (
+    f"UPDATE {OutboundMessage._meta.db_table} SET state = %s, lease_until = %s, attempts = attempts + 1 "  # noqa: S608
+    "WHERE id IN ({ids}) AND ((state = %s AND next_attempt_at <= %s) "
+    "OR (state = %s AND lease_until <= %s AND attempts < %s)) RETURNING id"
+)
 
 
 def _address_once(outbound: OutboundMessage) -> None:

@@ -8,8 +8,8 @@ and recorded in one UPDATE. Rows are locked with ``SKIP LOCKED`` and claimed (RU
 the transaction commits, so several workers never take the same row; a worker killed mid-batch leaves its rows
 RUNNING for ``recovery`` to queue again, and every task (and batch handler) is idempotent.
 
-Each worker also queues the dead workers' tasks again every ``SORIDAM_WORKER_STALE_SECONDS``, so a pool
-recovers from a killed member without waiting for the scheduler.
+Each worker also queues the dead workers' tasks again when it starts and every
+``SORIDAM_WORKER_STALE_SECONDS``, so a pool recovers from a killed member without waiting for the scheduler.
 """
 
 from __future__ import annotations
@@ -43,9 +43,14 @@ class BatchWorker(Worker):
         logger.info("Starting worker worker_id=%s queues=%s", self.worker_id, ",".join(self.queue_names))
         if self.startup_delay and self.interval:
             time.sleep(random.random())  # noqa: S311 - a pool started at once does not poll in step
-        next_recovery = time.monotonic() + settings.SORIDAM_WORKER_STALE_SECONDS
+        next_recovery = time.monotonic()
         while self.running:
             close_old_connections()
+            # First at start: a restarted pool (or a --batch run) takes back what its killed members held.
+            if time.monotonic() >= next_recovery:
+                with contextlib.suppress(OperationalError):  # a locked SQLite file: at the next round
+                    requeue_stale_tasks()
+                next_recovery = time.monotonic() + settings.SORIDAM_WORKER_STALE_SECONDS
             try:
                 rows = self.claim()
             except OperationalError as error:
@@ -58,10 +63,6 @@ class BatchWorker(Worker):
                 return
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                 return
-            if time.monotonic() >= next_recovery:
-                with contextlib.suppress(OperationalError):  # a locked SQLite file: at the next round
-                    requeue_stale_tasks()
-                next_recovery = time.monotonic() + settings.SORIDAM_WORKER_STALE_SECONDS
             close_old_connections()
             if self.running and not rows:
                 time.sleep(self.interval)
