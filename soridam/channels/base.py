@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -101,10 +101,11 @@ class Transport(ABC):
         raise TransportError(f"the {self.kind} channel cannot send messages yet", permanent=True)
 
     @contextlib.contextmanager
-    def session(self) -> Iterator[Sender]:
-        """Several rows sent one after another (a batch of deliveries): yields the function that sends
+    def session(self, outbounds: Sequence[OutboundMessage]) -> Iterator[Sender]:
+        """``outbounds`` sent one after another (a batch of deliveries): yields the function that sends
         each, like ``send``. A transport with a connection to set up (SMTP) keeps one open for the
-        session, so a batch pays for it once; a failed send must leave the session usable for the next."""
+        session, and may read what the rows need at once; a failed send must leave the session usable
+        for the next row."""
         yield self.send
 
     @abstractmethod

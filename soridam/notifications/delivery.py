@@ -14,9 +14,8 @@ newer result.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,7 +24,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from soridam.channels.base import Sender, SendResult, TransportError, get_transport
+from soridam.channels.base import SendResult, TransportError, get_transport
 from soridam.notifications.models import DeliveryState, OutboundMessage
 from soridam.notifications.outbox import first_external_id, route_after_intake
 from soridam.notifications.rendering import render_email
@@ -48,33 +47,48 @@ def deliver(outbound_id: int) -> Outcome:
 
 
 def deliver_many(outbound_ids: Iterable[int]) -> dict[int, Outcome]:
-    """``deliver`` for many rows: one claim, one read, one provider session per channel, then each row
-    sent and recorded in turn. Returns each id's outcome."""
+    """``deliver`` for many rows: one claim and one read for all, each row addressed and rendered, then one
+    provider session per channel (``Transport.session``) that sends the rows in turn, each recorded as
+    soon as it is sent. Returns each id's outcome."""
     wanted = list(dict.fromkeys(int(pk) for pk in outbound_ids))
     outcomes: dict[int, Outcome] = {}
-    with contextlib.ExitStack() as sessions:
-        senders: dict[str, Sender] = {}
-
-        def sender(channel: str) -> Sender:
-            if channel not in senders:
-                senders[channel] = sessions.enter_context(get_transport(channel).session())
-            return senders[channel]
-
-        for outbound in claim_many(wanted):
-            outcomes[outbound.pk] = _send_claimed(outbound, sender)
+    by_channel: dict[str, list[OutboundMessage]] = {}
+    for outbound in claim_many(wanted):
+        try:
+            _address_once(outbound)
+            _render_once(outbound)
+        except Exception as exc:  # noqa: BLE001 - recorded on the row (``_failed``)
+            outcomes[outbound.pk] = _failed(outbound, exc)
+            continue
+        by_channel.setdefault(outbound.channel, []).append(outbound)
+    for channel, rows in by_channel.items():
+        outcomes.update(_send_all(channel, rows))
     return {pk: outcomes[pk] if pk in outcomes else _unclaimed(pk) for pk in wanted}
 
 
-def _send_claimed(outbound: OutboundMessage, sender: Callable[[str], Sender]) -> Outcome:
+def _send_all(channel: str, rows: list[OutboundMessage]) -> dict[int, Outcome]:
+    outcomes: dict[int, Outcome] = {}
     try:
-        _address_once(outbound)
-        _render_once(outbound)
-        result = sender(outbound.channel)(outbound)
-    except TransportError as exc:
+        with get_transport(channel).session(rows) as send:
+            for outbound in rows:
+                try:
+                    result = send(outbound)
+                except Exception as exc:  # noqa: BLE001 - recorded on the row (``_failed``)
+                    outcomes[outbound.pk] = _failed(outbound, exc)
+                else:
+                    outcomes[outbound.pk] = _record_sent(outbound, result)
+    except Exception as exc:  # noqa: BLE001 - the session could not start: its rows are retried
+        for outbound in rows:
+            if outbound.pk not in outcomes:
+                outcomes[outbound.pk] = _failed(outbound, exc)
+    return outcomes
+
+
+def _failed(outbound: OutboundMessage, exc: Exception) -> Outcome:
+    if isinstance(exc, TransportError):
         return _record_failure(outbound, str(exc), permanent=exc.permanent)
-    except Exception as exc:  # noqa: BLE001 - a bug in rendering or a transport is retried like a temporary error, a bounded number of times
-        return _record_failure(outbound, f"{type(exc).__name__}: {exc}", permanent=False)
-    return _record_sent(outbound, result)
+    # A bug in rendering or a transport is retried like a temporary error, a bounded number of times.
+    return _record_failure(outbound, f"{type(exc).__name__}: {exc}", permanent=False)
 
 
 def claim(outbound_id: int) -> OutboundMessage | None:

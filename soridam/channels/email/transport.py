@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
@@ -139,9 +139,9 @@ class EmailTransport(Transport):
         return send_email(outbound)
 
     @contextlib.contextmanager
-    def session(self) -> Iterator[Sender]:
+    def session(self, outbounds: Sequence[OutboundMessage]) -> Iterator[Sender]:
         """One SMTP connection for a batch of rows (``sending.smtp_session``)."""
-        with smtp_session() as send:
+        with smtp_session(outbounds) as send:
             yield send
 
     def health(self, account: ChannelAccount) -> Health:
