@@ -71,6 +71,10 @@ def _send_all(channel: str, rows: list[OutboundMessage]) -> dict[int, Outcome]:
     try:
         with get_transport(channel).session(rows) as send:
             for outbound in rows:
+                if outbound.lease_until is not None and timezone.now() >= outbound.lease_until:
+                    # Earlier rows took the whole lease: another worker may have claimed this one since.
+                    outcomes[outbound.pk] = Outcome(DeliveryState.SENDING, retry_at=outbound.lease_until)
+                    continue
                 try:
                     result = send(outbound)
                 except Exception as exc:  # noqa: BLE001 - recorded on the row (``_failed``)

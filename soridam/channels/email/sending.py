@@ -1,8 +1,8 @@
 """The outbound half of the e-mail channel: one outbox row becomes one SMTP message.
 
 A batch of rows goes over one connection (``smtp_session``): a connection per message cost more than the
-message (connect, EHLO, QUIT, and a TLS handshake with a real provider), and held acknowledgements to about
-35 a second (bench/README.md). After any failed send the session drops its connection and the next
+message (connect, EHLO, QUIT, and a TLS handshake with a real provider); acknowledgements were the
+pipeline's bottleneck (bench/README.md). After any failed send the session drops its connection and the next
 message opens a new one, so a server that hung up fails one message, not the rest of the batch.
 
 SMTP answers are classified for the retry policy (RFC 5321 section 4.2.1): a 5xx reply rejects the

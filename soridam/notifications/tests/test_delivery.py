@@ -3,6 +3,7 @@ temporary refusals, a worker killed between claim and record, and no SMTP inside
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -246,3 +247,32 @@ def test_in_a_batch_a_refused_and_a_hung_up_message_fail_alone_and_the_rest_go_o
     assert all(stored[address].attempts == 1 for address in addresses)
     peers = [counter.peers[stored[address].external_id] for address in ("a@example.kr", "b@example.kr", "c@example.kr")]
     assert peers[0] != peers[1] == peers[2]  # a new connection after the failures, then kept for the rest
+
+
+def test_rows_whose_lease_ran_out_during_a_slow_batch_are_left_to_a_later_claim_and_sent_once(
+    smtp_server: Mailbox, make_case: Callable[..., Case], settings: Any
+) -> None:
+    cases = [make_case(email=f"slow{n}@example.kr") for n in range(3)]
+    rows = _replies(cases)
+    settings.SORIDAM_OUTBOUND_LEASE_SECONDS = 1
+    real = smtp_server.handle_DATA
+
+    async def slow_data(server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(1.2)  # longer than the whole lease
+        return await real(server, session, envelope)
+
+    smtp_server.handle_DATA = slow_data  # type: ignore[method-assign]
+    before = len(smtp_server.messages)
+    outcomes = delivery.deliver_many([row.pk for row in rows])
+
+    assert [outcomes[row.pk].state for row in rows] == [
+        DeliveryState.SENT,
+        DeliveryState.SENDING,
+        DeliveryState.SENDING,
+    ]
+    assert len(smtp_server.messages) == before + 1  # the rows after the lease ran out were not sent
+    smtp_server.handle_DATA = real  # type: ignore[method-assign]
+    later = delivery.deliver_many([row.pk for row in rows])  # their leases have lapsed: claimed again
+    assert [later[row.pk].state for row in rows] == [DeliveryState.SENT] * 3
+    sent_ids = [str(message["Message-ID"]) for _envelope, message in smtp_server.messages[before:]]
+    assert sorted(sent_ids) == sorted(OutboundMessage.objects.get(pk=row.pk).external_id for row in rows)
