@@ -15,7 +15,9 @@ so ``send`` must be idempotent where the provider allows it (e-mail re-sends the
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -64,6 +66,9 @@ class TransportError(Exception):
         self.permanent = permanent
 
 
+Sender = Callable[["OutboundMessage"], SendResult]
+
+
 @dataclass(frozen=True)
 class Health:
     ok: bool
@@ -94,6 +99,14 @@ class Transport(ABC):
         customer. Runs outside any transaction; raise TransportError on failure. A row can be sent again
         after a worker died mid-send: reuse ``outbound.external_id`` where the provider de-duplicates."""
         raise TransportError(f"the {self.kind} channel cannot send messages yet", permanent=True)
+
+    @contextlib.contextmanager
+    def session(self, outbounds: Sequence[OutboundMessage]) -> Iterator[Sender]:
+        """``outbounds`` sent one after another (a batch of deliveries): yields the function that sends
+        each, like ``send``. A transport with a connection to set up (SMTP) keeps one open for the
+        session, and may read what the rows need at once; a failed send must leave the session usable
+        for the next row."""
+        yield self.send
 
     @abstractmethod
     def health(self, account: ChannelAccount) -> Health:

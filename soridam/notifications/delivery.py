@@ -1,22 +1,27 @@
-"""Deliver one outbox row: claim it, send it outside any transaction, then record the result.
+"""Deliver outbox rows: claim them, send them outside any transaction, then record each result.
 
-The claim and the record are single UPDATE statements, each its own short transaction; nothing is locked
-while the provider is talked to (an SMTP server can take its whole timeout). A claim leases the row
-(state ``sending``, ``lease_until``) and counts an attempt. A worker killed before recording leaves the
-lease to run out, and the row is claimed again: the transport re-sends it under the same external id
-where the provider allows (e-mail: the same Message-ID). The record only lands if the row is still
-ours (same state and attempt count), so a worker that overslept its lease cannot overwrite a newer
-result.
+The claim and each record are single UPDATE statements, each its own short transaction; nothing is locked
+while the provider is talked to (an SMTP server can take its whole timeout). A claim leases the rows
+(state ``sending``, ``lease_until``) and counts an attempt on each. A batch of rows (``deliver_many``, what
+the worker hands a batch of delivery tasks to) is claimed in one statement and sent over one provider
+session (one SMTP connection), each row recorded as soon as it is sent: a crash re-sends at most the row
+that was on the wire, and a failure of one row is recorded on that row alone. A worker killed before
+recording leaves the lease to run out, and the row is claimed again: the transport re-sends it under the
+same external id where the provider allows (e-mail: the same Message-ID). The record only lands if the
+row is still ours (same state and attempt count), so a worker that overslept its lease cannot overwrite a
+newer result.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from soridam.channels.base import SendResult, TransportError, get_transport
@@ -38,33 +43,103 @@ class Outcome:
 def deliver(outbound_id: int) -> Outcome:
     """Claim, send and record one row. Idempotent: a row that is sent, failed or held by another
     worker is left alone. Must not be called inside a transaction (the send would run inside it)."""
-    outbound = claim(outbound_id)
-    if outbound is None:
-        return _unclaimed(outbound_id)
+    return deliver_many([outbound_id])[outbound_id]
+
+
+def deliver_many(outbound_ids: Iterable[int]) -> dict[int, Outcome]:
+    """``deliver`` for many rows: one claim and one read for all, each row addressed and rendered, then one
+    provider session per channel (``Transport.session``) that sends the rows in turn, each recorded as
+    soon as it is sent. Returns each id's outcome."""
+    wanted = list(dict.fromkeys(int(pk) for pk in outbound_ids))
+    outcomes: dict[int, Outcome] = {}
+    by_channel: dict[str, list[OutboundMessage]] = {}
+    for outbound in claim_many(wanted):
+        try:
+            _address_once(outbound)
+            _render_once(outbound)
+        except Exception as exc:  # noqa: BLE001 - recorded on the row (``_failed``)
+            outcomes[outbound.pk] = _failed(outbound, exc)
+            continue
+        by_channel.setdefault(outbound.channel, []).append(outbound)
+    for channel, rows in by_channel.items():
+        outcomes.update(_send_all(channel, rows))
+    return {pk: outcomes[pk] if pk in outcomes else _unclaimed(pk) for pk in wanted}
+
+
+def _send_all(channel: str, rows: list[OutboundMessage]) -> dict[int, Outcome]:
+    outcomes: dict[int, Outcome] = {}
     try:
-        _address_once(outbound)
-        _render_once(outbound)
-        result = get_transport(outbound.channel).send(outbound)
-    except TransportError as exc:
+        with get_transport(channel).session(rows) as send:
+            for outbound in rows:
+                if outbound.lease_until is not None and timezone.now() >= outbound.lease_until:
+                    # Earlier rows took the whole lease: another worker may have claimed this one since.
+                    outcomes[outbound.pk] = Outcome(DeliveryState.SENDING, retry_at=outbound.lease_until)
+                    continue
+                try:
+                    result = send(outbound)
+                except Exception as exc:  # noqa: BLE001 - recorded on the row (``_failed``)
+                    outcomes[outbound.pk] = _failed(outbound, exc)
+                else:
+                    outcomes[outbound.pk] = _record_sent(outbound, result)
+    except Exception as exc:  # noqa: BLE001 - the session could not start: its rows are retried
+        for outbound in rows:
+            if outbound.pk not in outcomes:
+                outcomes[outbound.pk] = _failed(outbound, exc)
+    return outcomes
+
+
+def _failed(outbound: OutboundMessage, exc: Exception) -> Outcome:
+    if isinstance(exc, TransportError):
         return _record_failure(outbound, str(exc), permanent=exc.permanent)
-    except Exception as exc:  # noqa: BLE001 - a bug in rendering or a transport is retried like a temporary error, a bounded number of times
-        return _record_failure(outbound, f"{type(exc).__name__}: {exc}", permanent=False)
-    return _record_sent(outbound, result)
+    # A bug in rendering or a transport is retried like a temporary error, a bounded number of times.
+    return _record_failure(outbound, f"{type(exc).__name__}: {exc}", permanent=False)
 
 
 def claim(outbound_id: int) -> OutboundMessage | None:
     """Take the row if it is due (queued and its time has come, or sending with a lapsed lease)."""
+    claimed = claim_many([outbound_id])
+    return claimed[0] if claimed else None
+
+
+def claim_many(outbound_ids: list[int]) -> list[OutboundMessage]:
+    """Take the rows that are due, in one UPDATE; returns them (in id order) with what rendering reads.
+
+    The UPDATE returns the ids it took: under PostgreSQL's row locks two workers given the same id never
+    both take it (the second re-checks the condition after the first commits), and the ids say exactly
+    which rows are this claim's, so nothing else is read as ours."""
+    if not outbound_ids:
+        return []
     now = timezone.now()
-    lapsed = Q(state=DeliveryState.SENDING, lease_until__lte=now, attempts__lt=settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS)
-    due = Q(state=DeliveryState.QUEUED, next_attempt_at__lte=now) | lapsed
-    taken = OutboundMessage.objects.filter(due, pk=outbound_id).update(
-        state=DeliveryState.SENDING, lease_until=now + _lease(), attempts=F("attempts") + 1
-    )
+    adapt = connection.ops.adapt_datetimefield_value
+    marks = ", ".join(["%s"] * len(outbound_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM.format(ids=marks),
+            [
+                DeliveryState.SENDING,
+                adapt(now + _lease()),
+                *outbound_ids,
+                DeliveryState.QUEUED,
+                adapt(now),
+                DeliveryState.SENDING,
+                adapt(now),
+                settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS,
+            ],
+        )
+        taken = [pk for (pk,) in cursor.fetchall()]
     if not taken:
-        return None
-    return OutboundMessage.objects.select_related("case__customer", "case__team", "message", "account").get(
-        pk=outbound_id
-    )
+        return []
+    related = OutboundMessage.objects.select_related("case__customer", "case__team", "message", "account")
+    return list(related.filter(pk__in=taken).order_by("pk"))
+
+
+# What ``claim`` did with the ORM (its due and lapsed conditions), with the ids it took returned: Django's
+# update() returns only a count.
+_CLAIM = (
+    f"UPDATE {OutboundMessage._meta.db_table} SET state = %s, lease_until = %s, attempts = attempts + 1 "  # noqa: S608
+    "WHERE id IN ({ids}) AND ((state = %s AND next_attempt_at <= %s) "
+    "OR (state = %s AND lease_until <= %s AND attempts < %s)) RETURNING id"
+)
 
 
 def _address_once(outbound: OutboundMessage) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django_tasks import task
 
 from soridam.lib import jobs
 from soridam.notifications import delivery
+from soridam.notifications.models import DeliveryState
 
 # Customer-facing mail (an acknowledgement above all) goes before triage, routing and indexing: the worker
 # takes the highest priority first (django_tasks_db orders ready rows by priority, then age), so a new
@@ -18,9 +21,23 @@ def deliver_outbound(outbound_id: int) -> str:
     """Deliver one outbox row (see ``delivery.deliver``); schedule its retry when the backend can defer.
     A backend that cannot (the immediate one in tests) leaves the row to the sweep."""
     outcome = delivery.deliver(outbound_id)
+    _retry_later(outbound_id, outcome)
+    return outcome.state
+
+
+@jobs.batch_of(deliver_outbound)
+def deliver_outbounds(outbound_ids: Sequence[int]) -> int:
+    """Queued deliveries together (``delivery.deliver_many``): one claim and one SMTP connection for the
+    batch, each row still recorded on its own. Returns how many of the rows are sent (now or by an earlier run)."""
+    outcomes = delivery.deliver_many(outbound_ids)
+    for outbound_id, outcome in outcomes.items():
+        _retry_later(outbound_id, outcome)
+    return sum(outcome.state == DeliveryState.SENT for outcome in outcomes.values())
+
+
+def _retry_later(outbound_id: int, outcome: delivery.Outcome) -> None:
     if outcome.retry_at is not None and deliver_outbound.get_backend().supports_defer:
         deliver_outbound.using(run_after=outcome.retry_at).enqueue(outbound_id)
-    return outcome.state
 
 
 # Task rows queued before the outbox covered every channel name this path; they run the same delivery.

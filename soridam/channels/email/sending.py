@@ -1,25 +1,67 @@
 """The outbound half of the e-mail channel: one outbox row becomes one SMTP message.
 
+A batch of rows goes over one connection (``smtp_session``): a connection per message cost more than the
+message (connect, EHLO, QUIT, and a TLS handshake with a real provider); acknowledgements were the
+pipeline's bottleneck (bench/README.md). After any failed send the session drops its connection and the next
+message opens a new one, so a server that hung up fails one message, not the rest of the batch.
+
 SMTP answers are classified for the retry policy (RFC 5321 section 4.2.1): a 5xx reply rejects the
 message for good, a 4xx reply, a dropped connection or a timeout may succeed later.
 """
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
+from collections.abc import Iterator, Sequence
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
 
-from soridam.channels.base import SendResult, TransportError
-from soridam.channels.email.outbound import auto_submitted, reply_address, thread_headers
+from soridam.channels.base import Sender, SendResult, TransportError
+from soridam.channels.email.outbound import Threads, auto_submitted
 from soridam.notifications.models import OutboundMessage
 
 
-def send_email(outbound: OutboundMessage) -> SendResult:
-    """Send the row's rendered subject and body under its stored Message-ID (the same id on a re-send)."""
+@contextlib.contextmanager
+def smtp_session(outbounds: Sequence[OutboundMessage]) -> Iterator[Sender]:
+    """Yields ``send_email`` for ``outbounds`` over one connection of the configured mail backend, closed at
+    the end; their threading headers are read once for the batch."""
+    backend = get_connection(fail_silently=False)
+    threads = Threads(outbounds)
+
+    def send(outbound: OutboundMessage) -> SendResult:
+        result = send_email(outbound, backend, threads)
+        threads.sent(outbound, timezone.now())
+        return result
+
     try:
-        _message(outbound).send(fail_silently=False)
+        yield send
+    finally:
+        _drop(backend)
+
+
+def send_email(
+    outbound: OutboundMessage, backend: BaseEmailBackend | None = None, threads: Threads | None = None
+) -> SendResult:
+    """Send the row's rendered subject and body under its stored Message-ID (the same id on a re-send).
+    With ``backend`` (a session's), over its connection, opened if it is not; else over a new one."""
+    try:
+        _send(outbound, backend, threads or Threads([outbound]))
+    except Exception:
+        if backend is not None:
+            _drop(backend)  # the connection may be half-way through a message: the next one starts clean
+        raise
+    return SendResult(external_id=outbound.external_id)
+
+
+def _send(outbound: OutboundMessage, backend: BaseEmailBackend | None, threads: Threads) -> None:
+    try:
+        if backend is not None:
+            backend.open()  # a no-op while its connection is up (and for backends without one)
+        _message(outbound, backend, threads).send(fail_silently=False)
     except smtplib.SMTPAuthenticationError as exc:
         # A 535 is a 5xx, but it is our credentials that are wrong, not the message: retry after a fix.
         raise TransportError(_describe(exc), permanent=False) from exc
@@ -30,13 +72,17 @@ def send_email(outbound: OutboundMessage) -> SendResult:
         raise TransportError(_describe(exc), permanent=exc.smtp_code >= 500) from exc
     except (smtplib.SMTPException, OSError) as exc:  # disconnects, refused connections, timeouts
         raise TransportError(_describe(exc), permanent=False) from exc
-    return SendResult(external_id=outbound.external_id)
 
 
-def _message(outbound: OutboundMessage) -> EmailMessage:
+def _drop(backend: BaseEmailBackend) -> None:
+    with contextlib.suppress(smtplib.SMTPException, OSError):  # a connection already gone is what we want
+        backend.close()
+
+
+def _message(outbound: OutboundMessage, backend: BaseEmailBackend | None, threads: Threads) -> EmailMessage:
     case = outbound.case
     # Same thread in the customer's mail client; their answer comes back to the right mailbox.
-    headers = {"Message-ID": outbound.external_id, **thread_headers(outbound)}
+    headers = {"Message-ID": outbound.external_id, **threads.headers(outbound)}
     if auto_submitted(outbound.kind):
         headers["Auto-Submitted"] = auto_submitted(outbound.kind)
     team_address = case.team.email_address if case.team else ""
@@ -45,8 +91,9 @@ def _message(outbound: OutboundMessage) -> EmailMessage:
         body=outbound.body,
         from_email=team_address or settings.DEFAULT_FROM_EMAIL,
         to=[outbound.recipient],
-        reply_to=[reply_address(case)],
+        reply_to=[threads.reply_address(case)],
         headers=headers,
+        connection=backend,
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
@@ -17,11 +19,11 @@ from django.utils.translation import gettext as _
 from soridam.cases import actions
 from soridam.cases.models import Case, Message
 from soridam.cases.uploads import Upload, UploadRefused, check_upload
-from soridam.channels.base import Delivered, Health, Ignored, Rejected, SendResult, Transport, register
+from soridam.channels.base import Delivered, Health, Ignored, Rejected, Sender, SendResult, Transport, register
 from soridam.channels.email import reader
 from soridam.channels.email.parse import AttachedMessage, ParsedAttachment, ParsedEmail, ParseError
 from soridam.channels.email.quotes import extract_reply
-from soridam.channels.email.sending import send_email
+from soridam.channels.email.sending import send_email, smtp_session
 from soridam.channels.email.thread_matching import ThreadDecision, clean_subject, decide
 from soridam.channels.models import CaseParticipant, ChannelAccount, ChannelMessage, ParticipantRole, RawPayload
 from soridam.customers.actions import Contact
@@ -135,6 +137,12 @@ class EmailTransport(Transport):
 
     def send(self, outbound: OutboundMessage) -> SendResult:
         return send_email(outbound)
+
+    @contextlib.contextmanager
+    def session(self, outbounds: Sequence[OutboundMessage]) -> Iterator[Sender]:
+        """One SMTP connection for a batch of rows (``sending.smtp_session``)."""
+        with smtp_session(outbounds) as send:
+            yield send
 
     def health(self, account: ChannelAccount) -> Health:
         from soridam.channels.email.imap import check_login

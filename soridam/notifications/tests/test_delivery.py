@@ -3,6 +3,7 @@ temporary refusals, a worker killed between claim and record, and no SMTP inside
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,7 @@ import pytest
 import time_machine
 from django.db import connections
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from soridam.audit.actors import Actor
@@ -18,8 +20,9 @@ from soridam.cases import actions
 from soridam.cases.models import Case
 from soridam.channels.base import get_transport
 from soridam.notifications import delivery
-from soridam.notifications.models import DeliveryState, OutboundMessage
-from soridam.notifications.tasks import deliver_outbound, sweep_outbox
+from soridam.notifications.models import DeliveryState, NotificationKind, OutboundMessage
+from soridam.notifications.outbox import notify_customer
+from soridam.notifications.tasks import deliver_outbound, deliver_outbounds, sweep_outbox
 
 if TYPE_CHECKING:
     from conftest import Mailbox
@@ -175,3 +178,101 @@ def test_a_case_filed_for_a_messenger_without_a_message_from_it_is_acknowledged_
     row = OutboundMessage.objects.get(case=case)
     assert (row.channel, row.recipient, row.state) == ("email", CUSTOMER, "sent")
     assert smtp_server.message_ids() == [row.external_id]
+
+
+class ConnectionCounter:
+    """Which SMTP connection (the client's address and port) carried each accepted message."""
+
+    def __init__(self, mailbox: Mailbox) -> None:
+        self.peers: dict[str, object] = {}
+        real = mailbox.handle_DATA
+
+        async def handle_data(server: Any, session: Any, envelope: Any) -> str:
+            reply = await real(server, session, envelope)
+            self.peers[str(mailbox.messages[-1][1]["Message-ID"])] = session.peer
+            return reply
+
+        mailbox.handle_DATA = handle_data  # type: ignore[method-assign]
+
+
+def _replies(cases: list[Case]) -> list[OutboundMessage]:
+    """One queued reply per case: not delivered here (no commit runs the task)."""
+    rows = [notify_customer(case, NotificationKind.AGENT_REPLY) for case in cases]
+    assert all(row is not None and row.state == DeliveryState.QUEUED for row in rows)
+    return [row for row in rows if row is not None]
+
+
+def test_a_batch_of_deliveries_is_claimed_at_once_and_sent_over_one_smtp_connection(
+    smtp_server: Mailbox, make_case: Callable[..., Case]
+) -> None:
+    cases = [make_case(email=f"customer{n}@example.kr") for n in range(6)]
+    rows = _replies(cases)
+    counter = ConnectionCounter(smtp_server)
+
+    with CaptureQueriesContext(connections["default"]) as ctx:
+        assert deliver_outbounds([row.pk for row in rows]) == 6
+
+    assert {row.state for row in OutboundMessage.objects.filter(pk__in=[r.pk for r in rows])} == {DeliveryState.SENT}
+    assert [counter.peers.get(row.external_id) is not None for row in rows] == [True] * 6
+    assert len(set(counter.peers.values())) == 1
+    claims = [q for q in ctx.captured_queries if q["sql"].startswith("UPDATE") and "RETURNING" in q["sql"]]
+    assert len(claims) == 1
+    # A second run (a duplicate task row) finds every row sent: nothing goes twice.
+    deliver_outbounds([row.pk for row in rows])
+    assert len(smtp_server.messages) == 6 + 6  # the six acknowledgements, then the six replies
+
+
+def test_in_a_batch_a_refused_and_a_hung_up_message_fail_alone_and_the_rest_go_on_a_new_connection(
+    smtp_server: Mailbox, make_case: Callable[..., Case]
+) -> None:
+    addresses = ["a@example.kr", "refused@example.kr", "hangup@example.kr", "b@example.kr", "c@example.kr"]
+    cases = [make_case(email=address) for address in addresses]
+    smtp_server.refusals["refused@example.kr"] = "550 5.1.1 No such user"
+    smtp_server.refusals["hangup@example.kr"] = "421 4.3.0 Closing the connection"
+    rows = _replies(cases)
+    counter = ConnectionCounter(smtp_server)
+
+    assert deliver_outbounds([row.pk for row in rows]) == 3
+
+    stored = {row.recipient: row for row in OutboundMessage.objects.filter(pk__in=[r.pk for r in rows])}
+    assert {address: stored[address].state for address in addresses} == {
+        "a@example.kr": DeliveryState.SENT,
+        "refused@example.kr": DeliveryState.FAILED,  # a 5xx: never retried
+        "hangup@example.kr": DeliveryState.QUEUED,  # a 4xx: retried later
+        "b@example.kr": DeliveryState.SENT,
+        "c@example.kr": DeliveryState.SENT,
+    }
+    assert "550 5.1.1" in stored["refused@example.kr"].last_error
+    assert stored["hangup@example.kr"].next_attempt_at > timezone.now()
+    assert all(stored[address].attempts == 1 for address in addresses)
+    peers = [counter.peers[stored[address].external_id] for address in ("a@example.kr", "b@example.kr", "c@example.kr")]
+    assert peers[0] != peers[1] == peers[2]  # a new connection after the failures, then kept for the rest
+
+
+def test_rows_whose_lease_ran_out_during_a_slow_batch_are_left_to_a_later_claim_and_sent_once(
+    smtp_server: Mailbox, make_case: Callable[..., Case], settings: Any
+) -> None:
+    cases = [make_case(email=f"slow{n}@example.kr") for n in range(3)]
+    rows = _replies(cases)
+    settings.SORIDAM_OUTBOUND_LEASE_SECONDS = 1
+    real = smtp_server.handle_DATA
+
+    async def slow_data(server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(1.2)  # longer than the whole lease
+        return await real(server, session, envelope)
+
+    smtp_server.handle_DATA = slow_data  # type: ignore[method-assign]
+    before = len(smtp_server.messages)
+    outcomes = delivery.deliver_many([row.pk for row in rows])
+
+    assert [outcomes[row.pk].state for row in rows] == [
+        DeliveryState.SENT,
+        DeliveryState.SENDING,
+        DeliveryState.SENDING,
+    ]
+    assert len(smtp_server.messages) == before + 1  # the rows after the lease ran out were not sent
+    smtp_server.handle_DATA = real  # type: ignore[method-assign]
+    later = delivery.deliver_many([row.pk for row in rows])  # their leases have lapsed: claimed again
+    assert [later[row.pk].state for row in rows] == [DeliveryState.SENT] * 3
+    sent_ids = [str(message["Message-ID"]) for _envelope, message in smtp_server.messages[before:]]
+    assert sorted(sent_ids) == sorted(OutboundMessage.objects.get(pk=row.pk).external_id for row in rows)

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from soridam.cases.models import Case
 from soridam.lib import jobs
-from soridam.notifications.tasks import deliver_outbound
+from soridam.notifications.tasks import deliver_outbound, deliver_outbounds
 from soridam.routing.tasks import route_case
 from soridam.search import engine, tasks
 from soridam.search.indexing import CASE
@@ -132,7 +132,7 @@ def test_the_worker_serves_customer_mail_then_triage_and_routing_then_indexing(
 
 def test_a_batch_handler_is_known_by_its_tasks_path() -> None:
     assert jobs.batch_handler("soridam.search.tasks.index_case") is tasks.index_cases
-    assert jobs.batch_handler("soridam.notifications.tasks.deliver_outbound") is None  # each mail on its own
+    assert jobs.batch_handler("soridam.notifications.tasks.deliver_outbound") is deliver_outbounds
 
 
 def test_a_worker_with_a_minimum_priority_takes_only_customer_mail(
