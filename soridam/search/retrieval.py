@@ -188,10 +188,7 @@ def _semantic(text: str, kind: str, public_only: bool, language: str | None) -> 
     data = _vectors.get(kind)
     if not data["keys"]:
         return []
-    vector = embeddings.encode_query(embedded_part(text))
-    similarity = data["matrix"] @ vector
-    if data["question"].any():
-        similarity = np.where(data["question"], data["matrix"] @ metric.apply(vector), similarity)
+    similarity = similarities(data, embeddings.encode_query(embedded_part(text)))
     mask = np.ones(len(data["keys"]), dtype=bool)
     if public_only:
         mask &= data["public"]
@@ -200,6 +197,15 @@ def _semantic(text: str, kind: str, public_only: bool, language: str | None) -> 
     similarity = np.where(mask, similarity, -np.inf)
     order = np.argsort(-similarity, kind="stable")[:SEMANTIC_DEPTH]
     return [Ranked(data["keys"][i], float(similarity[i]), data["titles"][i]) for i in order if mask[i]]
+
+
+def similarities(data: dict[str, Any], vector: np.ndarray[Any, np.dtype[np.float32]]) -> np.ndarray[Any, Any]:
+    """The query's similarity to every loaded document: through the paraphrase metric for bare questions (their
+    rows are mapped already, _Vectors.get), the plain cosine for passages."""
+    similarity: np.ndarray[Any, Any] = data["matrix"] @ vector
+    if data["question"].any():
+        similarity = np.where(data["question"], data["matrix"] @ metric.apply(vector), similarity)
+    return similarity
 
 
 def embedded_part(text: str) -> str:
