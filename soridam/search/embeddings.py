@@ -86,3 +86,8 @@ def passage_text(title: str, body: str) -> str:
 def encode_words(words: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
     """Single words as queries (symmetric: a word is compared with words), for mining synonyms."""
     return _normalised(_load().query(words))
+
+
+def encode_questions(texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
+    """Whole questions as queries, in one batch (fitting the paraphrase metric, metric.py)."""
+    return _normalised(_load().query(texts))

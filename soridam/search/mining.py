@@ -137,12 +137,15 @@ def frequent(lemma_rows: Iterable[Sequence[str]], minimum: int = MIN_VOCABULARY_
 
 
 def same_meaning_pairs(data: Path) -> Iterator[tuple[str, str]]:
-    """ko-question-pair's TRAIN same-meaning pairs (never the test file: the paraphrase check runs on it) and
-    the ko-sts pairs scored at least STS_SAME."""
+    """ko-question-pair's TRAIN same-meaning pairs (never the test file: the paraphrase check runs on it, and no
+    training pair that shares a sentence with it, since the two files overlap) and the ko-sts pairs scored at
+    least STS_SAME."""
+    checked = _sentences(data / "ko-question-pair" / "kor_Pair_test.csv")
     with (data / "ko-question-pair" / "kor_pair_train.csv").open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
-            if row["is_duplicate"].strip() == "0":
-                yield row["question1"], row["question2"]
+            first, second = row["question1"], row["question2"]
+            if row["is_duplicate"].strip() == "0" and not {first.strip(), second.strip()} & checked:
+                yield first, second
     for name in ("korsts-dev.tsv", "korsts-test.tsv"):
         with (data / "ko-sts" / name).open(encoding="utf-8") as handle:
             next(handle)
@@ -153,6 +156,13 @@ def same_meaning_pairs(data: Path) -> Iterator[tuple[str, str]]:
     for item in json.loads((data / "ko-sts" / "klue-sts-v1.1_dev.json").read_text(encoding="utf-8")):
         if item["labels"]["real-label"] >= STS_SAME:
             yield item["sentence1"], item["sentence2"]
+
+
+def _sentences(pairs_file: Path) -> set[str]:
+    if not pairs_file.is_file():
+        return set()
+    with pairs_file.open(encoding="utf-8-sig", newline="") as handle:
+        return {row[name].strip() for row in csv.DictReader(handle) for name in ("question1", "question2")}
 
 
 def _score(text: str) -> float:

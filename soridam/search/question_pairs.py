@@ -57,3 +57,15 @@ def check(path: Path, *, distractors: str = "all") -> dict[str, Any]:
     result = evaluate_items(articles, queries)
     result["articles"] = len(articles)
     return result
+
+
+def training_pairs(train: Path, test: Path) -> list[tuple[str, str]]:
+    """The same-meaning pairs of the TRAIN file that share no sentence with the test file: the two files of the
+    dataset overlap (10 of the test's same-meaning pairs are also training pairs, and more single questions),
+    and whatever is learned from the training pairs must not have seen the check's questions."""
+    seen = {text for first, second, _ in read_pairs(test) for text in (first, second)}
+    return [
+        (first, second)
+        for first, second, same in read_pairs(train)
+        if same and first not in seen and second not in seen
+    ]

@@ -36,6 +36,7 @@ def test_alignment_pairs_the_words_that_differ_across_same_meaning_sentences() -
     ]
     found = {(c.word, c.synonym): c.score for c in mining.aligned(pairs)}
     assert ("이별", "헤어지다") in found
+    assert ("사귀다", "연애") not in found
     assert found[("이별", "헤어지다")] == 1.0
     assert not any("힘들다" in pair or "가고" in pair for pair in found)  # shared words are not synonyms
 
@@ -152,7 +153,12 @@ def test_mine_synonyms_writes_a_lexicon_from_same_meaning_pairs(tmp_path: Path) 
     (data / "ko-sts").mkdir()
     rows = ["id,qid1,qid2,question1,question2,is_duplicate"]
     rows += [f"{i},{i},{i},이별 {topic},헤어지다 {topic},0" for i, topic in enumerate(["여행", "음악", "학교"])]
+    rows += [f"{i},{i},{i},사귀다 {topic},연애 {topic},0" for i, topic in enumerate(["여행", "음악"], 5)]
     (data / "ko-question-pair" / "kor_pair_train.csv").write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    # A training pair that shares a sentence with the check's test file is left out: 사귀다/연애 keeps one pair.
+    (data / "ko-question-pair" / "kor_Pair_test.csv").write_text(
+        "test_id,question1,question2,is_duplicate,\n1,연애 음악,노래 추천,0,\n", encoding="utf-8-sig"
+    )
     header = "genre\tfilename\tyear\tid\tscore\tsentence1\tsentence2\n"
     (data / "ko-sts" / "korsts-dev.tsv").write_text(
         header + "g\tf\t2012\t1\t4.8\t환불 요청\t돈 돌려받기 요청\n", encoding="utf-8"
@@ -165,4 +171,5 @@ def test_mine_synonyms_writes_a_lexicon_from_same_meaning_pairs(tmp_path: Path) 
     )
     found = {(c.word, c.synonym) for c in mining.read_lexicon(out)}
     assert ("이별", "헤어지다") in found
+    assert ("사귀다", "연애") not in found
     assert Synonym.objects.filter(terms="이별, 헤어지다", source=Source.MINED, is_active=True).exists()
