@@ -21,6 +21,8 @@ from soridam.channels.kinds import Channel
 from soridam.customers.models import Customer
 from soridam.demo.writing import fix_particles
 from soridam.followup.models import Survey
+from soridam.lib import jobs
+from soridam.notifications.tasks import deliver_outbound
 from soridam.routing.models import AgentState, Presence
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +180,16 @@ def test_demo_agents_start_online_so_routing_assigns_to_them() -> None:
     assert online == {"jihoon", "minji", "emma", "seoyeon", "doyun", "haeun", "james"}
     seed("--if-empty")  # a second `make run`: nothing seeded, nobody changed
     assert AgentState.objects.filter(presence=Presence.ONLINE).count() == 7
+
+
+def test_the_seeds_own_jobs_queue_behind_a_new_customers_acknowledgement(settings: Any) -> None:
+    """A fresh `make run` acknowledges the first real case at once, not after the demo's ~800 history mails."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    seed("--cases", "20")
+    seeded = DBTaskResult.objects.ready()
+    assert seeded.exists()
+    assert not seeded.filter(priority__gt=jobs.BACKGROUND).exists()
+
+    deliver_outbound.using(priority=jobs.CUSTOMER).enqueue(0)
+    assert DBTaskResult.objects.ready().first().task_path == "soridam.notifications.tasks.deliver_outbound"
+    assert DBTaskResult.objects.ready().first().priority == jobs.CUSTOMER

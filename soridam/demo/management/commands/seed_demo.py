@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from soridam.cases.models import Case
 from soridam.demo.people import STAFF, TEAMS
-from soridam.demo.readiness import build_search_index, put_agents_online
+from soridam.demo.readiness import build_search_index, put_agents_online, queue_seeded_work_behind_new
 from soridam.demo.seeding import seed_demo
 from soridam.env import env_int
 
@@ -36,7 +36,8 @@ class Command(BaseCommand):
             raise CommandError("SORIDAM_DEMO is false: refusing to create accounts with public demo passwords.")
         if options["cases"] < 1:
             raise CommandError("--cases must be at least 1")
-        if options["if_empty"] and Case.objects.exists():
+        seeded_now = not (options["if_empty"] and Case.objects.exists())
+        if not seeded_now:
             self.stdout.write("The database already has cases: nothing seeded.")
         else:
             seeded = seed_demo(cases=options["cases"], seed=options["seed"])
@@ -47,6 +48,8 @@ class Command(BaseCommand):
             build_search_index()
             self.stdout.write("Search index built.")
         put_agents_online()
+        if seeded_now:
+            queue_seeded_work_behind_new()
         self._print_logins()
 
     def _print_logins(self) -> None:
