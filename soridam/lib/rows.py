@@ -226,19 +226,26 @@ class _Together:
 
     def __init__(self, reserved: dict[type[Model], list[int]]) -> None:
         self.reserved = reserved
-        self.pending: list[str] = []
+        self.pending: list[tuple[str, list[Any]]] = []
 
     def take_id(self, model: type[Model]) -> int | None:
         ids = self.reserved.get(model)
         return ids.pop() if ids else None
 
     def send_pending(self) -> None:
-        """Send every insert held so far, in one statement string (PostgreSQL runs them in order)."""
+        """Send every insert held so far as one statement: the first ones as data-modifying WITH clauses of
+        the last. One statement keeps its parameters (and the prepared plan psycopg makes of a statement it
+        sees often), where several statements in one text could take none. PostgreSQL checks the foreign
+        keys between them at commit (Django makes them deferrable), so their order does not matter."""
         if not self.pending:
             return
-        sql, self.pending = ";\n".join(self.pending), []
+        held, self.pending = self.pending, []
+        *first, (last_sql, last_params) = held
+        clauses = ", ".join(f"held_{index} AS ({sql})" for index, (sql, _params) in enumerate(first))
+        sql = f"WITH {clauses} {last_sql}" if first else last_sql
+        params = [value for _sql, values in held for value in values]
         with connection.cursor() as cursor:
-            cursor.execute(sql)
+            cursor.execute(sql, params)
 
     def before_any_statement(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         """Another statement on the connection sees the held rows: they go first (a read never misses them)."""
@@ -299,9 +306,7 @@ def _held_insert(block: _Together, objs: Sequence[Model]) -> None:
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {', '.join([row] * len(objs))}"  # noqa: S608
     values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields]
-    # PostgreSQL's own quoting of each value, as Django's query log writes it: the held statements are sent
-    # as one text, which a statement with parameters cannot be.
-    block.pending.append(connection.ops.compose_sql(sql, values))  # type: ignore[attr-defined]
+    block.pending.append((sql, values))
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
 
