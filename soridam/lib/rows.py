@@ -144,11 +144,7 @@ def insert(obj: M) -> M:
     model = type(obj)
     _refuse_own_save(model, "insert")
     block = _open_block()
-    if block is not None and (obj.pk is not None or (pk := block.take_id(model)) is not None):
-        if obj.pk is None:
-            obj.pk = pk
-        _once((model, "insert", "held"), lambda: _refuse_save_receivers(model, "insert"))
-        _held_insert(block, [obj])
+    if block is not None and _held(block, obj):
         return obj
     if obj.pk is not None or not connection.features.can_return_columns_from_insert:
         obj.save(force_insert=True)
@@ -160,6 +156,18 @@ def insert(obj: M) -> M:
         obj.pk = cursor.fetchone()[0]
     obj._state.adding, obj._state.db = False, connection.alias
     return obj
+
+
+def _held(block: _Together, obj: Model) -> bool:
+    """Hold ``obj``'s insert in the open ``together`` block when its id is given or reserved there."""
+    model = type(obj)
+    if obj.pk is None:
+        obj.pk = block.take_id(model)
+        if obj.pk is None:
+            return False
+    _once((model, "insert", "held"), lambda: _refuse_save_receivers(model, "insert"))
+    _held_insert(block, [obj])
+    return True
 
 
 class SaveSkipped(TypeError):
