@@ -248,7 +248,7 @@ class _Together:
         if not self.pending:
             return
         held, self.pending = self.pending, []
-        *first, (last_sql, last_params) = held
+        *first, (last_sql, _last_params) = held
         clauses = ", ".join(f"held_{index} AS ({sql})" for index, (sql, _params) in enumerate(first))
         sql = f"WITH {clauses} {last_sql}" if first else last_sql
         params = [value for _sql, values in held for value in values]

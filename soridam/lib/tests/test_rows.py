@@ -191,3 +191,18 @@ def test_together_changes_nothing_on_sqlite_and_when_nested() -> None:
             with CaptureQueriesContext(connection) as ctx:
                 insert(_held_entry(1))
             assert len(ctx.captured_queries) == 1  # written at once
+
+
+def test_a_savepoint_rolled_back_inside_the_block_takes_its_held_rows_with_it() -> None:
+    _on_postgresql()
+
+    def refused_step() -> None:
+        with transaction.atomic():  # its ROLLBACK TO SAVEPOINT is a statement: the held row goes first
+            rows.insert_many([AuditEntry(pk=10**12, actor="user:1", action="refused", stream="s:held", seq=9)])
+            raise RuntimeError("refused")
+
+    with transaction.atomic(), rows.together(AuditEntry):
+        with pytest.raises(RuntimeError):
+            refused_step()
+        insert(_held_entry(1))
+    assert list(AuditEntry.objects.filter(stream="s:held").values_list("action", flat=True)) == ["x"]
