@@ -50,6 +50,7 @@ def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
     transactional test (live_server) leaves them behind, so every test that reaches the database starts empty."""
     from django.core.cache import cache
 
+    from soridam.accounts.access import forget_checked_tokens
     from soridam.lib.ratelimit import forget_unspent_hits
 
     names = set(request.fixturenames)
@@ -62,6 +63,7 @@ def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
         return
     cache.clear()
     forget_unspent_hits()
+    forget_checked_tokens()
 
 
 @pytest.fixture(autouse=True)

@@ -39,4 +39,7 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     def revoke(self, request: object, queryset: object) -> None:
         from django.utils import timezone
 
+        from soridam.accounts.access import forget_checked_tokens
+
         queryset.update(revoked_at=timezone.now())  # type: ignore[attr-defined]
+        forget_checked_tokens()  # other processes stop accepting them within TOKEN_CHECK_SECONDS

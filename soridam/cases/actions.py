@@ -23,6 +23,7 @@ from soridam.alerts import fanout
 from soridam.alerts.models import AlertKind
 from soridam.audit import audit
 from soridam.audit.actors import Actor
+from soridam.audit.models import AuditEntry
 from soridam.cases import events, stages
 from soridam.cases.errors import InvalidChange, InvalidTransition
 from soridam.cases.models import (
@@ -37,8 +38,9 @@ from soridam.cases.models import (
     Priority,
     Status,
     Tag,
+    TimelineEvent,
 )
-from soridam.cases.references import allocate_numbers, format_reference
+from soridam.cases.references import SEQUENCE, allocate_numbers, format_reference
 from soridam.cases.uploads import Upload
 from soridam.customers.actions import Contact, find_or_create_customer
 from soridam.customers.models import Customer
@@ -47,8 +49,8 @@ from soridam.followup.surveys import announce_survey, request_survey, survey_due
 from soridam.investigations.models import InvestigationTask, open_blocking_tasks
 from soridam.lib import jobs
 from soridam.lib.jobs import enqueue_job_on_commit
-from soridam.lib.rows import Lookup, insert, update
-from soridam.notifications.models import NotificationKind
+from soridam.lib.rows import Lookup, insert, together, update
+from soridam.notifications.models import NotificationKind, OutboundMessage
 from soridam.notifications.outbox import notify_customer, withdraw_waiting
 from soridam.privacy import pii
 from soridam.privacy.access import may_reveal_pii
@@ -81,15 +83,25 @@ def open_case(new: NewCase, *, actor: Actor | None = None) -> Case:
 
 
 def _create_case(new: NewCase, customer: Customer, actor: Actor) -> Message:
-    """The new case's first message (``message.case`` is the case): callers need not read it back."""
-    with jobs.batched():  # the acknowledgement, triage and index task rows go in one INSERT
-        return _create_case_rows(new, customer, actor)
+    """The new case's first message (``message.case`` is the case): callers need not read it back.
+
+    On PostgreSQL one SELECT takes the case number and the ids of every row an intake writes, and the rows
+    (case, clocks, message, timeline, audit, outbox, task rows) go to the database in one round trip when
+    the block ends: two round trips instead of eight (bench/README.md)."""
+    with (
+        together(*_INTAKE_ROWS, sequence=SEQUENCE) as number,
+        jobs.batched(),  # the acknowledgement, triage and index task rows go in one INSERT
+    ):
+        return _create_case_rows(new, customer, actor, number if number is not None else allocate_numbers(1)[0])
 
 
-def _create_case_rows(new: NewCase, customer: Customer, actor: Actor) -> Message:
+_INTAKE_ROWS = (Case, CaseSla, Message, TimelineEvent, AuditEntry, OutboundMessage)
+
+
+def _create_case_rows(new: NewCase, customer: Customer, actor: Actor, number: int) -> Message:
     now = timezone.now()
     case = Case(
-        reference=format_reference(allocate_numbers(1)[0], now),
+        reference=format_reference(number, now),
         subject=" ".join(new.subject.split())[:200],  # one line: it becomes a mail header
         customer=customer,
         channel=new.channel,

@@ -14,6 +14,8 @@ from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.compat import normalize_json, task_enqueued
 
+from soridam.lib.rows import insert_many
+
 _Call = tuple[Any, tuple[Any, ...], dict[str, Any]]
 _local = threading.local()
 
@@ -128,7 +130,7 @@ def _insert(calls: list[_Call]) -> None:
         rows.append((backend, row))
     if not rows:
         return
-    DBTaskResult.objects.bulk_create([row for _backend, row in rows])
+    insert_many([row for _backend, row in rows])  # ids are set: inside ``rows.together`` it rides along
     for backend, row in rows:
         task_enqueued.send(type(backend), task_result=row.task_result)
 

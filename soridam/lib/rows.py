@@ -10,8 +10,9 @@ connection, inside the caller's transaction. Everything off the hot path uses th
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db import DatabaseError, connection
@@ -142,6 +143,9 @@ def insert(obj: M) -> M:
     refuses a model that overrides ``save()`` or has save signal receivers (``SaveSkipped``)."""
     model = type(obj)
     _refuse_own_save(model, "insert")
+    block = _open_block()
+    if block is not None and _held(block, obj):
+        return obj
     if obj.pk is not None or not connection.features.can_return_columns_from_insert:
         obj.save(force_insert=True)
         return obj
@@ -152,6 +156,18 @@ def insert(obj: M) -> M:
         obj.pk = cursor.fetchone()[0]
     obj._state.adding, obj._state.db = False, connection.alias
     return obj
+
+
+def _held(block: _Together, obj: Model) -> bool:
+    """Hold ``obj``'s insert in the open ``together`` block when its id is given or reserved there."""
+    model = type(obj)
+    if obj.pk is None:
+        obj.pk = block.take_id(model)
+        if obj.pk is None:
+            return False
+    _once((model, "insert", "held"), lambda: _refuse_save_receivers(model, "insert"))
+    _held_insert(block, [obj])
+    return True
 
 
 class SaveSkipped(TypeError):
@@ -208,3 +224,109 @@ def _column_field(model: type[Model], name: str) -> Field[Any, Any]:
     if not isinstance(field, Field) or not field.concrete:
         raise TypeError(f"{model.__name__}.{name} is not a column")
     return field
+
+
+# Inserts sent together (PostgreSQL): a new case's rows in one round trip instead of one each.
+
+
+class _Together:
+    """The open ``together`` block of this connection: ids reserved per model, and the inserts not yet sent."""
+
+    def __init__(self, reserved: dict[type[Model], list[int]]) -> None:
+        self.reserved = reserved
+        self.pending: list[tuple[str, list[Any]]] = []
+
+    def take_id(self, model: type[Model]) -> int | None:
+        ids = self.reserved.get(model)
+        return ids.pop() if ids else None
+
+    def send_pending(self) -> None:
+        """Send every insert held so far as one statement: the first ones as data-modifying WITH clauses of
+        the last. One statement keeps its parameters (and the prepared plan psycopg makes of a statement it
+        sees often), where several statements in one text could take none. PostgreSQL checks the foreign
+        keys between them at commit (Django makes them deferrable), so their order does not matter."""
+        if not self.pending:
+            return
+        held, self.pending = self.pending, []
+        *first, (last_sql, _last_params) = held
+        clauses = ", ".join(f"held_{index} AS ({sql})" for index, (sql, _params) in enumerate(first))
+        sql = f"WITH {clauses} {last_sql}" if first else last_sql
+        params = [value for _sql, values in held for value in values]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    def before_any_statement(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        """Another statement on the connection sees the held rows: they go first (a read never misses them)."""
+        self.send_pending()
+        return execute(sql, params, many, context)
+
+
+def _open_block() -> _Together | None:
+    block: _Together | None = getattr(connection, "_soridam_together", None)
+    return block
+
+
+@contextlib.contextmanager
+def together(*models: type[Model], sequence: str = "") -> Iterator[int | None]:
+    """Reserve one id for each of ``models`` (and the next value of ``sequence``, yielded) in one SELECT, and
+    hold the block's ``insert``/``insert_many`` rows that can use a reserved or given id, to send them in one
+    round trip at the end of the block, or earlier just before any other statement runs on the connection
+    (so a read inside the block sees them). An exception drops the held rows with the caller's transaction:
+    use it inside ``transaction.atomic()``. Elsewhere than on PostgreSQL, and nested, it changes nothing and
+    yields None (the caller takes ``sequence``'s value its own way)."""
+    if connection.vendor != "postgresql" or _open_block() is not None:
+        yield None
+        return
+    sql = _once((models, "reserve", sequence), lambda: _reserve_sql(models, sequence))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = list(cursor.fetchone())
+    number = row.pop() if sequence else None
+    block = _Together({model: [value] for model, value in zip(models, row, strict=True)})
+    connection._soridam_together = block  # type: ignore[attr-defined]
+    try:
+        with connection.execute_wrapper(block.before_any_statement):
+            yield number
+            block.send_pending()
+    finally:
+        connection._soridam_together = None  # type: ignore[attr-defined]
+
+
+def _reserve_sql(models: Sequence[type[Model]], sequence: str) -> str:
+    quote = connection.ops.quote_name
+    values = [f"nextval(pg_get_serial_sequence('{quote(m._meta.db_table)}', '{_pk(m).column}'))" for m in models]
+    if sequence:
+        values.append(f"nextval('{sequence}')")
+    return "SELECT " + ", ".join(values)
+
+
+def _pk(model: type[Model]) -> Field[Any, Any]:
+    return next(field for field in model._meta.concrete_fields if field.primary_key)
+
+
+def _held_insert(block: _Together, objs: Sequence[Model]) -> None:
+    """Hold one multi-row INSERT of ``objs`` (one model, every primary key set) as ``bulk_create`` would
+    write it: defaults and ``auto_now_add`` applied, no signals."""
+    model = type(objs[0])
+    fields = [field for field in model._meta.concrete_fields if not field.generated]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {', '.join([row] * len(objs))}"  # noqa: S608
+    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields]
+    block.pending.append((sql, values))
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
+def insert_many(objs: Sequence[M]) -> list[M]:
+    """``Model.objects.bulk_create(objs)`` for rows of one model whose primary keys are set (no signals, as
+    there); held and sent with the rest inside ``together``."""
+    objs = list(objs)
+    if not objs:
+        return objs
+    block = _open_block()
+    if block is None or any(obj.pk is None for obj in objs):
+        return type(objs[0])._default_manager.bulk_create(objs)
+    _held_insert(block, objs)
+    return objs

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
+from django.contrib.admin import AdminSite
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from soridam.accounts import access
+from soridam.accounts.access import user_for_token
+from soridam.accounts.admin import ApiTokenAdmin
 from soridam.accounts.models import ApiToken, Role, Team, User, hash_token
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +47,55 @@ def test_revoked_token_and_inactive_user_get_401(alice: User, bob: User) -> None
     User.objects.filter(pk=bob.pk).update(is_active=False)
     for raw in (raw_revoked, raw_inactive):
         assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/v1/teams").status_code == 401
+
+
+def _token_reads(ctx: CaptureQueriesContext) -> int:
+    return sum(1 for q in ctx.captured_queries if 'FROM "accounts_apitoken"' in q["sql"])
+
+
+def test_a_token_is_checked_again_only_after_a_few_seconds(alice: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    token, raw = ApiToken.issue(alice)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get("/api/v1/teams").status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/api/v1/teams")
+    assert response.status_code == 200
+    assert _token_reads(ctx) == 0
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())  # revoked by another process
+    assert client.get("/api/v1/teams").status_code == 200  # still remembered here, for a few seconds
+    later = time.monotonic() + access.TOKEN_CHECK_SECONDS
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert client.get("/api/v1/teams").status_code == 401
+
+
+def test_a_remembered_token_still_expires_on_time(alice: User) -> None:
+    token, raw = ApiToken.issue(alice)
+    expiry = timezone.now() + timedelta(minutes=1)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=expiry)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get("/api/v1/teams").status_code == 200
+    with time_machine.travel(expiry + timedelta(seconds=1)):
+        assert client.get("/api/v1/teams").status_code == 401
+
+
+def test_revoking_in_the_admin_takes_effect_at_once(alice: User) -> None:
+    token, raw = ApiToken.issue(alice)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get("/api/v1/teams").status_code == 200
+    ApiTokenAdmin(ApiToken, AdminSite()).revoke(None, ApiToken.objects.filter(pk=token.pk))
+    assert client.get("/api/v1/teams").status_code == 401
+
+
+def test_each_request_gets_its_own_user_object(alice: User) -> None:
+    _token, raw = ApiToken.issue(alice)
+    first = user_for_token(raw)
+    second = user_for_token(raw)
+    assert first is not None
+    assert second is not None
+    assert first is not second
+    assert first.pk == second.pk == alice.pk
+    assert second.username == "alice"
+    assert second._state.adding is False
 
 
 def test_a_session_login_alone_does_not_open_the_api(client: Client, alice: User) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -24,7 +25,8 @@ def db_tasks(settings: Any) -> None:
 
 
 def _task_inserts(ctx: CaptureQueriesContext) -> int:
-    return sum(1 for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "django_tasks_database'))
+    """INSERTs of task rows, also those sent with others in one statement string (``rows.together``)."""
+    return sum(q["sql"].count('INSERT INTO "django_tasks_database') for q in ctx.captured_queries)
 
 
 def test_batched_writes_the_rows_of_several_tasks_in_one_insert(db_tasks: None) -> None:
@@ -77,3 +79,25 @@ def test_a_new_case_queues_its_three_tasks_in_one_insert(db_tasks: None, teams: 
         "soridam.triage.tasks.triage_case",
     ]
     assert DBTaskResult.objects.filter(task_path__endswith="index_case", args_kwargs__args=[case.pk]).exists()
+
+
+def test_a_new_case_sends_its_rows_and_task_rows_in_one_round_trip_on_postgresql(db_tasks: None, teams: object) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no sequences to reserve the ids from: each row is its own INSERT there")
+    new = NewCase("배송 문의", "주문한 물건이 오지 않았어요.", Contact(name="김민지", email="minji@example.kr"))
+    open_case(new)  # the customer exists from now on
+    with CaptureQueriesContext(connection) as ctx:
+        case = open_case(new)
+    writes = [q["sql"] for q in ctx.captured_queries if "INSERT" in q["sql"]]
+    assert len(writes) == 1, writes
+    tables = re.findall(r'INSERT INTO "(\w+)"', writes[0])
+    assert tables == [
+        "cases_case",
+        "cases_message",
+        "cases_timelineevent",
+        "audit_auditentry",
+        "notifications_outboundmessage",
+        "django_tasks_database_dbtaskresult",
+    ]  # no SLA policy here, so no clocks row
+    assert DBTaskResult.objects.filter(task_path__endswith="deliver_outbound").count() == 2
+    assert case.messages.get().pk == case.events.get().message_id

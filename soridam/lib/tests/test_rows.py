@@ -127,3 +127,82 @@ def test_update_writes_only_the_named_fields(make_case: Any) -> None:
     Case.objects.filter(pk=case.pk).delete()
     with pytest.raises(DatabaseError):
         update(case, "language")
+
+
+# ``together``: the rows of one change sent in one round trip (PostgreSQL).
+
+
+def _on_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no sequences to reserve ids from: ``together`` changes nothing there")
+
+
+def _held_entry(seq: int) -> AuditEntry:
+    # quotes, a percent sign, a backslash and Korean: the held statement is written out as text
+    return AuditEntry(actor="user:1", action="x", stream="s:held", seq=seq, data={"note": "50% 할인 'it\\'s'"})
+
+
+def test_rows_inserted_together_go_in_one_statement_and_read_back_as_the_orm_writes_them() -> None:
+    _on_postgresql()
+    with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
+        with rows.together(AuditEntry, sequence="cases_case_number_seq") as number:
+            first = insert(_held_entry(1))
+            assert first.pk is not None  # the reserved id, known before anything is sent
+            second = insert(_held_entry(2))  # no id left for AuditEntry: sent at once, with the held row first
+            rows.insert_many([AuditEntry(actor="user:1", action="y", stream="s:held", seq=3, pk=first.pk + 10**9)])
+        reserve, *sent = [q["sql"] for q in ctx.captured_queries]
+    assert isinstance(number, int)
+    assert reserve.startswith("SELECT nextval(")
+    assert [sql.count("INSERT INTO") for sql in sent] == [1, 1, 1]
+    stored = {entry.seq: entry for entry in AuditEntry.objects.filter(stream="s:held")}
+    assert stored[1].pk == first.pk
+    assert stored[2].pk == second.pk
+    assert stored[1].data == {"note": "50% 할인 'it\\'s'"}
+    assert stored[1].created_at == first.created_at  # auto_now_add applied as save() does
+
+
+def test_a_read_inside_the_block_sees_the_held_rows() -> None:
+    _on_postgresql()
+    with transaction.atomic(), rows.together(AuditEntry):
+        insert(_held_entry(1))
+        assert AuditEntry.objects.filter(stream="s:held").count() == 1
+
+
+def test_an_error_inside_the_block_stores_nothing() -> None:
+    _on_postgresql()
+
+    def failing_change() -> None:
+        with transaction.atomic(), rows.together(AuditEntry):
+            insert(_held_entry(1))
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
+    assert not AuditEntry.objects.filter(stream="s:held").exists()
+
+
+def test_together_changes_nothing_on_sqlite_and_when_nested() -> None:
+    with transaction.atomic(), rows.together(AuditEntry) as number:
+        if connection.vendor == "postgresql":
+            with rows.together(AuditEntry) as nested:
+                assert nested is None
+        else:
+            assert number is None
+            with CaptureQueriesContext(connection) as ctx:
+                insert(_held_entry(1))
+            assert len(ctx.captured_queries) == 1  # written at once
+
+
+def test_a_savepoint_rolled_back_inside_the_block_takes_its_held_rows_with_it() -> None:
+    _on_postgresql()
+
+    def refused_step() -> None:
+        with transaction.atomic():  # its ROLLBACK TO SAVEPOINT is a statement: the held row goes first
+            rows.insert_many([AuditEntry(pk=10**12, actor="user:1", action="refused", stream="s:held", seq=9)])
+            raise RuntimeError("refused")
+
+    with transaction.atomic(), rows.together(AuditEntry):
+        with pytest.raises(RuntimeError):
+            refused_step()
+        insert(_held_entry(1))
+    assert list(AuditEntry.objects.filter(stream="s:held").values_list("action", flat=True)) == ["x"]
