@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -123,12 +123,12 @@ def cross_validate(
     return score(rows, [r for r in results if r is not None], millis)
 
 
-def _splits(rows: Sequence[dict[str, Any]], folds: int, seed: int, group_by: str | None) -> Iterator[Any]:
+def _splits(rows: Sequence[dict[str, Any]], folds: int, seed: int, group_by: str | None) -> list[tuple[Any, Any]]:
     anywhere = np.zeros(len(rows))
     if group_by:
         groups = [str(row.get(group_by) or "") for row in rows]
         if len(set(groups)) < folds:
             raise ValueError(f"--group-by {group_by}: {len(set(groups))} distinct values, fewer than {folds} folds")
-        return GroupKFold(n_splits=folds).split(anywhere, groups=groups)
+        return list(GroupKFold(n_splits=folds).split(anywhere, groups=groups))
     labels = [str(row.get("category") or "") for row in rows]
-    return StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(anywhere, labels)
+    return list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(anywhere, labels))
