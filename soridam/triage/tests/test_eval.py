@@ -84,3 +84,30 @@ def test_ko_cs_dev_cross_validation_meets_the_targets(shared_data: Callable[...,
     # ms_per_case_p95 (4–9 ms here when the machine is idle) is a timing: measured by the command and
     # bench/triage.py, not asserted in a test that shares its cores.
     assert report["ms_per_case_p95"] > 0
+
+
+def test_cross_validation_by_group_predicts_each_source_with_a_model_that_never_saw_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = [
+        {"subject": s, "body": b, "category": c, "priority": p, "sentiment": t, "channel": ("chat", "web")[i % 2]}
+        for i, (s, b, c, p, t) in enumerate(SEED)
+    ]
+    trained_on: list[set[str]] = []
+    real_train = evaluation.train
+
+    def recording_train(train_rows: Any) -> Any:
+        train_rows = list(train_rows)
+        trained_on.append({row["channel"] for row in train_rows})
+        return real_train(train_rows)
+
+    monkeypatch.setattr(evaluation, "train", recording_train)
+    report = evaluation.cross_validate(rows, 2, group_by="channel")
+    assert sorted(map(sorted, trained_on)) == [["chat"], ["web"]]  # each fold trained on the other source only
+    assert sum(level["labelled"] for level in report["priority"]["per_level"].values()) == len(rows)
+
+
+def test_eval_command_refuses_fewer_groups_than_folds(tmp_path: Path) -> None:
+    cases = _write(tmp_path / "cases.jsonl", SEED)  # no channel: one group
+    with pytest.raises(CommandError, match="--group-by channel"):
+        call_command("eval_triage", "--folds", "5", "--cases", str(cases), "--group-by", "channel", "--json")

@@ -6,6 +6,7 @@ import pytest
 
 from soridam.triage import priority
 from soridam.triage.classifier import TriageModel
+from soridam.triage.features import make_doc, signals
 from soridam.triage.priority import Context
 
 # rule name → (subject, body, context, the level the rule sets)
@@ -69,3 +70,26 @@ def test_vip_tier_raises_one_step_but_never_to_urgent(seed_model: TriageModel) -
     money = seed_model.predict("", "이중 결제가 됐어요", context=Context(vip=True))
     assert money.priority.value == "high"
     assert TriageModel().predict("", "문의드려요", context=Context(vip=True)).priority.value == "high"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "받은 샴푸 펌프가 안 눌리고 뚜껑으로 내용물이 새 있어요",
+        "어제 받은 블루투스 이어폰이 충전이 안 돼요",
+        "귤 한 박스 받았는데 반 정도가 멍들고 물러 있어요",
+        "새로 산 가방에 흠집이랑 얼룩이 있어요",
+        "Got the kettle today and it leaks from the bottom",
+    ],
+)
+def test_a_faulty_item_described_in_everyday_words_lets_the_model_say_high(body: str) -> None:
+    """Not every customer writes 불량 or 파손: what the item does or looks like names the problem too."""
+    found = signals(make_doc("", body))
+    assert "order_failed" in found
+    leaning_high = {"high": 0.5, "normal": 0.3, "low": 0.2}
+    assert priority.decide(leaning_high, priority.evidence_for(body, found, Context())).level == "high"
+
+
+def test_a_question_about_an_item_is_not_a_faulty_item() -> None:
+    found = signals(make_doc("", "이 니트는 세탁기에 돌려도 되나요? 사이즈는 어떻게 되나요"))
+    assert "order_failed" not in found

@@ -19,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--train", type=Path, help="labelled cases to train on (JSON lines)")
         parser.add_argument("--cases", type=Path, help="labelled cases to predict and score")
         parser.add_argument("--folds", type=int, default=0, help="cross-validate over one file in N folds")
+        parser.add_argument("--seed", type=int, default=0, help="shuffle of the cross-validation folds")
+        parser.add_argument(
+            "--group-by",
+            help="keep the cases with one value of this field (e.g. channel) in one fold: scores on unseen sources",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -28,7 +33,9 @@ class Command(BaseCommand):
                 source = cases or train
                 if source is None or folds < 2:
                     raise CommandError("--folds needs N ≥ 2 and one file (--cases or --train).")
-                report = evaluation.cross_validate(read_jsonl(source), folds)
+                report = evaluation.cross_validate(
+                    read_jsonl(source), folds, seed=options["seed"], group_by=options["group_by"]
+                )
             else:
                 if train is None or cases is None:
                     raise CommandError("Give --train and --cases, or --folds with one file.")
