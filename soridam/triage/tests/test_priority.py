@@ -6,8 +6,8 @@ import pytest
 
 from soridam.triage import priority
 from soridam.triage.classifier import TriageModel
-from soridam.triage.features import make_doc, signals
 from soridam.triage.priority import Context
+from soridam.triage.text import make_doc, signals
 
 # rule name → (subject, body, context, the level the rule sets)
 EVIDENCE: dict[str, tuple[str, str, Context, str]] = {
