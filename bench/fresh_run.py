@@ -48,14 +48,14 @@ class Sink:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.mails: list[tuple[float, str]] = []
+        self.mails: list[tuple[float, list[str], str]] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd hook
         message = message_from_bytes(envelope.content, policy=policy.default)
         parts = [str(message["Subject"] or "")]
         parts += [part.get_content() for part in message.walk() if part.get_content_type() == "text/plain"]
         with self.lock:
-            self.mails.append((time.monotonic(), "\n".join(parts)))
+            self.mails.append((time.monotonic(), list(envelope.rcpt_tos), "\n".join(parts)))
         return "250 OK"
 
     def clear(self) -> None:
@@ -63,9 +63,10 @@ class Sink:
         with self.lock:
             self.mails.clear()
 
-    def arrival(self, reference: str) -> float | None:
+    def arrival(self, reference: str, recipient: str) -> float | None:
+        """When the first mail to ``recipient`` naming ``reference`` arrived."""
         with self.lock:
-            return next((at for at, text in self.mails if reference in text), None)
+            return next((at for at, to, text in self.mails if recipient in to and reference in text), None)
 
 
 def baseline_tree(into: Path) -> str:
@@ -147,6 +148,10 @@ def wait_for(probe: Callable[[], bool], timeout: float, interval: float = 0.1) -
     return False
 
 
+def customer_email(number: int) -> str:
+    return f"fresh-run-{number}-{os.getpid()}@example.com"
+
+
 def file_case(port: int, number: int) -> str:
     """File a case through the public web form, as a new customer does; returns its reference."""
     client = Client(port)
@@ -157,7 +162,7 @@ def file_case(port: int, number: int) -> str:
     form = {
         "csrfmiddlewaretoken": token.group(1).decode(),
         "name": f"Fresh Run {number}",
-        "email": f"fresh-run-{number}-{os.getpid()}@example.com",
+        "email": customer_email(number),
         "category": "delivery",
         "text": "주문한 신발이 아직 도착하지 않았어요. 환불 받을 수 있나요?",
     }
@@ -214,8 +219,9 @@ def measure(port: int, sink: Sink, limit: float) -> Timings:
             time.sleep(delay)
             filed = time.monotonic()
             reference = file_case(port, number)
-            arrived = wait_for(lambda: sink.arrival(reference) is not None, limit, 0.1)
-            return (sink.arrival(reference) or 0) - filed if arrived else None
+            recipient = customer_email(number)
+            arrived = wait_for(lambda: sink.arrival(reference, recipient) is not None, limit, 0.05)
+            return (sink.arrival(reference, recipient) or 0) - filed if arrived else None
 
         return body
 
@@ -256,13 +262,13 @@ def one_run(tree: Path, args: argparse.Namespace, sink: Sink, smtp_port: int, ta
 
 
 def cell(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+    return "—" if value is None else f"{value:.2f}"
 
 
 def summary(values: list[float | None], limit: float) -> str:
     """The median, counting a probe that never succeeded as the limit (shown with >)."""
     filled = [limit if value is None else value for value in values]
-    text = f"{median(filled):.1f}"
+    text = f"{median(filled):.2f}"
     return f">{text}" if any(value is None for value in values) and median(filled) >= limit else text
 
 
