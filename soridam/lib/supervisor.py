@@ -77,7 +77,8 @@ def commands(
     """The children by name, in start order; the analyser (when `analyser_socket` is given) first."""
     analyser = {ANALYSER: [python, "-m", "soridam.lib.analyser", analyser_socket]} if analyser_socket else {}
     web = [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    web += ["--blocking-threads", str(threads), "--static-path-route", "/static", "--static-path-mount", "var/static"]
+    static = os.path.join(os.environ.get("SORIDAM_VAR_DIR", "").strip() or "var", "static")  # settings.STATIC_ROOT
+    web += ["--blocking-threads", str(threads), "--static-path-route", "/static", "--static-path-mount", static]
     web += ["--log-level", "warning", "soridam.wsgi:application"]
     worker = [python, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"]
     if task_workers == 1:

@@ -194,6 +194,15 @@ def test_the_task_worker_pool_is_sized_to_the_machine_or_to_workers() -> None:
     assert with_analyser[supervisor.ANALYSER] == ["py", "-m", "soridam.lib.analyser", "/s"]
 
 
+def test_the_web_server_serves_static_files_from_the_var_dir_the_settings_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SORIDAM_VAR_DIR", "/srv/soridam")
+    web = supervisor.commands("py", "granian", port=8000, workers=2, threads=2)["web server"]
+    assert web[web.index("--static-path-mount") + 1] == "/srv/soridam/static"
+    monkeypatch.delenv("SORIDAM_VAR_DIR")
+    web = supervisor.commands("py", "granian", port=8000, workers=2, threads=2)["web server"]
+    assert web[web.index("--static-path-mount") + 1] == "var/static"
+
+
 def test_the_chat_socket_server_is_asgi_on_its_own_port() -> None:
     named = supervisor.commands("py", "granian", port=8000, workers=2, threads=2, ws_port=8001)
     chat = named["chat socket server"]
