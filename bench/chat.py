@@ -177,7 +177,8 @@ class Visitor:
 
     async def reconnect(self, port: int) -> None:
         """Drop the connection as a network failure would, then resume and resend what was not acked."""
-        assert self.socket is not None and self.reader is not None
+        assert self.socket is not None
+        assert self.reader is not None
         self.socket.abort()
         await self.reader
         self.socket = None
@@ -395,7 +396,8 @@ async def _probe(port: int) -> None:
 def summary_row(level: Level, stored: dict[str, int]) -> list[object]:
     ledger = level.ledger
     sent = set(ledger.first_sent)
-    lost = len(sent - set(stored))
+    lost = len(ledger.acked - set(stored))  # acknowledged yet not in the database: the protocol's promise broken
+    unstored = len(sent - set(stored))  # still unacknowledged when the client gave up (SETTLE_SECONDS)
     duplicated = sum(count - 1 for count in stored.values() if count > 1) + len(set(stored) - sent)
     acks, fanout = ledger.ack_latencies, ledger.fanout_latencies
     return [
@@ -412,6 +414,7 @@ def summary_row(level: Level, stored: dict[str, int]) -> list[object]:
         len(fanout),
         ledger.reconnects,
         lost,
+        unstored,
         duplicated,
         ledger.duplicate_frames,
         len(ledger.errors),
@@ -478,7 +481,8 @@ def report(args: argparse.Namespace, results: list[Level]) -> None:
         "fan-out p99 ms",
         "fan-out n",
         "reconnects",
-        "lost (DB)",
+        "acked, not in DB",
+        "never stored",
         "duplicated (DB)",
         "dup frames",
         "errors",

@@ -85,7 +85,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         message = stored.message
         await self.send_json({"type": "ack", "client_id": str(message.client_id), "seq": message.seq})
-        await self.deliver()
+        # Every socket of this chat in this process (the visitor's other tabs, the agents' case pages) gets it
+        # now, not at the push loop's next look.
+        await pusher.wake({self.session.pk: message.seq})
 
     async def on_resume(self, data: dict[str, Any]) -> None:
         after = data.get("after", 0)
