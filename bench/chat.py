@@ -130,7 +130,7 @@ class Ledger:
     acked: set[str] = field(default_factory=set)
     ack_latencies: list[float] = field(default_factory=list)
     fanout_latencies: list[float] = field(default_factory=list)
-    duplicate_frames: int = 0  # a frame whose seq the socket had already shown
+    duplicate_frames: int = 0  # a frame whose seq was already shown (a resume re-sends; the widget skips it)
     reconnects: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -143,11 +143,13 @@ class Visitor:
     socket: Socket | None = None
     reader: asyncio.Task[None] | None = None
     last_seq: int = 0
+    seen: set[int] = field(default_factory=set)  # the seqs of the frames shown
     unacked: dict[str, str] = field(default_factory=dict)  # client_id -> text
 
     async def connect(self, port: int) -> None:
         self.socket = await Socket.open(port, self.target, origin=ORIGIN)
         self.reader = asyncio.get_running_loop().create_task(self._read(self.socket))
+        self.socket.send({"type": "resume", "after": self.last_seq})  # as the widget does, on every connect
 
     async def _read(self, socket: Socket) -> None:
         ledger = self.ledger
@@ -167,6 +169,7 @@ class Visitor:
                 if frame["seq"] <= self.last_seq:
                     ledger.duplicate_frames += 1
                 self.last_seq = max(self.last_seq, frame["seq"])
+                self.seen.add(frame["seq"])
             elif kind == "error":
                 ledger.errors.append(str(frame.get("code")))
 
@@ -185,7 +188,6 @@ class Visitor:
         self.ledger.reconnects += 1
         await self.connect(port)
         assert self.socket is not None
-        self.socket.send({"type": "resume", "after": self.last_seq})
         for client_id, text in list(self.unacked.items()):
             self.ledger.resent.add(client_id)
             self.socket.send({"type": "message", "client_id": client_id, "text": text})
@@ -281,6 +283,7 @@ class Level:
     open_seconds: float
     peak_rss: dict[str, float]
     load: tuple[float, float]  # 1-minute load average at the start and at the end
+    missed_frames: int  # seqs below a visitor's newest that its socket never showed
 
 
 async def run_level(
@@ -321,7 +324,9 @@ async def run_level(
     sampler.cancel()
     rss["bench client"] = rss_mib(os.getpid())
     ids = [session_id for session_id, _ in opened]
-    return Level(sessions, len(cases), ledger, ids, open_seconds, rss, (load_start, os.getloadavg()[0]))
+    missed = sum(visitor.last_seq - len(visitor.seen) for visitor in visitors)
+    load = (load_start, os.getloadavg()[0])
+    return Level(sessions, len(cases), ledger, ids, open_seconds, rss, load, missed)
 
 
 def rss_mib(pid: int) -> float:
@@ -416,6 +421,7 @@ def summary_row(level: Level, stored: dict[str, int]) -> list[object]:
         lost,
         unstored,
         duplicated,
+        level.missed_frames,
         ledger.duplicate_frames,
         len(ledger.errors),
         f"{level.load[0]:.2f} → {level.load[1]:.2f}",
@@ -484,7 +490,8 @@ def report(args: argparse.Namespace, results: list[Level]) -> None:
         "acked, not in DB",
         "never stored",
         "duplicated (DB)",
-        "dup frames",
+        "frames missed",
+        "frames shown twice",
         "errors",
         "load 1-min",
     ]
