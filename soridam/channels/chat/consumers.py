@@ -23,7 +23,7 @@ from soridam.accounts.models import User
 from soridam.cases.access import access_case
 from soridam.channels.chat import store, tokens
 from soridam.channels.chat.live import pusher
-from soridam.channels.chat.models import ChatSession
+from soridam.channels.chat.models import ChatMessage, ChatSession
 from soridam.channels.chat.origins import origin_allowed, same_site
 from soridam.lib.ratelimit import RateLimited, check_rate
 
@@ -85,7 +85,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         message = stored.message
         await self.send_json({"type": "ack", "client_id": str(message.client_id), "seq": message.seq})
-        await self.deliver()
+        await self.echo(message)
+        # Every socket of this chat in this process (the visitor's other tabs, the agents' case pages) gets it
+        # now, not at the push loop's next look.
+        await pusher.wake({self.session.pk: message.seq})
+
+    async def echo(self, message: ChatMessage) -> None:
+        """The visitor's own message is usually the very next frame this socket owes: send it from the row in
+        hand, without the query of ``deliver`` (anything else is left to ``deliver``, which keeps the order)."""
+        async with self.sending:
+            if message.seq == self.sent + 1:
+                await self.send_json(store.frame(message))
+                self.sent = message.seq
 
     async def on_resume(self, data: dict[str, Any]) -> None:
         after = data.get("after", 0)

@@ -5,7 +5,9 @@ the web server's workers (agents' replies, through the chat transport). The data
 all of them meet, so each ASGI process looks there: one query per interval for the rows written since it
 last looked, and a wake-up for each session that has a socket here. The socket then sends every frame
 after the last one it sent (``ChatConsumer.deliver``), so a wake-up can be early, late or twice and the
-visitor still gets each message once and in order.
+visitor still gets each message once and in order. A socket that has already sent the newest ``seq`` the
+query saw is not woken: under load most rows were written by this process and already pushed at once
+(``ChatConsumer.on_message`` wakes the session's sockets here), and each needless wake-up is a query.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ BATCH = 5000
 
 
 class Listener(Protocol):
+    sent: int  # the last seq this socket sent
+
     async def deliver(self) -> None: ...
 
 
@@ -53,23 +57,31 @@ class Pusher:
                 logger.exception("chat push failed; trying again")
             await asyncio.sleep(settings.SORIDAM_CHAT_PUSH_INTERVAL_MS / 1000)
 
-    async def wake(self, session_ids: set[int]) -> None:
-        for session_id in session_ids:
+    async def wake(self, newest: dict[int, int | None]) -> None:
+        """Deliver to the sockets of each session that have not sent its newest ``seq`` (None: unknown)."""
+        for session_id, seq in newest.items():
             for listener in list(self.listeners.get(session_id, ())):
+                if seq is not None and listener.sent >= seq:
+                    continue
                 with contextlib.suppress(Exception):
                     await listener.deliver()
 
 
-def _sessions_written_since(pusher: Pusher) -> set[int]:
+def _sessions_written_since(pusher: Pusher) -> dict[int, int | None]:
+    """Each session written since the last look, with the newest ``seq`` written to it."""
     if pusher.last_id is None:
         pusher.last_id = ChatMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        return set(pusher.listeners)  # the first look: whatever was written before is resumed by each socket
+        # The first look: whatever was written before is resumed by each socket.
+        return dict.fromkeys(pusher.listeners)
     rows = list(
-        ChatMessage.objects.filter(pk__gt=pusher.last_id).order_by("pk").values_list("pk", "session_id")[:BATCH]
+        ChatMessage.objects.filter(pk__gt=pusher.last_id).order_by("pk").values_list("pk", "session_id", "seq")[:BATCH]
     )
     if rows:
         pusher.last_id = rows[-1][0]
-    return {session_id for _pk, session_id in rows}
+    newest: dict[int, int | None] = {}
+    for _pk, session_id, seq in rows:
+        newest[session_id] = max(seq, newest.get(session_id) or 0)
+    return newest
 
 
 pusher = Pusher()

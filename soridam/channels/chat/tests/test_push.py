@@ -1,0 +1,63 @@
+"""Pushing to the sockets of one ASGI process (live.py): a visitor's message reaches the agent's case page on
+the same process at once, not at the push loop's next look; the loop wakes only sockets that are behind."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from soridam.channels.chat.live import Pusher
+from soridam.channels.chat.tests.conftest import ORIGIN, ChatServer, free_port, migrated_env, serving
+from soridam.channels.chat.tests.test_agent_socket_live import SETUP
+from soridam.channels.chat.tests.wsclient import WebSocket
+
+
+class Socket:
+    def __init__(self, sent: int) -> None:
+        self.sent = sent
+        self.deliveries = 0
+
+    async def deliver(self) -> None:
+        self.deliveries += 1
+
+
+def test_the_loop_wakes_only_the_sockets_behind_the_newest_seq() -> None:
+    pusher, behind, current = Pusher(), Socket(sent=4), Socket(sent=5)
+    pusher.listeners = {1: {behind, current}}
+    asyncio.run(pusher.wake({1: 5}))
+    assert (behind.deliveries, current.deliveries) == (1, 0)
+    asyncio.run(pusher.wake({1: None}))  # newest unknown (the first look): everyone checks
+    assert (behind.deliveries, current.deliveries) == (2, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_agent_on_the_same_process_gets_the_visitor_message_without_waiting_for_the_loop(
+    django_db_setup: None, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = migrated_env(port, tmp_path, SORIDAM_CHAT_PUSH_INTERVAL_MS="600000")  # the loop looks once only
+    with serving(env, port):
+        server = ChatServer(port=port, database=None, env=env)  # only its shell() is used
+        chat = json.loads(server.shell(SETUP).splitlines()[-1])
+        base = f"ws://127.0.0.1:{port}"
+        visitor = WebSocket(f"{base}/ws/chat/?token={chat['token']}", origin=ORIGIN)
+        agent = WebSocket(
+            f"{base}/ws/agent/?case={chat['case']}",
+            origin=f"http://127.0.0.1:{port - 1}",
+            cookie=f"sessionid={chat['alice']}",
+            timeout=20,
+        )
+        time.sleep(1)  # past the loop's one look
+        text = f"주문 확인 부탁드려요 {uuid.uuid4().hex[:6]}"
+        visitor.send({"type": "message", "client_id": str(uuid.uuid4()), "text": text})
+        ack, _seen = visitor.recv_until("ack")
+        frame, _seen = agent.recv_until("message", text=text)
+        assert frame["seq"] == ack["seq"]
+        assert frame["author"] == "customer"
+        visitor.close()
+        agent.close()
