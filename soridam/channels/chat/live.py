@@ -8,6 +8,10 @@ after the last one it sent (``ChatConsumer.deliver``), so a wake-up can be early
 visitor still gets each message once and in order. A socket that has already sent the newest ``seq`` the
 query saw is not woken: under load most rows were written by this process and already pushed at once
 (``ChatConsumer.on_message`` wakes the session's sockets here), and each needless wake-up is a query.
+
+Ids are handed out at INSERT but become visible at COMMIT, so on PostgreSQL a row can appear behind one the
+loop has already passed. Each look therefore also takes the rows written within ``LATE_COMMIT`` of the last
+look, among the last ``BATCH`` ids; the ``seq`` rule makes seeing a row twice free.
 """
 
 from __future__ import annotations
@@ -15,15 +19,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 from soridam.channels.chat.models import ChatMessage
 
 logger = logging.getLogger(__name__)
 BATCH = 5000
+LATE_COMMIT = timedelta(seconds=5)  # longer than any transaction that writes a chat message
 
 
 class Listener(Protocol):
@@ -36,6 +44,7 @@ class Pusher:
     def __init__(self) -> None:
         self.listeners: dict[int, set[Listener]] = {}
         self.last_id: int | None = None
+        self.looked_at: datetime | None = None
         self.task: asyncio.Task[None] | None = None
 
     def add(self, session_id: int, listener: Listener) -> None:
@@ -69,15 +78,18 @@ class Pusher:
 
 def _sessions_written_since(pusher: Pusher) -> dict[int, int | None]:
     """Each session written since the last look, with the newest ``seq`` written to it."""
-    if pusher.last_id is None:
+    now = timezone.now()
+    if pusher.last_id is None or pusher.looked_at is None:
         pusher.last_id = ChatMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        pusher.looked_at = now
         # The first look: whatever was written before is resumed by each socket.
         return dict.fromkeys(pusher.listeners)
-    rows = list(
-        ChatMessage.objects.filter(pk__gt=pusher.last_id).order_by("pk").values_list("pk", "session_id", "seq")[:BATCH]
-    )
+    late = Q(pk__gt=pusher.last_id - BATCH, sent_at__gte=pusher.looked_at - LATE_COMMIT)
+    written = ChatMessage.objects.filter(Q(pk__gt=pusher.last_id) | late)
+    rows = list(written.order_by("pk").values_list("pk", "session_id", "seq")[:BATCH])
+    pusher.looked_at = now
     if rows:
-        pusher.last_id = rows[-1][0]
+        pusher.last_id = max(pusher.last_id, rows[-1][0])
     newest: dict[int, int | None] = {}
     for _pk, session_id, seq in rows:
         newest[session_id] = max(seq, newest.get(session_id) or 0)

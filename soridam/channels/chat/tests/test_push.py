@@ -7,11 +7,14 @@ import asyncio
 import json
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
-from soridam.channels.chat.live import Pusher
+from soridam.channels.chat.live import Pusher, _sessions_written_since
+from soridam.channels.chat.models import ChatMessage, ChatSession
 from soridam.channels.chat.tests.conftest import ORIGIN, ChatServer, free_port, migrated_env, serving
 from soridam.channels.chat.tests.test_agent_socket_live import SETUP
 from soridam.channels.chat.tests.wsclient import WebSocket
@@ -33,6 +36,20 @@ def test_the_loop_wakes_only_the_sockets_behind_the_newest_seq() -> None:
     assert (behind.deliveries, current.deliveries) == (1, 0)
     asyncio.run(pusher.wake({1: None}))  # newest unknown (the first look): everyone checks
     assert (behind.deliveries, current.deliveries) == (2, 1)
+
+
+@pytest.mark.django_db
+def test_a_row_that_commits_behind_one_already_seen_still_wakes_its_session() -> None:
+    """Ids are given at INSERT, visible at COMMIT: a slow transaction's row shows up below the loop's last id."""
+    early, late = (ChatSession.objects.create(expires_at=timezone.now() + timedelta(hours=1)) for _ in range(2))
+    slow = ChatMessage.objects.create(session=late, seq=1, author="bot", text="답변")  # its id is taken first
+    ChatMessage.objects.create(session=early, seq=1, author="customer", text="안녕하세요")
+    pusher = Pusher()
+    pusher.listeners = {early.pk: set(), late.pk: set()}
+    _sessions_written_since(pusher)  # the first look
+    pusher.last_id = slow.pk + 1  # the loop has seen the later id, before the slow row was committed
+
+    assert _sessions_written_since(pusher).get(late.pk) == 1  # re-seeing `early` too is free (the seq rule)
 
 
 @pytest.mark.django_db(transaction=True)
