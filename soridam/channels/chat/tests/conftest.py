@@ -170,3 +170,24 @@ def post_json() -> Callable[..., tuple[int, dict[str, Any]]]:
             return exc.code, json.loads(exc.read() or b"{}")
 
     return post
+
+
+@pytest.fixture(autouse=True)
+def _servers_idle_before_the_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """On PostgreSQL a `transaction=True` test ends with a TRUNCATE of every table while the live servers may
+    still be finishing the test's last message (a session row locked, then a task row): the two can deadlock
+    and the flush fails. Set up after pytest-django's database fixture, this is torn down before its flush,
+    and waits until no other connection to the test database is inside a transaction."""
+    yield
+    if connection.vendor != "postgresql" or "transaction" not in str(request.node.get_closest_marker("django_db")):
+        return
+    quiet, deadline = 0, time.monotonic() + 15
+    while quiet < 3 and time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND state IN ('active', 'idle in transaction')"
+            )
+            busy = cursor.fetchone()[0]
+        quiet = 0 if busy else quiet + 1
+        time.sleep(0.05)
