@@ -95,3 +95,19 @@ def test_own_changes_and_an_unchanged_case_do_not_hold(
 
     assert sent.status_code == 200
     assert _replies(case) == ["Hello"]
+
+
+def test_the_held_notice_is_in_korean_for_a_korean_agent(
+    alice: User, alice_client: Client, make_case: Callable[..., Case]
+) -> None:
+    alice.language = "ko"
+    alice.save()
+    case = make_case()
+    seen = _seen_on_page(alice_client, case)
+    _customer_writes(case, "또 문의드려요")
+
+    held = alice_client.post(f"/workspace/cases/{case.pk}/reply/", {"body": "네", "seen": seen}, **HTMX)
+
+    page = held.content.decode()
+    assert "보내지 않았습니다" in page
+    assert "그대로 보내기" in page
