@@ -92,7 +92,9 @@ def _compose(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
 
 def _reply_hold(case: Case, form: CaseForm) -> list[str]:
     seen = form.cleaned_data.get("seen")
-    return [] if seen is None else changes_since(case, seen, form.user)
+    if seen is None:
+        return []
+    return changes_since(case, seen, form.user, live_chat=form.cleaned_data["live_chat"])
 
 
 def _assign(case: Case, data: Mapping[str, Any], actor: Actor) -> object:

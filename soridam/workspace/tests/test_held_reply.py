@@ -111,3 +111,23 @@ def test_the_held_notice_is_in_korean_for_a_korean_agent(
     page = held.content.decode()
     assert "보내지 않았습니다" in page
     assert "그대로 보내기" in page
+
+
+def test_chat_messages_shown_live_do_not_hold_but_other_changes_still_do(
+    alice_client: Client, lena: User, make_case: Callable[..., Case]
+) -> None:
+    case = make_case()
+    seen = _seen_on_page(alice_client, case)
+    actions.receive_customer_message(case, "아직이에요?", actor=Actor(customer=case.customer), channel="chat")
+    url = f"/workspace/cases/{case.pk}/reply/"
+
+    # Without the live panel the page did not show the chat message: held.
+    assert alice_client.post(url, {"body": "확인 중입니다", "seen": seen}, **HTMX).status_code == 409
+    # The open socket showed it: sent.
+    assert alice_client.post(url, {"body": "확인 중입니다", "seen": seen, "live_chat": "on"}, **HTMX).status_code == 200
+    assert _replies(case) == ["확인 중입니다"]
+
+    seen = _seen_on_page(alice_client, case)
+    actions.change_priority(case, "high", actor=Actor(user=lena))
+    held = alice_client.post(url, {"body": "또 답변", "seen": seen, "live_chat": "on"}, **HTMX)
+    assert held.status_code == 409
