@@ -1,6 +1,6 @@
 """The live inbox: the page asks every few seconds whether any case it may list changed since it was drawn.
 
-The question is one indexed ``EXISTS`` over the agent's visible cases (``cases_visible_to``), so polling is
+The question is one indexed one-row query over the agent's visible cases (``cases_visible_to``), so polling is
 cheap and never shows a case the agent may not see; only a "yes" makes the page fetch its list again. The
 stamp is the time the list was drawn minus a margin: a change written before that moment but committed
 after it (a transaction still open while the page rendered) is then still caught, at the price of at most
