@@ -39,7 +39,7 @@ def test_the_poll_says_changed_only_after_a_visible_case_changes(
     _age(case, 60)
     poll = _poll_url(alice_client)
 
-    with django_assert_max_num_queries(4):  # session, user, teams, one EXISTS
+    with django_assert_max_num_queries(4):  # session, user, teams, the one-row query
         quiet = alice_client.get(poll, **HTMX)
     assert quiet.status_code == 204
 
