@@ -91,6 +91,12 @@ class AgentState(models.Model):
         default=5, help_text=_("Open cases at once on a channel without its own limit.")
     )
     last_assigned_at = models.DateTimeField(null=True, blank=True)
+    # The last heartbeat of an open workspace page (``presence.workspace_heartbeat``); None: no page since the
+    # agent last chose a presence themselves.
+    workspace_seen_at = models.DateTimeField(null=True, blank=True)
+    # True while the presence follows the open workspace: set by it, or "online" chosen by the agent. An
+    # explicit "away" or "offline" is False, and the heartbeat leaves it alone.
+    follows_workspace = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("agent state")

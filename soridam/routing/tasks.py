@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django_tasks import task
 
 from soridam.lib import jobs
-from soridam.routing import assignment
+from soridam.routing import assignment, presence
 
 
 @task(priority=jobs.CASE_FLOW)
@@ -38,3 +38,9 @@ def release_agent(agent_id: int) -> int:
 def assign_pool() -> int:
     """Periodic sweep: hand out waiting pool cases to online agents with room."""
     return assignment.sweep()
+
+
+@task(priority=jobs.CASE_FLOW)
+def presence_sweep() -> int:
+    """Periodic: agents whose workspace pages are all closed go away (``presence.sweep_closed_workspaces``)."""
+    return presence.sweep_closed_workspaces()

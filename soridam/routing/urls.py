@@ -4,4 +4,7 @@ from soridam.routing import views
 
 app_name = "routing"
 
-urlpatterns = [path("workspace/presence/", views.presence, name="presence")]
+urlpatterns = [
+    path("workspace/presence/", views.presence, name="presence"),
+    path("workspace/presence/heartbeat/", views.heartbeat, name="heartbeat"),
+]

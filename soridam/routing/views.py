@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.lib.htmx import is_htmx
 from soridam.routing.models import Presence
-from soridam.routing.presence import set_presence
+from soridam.routing.presence import set_presence, workspace_heartbeat
+from soridam.routing.templatetags.routing_tags import presence_form
 
 
 @require_POST
@@ -29,3 +30,14 @@ def presence(request: StaffRequest) -> HttpResponse:
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(back)
     return redirect("workspace:settings")
+
+
+@require_POST
+@staff_required
+def heartbeat(request: StaffRequest) -> HttpResponse:
+    """An open workspace page says it is still open. 204, or the header's switch again when this made the
+    agent online (so the select shows it)."""
+    if not workspace_heartbeat(request.user):
+        return HttpResponse(status=204)
+    context = presence_form({"user": request.user, "csrf_token": request.POST.get("csrfmiddlewaretoken")})
+    return render(request, "routing/_presence_switch_form.html", {**context, "next": request.POST.get("next", "")})

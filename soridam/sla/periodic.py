@@ -32,6 +32,7 @@ SCHEDULE: list[Periodic] = [
     Periodic("sla_escalations", "soridam.sla.tasks.check_escalations", timedelta(minutes=1)),
     Periodic("sla_breach_risk", "soridam.sla.tasks.refresh_breach_risk", timedelta(minutes=5)),
     Periodic("routing_fill_pool", "soridam.routing.tasks.assign_pool", timedelta(minutes=1)),
+    Periodic("presence_sweep", "soridam.routing.tasks.presence_sweep", timedelta(minutes=1)),
     Periodic("fetch_mail", "soridam.channels.tasks.fetch_all_mailboxes", timedelta(minutes=1)),  # 0 mailboxes: no-op
     Periodic("triage_retrain", "soridam.triage.tasks.retrain", timedelta(hours=24)),
     Periodic("investigation_overdue", "soridam.investigations.tasks.alert_overdue_tasks", timedelta(minutes=5)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -30,11 +30,13 @@ from soridam.workspace.forms import (
     TagRemoveForm,
     TeamForm,
 )
+from soridam.workspace.held import changes_since
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 Apply = Callable[[Case, Mapping[str, Any], Actor], object]
+Hold = Callable[[Case, CaseForm], list[str]]
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class CaseAction:
     form_class: type[CaseForm]
     apply: Apply
     done: StrOrPromise
+    # What changed since the page was opened; any change keeps the action from running (``workspace.held``).
+    hold: Hold | None = None
 
     def done_for(self, form: CaseForm) -> StrOrPromise:
         """What the agent is told after the change; the composer says whether a reply or a note went in."""
@@ -64,6 +68,7 @@ def _note_added(form: CaseForm) -> StrOrPromise:
 class Outcome:
     form: CaseForm
     status: int
+    held: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -83,6 +88,13 @@ def _compose(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
     if data["then"]:
         actions.change_status(case, data["then"], actor=actor)
     return message
+
+
+def _reply_hold(case: Case, form: CaseForm) -> list[str]:
+    seen = form.cleaned_data.get("seen")
+    if seen is None:
+        return []
+    return changes_since(case, seen, form.user, live_chat=form.cleaned_data["live_chat"])
 
 
 def _assign(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
@@ -124,7 +136,7 @@ def _tag_remove(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
 ACTIONS: dict[str, CaseAction] = {
     action.key: action
     for action in (
-        CaseAction("reply", ComposeForm, _compose, _("Reply sent.")),
+        CaseAction("reply", ComposeForm, _compose, _("Reply sent."), hold=_reply_hold),
         CaseAction("assign", AssignForm, _assign, _("Assignee saved.")),
         CaseAction("stage", StageForm, _stage, _("Stage changed.")),
         CaseAction("status", StatusForm, _status, _("Status saved.")),
@@ -140,13 +152,15 @@ ACTIONS: dict[str, CaseAction] = {
 def run_case_action(
     user: User, case_id: int, action: CaseAction, data: Mapping[str, Any], files: Mapping[str, Any] | None = None
 ) -> Outcome:
-    """Check the form and apply the action under the case's row lock. Invalid input and refused
-    changes leave the case exactly as it was and come back as a bound form with the error on it."""
+    """Check the form and apply the action under the case's row lock. Invalid input, refused changes and
+    held replies leave the case exactly as it was and come back as a bound form with the error on it."""
     with transaction.atomic():
         case = access_case(user, case_id, for_update=True)
         form = action.form_class(data, files, case=case, user=user)
         if not form.is_valid():
             return Outcome(form, 400)
+        if action.hold is not None and (changes := action.hold(case, form)):
+            return Outcome(form, 409, held=changes)
         try:
             with transaction.atomic():  # a savepoint: a refused change rolls back anything half-written
                 action.apply(case, form.cleaned_data, Actor(user=user))

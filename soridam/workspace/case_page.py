@@ -53,6 +53,7 @@ class MessageRow:
 
 @dataclass(frozen=True)
 class EventRow:
+    pk: int
     label: str
     change: str
     reason: str
@@ -100,6 +101,7 @@ def timeline(case: Case) -> list[EventRow]:
     people = _people_named_in(events)
     return [
         EventRow(
+            pk=event.pk,
             label=event_label(event),
             change=event_change(event, people),
             reason=event.reason,
@@ -121,17 +123,27 @@ def _people_named_in(events: list[TimelineEvent]) -> dict[str, str]:
 
 
 def case_context(
-    user: User, case: Case, *, failed: tuple[str, CaseForm] | None = None, notice: StrOrPromise = ""
+    user: User,
+    case: Case,
+    *,
+    failed: tuple[str, CaseForm] | None = None,
+    notice: StrOrPromise = "",
+    held: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The template context. ``failed`` is the one form that was posted and refused, kept with its input."""
+    """The template context. ``failed`` is the one form that was posted and refused, kept with its input;
+    ``held`` the changes that held a reply (the composer then offers to send it anyway)."""
     forms = {key: action.form_class(case=case, user=user) for key, action in ACTIONS.items()}
     if failed is not None:
         forms[failed[0]] = failed[1]
+    events = timeline(case)
     return {
         "case": case,
         "steps": stage_steps(case),
         "conversation": conversation(case),
-        "events": timeline(case),
+        "events": events,
+        # The composer posts this back: the newest event it was written against (``workspace.held``).
+        "case_version": max((event.pk for event in events), default=0),
+        "held": held or [],
         "forms": forms,
         "tags": list(case.tags.all()),
         "macros": list(macros_usable_by(user)),

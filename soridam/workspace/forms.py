@@ -135,6 +135,10 @@ class ComposeForm(CaseForm):
     attachments = AttachmentsField(label=_("Files (optional)"))
     then = forms.ChoiceField(label=_("Then"), choices=THEN_STATUSES, required=False)
     macro = forms.ModelChoiceField(queryset=Macro.objects.none(), required=False, label=_("Macro"))
+    # The case's version when the page was rendered (``workspace.held``); absent (API, old page): not checked.
+    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    # Set by the live-chat panel while its socket is open: the chat's messages were shown as they came.
+    live_chat = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
         super().__init__(data, files, case=case, user=user)

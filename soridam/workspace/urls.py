@@ -9,6 +9,7 @@ urlpatterns = [
     path("workspace/logout/", auth.logout, name="logout"),
     path("workspace/settings/", auth.user_settings, name="settings"),
     path("workspace/", inbox.inbox_list, name="inbox"),
+    path("workspace/inbox/changed/", inbox.inbox_changed, name="inbox_changed"),
     path("workspace/bulk/", bulk.bulk_change, name="bulk"),
     path("workspace/views/", saved_views.saved_view_create, name="saved_view_create"),
     path("workspace/views/<int:view_id>/", saved_views.saved_view_rename, name="saved_view_rename"),

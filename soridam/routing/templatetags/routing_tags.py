@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 
 from soridam.routing.models import AgentState, Presence
+from soridam.routing.presence import HEARTBEAT_SECONDS
 
 register = template.Library()
 
@@ -24,4 +25,4 @@ def presence_form(context: dict[str, Any]) -> dict[str, Any]:
 def presence_switch(context: dict[str, Any]) -> dict[str, Any]:
     """The header's presence select: it saves on change (htmx) and comes back to this page without JS."""
     request = context["request"]
-    return {**presence_form(context), "next": request.get_full_path()}
+    return {**presence_form(context), "next": request.get_full_path(), "heartbeat_seconds": HEARTBEAT_SECONDS}

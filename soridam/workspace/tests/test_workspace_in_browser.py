@@ -142,3 +142,40 @@ def test_inbox_filters_swap_the_list_and_push_the_url(
     page.wait_for_selector(f"text={urgent.reference}")
     assert page.locator(f"text={calm.reference}").count() == 0
     assert page.evaluate("window.__noReload") is True
+
+
+def test_live_workspace_holds_a_stale_reply_refreshes_the_inbox_and_keeps_the_agent_online(
+    page: Any, live_server: Any, alice: User, lena: User, make_case: Callable[..., Case], monkeypatch: Any
+) -> None:
+    from soridam.audit.actors import Actor
+    from soridam.cases import actions
+    from soridam.routing.models import AgentState, Presence
+    from soridam.routing.templatetags import routing_tags
+    from soridam.workspace import inbox_changes
+
+    monkeypatch.setattr(inbox_changes, "POLL_SECONDS", 1)
+    monkeypatch.setattr(routing_tags, "HEARTBEAT_SECONDS", 1)
+    alice.language = "en"
+    alice.save()
+    case = make_case(subject="Parcel went to the neighbour")
+    _sign_in(page, live_server.url)
+
+    # The inbox shows a case opened after it was drawn, without a reload; the page's heartbeat made alice online.
+    _mark_document(page)
+    make_case(subject="Second parcel missing")
+    page.wait_for_selector("#inbox a:has-text('C-')")
+    page.wait_for_selector("text=Second parcel missing", timeout=15_000)
+    assert page.evaluate("window.__noReload") is True
+    page.wait_for_function("document.querySelector('#presence-switch').value === 'online'", timeout=10_000)
+    assert AgentState.objects.get(agent=alice).presence == Presence.ONLINE
+
+    page.goto(f"{live_server.url}/workspace/cases/{case.pk}/")
+    page.fill("#reply-body", "It is with your neighbour.")
+    actions.change_status(case, "waiting", actor=Actor(user=lena), notify=False)
+    page.get_by_role("button", name="Send", exact=True).click()
+    page.wait_for_selector("#reply-held")
+    assert case.messages.filter(kind="reply").count() == 0
+    assert page.input_value("#reply-body") == "It is with your neighbour."
+    page.click("#reply-send-anyway")
+    page.wait_for_selector(".message-body:has-text('It is with your neighbour.')")
+    assert case.messages.filter(kind="reply").count() == 1

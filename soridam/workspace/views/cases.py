@@ -30,10 +30,11 @@ def _render_case(
     *,
     failed: tuple[str, CaseForm] | None = None,
     notice: StrOrPromise = "",
+    held: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     case = access_case(request.user, case_id, related=HEADER_RELATIONS)
-    context = case_context(request.user, case, failed=failed, notice=notice)
+    context = case_context(request.user, case, failed=failed, notice=notice, held=held)
     template = "workspace/_case_panel.html" if is_htmx(request) else "workspace/case.html"
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
@@ -71,7 +72,7 @@ def _perform(request: StaffRequest, case_id: int, key: str) -> HttpResponse:
     outcome = run_case_action(request.user, case_id, action, request.POST, request.FILES)
     if outcome.ok:
         return _after_success(request, case_id, action.done_for(outcome.form))
-    return _render_case(request, case_id, failed=(key, outcome.form), status=outcome.status)
+    return _render_case(request, case_id, failed=(key, outcome.form), held=outcome.held, status=outcome.status)
 
 
 @staff_required

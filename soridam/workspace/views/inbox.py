@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from soridam.accounts.staff import StaffRequest, staff_required
@@ -15,7 +16,7 @@ from soridam.channels.kinds import Channel
 from soridam.lib.htmx import is_htmx
 from soridam.saved_views.access import access_saved_view, may_manage_shared_views
 from soridam.saved_views.models import SavedView
-from soridam.workspace import inbox
+from soridam.workspace import inbox, inbox_changes
 from soridam.workspace.bulk_forms import BulkForm
 from soridam.workspace.inbox_views import inbox_views, saved_query
 
@@ -52,6 +53,7 @@ def inbox_list(request: StaffRequest) -> HttpResponse:
     categories = list(Category.objects.all())
     slugs = [category.slug for category in categories]
     context: dict[str, object] = {"categories": categories, "bulk": BulkForm(user=request.user), **_choices()}
+    context.update(inbox_stamp=inbox_changes.inbox_stamp(), inbox_poll_seconds=inbox_changes.POLL_SECONDS)
     context["builtin_views"], context["saved_views"] = inbox_views(request.user, slugs)
     context["may_share_views"] = may_manage_shared_views(request.user)
     try:
@@ -68,3 +70,17 @@ def inbox_list(request: StaffRequest) -> HttpResponse:
         response["HX-Push-Url"] = push_url
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
+
+
+@staff_required
+@require_GET
+def inbox_changed(request: StaffRequest) -> HttpResponse:
+    """204 while nothing the agent may see changed since ``?since=``; else 200 and the ``inbox-changed``
+    event, on which the page fetches its list again (``_inbox.html``)."""
+    try:
+        since = inbox_changes.stamp_time(request.GET.get("since", ""))
+    except (ValueError, OverflowError, OSError):
+        return HttpResponseBadRequest(_("The since stamp is not a number this page gave."))
+    if not inbox_changes.changed_since(request.user, since):
+        return HttpResponse(status=204)
+    return HttpResponse(headers={"HX-Trigger": "inbox-changed"})

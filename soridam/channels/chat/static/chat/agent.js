@@ -48,6 +48,22 @@
     }).join(", ");
   }
 
+  // The composer says the chat was shown live while the socket is open, so a reply is not held for chat
+  // messages the agent watched arrive (workspace/held.py); other changes to the case still hold it.
+  // Capture phase: this runs before htmx reads the form's fields.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form || form.id !== "composer") return;
+    var field = form.querySelector('input[name="live_chat"]');
+    if (!field) {
+      field = document.createElement("input");
+      field.type = "hidden";
+      field.name = "live_chat";
+      form.appendChild(field);
+    }
+    field.value = ws && ws.readyState === 1 ? "on" : "";
+  }, true);
+
   document.addEventListener("input", function (e) {
     if (!e.target.matches || !e.target.matches("textarea")) return;
     if (Date.now() - lastTyping > 2000 && ws && ws.readyState === 1) {
