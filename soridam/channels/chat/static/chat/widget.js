@@ -148,10 +148,13 @@
 
   function submit(text) {
     text = text.trim();
-    if (!text || !state) return;
+    if (!text) return;
     var message = { client_id: uuid(), text: text };
     pending.push(message);
     input.value = "";
+    // Typed before the chat session exists (its POST is still under way): kept in `pending`, which the socket
+    // sends as soon as it opens. Dropping it here lost the visitor's first message on a slow start.
+    if (!state) { start(); return; }
     if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: "message", client_id: message.client_id, text: text }));
   }
 
