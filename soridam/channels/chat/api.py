@@ -130,11 +130,8 @@ def post_message(
     request: HttpRequest, response: HttpResponse, session_id: uuid.UUID, body: MessageIn
 ) -> dict[str, Any]:
     session = _session_of(request, session_id)
-    check_rate("chat_message", f"session:{session.pk}")
     try:
-        stored = store.store_customer_message(
-            session.pk, store.parse_client_id(body.client_id), store.clean_text(body.text)
-        )
+        stored = store.receive(session.pk, body.client_id, body.text)
     except store.BadMessage as exc:
         raise ApiError(422, exc.code, str(exc), field="text" if exc.code != "bad_client_id" else "client_id") from None
     _allow_origin(request, response)

@@ -25,7 +25,7 @@ from soridam.channels.chat import store, tokens
 from soridam.channels.chat.live import pusher
 from soridam.channels.chat.models import ChatMessage, ChatSession
 from soridam.channels.chat.origins import origin_allowed, same_site
-from soridam.lib.ratelimit import RateLimited, check_rate
+from soridam.lib.ratelimit import RateLimited
 
 MAX_FRAME_BYTES = 8 * 1024
 CLOSE_UNAUTHORISED = 4401
@@ -76,7 +76,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def on_message(self, data: dict[str, Any]) -> None:
         try:
-            stored = await database_sync_to_async(_store)(self.session.pk, data)
+            stored = await database_sync_to_async(store.receive)(
+                self.session.pk, data.get("client_id"), data.get("text")
+            )
         except store.BadMessage as exc:
             await self.error(exc.code, str(exc), client_id=data.get("client_id"))
             return
@@ -234,13 +236,6 @@ def _chat_of_case(user: User, case_id: str) -> int | None:
         raise Http404
     case = access_case(user, int(case_id))
     return ChatSession.objects.filter(case=case).order_by("-pk").values_list("pk", flat=True).first()
-
-
-def _store(session_id: int, data: dict[str, Any]) -> store.Stored:
-    client_id = store.parse_client_id(data.get("client_id"))
-    text = store.clean_text(data.get("text"))
-    check_rate("chat_message", f"session:{session_id}")
-    return store.store_customer_message(session_id, client_id, text)
 
 
 def _parse(text_data: str | None) -> dict[str, Any] | None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from soridam.channels.chat.models import Author, ChatMessage, ChatSession
 from soridam.lib.jobs import enqueue_job_on_commit
+from soridam.lib.ratelimit import check_rate
 
 # Above this module (it calls the bot and the case actions): named, not imported (lib.jobs).
 ANSWER_TASK = "soridam.channels.chat.tasks.answer_customer"
@@ -72,6 +73,13 @@ def parse_client_id(value: object) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise BadMessage("bad_client_id", _("client_id must be a UUID.")) from None
+
+
+def receive(session_id: int, client_id: object, text: object) -> Stored:
+    """A visitor's message as the socket or the polling API got it: rate limited per session (``RateLimited``),
+    checked (``BadMessage``), then stored."""
+    check_rate("chat_message", f"session:{session_id}")
+    return store_customer_message(session_id, parse_client_id(client_id), clean_text(text))
 
 
 def store_customer_message(session_id: int, client_id: uuid.UUID, text: str) -> Stored:
