@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from soridam.accounts.admin_login import limited_admin_login
 from soridam.api import api
+from soridam.channels import webhooks
 from soridam.lib import health
 
 handler400 = "soridam.lib.request_guards.bad_request"
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", include("soridam.investigations.urls")),
     path("", include("soridam.alerts.urls")),
     path("workspace/channels/", include("soridam.channels.urls")),
+    path("hooks/<str:kind>/<str:account>/", webhooks.hook, name="webhook"),
     path("chat/", include("soridam.channels.chat.urls")),
     path("", include("soridam.workspace.urls")),
     path("", include("soridam.web.urls")),

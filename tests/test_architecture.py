@@ -21,7 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "soridam"
 ACTIONS = "soridam.cases.actions"
 # Actions beside it that change several fields at once, built from its helpers (its 600-line limit).
-ACTION_MODULES = {ACTIONS, "soridam.cases.triage_actions", "soridam.cases.routing_actions"}
+ACTION_MODULES = {
+    ACTIONS,
+    "soridam.cases.triage_actions",
+    "soridam.cases.routing_actions",
+    "soridam.cases.delivery_actions",
+}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ class AlertKind(models.TextChoices):
     SLA_AT_RISK = "sla_at_risk", _("SLA at risk")
     MENTIONED = "mentioned", _("Mentioned in a note")
     TASK_OVERDUE = "task_overdue", _("Investigation task overdue")
+    DELIVERY_FAILED = "delivery_failed", _("A message to the customer was not delivered")
 
 
 class Alert(models.Model):

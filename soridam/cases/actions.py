@@ -253,15 +253,17 @@ def _within_reopen_window(case: Case) -> bool:
     return timezone.now() - finished_at <= timedelta(days=settings.SORIDAM_REOPEN_WINDOW_DAYS)
 
 
-def reply(case: Case, body: str, *, actor: Actor, uploads: Sequence[Upload] = ()) -> Message:
-    """An agent's public reply, sent to the customer on the channel they last wrote on."""
+def reply(case: Case, body: str, *, actor: Actor, uploads: Sequence[Upload] = (), send: bool = True) -> Message:
+    """An agent's (or the bot's) public reply, sent to the customer on the channel they last wrote on.
+    ``send=False``: the channel has already given it to the customer (a KakaoTalk skill's own answer)."""
     message = _store_message(case, MessageKind.REPLY, body, actor, case.channel, uploads)
     _touch(case)
     _follow_clocks(case, sla_clock.agent_replied(case))
     events.record(case, EventKind.REPLY, actor=actor, message=message)
     _index_on_commit(case)
     audit.record_case(actor, "case.reply", target=case, data={"message": message.pk})
-    notify_customer(case, NotificationKind.AGENT_REPLY, message)
+    if send:
+        notify_customer(case, NotificationKind.AGENT_REPLY, message)
     return message
 
 

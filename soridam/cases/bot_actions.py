@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from soridam.audit.actors import Actor
-from soridam.cases.actions import add_note, add_tag
-from soridam.cases.models import TAG_LENGTH, Case, Message
+from soridam.cases.actions import add_note, add_tag, change_status, reply
+from soridam.cases.models import TAG_LENGTH, Case, Message, Status
 
 ORDER_REFERENCE = re.compile(r"\b[A-Z]{2}\d{8,}\b")
 
@@ -50,3 +50,14 @@ def record_handover(case: Case, handover: BotHandover, *, actor: Actor) -> Messa
     note = add_note(case, "\n".join(lines), actor=actor)
     add_tag(case, f"bot:{handover.reason}"[:TAG_LENGTH], actor=actor)
     return note
+
+
+def record_bot_answer(case: Case, text: str, *, actor: Actor, send: bool = True, wait_for_customer: bool) -> Message:
+    """The bot's answer on a messenger case, sent on the customer's channel (``send=False``: the channel
+    answered in its response already). ``wait_for_customer``: the bot answered, so the case waits for the
+    customer instead of going to an agent's queue (routing takes open cases only); their next message
+    reopens it and the bot answers again, or hands over."""
+    message = reply(case, text, actor=actor, send=send)
+    if wait_for_customer and case.status == Status.OPEN:
+        change_status(case, Status.WAITING, actor=actor)  # waiting tells the customer nothing
+    return message

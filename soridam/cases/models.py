@@ -274,6 +274,7 @@ class EventKind(models.TextChoices):
     TAG_REMOVED = "tag_removed", _("Tag removed")
     MERGED = "merged", _("Merged")
     NOT_NOTIFIED = "not_notified", _("Customer not notified")
+    DELIVERY_FAILED = "delivery_failed", _("Message not delivered")
 
 
 class TimelineEvent(models.Model):

@@ -21,11 +21,22 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
 from soridam.cases.models import Case, Message
 from soridam.channels.models import ChannelAccount, RawPayload
 
 if TYPE_CHECKING:
     from soridam.notifications.models import OutboundMessage
+
+
+class Unauthorized(Exception):
+    """A webhook request that does not prove it comes from the provider: a forged, missing or stale signature
+    or token. Answered with ``status`` (401 or 403); nothing is stored (``channels.webhooks``)."""
+
+    def __init__(self, reason: str, *, status: int = 403) -> None:
+        super().__init__(reason)
+        self.status = status
 
 
 class Rejected(ValueError):
@@ -57,13 +68,16 @@ class SendResult:
 
 
 class TransportError(Exception):
-    """Sending failed. ``permanent``: the provider refused the message itself (a 5xx, an unknown
-    recipient) and the same request will never succeed, so it is not retried. Otherwise (a timeout,
-    a 4xx, a connection error) the delivery is retried later."""
+    """Sending failed. ``permanent``: the provider refused the message itself (an SMTP 5xx, an HTTP 4xx
+    validation or auth error, an unknown recipient) and the same request will never succeed, so it is not
+    retried. Otherwise (a timeout, a connection error, an SMTP 4xx, an HTTP 429 or 5xx) the delivery is
+    retried later: after ``retry_after`` seconds when the provider said so (``Retry-After``), else with
+    the outbox's backoff."""
 
-    def __init__(self, message: str, *, permanent: bool) -> None:
+    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.retry_after = retry_after
 
 
 Sender = Callable[["OutboundMessage"], SendResult]
@@ -77,6 +91,9 @@ class Health:
 
 class Transport(ABC):
     kind: ClassVar[str]
+    # Providers that call us: ``POST /hooks/<kind>/<account slug>/`` (``channels.webhooks``).
+    webhook: ClassVar[bool] = False
+    max_body: ClassVar[int] = 1_000_000  # bytes; a longer webhook body gets 413
 
     @abstractmethod
     def external_id(self, raw: bytes) -> str:
@@ -88,6 +105,21 @@ class Transport(ABC):
 
     def verify(self, raw: bytes, account: ChannelAccount | None) -> None:  # noqa: B027 - optional hook
         """Raise Rejected when the payload is not authentic (signature, token, size); default accepts."""
+
+    def authenticate(self, request: HttpRequest, raw: bytes, account: ChannelAccount) -> None:
+        """Raise Unauthorized unless this webhook request is the provider's: its signature over ``raw`` (the
+        bytes as received, never re-serialised), its secret header or the account's URL token. Compare
+        with ``hmac.compare_digest``. Runs before anything is stored."""
+        raise Unauthorized(f"the {self.kind} channel takes no webhooks")
+
+    def challenge(self, request: HttpRequest, account: ChannelAccount) -> HttpResponse | None:
+        """The answer to the provider's ``GET`` on the webhook URL (Meta's ``hub.challenge``); None: 405."""
+        return None
+
+    def answer(self, request: HttpRequest, account: ChannelAccount, payload: RawPayload, is_new: bool) -> HttpResponse:
+        """The 2xx the provider gets once ``payload`` is stored (its processing is queued). A channel that
+        answers the customer in the response itself (a KakaoTalk skill) processes it here, in time."""
+        return JsonResponse({"ok": True})
 
     @abstractmethod
     def process(self, payload: RawPayload) -> Delivered | Ignored:

@@ -23,6 +23,9 @@ class ChannelAccount(models.Model):
 
     kind = models.CharField(max_length=16, default="email")
     name = models.CharField(max_length=80, unique=True)
+    # The account's part of its webhook URL, /hooks/<kind>/<slug>/. For channels without a signature
+    # (KakaoTalk, Naver TalkTalk) make it unguessable: it is then the only proof of who calls.
+    slug = models.SlugField(max_length=64, unique=True, null=True, blank=True)
     address = models.CharField(max_length=255, blank=True, help_text="Our address on the channel, e.g. the mailbox")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
     host = models.CharField(max_length=255, blank=True)
@@ -30,6 +33,9 @@ class ChannelAccount(models.Model):
     security = models.CharField(max_length=16, choices=Security.choices, default=Security.TLS)
     username = models.CharField(max_length=255, blank=True)
     secret = EncryptedTextField(blank=True)
+    # A second credential, e.g. a messenger's access token beside its signing secret.
+    token = EncryptedTextField(blank=True)
+    options = models.JSONField(default=dict, blank=True, help_text="Channel settings, e.g. a bot id or an API base URL")
     folder = models.CharField(max_length=120, default="INBOX")
     done_folder = models.CharField(max_length=120, blank=True, help_text="Move stored mail here; empty: flag it")
     is_active = models.BooleanField(default=True)
@@ -122,3 +128,26 @@ class ChannelMessage(models.Model):
 
     def __str__(self) -> str:
         return self.external_id
+
+
+class MessengerThread(models.Model):
+    """One customer's conversation with one messenger account (a LINE user, a Telegram chat, ...): the case
+    it feeds now, whether the bot still answers, the bot's state between turns, and the provider's
+    short-lived reply context (a LINE reply token, a Kakao callback URL) with the time it was given."""
+
+    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="threads")
+    user_id = models.CharField(max_length=255, help_text="The customer's id on the channel; replies go to it")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    bot_active = models.BooleanField(default=True)
+    bot_state = models.JSONField(default=dict, blank=True)
+    reply_context = models.JSONField(default=dict, blank=True)
+    last_inbound_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("messenger conversation")
+        verbose_name_plural = _("messenger conversations")
+        constraints = [models.UniqueConstraint(fields=["account", "user_id"], name="thread_unique_user")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}:{self.user_id}"

@@ -19,6 +19,9 @@ class Contact:
     email: str = ""
     phone: str = ""
     language: str = "ko"
+    # (channel, id) of a messenger user (a LINE user id, a Telegram chat id): who wrote, when the
+    # channel gives no e-mail address or phone number. The channel has authenticated it.
+    handle: tuple[str, str] | None = None
 
 
 def normalise_phone(phone: str) -> str:
@@ -27,7 +30,7 @@ def normalise_phone(phone: str) -> str:
 
 
 def find_or_create_customer(contact: Contact) -> Customer:
-    """The customer known by this e-mail (or else phone); a new one when nobody is.
+    """The customer known by this messenger handle, else e-mail, else phone; a new one when nobody is.
 
     The e-mail or phone identity row is unique, so two concurrent first contacts still end as one customer.
     """
@@ -69,6 +72,8 @@ def _claim_identity(customer: Customer, channel: str, external_id: str) -> bool:
 
 
 def _identity_key(contact: Contact) -> tuple[str, str]:
+    if contact.handle is not None:
+        return contact.handle
     if contact.email.strip():
         return Channel.EMAIL, contact.email.strip().lower()
     phone = normalise_phone(contact.phone)

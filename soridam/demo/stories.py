@@ -29,7 +29,7 @@ CHANNEL_WEIGHTS = {
     "kakao": 14,
     "chat": 9,
     "phone": 7,
-    "naver": 5,
+    "navertalk": 5,
     "sms": 4,
     "line": 3,
     "telegram": 3,

@@ -24,10 +24,11 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from soridam.cases.delivery_actions import record_delivery_failure
 from soridam.channels.base import SendResult, TransportError, get_transport
 from soridam.notifications.models import DeliveryState, OutboundMessage
 from soridam.notifications.outbox import first_external_id, route_after_intake
-from soridam.notifications.rendering import render_email
+from soridam.notifications.rendering import render
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def _send_all(channel: str, rows: list[OutboundMessage]) -> dict[int, Outcome]:
 
 def _failed(outbound: OutboundMessage, exc: Exception) -> Outcome:
     if isinstance(exc, TransportError):
-        return _record_failure(outbound, str(exc), permanent=exc.permanent)
+        return _record_failure(outbound, str(exc), permanent=exc.permanent, retry_after=exc.retry_after)
     # A bug in rendering or a transport is retried like a temporary error, a bounded number of times.
     return _record_failure(outbound, f"{type(exc).__name__}: {exc}", permanent=False)
 
@@ -160,7 +161,7 @@ def _render_once(outbound: OutboundMessage) -> None:
     """The text is rendered before the first send and kept: a re-send repeats it word for word."""
     if outbound.body:
         return
-    rendered = render_email(outbound)
+    rendered = render(outbound)
     outbound.subject, outbound.body = rendered.subject[:300], rendered.body
     OutboundMessage.objects.filter(pk=outbound.pk).update(subject=outbound.subject, body=outbound.body)
 
@@ -187,15 +188,20 @@ def _record_sent(outbound: OutboundMessage, result: SendResult) -> Outcome:
     return Outcome(DeliveryState.SENT)
 
 
-def _record_failure(outbound: OutboundMessage, reason: str, *, permanent: bool) -> Outcome:
+def _record_failure(
+    outbound: OutboundMessage, reason: str, *, permanent: bool, retry_after: float | None = None
+) -> Outcome:
     logger.warning(
         "outbound delivery failed",
         extra={"outbound_id": outbound.pk, "attempt": outbound.attempts, "permanent": permanent},
     )
     if permanent or outbound.attempts >= settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS:
-        _still_ours(outbound).update(state=DeliveryState.FAILED, last_error=reason[:2000], lease_until=None)
+        if _still_ours(outbound).update(state=DeliveryState.FAILED, last_error=reason[:2000], lease_until=None):
+            record_delivery_failure(outbound.case_id, outbound_id=outbound.pk, channel=outbound.channel, reason=reason)
         return Outcome(DeliveryState.FAILED)
-    retry_at = timezone.now() + backoff(outbound.attempts)
+    # The provider's Retry-After when it gave one (a 429), else our own backoff.
+    wait = timedelta(seconds=retry_after) if retry_after is not None else backoff(outbound.attempts)
+    retry_at = timezone.now() + wait
     _still_ours(outbound).update(
         state=DeliveryState.QUEUED, last_error=reason[:2000], lease_until=None, next_attempt_at=retry_at
     )
@@ -231,3 +237,26 @@ def due_ids(now: datetime | None = None, limit: int = 1000) -> list[int]:
     overdue = Q(state=DeliveryState.QUEUED, next_attempt_at__lte=now - _lease())
     lapsed = Q(state=DeliveryState.SENDING, lease_until__lte=now)
     return list(OutboundMessage.objects.filter(overdue | lapsed).order_by("id").values_list("id", flat=True)[:limit])
+
+
+# A status report only moves a delivery forward; a late "delivered" never undoes a "read".
+_PROGRESS = {DeliveryState.SENT: 1, DeliveryState.DELIVERED: 2, DeliveryState.READ: 3}
+
+
+def record_status(channel: str, external_id: str, state: str, *, reason: str = "") -> int:
+    """A provider's status report (a Meta ``statuses`` entry, an SMS delivery report) on the row it sent
+    under ``external_id``: sent, delivered, read or failed. Returns how many rows changed."""
+    if not external_id:
+        return 0
+    rows = OutboundMessage.objects.filter(channel=channel, external_id=external_id)
+    if state == DeliveryState.FAILED:
+        changed = 0
+        for outbound in rows.exclude(state=DeliveryState.FAILED):
+            if OutboundMessage.objects.filter(pk=outbound.pk, state=outbound.state).update(
+                state=DeliveryState.FAILED, last_error=reason[:2000] or "reported failed by the provider"
+            ):
+                record_delivery_failure(outbound.case_id, outbound_id=outbound.pk, channel=channel, reason=reason)
+                changed += 1
+        return changed
+    earlier = [known for known, rank in _PROGRESS.items() if rank < _PROGRESS[DeliveryState(state)]]
+    return rows.filter(state__in=earlier).update(state=state)

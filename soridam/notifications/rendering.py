@@ -1,4 +1,4 @@
-"""Build the e-mail for an outbox row, in the customer's language."""
+"""Build the text of an outbox row, in the customer's language: an e-mail, or a messenger's chat message."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils import translation
 
 from soridam.cases.models import Case
 from soridam.cases.stages import Stage
+from soridam.channels.kinds import Channel
 from soridam.followup.surveys import open_survey_url
 from soridam.notifications.models import NotificationKind, OutboundMessage
 from soridam.sla.clock import promised_first_response
@@ -24,6 +25,15 @@ class RenderedEmail:
 
 def tracking_url(case: Case) -> str:
     return settings.SITE_URL + reverse("web:track", args=[case.tracking_token])
+
+
+def render(outbound: OutboundMessage) -> RenderedEmail:
+    """The text for the row's channel. On a messenger a person's (or the bot's) reply is a chat message: the
+    words alone, with no greeting, signature or link; the notices (case opened, solved, a survey) read as
+    in the e-mail, whose links a messenger shows as links."""
+    if outbound.channel != Channel.EMAIL and outbound.kind == NotificationKind.AGENT_REPLY and outbound.message:
+        return RenderedEmail(subject="", body=outbound.message.body)
+    return render_email(outbound)
 
 
 def render_email(outbound: OutboundMessage) -> RenderedEmail:

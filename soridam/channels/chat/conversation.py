@@ -8,17 +8,15 @@ The bot runs here, in a task worker, never in the ASGI process (it loads Kiwi an
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from soridam.bot.contract import BotReply, Conversation, Turn
+from soridam.bot.responder import configured_responder
 from soridam.cases.chat_handover import ChatHandover, add_chat_message, open_chat_case
 from soridam.cases.models import Case
 from soridam.channels.chat import availability
@@ -26,7 +24,6 @@ from soridam.channels.chat.models import Author, ChatMessage, ChatSession, Hando
 from soridam.channels.chat.store import append
 
 logger = logging.getLogger(__name__)
-Responder = Callable[[Conversation], BotReply]
 HISTORY_TURNS = 20
 
 
@@ -38,7 +35,7 @@ def answer_customer(message_id: int) -> str:
         return _forward_to_case(session, message)
     if ChatMessage.objects.filter(session=session, details__reply_to=message.seq).exists():
         return "done"
-    responder = _responder()
+    responder = configured_responder()
     if responder is None:
         hand_over(session.pk, intent="", reason="no_bot")
         return "handover"
@@ -48,19 +45,6 @@ def answer_customer(message_id: int) -> str:
     if reply.outcome == "handover":
         hand_over(session.pk, intent=reply.intent, reason=reply.handover_reason)
     return reply.outcome
-
-
-def _responder() -> Responder | None:
-    path = settings.SORIDAM_CHAT_RESPONDER
-    if not path:
-        return None
-    try:
-        responder: Responder = import_string(path)
-    except ImportError:
-        # A missing bot must not strand the visitor: they go to a person, and the operator sees why.
-        logger.error("chat responder cannot be imported; chats go to a person", extra={"responder": path})
-        return None
-    return responder
 
 
 def _conversation(session: ChatSession, message: ChatMessage) -> Conversation:
