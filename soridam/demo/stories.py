@@ -33,6 +33,9 @@ CHANNEL_WEIGHTS = {
     "sms": 4,
     "line": 3,
     "telegram": 3,
+    "instagram": 3,
+    "whatsapp": 2,
+    "messenger": 2,
     "api": 3,
 }
 CATEGORY_WEIGHTS = {
