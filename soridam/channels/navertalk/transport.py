@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -188,8 +187,7 @@ def _handed_back(account: ChannelAccount, event: parse.Event) -> Ignored:
 
 
 def _set_bot(account: ChannelAccount, user_id: str, *, active: bool) -> None:
-    with transaction.atomic():
-        MessengerThread.objects.filter(account=account, user_id=user_id).update(bot_active=active)
+    MessengerThread.objects.filter(account=account, user_id=user_id).update(bot_active=active)
 
 
 def _allowed_source(address: str) -> bool:
