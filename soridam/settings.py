@@ -260,5 +260,7 @@ SORIDAM_CHAT_SESSION_SECONDS = env_int("SORIDAM_CHAT_SESSION_SECONDS", 4 * 3600,
 # How often the ASGI process looks for messages written elsewhere (bot and agent replies from the workers).
 SORIDAM_CHAT_PUSH_INTERVAL_MS = env_int("SORIDAM_CHAT_PUSH_INTERVAL_MS", 200, minimum=10)
 SORIDAM_CHAT_MAX_TEXT = env_int("SORIDAM_CHAT_MAX_TEXT", 4000, minimum=1)
+# Naver TalkTalk signs nothing: its webhook calls must come from these networks (its published range).
+SORIDAM_NAVERTALK_SOURCES = env_list("SORIDAM_NAVERTALK_SOURCES", ["117.52.141.192/27"])
 
 LOGGING = logging_config(env_str("LOG_LEVEL", "INFO"), json=env_bool("LOG_JSON", not DEBUG), mask=mask_log_event)

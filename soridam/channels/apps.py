@@ -12,4 +12,6 @@ class ChannelsConfig(AppConfig):
         # Each built-in channel registers its transport on import (base.register); the apps layer loads
         # them, so the framework (base) never imports a channel.
         from soridam.channels.email import transport  # noqa: F401
+        from soridam.channels.line import transport as _line  # noqa: F401
+        from soridam.channels.navertalk import transport as _navertalk  # noqa: F401
         from soridam.channels.telegram import transport as _telegram  # noqa: F401

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from soridam.audit.actors import Actor
 from soridam.bot.contract import Author, BotReply, Conversation, Turn
 from soridam.bot.handover import hand_over
-from soridam.bot.responder import configured_responder
+from soridam.bot.responder import Responder, configured_responder
 from soridam.cases import actions
 from soridam.cases.bot_actions import record_bot_answer
 from soridam.cases.models import Case, Message, MessageKind
@@ -64,9 +64,19 @@ class TakenIn:
     bot: BotReply | None = None  # what the bot answered (already on the case), for channels that answer inline
 
 
-def take_in(payload: RawPayload, inbound: Inbound, *, answer_inline: bool = False) -> TakenIn:
+def take_in(
+    payload: RawPayload,
+    inbound: Inbound,
+    *,
+    answer_inline: bool = False,
+    silent: bool = False,
+    responder: Responder | None = None,
+) -> TakenIn:
     """The message of ``payload`` onto its conversation's case, and the bot's turn. ``answer_inline``: the
-    channel gives the bot's answer to the customer in its HTTP response, so it is recorded but not sent."""
+    channel gives the bot's answer to the customer in its HTTP response, so it is recorded but not sent.
+    ``silent``: the provider says a person owns the conversation on its side (Naver TalkTalk's ``standby``):
+    the message is stored, and neither the bot nor the acknowledgement answers. ``responder``: the bot for
+    this message instead of ``SORIDAM_CHAT_RESPONDER`` (a consent notice before any other answer)."""
     account = payload.account
     if account is None:
         raise Rejected("a messenger payload needs the account it came to")
@@ -76,9 +86,9 @@ def take_in(payload: RawPayload, inbound: Inbound, *, answer_inline: bool = Fals
         thread = _locked_thread(account, inbound)
         if _seen(account, inbound.event_id):
             return TakenIn(Ignored(f"event {inbound.event_id} is stored already", case=thread.case), thread)
-        bot_on = _bot_answers(account, thread)
-        message = _store(payload, thread, inbound, acknowledge=not bot_on)
-        answer = _bot_turn(thread, message, inbound, answer_inline) if bot_on else None
+        bot_on = not silent and _bot_answers(account, thread)
+        message = _store(payload, thread, inbound, acknowledge=not bot_on and not silent)
+        answer = _bot_turn(thread, message, inbound, answer_inline, responder) if bot_on else None
         thread.save()
         return TakenIn(Delivered(case=message.case, message=message), thread, answer)
 
@@ -151,8 +161,10 @@ def _first_line(text: str) -> str:
     return line[:80]
 
 
-def _bot_turn(thread: MessengerThread, message: Message, inbound: Inbound, answer_inline: bool) -> BotReply | None:
-    responder = configured_responder()
+def _bot_turn(
+    thread: MessengerThread, message: Message, inbound: Inbound, answer_inline: bool, responder: Responder | None
+) -> BotReply | None:
+    responder = responder or configured_responder()
     if responder is None:
         return None
     case = message.case
