@@ -18,6 +18,7 @@ from django.utils import timezone
 from soridam.accounts.models import User
 from soridam.cases.models import Attachment, Case, EventKind, Message, MessageKind, TimelineEvent
 from soridam.cases.presenters import stage_steps
+from soridam.channels.sms.composer import replies_by_sms
 from soridam.followup.models import Survey
 from soridam.macros.access import macros_usable_by
 from soridam.workspace.case_actions import ACTIONS
@@ -150,6 +151,7 @@ def case_context(
         "notice": notice,
         "survey": answered_survey(case),
         "customer_panel": customer_panel(user, case),
+        "sms_reply": replies_by_sms(case),  # the composer shows the SMS limits; no query for other channels
     }
 
 
