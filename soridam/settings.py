@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "soridam.bot",
     "soridam.channels",
     "soridam.channels.chat",
+    "soridam.channels.phone",
 ]
 
 MIDDLEWARE = [
