@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "soridam.channels",
     "soridam.channels.chat",
     "soridam.channels.phone",
+    "soridam.channels.kakao_alimtalk",
 ]
 
 MIDDLEWARE = [
