@@ -16,8 +16,8 @@ from soridam.customers.phones import canonical_phone
 def registered_senders(account: ChannelAccount) -> list[str]:
     """The account's registered sender numbers (option ``senders``: a list, or text split on commas)."""
     raw = account.options.get("senders") or []
-    numbers = raw.split(",") if isinstance(raw, str) else [str(item) for item in raw]
-    return [digits for number in numbers if (digits := canonical_phone(number))]
+    numbers = raw if isinstance(raw, list) else str(raw).split(",")
+    return [digits for number in numbers if (digits := canonical_phone(str(number)))]
 
 
 def registered_sender(account: ChannelAccount, wanted: str = "") -> str:

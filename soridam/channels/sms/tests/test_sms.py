@@ -215,3 +215,25 @@ def test_health_names_what_is_missing(account: ChannelAccount) -> None:
     assert "service_id" in get_transport("sms").health(account).detail
     account.options = {**account.options, "senders": ""}
     assert not get_transport("sms").health(account).ok
+
+
+def test_the_account_command_keeps_the_leading_zero_of_sender_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    from django.core.management import call_command
+
+    from soridam.channels.sms.sending import registered_sender
+
+    call_command(
+        "channel_account",
+        "add",
+        "--kind=sms",
+        "--slug=sens-cli",
+        "--token=AK",
+        "--secret=SK",
+        "--option=service_id=ncp:sms:kr:1:test",
+        "--option=senders=0212345678",
+        "--option=sender=0212345678",
+        "--json",
+    )
+    described = json.loads(capsys.readouterr().out)
+    assert described["options"]["senders"] == "0212345678"
+    assert registered_sender(ChannelAccount.objects.get(slug="sens-cli")) == "0212345678"
