@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +27,13 @@ SENS_PATH = "/sms/v2/services/ncp:sms:kr:1:test/messages"
 BODY = "#{고객명}님, 주문 #{주문번호}이 발송되었습니다. 배송 조회는 아래 버튼을 눌러 주세요. #{고객명}님 감사합니다."
 VALUES = {"고객명": "김민지", "주문번호": "20261206-0001"}
 JSON = {"Content-Type": "application/json"}
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The refusals are read in English here (the messages are translated)."""
+    with translation.override("en"):
+        yield
 
 
 def template(status: str = TemplateStatus.APPROVED, body: str = BODY) -> AlimTalkTemplate:
