@@ -107,6 +107,8 @@ def test_the_log_a_call_page_puts_a_call_on_the_named_case(
     assert call.customer is None
     assert Customer.objects.count() == 1
 
+    alice.language = "en"  # the error is read in English
+    alice.save()
     missing = alice_client.post("/workspace/calls/new/", {**CALL, "case": "NOPE-1"})
     assert missing.status_code == 400
     assert "No case you can see has this reference." in missing.content.decode()
