@@ -50,7 +50,9 @@ def open_case_from_call(call: CallDetails, *, name: str, actor: Actor) -> PhoneC
     number = _checked_number(call.number)
     with transaction.atomic():
         known = customer_by_phone(number)
-        contact = Contact(name=(known.name if known else name.strip()) or number, phone=number)
+        # The known customer's e-mail too: one known only by the phone field (no phone identity) is found by it.
+        email = known.email if known else ""
+        contact = Contact(name=(known.name if known else name.strip()) or number, email=email, phone=number)
         subject = call.summary.strip().splitlines()[0][:SUBJECT_CHARS] if call.summary.strip() else _("Phone call")
         new = actions.NewCase(subject, call.summary, contact, channel=Channel.PHONE, acknowledge=False)
         case = actions.open_case(new, actor=actor)

@@ -141,3 +141,14 @@ def test_a_call_from_a_customer_with_a_phone_identity_is_matched_to_them(alice: 
         other, CallDetails("in", "+821022223333", other.created_at, 30, "다른 번호로 전화"), actor=Actor(user=alice)
     )
     assert call.customer == known.customer
+
+
+def test_a_call_from_a_number_on_an_email_customer_opens_the_case_for_them(alice: User, alice_client: Client) -> None:
+    known = actions.open_case(actions.NewCase("문의", "메일", Contact(name="최유나", email="yuna@example.kr"))).customer
+    known.phone = "01012345678"
+    known.save()
+    alice_client.post("/workspace/calls/new/", {**CALL, "name": "다른 이름"})
+    call = PhoneCall.objects.get()
+    assert call.case.customer == known
+    assert call.customer == known
+    assert Customer.objects.count() == 1
