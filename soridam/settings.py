@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "soridam.bot",
     "soridam.channels",
     "soridam.channels.chat",
+    "soridam.channels.phone",
+    "soridam.channels.kakao_alimtalk",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ ACTION_MODULES = {
     "soridam.cases.triage_actions",
     "soridam.cases.routing_actions",
     "soridam.cases.delivery_actions",
+    "soridam.cases.phone_actions",
 }
 
 

@@ -42,6 +42,7 @@ from soridam.cases.models import (
 )
 from soridam.cases.references import SEQUENCE, allocate_numbers, format_reference
 from soridam.cases.uploads import Upload
+from soridam.channels.sms.composer import check_reply
 from soridam.customers.actions import Contact, find_or_create_customer
 from soridam.customers.models import Customer
 from soridam.followup.models import Survey
@@ -256,6 +257,8 @@ def _within_reopen_window(case: Case) -> bool:
 def reply(case: Case, body: str, *, actor: Actor, uploads: Sequence[Upload] = (), send: bool = True) -> Message:
     """An agent's (or the bot's) public reply, sent to the customer on the channel they last wrote on.
     ``send=False``: the channel has already given it to the customer (a KakaoTalk skill's own answer)."""
+    if send:
+        check_reply(case, body, uploads)  # a text message it cannot be is refused before it is stored
     message = _store_message(case, MessageKind.REPLY, body, actor, case.channel, uploads)
     _touch(case)
     _follow_clocks(case, sla_clock.agent_replied(case))

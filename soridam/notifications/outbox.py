@@ -14,7 +14,7 @@ from django.utils import timezone
 from soridam.cases.models import Case, Message
 from soridam.channels.email.outbound import new_message_id
 from soridam.channels.kinds import Channel
-from soridam.channels.models import ChannelMessage
+from soridam.channels.models import ChannelAccount, ChannelMessage
 from soridam.lib.jobs import enqueue_on_commit, task_at
 from soridam.lib.rows import insert
 from soridam.notifications import policy
@@ -114,6 +114,9 @@ def customer_route(case: Case, *, new: bool = False) -> Route | None:
     """The channel of the customer's last channel message (its account and their sender id there);
     e-mail to the customer's address when that was e-mail, the web form, or nothing yet.
     ``new``: the case is being opened and its channel message is not stored yet (this saves intake a query)."""
+    texted = sms_route(case)
+    if texted is not None:
+        return texted
     if new and case.channel not in _ANSWERED_BY_EMAIL:
         # Opened on a messenger: its channel message is stored after this call, in the same
         # transaction; delivery reads the sender from it (``delivery``, ``_address_once``).
@@ -123,6 +126,21 @@ def customer_route(case: Case, *, new: bool = False) -> Route | None:
         kind, account_id, sender = last
         return Route(channel=kind, recipient=sender, account_id=account_id)
     return _email_route(case)
+
+
+def sms_route(case: Case) -> Route | None:
+    """A text message to the customer's phone, through the first active SMS account: for a case opened as
+    SMS, and for a phone case whose customer has no e-mail address (else a phone-only customer hears
+    nothing). SMS is outbound only, so no channel message says where to answer; the case's channel does."""
+    if case.channel not in (Channel.SMS, Channel.PHONE) or not case.customer.phone:
+        return None
+    if case.channel == Channel.PHONE and case.customer.email:
+        return None
+    accounts = ChannelAccount.objects.filter(kind=Channel.SMS, is_active=True).order_by("pk")
+    account_id = accounts.values_list("pk", flat=True).first()
+    if account_id is None:
+        return None
+    return Route(channel=Channel.SMS, recipient=case.customer.phone, account_id=account_id)
 
 
 def route_after_intake(case: Case, channel: str) -> Route | None:

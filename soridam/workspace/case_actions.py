@@ -16,8 +16,10 @@ from soridam.cases import actions
 from soridam.cases.access import access_case
 from soridam.cases.errors import CaseError
 from soridam.cases.models import Case
+from soridam.cases.phone_actions import log_call
 from soridam.macros.apply import apply_macro
 from soridam.macros.text import fill_variables
+from soridam.workspace.call_forms import CaseCallForm, call_details
 from soridam.workspace.forms import (
     AssignForm,
     CaseForm,
@@ -129,6 +131,10 @@ def _tag_add(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
     return actions.add_tag(case, data["tag"], actor=actor)
 
 
+def _call(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
+    return log_call(case, call_details(data), actor=actor)
+
+
 def _tag_remove(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
     return actions.remove_tag(case, data["tag"], actor=actor)
 
@@ -145,6 +151,7 @@ ACTIONS: dict[str, CaseAction] = {
         CaseAction("team", TeamForm, _team, _("Team saved.")),
         CaseAction("tag_add", TagAddForm, _tag_add, _("Tag added.")),
         CaseAction("tag_remove", TagRemoveForm, _tag_remove, _("Tag removed.")),
+        CaseAction("call", CaseCallForm, _call, _("Call logged.")),
     )
 }
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 from soridam.accounts.models import User
 from soridam.cases.models import Attachment, Case, EventKind, Message, MessageKind, TimelineEvent
 from soridam.cases.presenters import stage_steps
+from soridam.channels.phone.models import PhoneCall
+from soridam.channels.sms.composer import replies_by_sms
 from soridam.followup.models import Survey
 from soridam.macros.access import macros_usable_by
 from soridam.workspace.case_actions import ACTIONS
@@ -49,6 +51,7 @@ class MessageRow:
     at: Moment
     body: str
     attachments: list[Attachment]
+    call: PhoneCall | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,8 @@ def moment(value: datetime) -> Moment:
 def conversation(case: Case) -> list[MessageRow]:
     """All messages, internal notes included: this page is for staff only."""
     messages = list(
-        case.messages.select_related("author_user", "author_customer")
+        # A logged call comes in the same query (a reverse one-to-one join): the call list costs nothing.
+        case.messages.select_related("author_user", "author_customer", "phone_call")
         .annotate(has_files=Exists(Attachment.objects.filter(message=OuterRef("pk"))))
         .order_by("created_at", "id")
     )
@@ -93,7 +97,16 @@ def _message_row(message: Message, kinds: dict[str, str], attachments: list[Atta
         at=moment(message.created_at),
         body=message.body,
         attachments=attachments,
+        call=_call_of(message),
     )
+
+
+def _call_of(message: Message) -> PhoneCall | None:
+    try:
+        call: PhoneCall = message.phone_call  # type: ignore[attr-defined]  # reverse one-to-one of phone_log
+    except ObjectDoesNotExist:
+        return None
+    return call
 
 
 def timeline(case: Case) -> list[EventRow]:
@@ -136,10 +149,12 @@ def case_context(
     if failed is not None:
         forms[failed[0]] = failed[1]
     events = timeline(case)
+    messages = conversation(case)
     return {
         "case": case,
         "steps": stage_steps(case),
-        "conversation": conversation(case),
+        "conversation": messages,
+        "calls": [row.call for row in messages if row.call is not None],
         "events": events,
         # The composer posts this back: the newest event it was written against (``workspace.held``).
         "case_version": max((event.pk for event in events), default=0),
@@ -150,6 +165,7 @@ def case_context(
         "notice": notice,
         "survey": answered_survey(case),
         "customer_panel": customer_panel(user, case),
+        "sms_reply": replies_by_sms(case),  # the composer shows the SMS limits; no query for other channels
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from soridam.workspace.views import auth, bulk, cases, inbox, macros, privacy, saved_views, search
+from soridam.workspace.views import auth, bulk, calls, cases, inbox, macros, privacy, saved_views, search
 
 app_name = "workspace"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("workspace/cases/<int:case_id>/team/", cases.case_team, name="case_team"),
     path("workspace/cases/<int:case_id>/tags/add/", cases.case_tag_add, name="case_tag_add"),
     path("workspace/cases/<int:case_id>/tags/remove/", cases.case_tag_remove, name="case_tag_remove"),
+    path("workspace/cases/<int:case_id>/calls/", cases.case_call, name="case_call"),
+    path("workspace/calls/new/", calls.log_call, name="log_call"),
     path("workspace/attachments/<int:attachment_id>/", cases.attachment, name="attachment"),
     path("workspace/cases/<int:case_id>/articles/", search.case_articles, name="case_articles"),
     path(

@@ -127,3 +127,9 @@ def case_tag_add(request: StaffRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_tag_remove(request: StaffRequest, case_id: int) -> HttpResponse:
     return _perform(request, case_id, "tag_remove")
+
+
+@staff_required
+@require_POST
+def case_call(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "call")

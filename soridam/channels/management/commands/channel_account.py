@@ -85,11 +85,12 @@ def _options(pairs: list[str]) -> dict[str, object]:
 
 
 def _value(text: str) -> object:
-    """``true``/``false`` and whole numbers as such (``bot=false``, ``window_hours=24``); the rest as text."""
+    """``true``/``false`` and whole numbers as such (``bot=false``, ``window_hours=24``); the rest as text.
+    Digits with a leading zero stay text: they are a phone number (``sender=0212345678``), not a count."""
     lowered = text.lower()
     if lowered in ("true", "false"):
         return lowered == "true"
-    return int(text) if text.isdigit() else text
+    return int(text) if text.isdigit() and (text == "0" or not text.startswith("0")) else text
 
 
 def describe(account: ChannelAccount) -> dict[str, object]:
