@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "soridam.bot",
     "soridam.channels",
     "soridam.channels.chat",
+    "soridam.channels.meta",
 ]
 
 MIDDLEWARE = [
@@ -260,5 +261,8 @@ SORIDAM_CHAT_SESSION_SECONDS = env_int("SORIDAM_CHAT_SESSION_SECONDS", 4 * 3600,
 # How often the ASGI process looks for messages written elsewhere (bot and agent replies from the workers).
 SORIDAM_CHAT_PUSH_INTERVAL_MS = env_int("SORIDAM_CHAT_PUSH_INTERVAL_MS", 200, minimum=10)
 SORIDAM_CHAT_MAX_TEXT = env_int("SORIDAM_CHAT_MAX_TEXT", 4000, minimum=1)
+# The Graph API version the Meta channels (WhatsApp, Messenger, Instagram) call: pinned, so Meta's changes of the
+# default version never change our requests unannounced (channels.md §5). An account option may override it.
+SORIDAM_META_GRAPH_VERSION = env_str("SORIDAM_META_GRAPH_VERSION", "v25.0")
 
 LOGGING = logging_config(env_str("LOG_LEVEL", "INFO"), json=env_bool("LOG_JSON", not DEBUG), mask=mask_log_event)
