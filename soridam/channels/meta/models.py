@@ -49,6 +49,9 @@ class MessageTemplate(models.Model):
     def variable_count(self) -> int:
         return max((int(number) for number in VARIABLE.findall(self.body)), default=0)
 
+    def variable_numbers(self) -> list[int]:
+        return list(range(1, self.variable_count() + 1))
+
     def clean(self) -> None:
         numbers = {int(number) for number in VARIABLE.findall(self.body)}
         if numbers != set(range(1, len(numbers) + 1)):

@@ -140,7 +140,8 @@ def test_a_400_fails_at_once_with_graphs_reason_on_the_case(
     assert len(graph.to(path(kind))) == 1
     outbound.refresh_from_db()
     assert "HTTP 400 (code 100) (#100) Invalid parameter" in outbound.last_error
-    assert TOKEN not in outbound.last_error and "127.0.0.1" not in outbound.last_error
+    assert TOKEN not in outbound.last_error
+    assert "127.0.0.1" not in outbound.last_error
     assert "Invalid parameter" in case.events.get(kind=EventKind.DELIVERY_FAILED).reason
     assert Alert.objects.filter(recipient=alice, case=case, kind=AlertKind.DELIVERY_FAILED).exists()
 
@@ -212,7 +213,7 @@ def test_an_approved_template_goes_out_with_the_documented_shape_outside_the_win
     db: None, settings: Any, client: Client, django_capture_on_commit_callbacks: Any, alice: User
 ) -> None:
     settings.SORIDAM_CHAT_RESPONDER, settings.SORIDAM_META_GRAPH_VERSION = "", "v25.0"
-    template = MessageTemplate.objects.create(name="order_update", language="ko", body="{{1}} 님, 주문 {{2}} 확인했어요.")
+    template = MessageTemplate.objects.create(name="order_update", body="{{1}} 님, 주문 {{2}} 확인했어요.")
     with FakeProvider(default=(200, {}, ANSWERS["whatsapp"])) as fake:
         make_account("whatsapp", api_base=fake.url)
         case = _case_from_customer(client, django_capture_on_commit_callbacks, "whatsapp")
