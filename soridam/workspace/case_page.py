@@ -18,6 +18,8 @@ from django.utils import timezone
 from soridam.accounts.models import User
 from soridam.cases.models import Attachment, Case, EventKind, Message, MessageKind, TimelineEvent
 from soridam.cases.presenters import stage_steps
+from soridam.channels.meta.models import MessageTemplate, TemplateChannel
+from soridam.channels.meta.window import META_KINDS, Permission, free_text
 from soridam.followup.models import Survey
 from soridam.macros.access import macros_usable_by
 from soridam.workspace.case_actions import ACTIONS
@@ -49,6 +51,9 @@ class MessageRow:
     at: Moment
     body: str
     attachments: list[Attachment]
+    channel: str = ""
+    from_customer: bool = False
+    written_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,9 @@ def _message_row(message: Message, kinds: dict[str, str], attachments: list[Atta
         at=moment(message.created_at),
         body=message.body,
         attachments=attachments,
+        channel=message.channel,
+        from_customer=message.kind == MessageKind.CUSTOMER,
+        written_at=message.created_at,
     )
 
 
@@ -136,10 +144,12 @@ def case_context(
     if failed is not None:
         forms[failed[0]] = failed[1]
     events = timeline(case)
+    rows = conversation(case)
+    window = reply_window(case, rows)
     return {
         "case": case,
         "steps": stage_steps(case),
-        "conversation": conversation(case),
+        "conversation": rows,
         "events": events,
         # The composer posts this back: the newest event it was written against (``workspace.held``).
         "case_version": max((event.pk for event in events), default=0),
@@ -150,7 +160,28 @@ def case_context(
         "notice": notice,
         "survey": answered_survey(case),
         "customer_panel": customer_panel(user, case),
+        "reply_window": window,
+        "reply_closed": window is not None and not window.allowed,
+        "message_templates": _templates() if window is not None and window.templates_only else [],
     }
+
+
+def reply_window(case: Case, rows: list[MessageRow]) -> Permission | None:
+    """What an agent may still send on a WhatsApp, Messenger or Instagram case (``channels.meta.window``);
+    None elsewhere. Read from the conversation the page shows, at no query: the customer's last message on a
+    Meta channel. (The reply actions check the conversation's own clock, ``case_window``: a customer who wrote
+    since on a newer case has reopened the window there, and the page errs on the side of templates.)"""
+    if case.channel not in META_KINDS:
+        return None
+    last = next((row for row in reversed(rows) if row.from_customer and row.channel in META_KINDS), None)
+    if last is None:
+        return None
+    return free_text(last.channel, last.written_at, by_person=True)
+
+
+def _templates() -> list[MessageTemplate]:
+    """Only WhatsApp falls back to templates once its window has closed."""
+    return list(MessageTemplate.objects.filter(kind=TemplateChannel.WHATSAPP, is_active=True))
 
 
 def answered_survey(case: Case) -> Survey | None:
