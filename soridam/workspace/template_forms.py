@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +26,7 @@ class TemplateForm(CaseForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Lazy: the case page builds this form without reading templates (it lists them only when needed).
-        field = self.fields["template"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["template"])  # type: ignore[type-arg]
         field.queryset = MessageTemplate.objects.filter(is_active=True)
 
     def clean(self) -> dict[str, Any]:
