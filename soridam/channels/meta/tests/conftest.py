@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from soridam.channels.meta.tests.shapes import APP_SECRET, KINDS, PHONE_NUMBER_ID, TOKEN, VERIFY_TOKEN
 from soridam.channels.models import ChannelAccount
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A test that activates English for its assertions leaves the default language to the next one."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(params=KINDS)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from soridam.accounts.models import User
 from soridam.alerts.models import Alert, AlertKind
@@ -197,6 +197,7 @@ def test_whatsapp_free_text_after_24_hours_is_refused_before_storing_and_when_se
     with FakeProvider(default=(200, {}, ANSWERS["whatsapp"])) as fake:
         make_account("whatsapp", api_base=fake.url)
         case = _case_from_customer(client, django_capture_on_commit_callbacks, "whatsapp")
+        translation.activate("en")  # the refusals are matched in English (a request leaves Korean active)
         _customer_wrote(case, timedelta(hours=23, minutes=59))
         replies.check_free_text(case)  # still inside: no error
         _customer_wrote(case, timedelta(hours=24, minutes=1))
@@ -246,6 +247,7 @@ def test_a_persons_late_reply_is_tagged_human_agent_up_to_7_days_and_refused_aft
 ) -> None:
     kind = account.kind
     case = _case_from_customer(client, django_capture_on_commit_callbacks, kind)
+    translation.activate("en")  # the refusal is matched in English (a request leaves Korean active)
     _customer_wrote(case, timedelta(days=3))
     replies.check_free_text(case)
     outbound = _reply(case, alice, "확인이 늦었습니다.", django_capture_on_commit_callbacks)
