@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "soridam.channels.chat",
     "soridam.channels.phone",
     "soridam.channels.kakao_alimtalk",
+    "soridam.channels.meta",
 ]
 
 MIDDLEWARE = [
@@ -264,5 +265,8 @@ SORIDAM_CHAT_PUSH_INTERVAL_MS = env_int("SORIDAM_CHAT_PUSH_INTERVAL_MS", 200, mi
 SORIDAM_CHAT_MAX_TEXT = env_int("SORIDAM_CHAT_MAX_TEXT", 4000, minimum=1)
 # Naver TalkTalk signs nothing: its webhook calls must come from these networks (its published range).
 SORIDAM_NAVERTALK_SOURCES = env_list("SORIDAM_NAVERTALK_SOURCES", ["117.52.141.192/27"])
+# The Graph API version the Meta channels (WhatsApp, Messenger, Instagram) call: pinned, so Meta's changes of the
+# default version never change our requests unannounced (channels.md §5). An account option may override it.
+SORIDAM_META_GRAPH_VERSION = env_str("SORIDAM_META_GRAPH_VERSION", "v25.0")
 
 LOGGING = logging_config(env_str("LOG_LEVEL", "INFO"), json=env_bool("LOG_JSON", not DEBUG), mask=mask_log_event)

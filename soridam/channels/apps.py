@@ -13,6 +13,7 @@ class ChannelsConfig(AppConfig):
         # them, so the framework (base) never imports a channel.
         from soridam.channels.email import transport  # noqa: F401
         from soridam.channels.line import transport as _line  # noqa: F401
+        from soridam.channels.meta import transport as _meta  # noqa: F401
         from soridam.channels.navertalk import transport as _navertalk  # noqa: F401
         from soridam.channels.sms import transport as _sms  # noqa: F401
         from soridam.channels.telegram import transport as _telegram  # noqa: F401

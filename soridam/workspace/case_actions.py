@@ -17,6 +17,7 @@ from soridam.cases.access import access_case
 from soridam.cases.errors import CaseError
 from soridam.cases.models import Case
 from soridam.cases.phone_actions import log_call
+from soridam.channels.meta.replies import check_free_text, send_template
 from soridam.macros.apply import apply_macro
 from soridam.macros.text import fill_variables
 from soridam.workspace.call_forms import CaseCallForm, call_details
@@ -33,6 +34,7 @@ from soridam.workspace.forms import (
     TeamForm,
 )
 from soridam.workspace.held import changes_since
+from soridam.workspace.template_forms import TemplateForm
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -84,6 +86,7 @@ def _compose(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
     if data["internal"]:
         message = actions.add_note(case, body, actor=actor)
     else:
+        check_free_text(case)  # WhatsApp, Messenger, Instagram: refused outside the customer's window
         message = actions.reply(case, body, actor=actor, uploads=data["attachments"])
     if data["macro"] is not None:
         apply_macro(case, data["macro"], actor=actor, set_status=not data["then"])
@@ -97,6 +100,10 @@ def _reply_hold(case: Case, form: CaseForm) -> list[str]:
     if seen is None:
         return []
     return changes_since(case, seen, form.user, live_chat=form.cleaned_data["live_chat"])
+
+
+def _template(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
+    return send_template(case, data["template"], data["values"], actor=actor)
 
 
 def _assign(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
@@ -143,6 +150,7 @@ ACTIONS: dict[str, CaseAction] = {
     action.key: action
     for action in (
         CaseAction("reply", ComposeForm, _compose, _("Reply sent."), hold=_reply_hold),
+        CaseAction("template", TemplateForm, _template, _("Template sent.")),
         CaseAction("assign", AssignForm, _assign, _("Assignee saved.")),
         CaseAction("stage", StageForm, _stage, _("Stage changed.")),
         CaseAction("status", StatusForm, _status, _("Status saved.")),

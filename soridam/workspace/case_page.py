@@ -18,6 +18,8 @@ from django.utils import timezone
 from soridam.accounts.models import User
 from soridam.cases.models import Attachment, Case, EventKind, Message, MessageKind, TimelineEvent
 from soridam.cases.presenters import stage_steps
+from soridam.channels.meta.models import MessageTemplate, TemplateChannel
+from soridam.channels.meta.window import META_KINDS, Permission, free_text
 from soridam.channels.phone.models import PhoneCall
 from soridam.channels.sms.composer import replies_by_sms
 from soridam.followup.models import Survey
@@ -52,6 +54,9 @@ class MessageRow:
     body: str
     attachments: list[Attachment]
     call: PhoneCall | None = None
+    channel: str = ""
+    from_customer: bool = False
+    written_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,9 @@ def _message_row(message: Message, kinds: dict[str, str], attachments: list[Atta
         body=message.body,
         attachments=attachments,
         call=_call_of(message),
+        channel=message.channel,
+        from_customer=message.kind == MessageKind.CUSTOMER,
+        written_at=message.created_at,
     )
 
 
@@ -149,12 +157,13 @@ def case_context(
     if failed is not None:
         forms[failed[0]] = failed[1]
     events = timeline(case)
-    messages = conversation(case)
+    rows = conversation(case)
+    window = reply_window(case, rows)
     return {
         "case": case,
         "steps": stage_steps(case),
-        "conversation": messages,
-        "calls": [row.call for row in messages if row.call is not None],
+        "conversation": rows,
+        "calls": [row.call for row in rows if row.call is not None],
         "events": events,
         # The composer posts this back: the newest event it was written against (``workspace.held``).
         "case_version": max((event.pk for event in events), default=0),
@@ -166,7 +175,28 @@ def case_context(
         "survey": answered_survey(case),
         "customer_panel": customer_panel(user, case),
         "sms_reply": replies_by_sms(case),  # the composer shows the SMS limits; no query for other channels
+        "reply_window": window,
+        "reply_closed": window is not None and not window.allowed,
+        "message_templates": _templates() if window is not None and window.templates_only else [],
     }
+
+
+def reply_window(case: Case, rows: list[MessageRow]) -> Permission | None:
+    """What an agent may still send on a WhatsApp, Messenger or Instagram case (``channels.meta.window``);
+    None elsewhere. Read from the conversation the page shows, at no query: the customer's last message on a
+    Meta channel. (The reply actions check the conversation's own clock, ``case_window``: a customer who wrote
+    since on a newer case has reopened the window there, and the page errs on the side of templates.)"""
+    if case.channel not in META_KINDS:
+        return None
+    last = next((row for row in reversed(rows) if row.from_customer and row.channel in META_KINDS), None)
+    if last is None:
+        return None
+    return free_text(last.channel, last.written_at, by_person=True)
+
+
+def _templates() -> list[MessageTemplate]:
+    """Only WhatsApp falls back to templates once its window has closed."""
+    return list(MessageTemplate.objects.filter(kind=TemplateChannel.WHATSAPP, is_active=True))
 
 
 def answered_survey(case: Case) -> Survey | None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("workspace/views/<int:view_id>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
     path("workspace/cases/<int:case_id>/", cases.case_detail, name="case"),
     path("workspace/cases/<int:case_id>/reply/", cases.case_reply, name="case_reply"),
+    path("workspace/cases/<int:case_id>/template/", cases.case_template, name="case_template"),
     path("workspace/cases/<int:case_id>/assign/", cases.case_assign, name="case_assign"),
     path("workspace/cases/<int:case_id>/stage/", cases.case_stage, name="case_stage"),
     path("workspace/cases/<int:case_id>/status/", cases.case_status, name="case_status"),

@@ -83,6 +83,12 @@ def case_reply(request: StaffRequest, case_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
+def case_template(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "template")
+
+
+@staff_required
+@require_POST
 def case_team(request: StaffRequest, case_id: int) -> HttpResponse:
     return _perform(request, case_id, "team")
 
