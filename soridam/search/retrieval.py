@@ -125,10 +125,13 @@ def _lexical(query: analysis.Query, kind: str, filters: str, params: list[object
     needless = _needless_typos(query, df)
     wanted = {key: count for key, count in df.items() if key not in needless}
     depth = CANDIDATES if small else LARGE_INDEX_CANDIDATES
-    rows = backends.match_any(kind, selective(wanted, documents), prefixes, filters, params, depth)
+    asked = frozenset(o.key for o in options if not o.prefix) | frozenset(query.bigrams)
+    probes = {o.key for o in options if o.prefix}  # every prefix the ranker tries, not only those asked for
+    rows = backends.match_any(
+        kind, selective(wanted, documents), prefixes, filters, params, depth, asked=asked, probes=probes
+    )
     if not rows:
         return []
-    asked = frozenset(o.key for o in options if not o.prefix) | frozenset(query.bigrams)
     candidates = [ranking.Candidate.from_row(row, asked) for row in rows]
     weights = ranking.slot_weights(query, df, documents)
     bigram_weights = ranking.bigram_weights(query, df, documents)
