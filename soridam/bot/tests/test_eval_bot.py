@@ -96,7 +96,8 @@ def test_eval_bot_adds_the_cpu_time_per_reply_when_asked(tmp_path: Path) -> None
         for name, rows in (("kb", KB), ("cases", CASES), ("threads", THREADS))
     ]
     out = io.StringIO()
-    call_command("eval_bot", "--kb", files[0], "--cases", files[1], "--threads", files[2], "--json", "--cpu", stdout=out)
+    arguments = ["--kb", files[0], "--cases", files[1], "--threads", files[2], "--json", "--cpu"]
+    call_command("eval_bot", *arguments, stdout=out)
     result = json.loads(out.getvalue())
     assert list(result)[-2:] == ["p95_ms", "cpu_p95_ms"]
     assert result["cpu_p95_ms"] > 0

@@ -1,5 +1,5 @@
-"""The bot with embeddings on: the question is encoded on worker threads while the lexical ranking runs, and
-what it quotes is always the article as it is now."""
+"""The bot with embeddings on (the question encoded on worker threads, article vectors cached per index
+version): what it quotes is always the article as it is now."""
 
 from __future__ import annotations
 
