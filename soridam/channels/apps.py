@@ -12,4 +12,5 @@ class ChannelsConfig(AppConfig):
         # Each built-in channel registers its transport on import (base.register); the apps layer loads
         # them, so the framework (base) never imports a channel.
         from soridam.channels.email import transport  # noqa: F401
+        from soridam.channels.kakao import transport as _kakao  # noqa: F401
         from soridam.channels.telegram import transport as _telegram  # noqa: F401
