@@ -259,9 +259,10 @@ if SORIDAM_DEMO:  # the demo page opened as localhost as well as 127.0.0.1
 # empty: no bot, every chat goes straight to a person.
 SORIDAM_CHAT_RESPONDER = env_str("SORIDAM_CHAT_RESPONDER", "soridam.bot.engine.reply")
 # KakaoTalk skill calls (README, "Messenger channels"): Kakao waits 5 s; past this deadline the call is answered
-# with useCallback (or a short text) and the bot's answer follows. Threads: skill calls processed at once per process.
+# with useCallback (or a short text) and the bot's answer follows. Threads: skill calls processed at once per web
+# process, each with a database connection; a bot of B seconds answers THREADS * 60 / B callbacks a minute per process.
 SORIDAM_KAKAO_SKILL_DEADLINE_MS = env_int("SORIDAM_KAKAO_SKILL_DEADLINE_MS", 4500, minimum=1)
-SORIDAM_KAKAO_SKILL_THREADS = env_int("SORIDAM_KAKAO_SKILL_THREADS", 8, minimum=1)
+SORIDAM_KAKAO_SKILL_THREADS = env_int("SORIDAM_KAKAO_SKILL_THREADS", 16, minimum=1)
 SORIDAM_CHAT_SESSION_SECONDS = env_int("SORIDAM_CHAT_SESSION_SECONDS", 4 * 3600, minimum=60)
 # How often the ASGI process looks for messages written elsewhere (bot and agent replies from the workers).
 SORIDAM_CHAT_PUSH_INTERVAL_MS = env_int("SORIDAM_CHAT_PUSH_INTERVAL_MS", 200, minimum=10)

@@ -114,21 +114,22 @@ def record_call(
     SkillCall.objects.create(
         payload=payload, answer_id=answer_message_id, response=body, callback_url=request.callback_url
     )
-    net = jobs.task_at(DELIVER_LATE_ANSWER).using(run_after=timezone.now() + _safety_net_delay())
+    net = jobs.task_at(DELIVER_LATE_ANSWER).using(run_after=timezone.now() + safety_net_delay())
     jobs.enqueue_on_commit(net, payload.pk)
 
 
-def _safety_net_delay() -> timedelta:
+def safety_net_delay() -> timedelta:
+    """Past the answer's deadline, with a margin: by then the request has given the answer or given up."""
     return timedelta(milliseconds=settings.SORIDAM_KAKAO_SKILL_DEADLINE_MS + 2000)
 
 
 def deliver_late(payload_id: int) -> str:
     """Give an answer the skill call's HTTP answer did not: to the callback URL while it lives (once), else
     through the 상담톡 dealer (the outbox). Idempotent: an answer already given is left alone."""
-    call = SkillCall.objects.filter(payload_id=payload_id).first()
+    call = SkillCall.objects.select_related("payload").filter(payload_id=payload_id).first()
     if call is None or call.delivery != Delivery.PENDING:
         return "already answered"
-    if call.callback_url and timezone.now() - call.created_at < CALLBACK_LIFETIME and _claim(call, Delivery.CALLBACK):
+    if _callback_alive(call) and _claim(call, Delivery.CALLBACK):
         try:
             post_json(call.callback_url, call.response, what="skill callback")
         except TransportError as exc:
@@ -140,6 +141,11 @@ def deliver_late(payload_id: int) -> str:
     if _claim(call, Delivery.OUTBOX):
         return _through_outbox(call)
     return "already answered"
+
+
+def _callback_alive(call: SkillCall) -> bool:
+    # The URL's minute runs from Kakao's call, not from when the bot finished.
+    return bool(call.callback_url) and timezone.now() - call.payload.received_at < CALLBACK_LIFETIME
 
 
 def _through_outbox(call: SkillCall) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -59,6 +60,9 @@ class KakaoTransport(Transport):
             check_rate("kakao_skill", str(account.pk))
         except RateLimited:
             raise Unauthorized("too many skill calls for this account", status=429) from None
+
+    def process_delay(self) -> timedelta:
+        return skill.safety_net_delay()
 
     def answer(self, request: HttpRequest, account: ChannelAccount, payload: RawPayload, is_new: bool) -> HttpResponse:
         if not is_new:

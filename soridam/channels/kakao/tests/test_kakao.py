@@ -15,6 +15,7 @@ import copy
 import json
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,7 @@ def run_queued(task_path: str) -> list[Any]:
 
 
 LATE = "soridam.channels.kakao.tasks.deliver_late_answer"
+PROCESS = "soridam.channels.tasks.process_payload"
 
 
 def test_a_skill_call_gets_the_bot_answer_inline_and_the_next_joins_the_same_case(
@@ -120,7 +122,12 @@ def test_a_skill_call_gets_the_bot_answer_inline_and_the_next_joins_the_same_cas
     assert set(SkillCall.objects.values_list("delivery", flat=True)) == {Delivery.INLINE}
     assert not OutboundMessage.objects.exists()  # answered in the HTTP answer, not sent again
     assert set(RawPayload.objects.values_list("state", flat=True)) == {"processed"}
-    # The safety net finds every answer given and sends nothing.
+    # The queued processing waits past the deadline (not behind a slow bot's row lock), then finds it done;
+    # the safety net finds every answer given and sends nothing.
+    queued = DBTaskResult.objects.filter(task_path=PROCESS)
+    assert queued.count() == 2
+    assert all(row.run_after > row.enqueued_at + timedelta(seconds=6) for row in queued)
+    assert run_queued(PROCESS) == ["processed", "processed"]
     assert run_queued(LATE) == ["already answered", "already answered"]
     assert not OutboundMessage.objects.exists()
 
@@ -264,9 +271,8 @@ def test_an_expired_callback_url_is_not_used(account: ChannelAccount, client: Cl
     with FakeProvider() as kakao:
         post(client, encoded(payload("skill_callback.json", callback_url=f"{kakao.url}/cb")))
         call = SkillCall.objects.get()
-        SkillCall.objects.filter(pk=call.pk).update(
-            delivery=Delivery.PENDING, created_at=timezone.now() - skill.CALLBACK_LIFETIME
-        )
+        SkillCall.objects.filter(pk=call.pk).update(delivery=Delivery.PENDING)
+        RawPayload.objects.update(received_at=timezone.now() - skill.CALLBACK_LIFETIME)
         assert skill.deliver_late(call.payload_id) == "outbox"
         assert kakao.requests == []
 
