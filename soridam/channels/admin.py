@@ -13,19 +13,22 @@ from django.utils.translation import gettext_lazy as _
 from soridam.channels import pipeline
 from soridam.channels.base import get_transport
 from soridam.channels.models import CaseParticipant, ChannelAccount, PayloadState, RawPayload
+from soridam.channels.webhooks import webhook_url
 
 
 class ChannelAccountForm(forms.ModelForm[ChannelAccount]):
     # The stored secret is never sent back to the browser; an empty field keeps it.
     secret = forms.CharField(
-        label=_("Password or token"), required=False, widget=forms.PasswordInput(render_value=False)
+        label=_("Password or signing secret"), required=False, widget=forms.PasswordInput(render_value=False)
     )
+    token = forms.CharField(label=_("Access token"), required=False, widget=forms.PasswordInput(render_value=False))
 
     class Meta:
         model = ChannelAccount
         fields = (
             "kind",
             "name",
+            "slug",
             "address",
             "team",
             "host",
@@ -33,6 +36,8 @@ class ChannelAccountForm(forms.ModelForm[ChannelAccount]):
             "security",
             "username",
             "secret",
+            "token",
+            "options",
             "folder",
             "done_folder",
             "is_active",
@@ -42,13 +47,21 @@ class ChannelAccountForm(forms.ModelForm[ChannelAccount]):
         value = str(self.cleaned_data.get("secret") or "")
         return value or (self.instance.secret if self.instance.pk else "")
 
+    def clean_token(self) -> str:
+        value = str(self.cleaned_data.get("token") or "")
+        return value or (self.instance.token if self.instance.pk else "")
+
 
 @admin.register(ChannelAccount)
 class ChannelAccountAdmin(admin.ModelAdmin[ChannelAccount]):
     form = ChannelAccountForm
-    list_display = ("name", "kind", "address", "team", "security", "is_active", "last_checked_at", "last_error")
-    readonly_fields = ("last_checked_at", "last_error")
+    list_display = ("name", "kind", "slug", "address", "team", "is_active", "last_checked_at", "last_error")
+    readonly_fields = ("webhook_url", "last_checked_at", "last_error")
     actions = ("check_health",)
+
+    @admin.display(description=_("Webhook URL"))
+    def webhook_url(self, account: ChannelAccount) -> str:
+        return webhook_url(account) if account.pk else ""
 
     @admin.action(description=_("Check that the account can log in"))
     def check_health(self, request: HttpRequest, queryset: QuerySet[ChannelAccount]) -> None:

@@ -98,7 +98,13 @@ def _contact(account: ChannelAccount, inbound: Inbound) -> Contact:
     name = inbound.name.strip() or _("%(channel)s customer") % {
         "channel": dict(Channel.choices).get(account.kind, account.kind)
     }
-    return Contact(name=name, phone=inbound.phone, language=inbound.language, handle=(account.kind, inbound.user_id))
+    return Contact(
+        name=name,
+        phone=inbound.phone,
+        language=inbound.language,
+        handle=(account.kind, inbound.user_id),
+        phone_verified=bool(inbound.phone),
+    )
 
 
 def _seen(account: ChannelAccount, event_id: str) -> bool:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -89,3 +91,10 @@ def _store_and_answer(
     except Exception:  # noqa: BLE001 - it is stored and queued; the provider must not retry it
         logger.exception("webhook answer failed", extra={"kind": transport.kind, "payload": payload.pk})
         return HttpResponse(status=200)
+
+
+def webhook_url(account: ChannelAccount) -> str:
+    """The address to give the provider (``SITE_URL`` must be the public HTTPS address)."""
+    if not account.slug:
+        return ""
+    return settings.SITE_URL + reverse("webhook", kwargs={"kind": account.kind, "account": account.slug})

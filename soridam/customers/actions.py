@@ -22,6 +22,9 @@ class Contact:
     # (channel, id) of a messenger user (a LINE user id, a Telegram chat id): who wrote, when the
     # channel gives no e-mail address or phone number. The channel has authenticated it.
     handle: tuple[str, str] | None = None
+    # The channel has verified ``phone`` (WhatsApp's sender number): the same number already known links the
+    # handle to that customer instead of a new one (R-CRM-1: only a verified identical identifier merges).
+    phone_verified: bool = False
 
 
 def normalise_phone(phone: str) -> str:
@@ -38,6 +41,9 @@ def find_or_create_customer(contact: Contact) -> Customer:
     known = _KNOWN_CUSTOMER.first(channel, external_id)  # every channel message asks: see lib/rows.py
     if known is not None:
         return known
+    linked = _by_verified_phone(contact, channel, external_id)
+    if linked is not None:
+        return linked
     with transaction.atomic(savepoint=False):
         customer = insert(
             Customer(
@@ -48,9 +54,22 @@ def find_or_create_customer(contact: Contact) -> Customer:
             )
         )
         if _claim_identity(customer, channel, external_id):
+            if contact.handle is not None and contact.phone_verified and customer.phone:
+                _claim_identity(customer, Channel.SMS, customer.phone)  # later calls and texts find them
             return customer
         customer.delete()  # a concurrent first contact won the identity: use its customer
     return Identity.objects.select_related("customer").get(channel=channel, external_id=external_id).customer
+
+
+def _by_verified_phone(contact: Contact, channel: str, external_id: str) -> Customer | None:
+    """The customer who already has this verified number, now also known by the messenger handle."""
+    phone = normalise_phone(contact.phone)
+    if contact.handle is None or not contact.phone_verified or not phone:
+        return None
+    customer = _KNOWN_CUSTOMER.first(Channel.SMS, phone)
+    if customer is None or not _claim_identity(customer, channel, external_id):
+        return None
+    return customer
 
 
 _KNOWN_CUSTOMER = Lookup(Customer, "channel = %s AND external_id = %s", through=(Identity, "customer"))

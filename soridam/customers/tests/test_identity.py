@@ -52,3 +52,36 @@ def _miss_once(lookup: Callable[..., Customer | None]) -> Callable[..., Customer
         return None if calls["n"] == 1 else lookup(*params)
 
     return patched
+
+
+def test_a_messenger_handle_is_its_own_identity_and_finds_the_same_customer_again() -> None:
+    first = find_or_create_customer(Contact(name="지은", handle=("line", "U123")))
+    again = find_or_create_customer(Contact(name="다른 이름", handle=("line", "U123")))
+    other = find_or_create_customer(Contact(name="지은", handle=("telegram", "U123")))
+    assert again.pk == first.pk
+    assert other.pk != first.pk  # an id on another channel is another identifier: never merged by itself
+
+
+def test_a_verified_phone_links_a_messenger_handle_to_the_customer_with_that_number() -> None:
+    known = find_or_create_customer(Contact(name="김민지", phone="010-1234-5678"))
+    linked = find_or_create_customer(
+        Contact(name="Minji", phone="+82 10 1234 5678", handle=("whatsapp", "821012345678"), phone_verified=True)
+    )
+    assert linked.pk == known.pk
+    assert set(Identity.objects.filter(customer=known).values_list("channel", "external_id")) == {
+        ("sms", "01012345678"),
+        ("whatsapp", "821012345678"),
+    }
+
+
+def test_an_unverified_phone_never_links_a_handle_to_another_customer() -> None:
+    known = find_or_create_customer(Contact(name="김민지", phone="010-1234-5678"))
+    stranger = find_or_create_customer(Contact(name="누군가", phone="010-1234-5678", handle=("telegram", "99")))
+    assert stranger.pk != known.pk
+
+
+def test_a_new_customer_with_a_verified_phone_is_found_by_that_number_later() -> None:
+    first = find_or_create_customer(
+        Contact(name="Minji", phone="+821099998888", handle=("whatsapp", "821099998888"), phone_verified=True)
+    )
+    assert find_or_create_customer(Contact(name="김민지", phone="010-9999-8888")).pk == first.pk

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_slug
 from django.db import transaction
-from django.urls import reverse
 
 from soridam.channels.base import registered_kinds
 from soridam.channels.models import ChannelAccount
+from soridam.channels.webhooks import webhook_url
 
 
 class Command(BaseCommand):
@@ -91,12 +90,6 @@ def _value(text: str) -> object:
     if lowered in ("true", "false"):
         return lowered == "true"
     return int(text) if text.isdigit() else text
-
-
-def webhook_url(account: ChannelAccount) -> str:
-    if not account.slug:
-        return ""
-    return settings.SITE_URL + reverse("webhook", kwargs={"kind": account.kind, "account": account.slug})
 
 
 def describe(account: ChannelAccount) -> dict[str, object]:
