@@ -53,6 +53,7 @@ BOT_ID = "bench-bot-0001"
 KAKAO_LIMIT = 5.0
 CLIENT_TIMEOUT = 120.0  # long enough to see how late a call past Kakao's 5 s would have been answered
 RUN = uuid.uuid4().hex[:8]
+CALLBACKS = ("--option", "callback_hosts=127.0.0.1")  # the local callback server (else https on kakao.com only)
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,19 @@ def main() -> None:
     ensure_database(args.database_url)
     manage(env, "seed_demo", "--if-empty")
     slug = f"bench-kakao-{RUN}"
-    manage(env, "channel_account", "add", "--kind", "kakao", "--slug", slug, "--option", f"bot_id={BOT_ID}", "--json")
+    manage(
+        env,
+        "channel_account",
+        "add",
+        "--kind",
+        "kakao",
+        "--slug",
+        slug,
+        "--option",
+        f"bot_id={BOT_ID}",
+        *CALLBACKS,
+        "--json",
+    )
     port = free_port()
     results: dict[str, list[Call]] = {"echo bot (baseline)": [], "bot engine": []}
     with make_run(env, port):

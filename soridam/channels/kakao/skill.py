@@ -19,6 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
@@ -32,7 +33,7 @@ from soridam.channels.http import post_json
 from soridam.channels.kakao import response
 from soridam.channels.kakao.models import Delivery, SkillCall
 from soridam.channels.kakao.parse import SkillRequest
-from soridam.channels.models import RawPayload
+from soridam.channels.models import ChannelAccount, RawPayload
 from soridam.lib import jobs
 from soridam.notifications.models import NotificationKind
 from soridam.notifications.outbox import notify_customer
@@ -40,6 +41,7 @@ from soridam.notifications.outbox import notify_customer
 logger = logging.getLogger(__name__)
 DELIVER_LATE_ANSWER = "soridam.channels.kakao.tasks.deliver_late_answer"
 CALLBACK_LIFETIME = timedelta(seconds=55)  # Kakao's callbackUrl lives 1 minute; keep a margin for the POST
+KAKAO_CALLBACK_HOSTS = "kakao.com"
 
 
 @dataclass
@@ -60,11 +62,25 @@ def answer_in_time(payload: RawPayload, request: SkillRequest) -> dict[str, Any]
         with race.lock:
             race.gave_up = not race.finished
         if race.gave_up:
-            return response.waiting() if request.callback_url else response.late()
+            return response.waiting() if usable_callback(request, payload.account) else response.late()
     except Exception:  # noqa: BLE001 - the call is stored; Kakao must still get valid JSON
         logger.exception("kakao skill processing failed", extra={"payload": payload.pk})
         return response.late()
     return _claimed_inline(payload.pk)
+
+
+def usable_callback(request: SkillRequest, account: ChannelAccount | None) -> str:
+    """The call's callbackUrl, if we may POST to it. It comes in an unsigned payload: an https URL on Kakao's
+    hosts only (or the hosts of the account's ``callback_hosts`` option, comma-separated, over http too: a local
+    server in tests), else anyone who knows the URL could make this server POST to any address."""
+    parts = urlsplit(request.callback_url)
+    configured = str(account.options.get("callback_hosts") or "") if account is not None else ""
+    hosts = [host.strip().lower() for host in (configured or KAKAO_CALLBACK_HOSTS).split(",") if host.strip()]
+    schemes = ("https", "http") if configured else ("https",)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in schemes or not any(host == known or host.endswith("." + known) for known in hosts):
+        return ""
+    return request.callback_url
 
 
 def stored_answer(payload: RawPayload) -> dict[str, Any]:
@@ -111,9 +127,8 @@ def record_call(
     payload: RawPayload, request: SkillRequest, answer_message_id: int | None, body: dict[str, Any]
 ) -> None:
     """In the processing's transaction: the answer to give, and the safety net that gives it if nobody does."""
-    SkillCall.objects.create(
-        payload=payload, answer_id=answer_message_id, response=body, callback_url=request.callback_url
-    )
+    callback_url = usable_callback(request, payload.account)
+    SkillCall.objects.create(payload=payload, answer_id=answer_message_id, response=body, callback_url=callback_url)
     net = jobs.task_at(DELIVER_LATE_ANSWER).using(run_after=timezone.now() + safety_net_delay())
     jobs.enqueue_on_commit(net, payload.pk)
 

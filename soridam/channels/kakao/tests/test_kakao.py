@@ -80,7 +80,9 @@ def encoded(body: dict[str, Any]) -> bytes:
 def account(transactional_db: None, settings: Any) -> Iterator[ChannelAccount]:
     settings.SORIDAM_CHAT_RESPONDER = f"{HERE}.answer_from_test_bot"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    yield ChannelAccount.objects.create(kind="kakao", name="kakao", slug=SLUG, options={"bot_id": BOT_ID})
+    yield ChannelAccount.objects.create(
+        kind="kakao", name="kakao", slug=SLUG, options={"bot_id": BOT_ID, "callback_hosts": "127.0.0.1"}
+    )
     skill.stop_pool()
 
 
@@ -265,6 +267,22 @@ def test_a_bot_past_the_deadline_answers_through_the_callback_url(
     assert SkillCall.objects.get().delivery == Delivery.CALLBACK
     assert Case.objects.get().messages.filter(kind=MessageKind.REPLY).count() == 1  # recorded once
     assert not OutboundMessage.objects.exists()
+
+
+def test_a_callback_url_off_kakaos_hosts_is_never_called(
+    account: ChannelAccount, client: Client, settings: Any
+) -> None:
+    settings.SORIDAM_CHAT_RESPONDER = f"{HERE}.answer_slowly"
+    settings.SORIDAM_KAKAO_SKILL_DEADLINE_MS = 300
+    account.options = {"bot_id": BOT_ID}  # the default: https on kakao.com only
+    account.save()
+    with FakeProvider() as elsewhere:
+        answer = post(client, encoded(payload("skill_callback.json", callback_url=f"{elsewhere.url}/internal")))
+        assert "useCallback" not in answer.json()
+        skill.stop_pool()
+        assert run_queued(LATE)[0] == "outbox"
+        assert elsewhere.requests == []
+    assert SkillCall.objects.get().callback_url == ""
 
 
 def test_an_expired_callback_url_is_not_used(account: ChannelAccount, client: Client, settings: Any) -> None:
