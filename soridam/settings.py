@@ -263,6 +263,8 @@ SORIDAM_CHAT_RESPONDER = env_str("SORIDAM_CHAT_RESPONDER", "soridam.bot.engine.r
 # process, each with a database connection; a bot of B seconds answers THREADS * 60 / B callbacks a minute per process.
 SORIDAM_KAKAO_SKILL_DEADLINE_MS = env_int("SORIDAM_KAKAO_SKILL_DEADLINE_MS", 4500, minimum=1)
 SORIDAM_KAKAO_SKILL_THREADS = env_int("SORIDAM_KAKAO_SKILL_THREADS", 16, minimum=1)
+# With a callbackUrl the call waits only this long for the bot before answering useCallback (it frees the web thread).
+SORIDAM_KAKAO_CALLBACK_WAIT_MS = env_int("SORIDAM_KAKAO_CALLBACK_WAIT_MS", 1000, minimum=0)
 SORIDAM_CHAT_SESSION_SECONDS = env_int("SORIDAM_CHAT_SESSION_SECONDS", 4 * 3600, minimum=60)
 # How often the ASGI process looks for messages written elsewhere (bot and agent replies from the workers).
 SORIDAM_CHAT_PUSH_INTERVAL_MS = env_int("SORIDAM_CHAT_PUSH_INTERVAL_MS", 200, minimum=10)
