@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "soridam.search",
     "soridam.bot",
     "soridam.channels",
+    "soridam.channels.kakao",
     "soridam.channels.chat",
     "soridam.channels.phone",
     "soridam.channels.kakao_alimtalk",
@@ -246,6 +247,7 @@ SORIDAM_RATE_LIMITS = {
     "kb_feedback": env_int("RATE_LIMIT_KB_FEEDBACK", 30, minimum=1),
     "chat": env_int("RATE_LIMIT_CHAT", 20, minimum=1),  # new chat sessions per visitor address
     "chat_message": env_int("RATE_LIMIT_CHAT_MESSAGES", 120, minimum=1),  # messages per chat session
+    "kakao_skill": env_int("RATE_LIMIT_KAKAO_SKILL", 6000, minimum=1),  # KakaoTalk skill calls per account
 }
 
 # Live chat (README, "Live chat"). The WebSocket is served by an ASGI process on its own port (PORT+1 by
@@ -259,6 +261,13 @@ if SORIDAM_DEMO:  # the demo page opened as localhost as well as 127.0.0.1
 # The bot that answers first: a dotted path to a function Conversation -> BotReply (soridam/bot/contract.py);
 # empty: no bot, every chat goes straight to a person.
 SORIDAM_CHAT_RESPONDER = env_str("SORIDAM_CHAT_RESPONDER", "soridam.bot.engine.reply")
+# KakaoTalk skill calls (README, "Messenger channels"): Kakao waits 5 s; past this deadline the call is answered
+# with useCallback (or a short text) and the bot's answer follows. Threads: skill calls processed at once per web
+# process, each with a database connection; a bot of B seconds answers THREADS * 60 / B callbacks a minute per process.
+SORIDAM_KAKAO_SKILL_DEADLINE_MS = env_int("SORIDAM_KAKAO_SKILL_DEADLINE_MS", 4500, minimum=1)
+SORIDAM_KAKAO_SKILL_THREADS = env_int("SORIDAM_KAKAO_SKILL_THREADS", 16, minimum=1)
+# With a callbackUrl the call waits only this long for the bot before answering useCallback (it frees the web thread).
+SORIDAM_KAKAO_CALLBACK_WAIT_MS = env_int("SORIDAM_KAKAO_CALLBACK_WAIT_MS", 1000, minimum=0)
 SORIDAM_CHAT_SESSION_SECONDS = env_int("SORIDAM_CHAT_SESSION_SECONDS", 4 * 3600, minimum=60)
 # How often the ASGI process looks for messages written elsewhere (bot and agent replies from the workers).
 SORIDAM_CHAT_PUSH_INTERVAL_MS = env_int("SORIDAM_CHAT_PUSH_INTERVAL_MS", 200, minimum=10)

@@ -12,6 +12,7 @@ class ChannelsConfig(AppConfig):
         # Each built-in channel registers its transport on import (base.register); the apps layer loads
         # them, so the framework (base) never imports a channel.
         from soridam.channels.email import transport  # noqa: F401
+        from soridam.channels.kakao import transport as _kakao  # noqa: F401
         from soridam.channels.line import transport as _line  # noqa: F401
         from soridam.channels.meta import transport as _meta  # noqa: F401
         from soridam.channels.navertalk import transport as _navertalk  # noqa: F401

@@ -19,6 +19,7 @@ import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -111,6 +112,12 @@ class Transport(ABC):
         bytes as received, never re-serialised), its secret header or the account's URL token. Compare
         with ``hmac.compare_digest``. Runs before anything is stored."""
         raise Unauthorized(f"the {self.kind} channel takes no webhooks")
+
+    def process_delay(self) -> timedelta | None:
+        """How long the queued processing of a stored payload waits. A channel that processes the payload in
+        its ``answer`` (a KakaoTalk skill) waits past its answer's deadline, so the worker finds the payload done
+        instead of waiting on its row lock behind a slow bot; the queued task stays the safety net."""
+        return None
 
     def challenge(self, request: HttpRequest, account: ChannelAccount) -> HttpResponse | None:
         """The answer to the provider's ``GET`` on the webhook URL (Meta's ``hub.challenge``); None: 405."""

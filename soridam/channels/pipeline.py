@@ -50,8 +50,16 @@ def receive(
         if process_now:
             payload = process(payload.pk)
         else:
-            jobs.enqueue_job_on_commit(PROCESS_PAYLOAD, payload.pk)
+            _enqueue_processing(transport, payload.pk)
     return payload, True
+
+
+def _enqueue_processing(transport: Transport, payload_id: int) -> None:
+    delay = transport.process_delay()
+    if delay is None:
+        jobs.enqueue_job_on_commit(PROCESS_PAYLOAD, payload_id)
+    else:
+        jobs.enqueue_on_commit(jobs.task_at(PROCESS_PAYLOAD).using(run_after=timezone.now() + delay), payload_id)
 
 
 def receive_many(

@@ -1,0 +1,264 @@
+"""KakaoTalk skill calls against `make run`'s stack (issue 15): are they answered within Kakao's 5 s?
+
+    .venv/bin/python bench/kakao.py [--requests 200] [--rounds 3] [--slow-seconds 5]
+
+Starts the supervisor as `make run` execs it (granian WSGI, 2 workers x 2 threads, task workers, the customer
+mail worker) on PostgreSQL database soridam_bench_kakao (created, migrated and seeded with the demo once), with
+the bench's bot (bench/kakao_bot.py). Then, in rounds that alternate, ``--requests`` concurrent skill calls from
+as many new KakaoTalk users (a new case each) answered by the echo bot (the baseline: intake, case, storage, but
+no bot work) and by Soridam's bot engine. A call counts as a timeout past 5 s (Kakao's limit) and as a fallback
+when the bot missed the 4.5 s deadline. Last, the same burst with the bot slowed past the deadline and a
+``callbackUrl`` pointing at a local callback server: every call must get ``useCallback`` at once and its answer
+must reach the callback server within a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    PYTHON,
+    ROOT,
+    Client,
+    bench_env,
+    ensure_database,
+    free_port,
+    machine_note,
+    manage,
+    ms,
+    percentile,
+    stop_group,
+    table,
+)
+
+DATABASE_URL = "postgres://postgres@127.0.0.1:5432/soridam_bench_kakao"
+BOT_ID = "bench-bot-0001"
+KAKAO_LIMIT = 5.0
+CLIENT_TIMEOUT = 120.0  # long enough to see how late a call past Kakao's 5 s would have been answered
+RUN = uuid.uuid4().hex[:8]
+CALLBACKS = ("--option", "callback_hosts=127.0.0.1")  # the local callback server (else https on kakao.com only)
+
+
+@dataclass(frozen=True)
+class Call:
+    seconds: float
+    outcome: str  # answered, fallback, callback (useCallback), timeout, error
+
+
+def skill_payload(user: str, utterance: str, callback_url: str = "") -> bytes:
+    request: dict[str, Any] = {
+        "timezone": "Asia/Seoul",
+        "lang": "kr",
+        "utterance": utterance,
+        "params": {"surface": "Kakaotalk.plusfriend"},
+        "block": {"id": "bench-block", "name": "bench"},
+        "user": {"id": user, "type": "botUserKey", "properties": {"plusfriendUserKey": f"pf-{user}"}},
+    }
+    if callback_url:
+        request["callbackUrl"] = callback_url
+    body = {"intent": {"id": "bench", "name": "bench"}, "userRequest": request, "contexts": [], "bot": {"id": BOT_ID}}
+    body["action"] = {"id": "bench-skill", "name": "bench", "params": {}, "detailParams": {}, "clientExtra": {}}
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def one_call(port: int, path: str, body: bytes, start: threading.Barrier) -> Call:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=CLIENT_TIMEOUT)
+    start.wait()
+    began = time.perf_counter()
+    try:
+        connection.request("POST", path, body=body, headers={"Content-Type": "application/json;charset=UTF-8"})
+        answer = connection.getresponse()
+        data = answer.read()
+    except (OSError, http.client.HTTPException):
+        return Call(time.perf_counter() - began, "error")
+    finally:
+        connection.close()
+    seconds = time.perf_counter() - began
+    return Call(seconds, "timeout" if seconds > KAKAO_LIMIT else _outcome(answer.status, data))
+
+
+def _outcome(status: int, data: bytes) -> str:
+    try:
+        body = json.loads(data)
+    except ValueError:
+        return "error"
+    if status != 200 or body.get("version") != "2.0":
+        return "error"
+    if body.get("useCallback"):
+        return "callback"
+    text = body["template"]["outputs"][0]["simpleText"]["text"]
+    return "fallback" if "늦어지고" in text else "answered"
+
+
+def burst(port: int, slug: str, count: int, utterance: str, label: str, callback_base: str = "") -> list[Call]:
+    start = threading.Barrier(count)
+    calls: list[Call | None] = [None] * count
+
+    def run(index: int) -> None:
+        user = f"bench-{RUN}-{label}-{index}"
+        callback = f"{callback_base}/cb/{user}" if callback_base else ""
+        calls[index] = one_call(port, f"/hooks/kakao/{slug}/", skill_payload(user, utterance, callback), start)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [call for call in calls if call is not None]
+
+
+class Callbacks:
+    """The local stand-in for Kakao's callback endpoint: records when each answer arrived."""
+
+    def __init__(self) -> None:
+        self.arrived: dict[str, tuple[float, dict[str, Any]]] = {}
+        self.lock = threading.Lock()
+        callbacks = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with callbacks.lock:
+                    callbacks.arrived[self.path.rsplit("/", 1)[1]] = (time.perf_counter(), json.loads(body))
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@contextmanager
+def make_run(env: dict[str, str], port: int) -> Iterator[None]:
+    """The supervisor as `make run` execs it (2 web workers, 2 threads, task workers auto); one SIGINT stops it."""
+    # Under a shell that stays its parent: the supervisor reads a blocked SIGINT in its parent's /proc status as
+    # make stopping, and glibc blocks every signal for a moment in each pthread_create of our 200 client threads.
+    supervisor = [PYTHON, "-m", "soridam.lib.supervisor", str(port), "2", "2", "auto"]
+    command = ["sh", "-c", '"$@"; exit $?', "sh", *supervisor]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if Client(port).get("/readyz").status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise SystemExit("make run's web server did not become ready within 120 s")
+        yield
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            stop_group(process)
+
+
+def row(label: str, calls: list[Call]) -> list[object]:
+    seconds = [call.seconds for call in calls]
+    counts = {outcome: sum(call.outcome == outcome for call in calls) for outcome in ("answered", "fallback")}
+    failed = sum(call.outcome in ("timeout", "error") for call in calls)
+    return [label, len(calls), ms(percentile(seconds, 0.5)), ms(percentile(seconds, 0.99)), ms(max(seconds))] + [
+        counts["answered"],
+        counts["fallback"],
+        failed,
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating echo/bot rounds")
+    parser.add_argument("--slow-seconds", type=float, default=5.0)
+    parser.add_argument("--database-url", default=DATABASE_URL)
+    args = parser.parse_args()
+
+    env = bench_env(
+        args.database_url,
+        SORIDAM_CHAT_RESPONDER="kakao_bot.reply",
+        PYTHONPATH=str(ROOT / "bench"),
+        RATE_LIMIT_KAKAO_SKILL="10000000",
+        KAKAO_BENCH_SLOW_SECONDS=str(args.slow_seconds),
+    )
+    ensure_database(args.database_url)
+    manage(env, "seed_demo", "--if-empty")
+    slug = f"bench-kakao-{RUN}"
+    manage(
+        env,
+        "channel_account",
+        "add",
+        "--kind",
+        "kakao",
+        "--slug",
+        slug,
+        "--option",
+        f"bot_id={BOT_ID}",
+        *CALLBACKS,
+        "--json",
+    )
+    port = free_port()
+    results: dict[str, list[Call]] = {"echo bot (baseline)": [], "bot engine": []}
+    with make_run(env, port):
+        burst(port, slug, 10, "[echo] warm-up", "warm")  # each web worker imports and connects once
+        burst(port, slug, 10, "배송 언제 와요?", "warm-bot")
+        for round_number in range(args.rounds):
+            results["echo bot (baseline)"] += burst(port, slug, args.requests, "[echo] 안녕하세요", f"e{round_number}")
+            results["bot engine"] += burst(port, slug, args.requests, "배송 언제 와요?", f"b{round_number}")
+        callbacks = Callbacks()
+        sent = time.perf_counter()
+        slow = burst(port, slug, args.requests, "[slow] 환불은 언제 되나요?", "slow", callbacks.url)
+        while len(callbacks.arrived) < args.requests and time.perf_counter() - sent < 70:
+            time.sleep(0.5)
+    print(f"KakaoTalk skill calls, {args.requests} concurrent, {args.rounds} alternating rounds; {machine_note()}")
+    headers = ["bot", "calls", "p50 ms", "p99 ms", "max ms", "answered", "fallback", "timeouts/errors"]
+    print(table(headers, [row(label, calls) for label, calls in results.items()]))
+    print(slow_report(args, slow, callbacks, sent))
+
+
+def slow_report(args: argparse.Namespace, slow: list[Call], callbacks: Callbacks, sent: float) -> str:
+    waits = [arrived - sent for arrived, _body in callbacks.arrived.values()]
+    answered = sum(
+        body.get("template", {}).get("outputs", [{}])[0].get("simpleText", {}).get("text", "").startswith("[slow]")
+        for _at, body in callbacks.arrived.values()
+    )
+    headers = ["bot", "calls", "useCallback", "HTTP p99 ms", "timeouts/errors", "callbacks", "last callback s"]
+    cells = [
+        f"slowed to {args.slow_seconds:g} s",
+        len(slow),
+        sum(call.outcome == "callback" for call in slow),
+        ms(percentile([call.seconds for call in slow], 0.99)),
+        sum(call.outcome in ("timeout", "error") for call in slow),
+        f"{answered}/{len(slow)}",
+        f"{max(waits):.1f}" if waits else "-",
+    ]
+    return "\n" + table(headers, [cells])
+
+
+if __name__ == "__main__":
+    main()
