@@ -59,6 +59,7 @@ from common import (  # noqa: E402
 
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/soridam_bench_chatbench"
 ORIGIN = "http://shop.bench"
+ASGI_APP = os.environ.get("BENCH_ASGI_APP", "soridam.asgi:application")  # a wrapper, e.g. to profile
 SETTLE_SECONDS = 15  # after the last send: time for the last acks and fan-out frames
 
 
@@ -374,7 +375,7 @@ def children_of(pid: int) -> list[int]:
 @contextmanager
 def asgi_served(env: dict[str, str], port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
     command = [GRANIAN, "--interface", "asginl", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(workers), "--backlog", "2048", "--log-level", "warning", "soridam.asgi:application"]
+    command += ["--workers", str(workers), "--backlog", "2048", "--log-level", "warning", ASGI_APP]
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 60

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.http import Http404
@@ -22,6 +23,7 @@ from django.utils import timezone
 from soridam.accounts.models import User
 from soridam.cases.access import access_case
 from soridam.channels.chat import store, tokens
+from soridam.channels.chat.inbox import inbox
 from soridam.channels.chat.live import pusher
 from soridam.channels.chat.models import ChatMessage, ChatSession
 from soridam.channels.chat.origins import origin_allowed, same_site
@@ -32,7 +34,19 @@ CLOSE_UNAUTHORISED = 4401
 CLOSE_FORBIDDEN = 4403
 
 
-class ChatConsumer(AsyncWebsocketConsumer):
+class _Consumer(AsyncWebsocketConsumer):
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """As Channels dispatches, without its ``aclose_old_connections`` before every frame: that is a hop to
+        the one thread ``database_sync_to_async`` runs on, so every frame of every socket queued behind the
+        others' queries. The database is reached only through ``database_sync_to_async`` and the inbox's
+        thread, which both close old connections themselves."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+
+class ChatConsumer(_Consumer):
     session: ChatSession
     sent: int
     sending: asyncio.Lock
@@ -76,9 +90,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def on_message(self, data: dict[str, Any]) -> None:
         try:
-            stored = await database_sync_to_async(store.receive)(
-                self.session.pk, data.get("client_id"), data.get("text")
-            )
+            stored = await inbox.receive(store.Inbound(self.session.pk, data.get("client_id"), data.get("text")))
         except store.BadMessage as exc:
             await self.error(exc.code, str(exc), client_id=data.get("client_id"))
             return
@@ -87,18 +99,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         message = stored.message
         await self.send_json({"type": "ack", "client_id": str(message.client_id), "seq": message.seq})
-        await self.echo(message)
-        # Every socket of this chat in this process (the visitor's other tabs, the agents' case pages) gets it
-        # now, not at the push loop's next look.
-        await pusher.wake({self.session.pk: message.seq})
+        # This socket (the echo) and every other of this chat in this process (the visitor's other tabs, the
+        # agents' case pages) get it now, from the row in hand, not at the push loop's next look.
+        await pusher.publish(message)
 
-    async def echo(self, message: ChatMessage) -> None:
-        """The visitor's own message is usually the very next frame this socket owes: send it from the row in
-        hand, without the query of ``deliver`` (anything else is left to ``deliver``, which keeps the order)."""
-        async with self.sending:
-            if message.seq == self.sent + 1:
-                await self.send_json(store.frame(message))
-                self.sent = message.seq
+    async def offer(self, message: ChatMessage) -> None:
+        await offer(self, self.session.pk, message)
 
     async def on_resume(self, data: dict[str, Any]) -> None:
         after = data.get("after", 0)
@@ -115,11 +121,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def deliver(self) -> None:
         """Send every stored frame after the last one sent, in order; concurrent calls send each once."""
-        async with self.sending:
-            messages = await database_sync_to_async(store.messages_after)(self.session.pk, self.sent)
-            for message in messages:
-                await self.send_json(store.frame(message))
-                self.sent = message.seq
+        await deliver(self, self.session.pk)
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         """Someone else in the chat is typing (the agent; the visitor's own other tabs are skipped)."""
@@ -141,7 +143,7 @@ def case_group(case_id: int) -> str:
     return f"case.{case_id}"
 
 
-class AgentConsumer(AsyncWebsocketConsumer):
+class AgentConsumer(_Consumer):
     """A signed-in agent's case page. Closes 4401 without a session, 4403 from another site or for a case
     the agent may not see (``access_case``: missing and not theirs look the same)."""
 
@@ -218,16 +220,46 @@ class AgentConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "typing", "author": "customer", "name": event.get("name", "")})
 
     async def deliver(self) -> None:
-        if self.session_id is None:
-            return
-        async with self.sending:
-            messages = await database_sync_to_async(store.messages_after)(self.session_id, self.sent)
-            for message in messages:
-                await self.send_json(store.frame(message))
-                self.sent = message.seq
+        if self.session_id is not None:
+            await deliver(self, self.session_id)
+
+    async def offer(self, message: ChatMessage) -> None:
+        if self.session_id is not None:
+            await offer(self, self.session_id, message)
 
     async def send_json(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content, ensure_ascii=False))
+
+
+class _Transcript(Protocol):
+    """A socket that shows a chat's transcript: the last seq it sent, under its lock."""
+
+    sent: int
+    sending: asyncio.Lock
+
+    async def send_json(self, content: dict[str, Any]) -> None: ...
+
+
+async def deliver(socket: _Transcript, session_id: int) -> None:
+    """Send every stored frame after the last one sent, in order; concurrent calls send each once."""
+    async with socket.sending:
+        messages = await database_sync_to_async(store.messages_after)(session_id, socket.sent)
+        for message in messages:
+            await socket.send_json(store.frame(message))
+            socket.sent = message.seq
+
+
+async def offer(socket: _Transcript, session_id: int, message: ChatMessage) -> None:
+    """A message just stored: usually the very next frame the socket owes, sent from the row in hand without
+    the query of ``deliver``; when the socket is further behind, ``deliver`` sends what it misses, in order."""
+    async with socket.sending:
+        if message.seq <= socket.sent:
+            return
+        if message.seq == socket.sent + 1:
+            await socket.send_json(store.frame(message))
+            socket.sent = message.seq
+            return
+    await deliver(socket, session_id)
 
 
 def _chat_of_case(user: User, case_id: str) -> int | None:
