@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, Protocol, TypeVar
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
@@ -32,14 +33,16 @@ from soridam.lib.ratelimit import RateLimited
 MAX_FRAME_BYTES = 8 * 1024
 CLOSE_UNAUTHORISED = 4401
 CLOSE_FORBIDDEN = 4403
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class _Consumer(AsyncWebsocketConsumer):
     async def dispatch(self, message: dict[str, Any]) -> None:
         """As Channels dispatches, without its ``aclose_old_connections`` before every frame: that is a hop to
         the one thread ``database_sync_to_async`` runs on, so every frame of every socket queued behind the
-        others' queries. The database is reached only through ``database_sync_to_async`` and the inbox's
-        thread, which both close old connections themselves."""
+        others' queries. The database is reached only through ``database_sync_to_async`` (``_read``) and the
+        inbox's thread, which both close old connections themselves."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -57,7 +60,7 @@ class ChatConsumer(_Consumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         try:
-            self.session = await database_sync_to_async(tokens.session_for)(_query(self.scope, "token"))
+            self.session = await _read(tokens.session_for)(_query(self.scope, "token"))
         except tokens.BadToken:
             await self.close(code=CLOSE_UNAUTHORISED)
             return
@@ -163,7 +166,7 @@ class AgentConsumer(_Consumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         try:
-            self.session_id = await database_sync_to_async(_chat_of_case)(user, _query(self.scope, "case"))
+            self.session_id = await _read(_chat_of_case)(user, _query(self.scope, "case"))
         except Http404:
             await self.close(code=CLOSE_FORBIDDEN)
             return
@@ -243,7 +246,7 @@ class _Transcript(Protocol):
 async def deliver(socket: _Transcript, session_id: int) -> None:
     """Send every stored frame after the last one sent, in order; concurrent calls send each once."""
     async with socket.sending:
-        messages = await database_sync_to_async(store.messages_after)(session_id, socket.sent)
+        messages = await _read(store.messages_after)(session_id, socket.sent)
         for message in messages:
             await socket.send_json(store.frame(message))
             socket.sent = message.seq
@@ -260,6 +263,14 @@ async def offer(socket: _Transcript, session_id: int, message: ChatMessage) -> N
             socket.sent = message.seq
             return
     await deliver(socket, session_id)
+
+
+def _read(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """``database_sync_to_async`` on the loop's pool of threads, each with its own connection: the reads of many
+    sockets at once (a reconnect of them all, each with its token and its resume) no longer wait in line for
+    the one thread and connection that ``thread_sensitive`` keeps. Reads only: they need no order."""
+    reader: Callable[P, Awaitable[R]] = database_sync_to_async(function, thread_sensitive=False)
+    return reader
 
 
 def _chat_of_case(user: User, case_id: str) -> int | None:
