@@ -127,6 +127,8 @@ def test_the_inbox_commits_what_arrives_together_in_one_batch(monkeypatch: pytes
         return await asyncio.gather(*sends)
 
     stored = asyncio.run(visitors())
+    inbox.thread.submit(connection.close).result()  # the thread's own connection, before the test database goes
+    inbox.thread.shutdown()
 
     assert sum(batches) == 30
     assert len(batches) < 30
