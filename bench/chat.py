@@ -28,12 +28,14 @@ import asyncio
 import base64
 import json
 import os
+import secrets
 import struct
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +62,7 @@ from common import (  # noqa: E402
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/soridam_bench_chatbench"
 ORIGIN = "http://shop.bench"
 ASGI_APP = os.environ.get("BENCH_ASGI_APP", "soridam.asgi:application")  # a wrapper, e.g. to profile
+OPENERS = 8  # concurrent session openings (HTTP) before a level starts
 SETTLE_SECONDS = 15  # after the last send: time for the last acks and fan-out frames
 
 
@@ -264,15 +267,21 @@ def hand_over_and_login(env: dict[str, str], session_ids: list[str]) -> tuple[st
 
 def open_sessions(web_port: int, count: int) -> list[tuple[str, str]]:
     """(session_id, socket path) of ``count`` new chats, through the public API as the widget opens them."""
-    client = Client(web_port, headers={"Origin": ORIGIN, "Content-Type": "application/json"})
-    opened = []
-    for index in range(count):
-        answer = client.request("POST", "/api/v1/chat/sessions", json.dumps({"name": f"방문자{index}"}).encode())
-        if answer.status != 201:
-            raise SystemExit(f"opening a chat session failed: {answer.status} {answer.body[:300]!r}")
-        body = answer.json()
-        opened.append((body["session_id"], "/ws/chat/" + body["ws_url"].split("/ws/chat/", 1)[1]))
-    return opened
+
+    def open_some(indexes: range) -> list[tuple[str, str]]:
+        client = Client(web_port, headers={"Origin": ORIGIN, "Content-Type": "application/json"})
+        opened = []
+        for index in indexes:
+            answer = client.request("POST", "/api/v1/chat/sessions", json.dumps({"name": f"방문자{index}"}).encode())
+            if answer.status != 201:
+                raise SystemExit(f"opening a chat session failed: {answer.status} {answer.body[:300]!r}")
+            body = answer.json()
+            opened.append((body["session_id"], "/ws/chat/" + body["ws_url"].split("/ws/chat/", 1)[1]))
+        return opened
+
+    with ThreadPoolExecutor(OPENERS) as pool:  # a few at a time: the setup is not what is measured
+        parts = pool.map(open_some, (range(start, count, OPENERS) for start in range(OPENERS)))
+        return [session for part in parts for session in part]
 
 
 @dataclass
@@ -483,6 +492,7 @@ def main() -> None:
     ws_port = free_port()
     env = bench_env(
         args.database_url,
+        SECRET_KEY=secrets.token_urlsafe(50),  # one key for every tree served: each signs with var/secret_key else
         RATE_LIMIT_CHAT="10000000",
         SORIDAM_CHAT_RESPONDER="",
         SORIDAM_CHAT_ALLOWED_ORIGINS=ORIGIN,
@@ -516,6 +526,8 @@ def run_served(
         level = asyncio.run(run_level(env, web_port, ws_port, sessions, agents, args.seconds, pids))
     level.tree = name
     print(f"{name}, {sessions} sessions: opened in {level.open_seconds:.1f} s, ran {args.seconds} s", file=sys.stderr)
+    row = summary_row(level, stored_counts(args.database_url, level.session_ids))
+    print(" | ".join(str(cell) for cell in row), f"| RSS {level.peak_rss}", file=sys.stderr)  # if a later level fails
     return level
 
 
