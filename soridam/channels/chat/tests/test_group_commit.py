@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -127,7 +127,7 @@ def test_the_inbox_commits_what_arrives_together_in_one_batch(monkeypatch: pytes
         return await asyncio.gather(*sends)
 
     stored = asyncio.run(visitors())
-    inbox.thread.submit(connection.close).result()  # the thread's own connection, before the test database goes
+    inbox.thread.submit(connections.close_all).result()  # its own connection, before the test database goes
     inbox.thread.shutdown()
 
     assert sum(batches) == 30
