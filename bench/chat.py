@@ -28,12 +28,14 @@ import asyncio
 import base64
 import json
 import os
+import secrets
 import struct
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +61,8 @@ from common import (  # noqa: E402
 
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/soridam_bench_chatbench"
 ORIGIN = "http://shop.bench"
+ASGI_APP = os.environ.get("BENCH_ASGI_APP", "soridam.asgi:application")  # a wrapper, e.g. to profile
+OPENERS = 8  # concurrent session openings (HTTP) before a level starts
 SETTLE_SECONDS = 15  # after the last send: time for the last acks and fan-out frames
 
 
@@ -263,15 +267,21 @@ def hand_over_and_login(env: dict[str, str], session_ids: list[str]) -> tuple[st
 
 def open_sessions(web_port: int, count: int) -> list[tuple[str, str]]:
     """(session_id, socket path) of ``count`` new chats, through the public API as the widget opens them."""
-    client = Client(web_port, headers={"Origin": ORIGIN, "Content-Type": "application/json"})
-    opened = []
-    for index in range(count):
-        answer = client.request("POST", "/api/v1/chat/sessions", json.dumps({"name": f"방문자{index}"}).encode())
-        if answer.status != 201:
-            raise SystemExit(f"opening a chat session failed: {answer.status} {answer.body[:300]!r}")
-        body = answer.json()
-        opened.append((body["session_id"], "/ws/chat/" + body["ws_url"].split("/ws/chat/", 1)[1]))
-    return opened
+
+    def open_some(indexes: range) -> list[tuple[str, str]]:
+        client = Client(web_port, headers={"Origin": ORIGIN, "Content-Type": "application/json"})
+        opened = []
+        for index in indexes:
+            answer = client.request("POST", "/api/v1/chat/sessions", json.dumps({"name": f"방문자{index}"}).encode())
+            if answer.status != 201:
+                raise SystemExit(f"opening a chat session failed: {answer.status} {answer.body[:300]!r}")
+            body = answer.json()
+            opened.append((body["session_id"], "/ws/chat/" + body["ws_url"].split("/ws/chat/", 1)[1]))
+        return opened
+
+    with ThreadPoolExecutor(OPENERS) as pool:  # a few at a time: the setup is not what is measured
+        parts = pool.map(open_some, (range(start, count, OPENERS) for start in range(OPENERS)))
+        return [session for part in parts for session in part]
 
 
 @dataclass
@@ -284,11 +294,14 @@ class Level:
     peak_rss: dict[str, float]
     load: tuple[float, float]  # 1-minute load average at the start and at the end
     missed_frames: int  # seqs below a visitor's newest that its socket never showed
+    cpu: dict[str, float]  # CPU seconds over the sending and settling: ASGI workers, PostgreSQL, this client
+    tree: str = "branch"
 
 
 async def run_level(
     env: dict[str, str], web_port: int, ws_port: int, sessions: int, agents: int, seconds: int, pids: dict[str, int]
 ) -> Level:
+    """One load level against the ASGI server on ``ws_port`` (its processes: ``pids``)."""
     load_start = os.getloadavg()[0]
     started = time.perf_counter()
     opened = open_sessions(web_port, sessions)
@@ -305,6 +318,7 @@ async def run_level(
     agent_tasks = [asyncio.create_task(run_agent(socket, ledger)) for socket in agent_sockets]
     rss = {name: 0.0 for name in pids}
     sampler = asyncio.create_task(sample_rss(pids, rss))
+    cpu_before = cpu_now(env["DATABASE_URL"], pids)
     start = time.perf_counter() + 1
     await asyncio.gather(
         *(
@@ -316,6 +330,8 @@ async def run_level(
     while time.perf_counter() < settle_until and any(visitor.unacked for visitor in visitors):
         await asyncio.sleep(0.2)
     await asyncio.sleep(1)  # the last fan-out frames
+    cpu_after = cpu_now(env["DATABASE_URL"], pids)
+    cpu = {name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after}
     for visitor in visitors:
         await visitor.close()
     for socket in agent_sockets:
@@ -326,7 +342,30 @@ async def run_level(
     ids = [session_id for session_id, _ in opened]
     missed = sum(visitor.last_seq - len(visitor.seen) for visitor in visitors)
     load = (load_start, os.getloadavg()[0])
-    return Level(sessions, len(cases), ledger, ids, open_seconds, rss, load, missed)
+    return Level(sessions, len(cases), ledger, ids, open_seconds, rss, load, missed, cpu)
+
+
+def cpu_now(database_url: str, pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the ASGI workers, the database's backends (those of the
+    benchmark database; a backend gone between two readings is lost, and CONN_MAX_AGE keeps them) and this
+    client."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        backends = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    asgi = sum(cpu_seconds(pid) for name, pid in pids.items() if "worker" in name)
+    postgres = sum(cpu_seconds(pid) for (pid,) in backends)
+    return {"asgi": asgi, "postgres": postgres, "client": time.process_time()}
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mib(pid: int) -> float:
@@ -372,10 +411,12 @@ def children_of(pid: int) -> list[int]:
 
 
 @contextmanager
-def asgi_served(env: dict[str, str], port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
-    command = [GRANIAN, "--interface", "asginl", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(workers), "--backlog", "2048", "--log-level", "warning", "soridam.asgi:application"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+def asgi_served(env: dict[str, str], port: int, workers: int, tree: Path = ROOT) -> Iterator[subprocess.Popen[bytes]]:
+    """granian asginl serving ``tree`` (this one, or a baseline's ``git archive`` with its ``.venv`` link)."""
+    granian = tree / ".venv" / "bin" / "granian"
+    command = [str(granian) if granian.exists() else GRANIAN, "--interface", "asginl", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(workers), "--backlog", "2048", "--log-level", "warning", ASGI_APP]
+    process = subprocess.Popen(command, cwd=tree, env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -405,7 +446,9 @@ def summary_row(level: Level, stored: dict[str, int]) -> list[object]:
     unstored = len(sent - set(stored))  # still unacknowledged when the client gave up (SETTLE_SECONDS)
     duplicated = sum(count - 1 for count in stored.values() if count > 1) + len(set(stored) - sent)
     acks, fanout = ledger.ack_latencies, ledger.fanout_latencies
+    per_message = 1000 / max(1, len(stored))  # ms of CPU per message stored
     return [
+        level.tree,
         level.sessions,
         level.agents,
         len(sent),
@@ -424,6 +467,9 @@ def summary_row(level: Level, stored: dict[str, int]) -> list[object]:
         level.missed_frames,
         ledger.duplicate_frames,
         len(ledger.errors),
+        f"{level.cpu['asgi'] * per_message:.2f}",
+        f"{level.cpu['postgres'] * per_message:.2f}",
+        f"{level.cpu['client'] * per_message:.2f}",
         f"{level.load[0]:.2f} → {level.load[1]:.2f}",
     ]
 
@@ -436,6 +482,8 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=50, help="chats handed over, each with an agent socket")
     parser.add_argument("--asgi-workers", type=int, default=1, help="granian asginl workers (make run: 1)")
     parser.add_argument("--database-url", default=DATABASE_URL)
+    parser.add_argument("--baseline-tree", help="another source tree (git archive + .venv link) served in turn")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each level and tree, alternating the order")
     args = parser.parse_args()
     if args.seconds < 2:
         raise SystemExit("--seconds must be at least 2 (the reconnect is half-way)")
@@ -444,6 +492,7 @@ def main() -> None:
     ws_port = free_port()
     env = bench_env(
         args.database_url,
+        SECRET_KEY=secrets.token_urlsafe(50),  # one key for every tree served: each signs with var/secret_key else
         RATE_LIMIT_CHAT="10000000",
         SORIDAM_CHAT_RESPONDER="",
         SORIDAM_CHAT_ALLOWED_ORIGINS=ORIGIN,
@@ -454,19 +503,32 @@ def main() -> None:
     )
     manage(env, "createcachetable")
     levels = [n for n in (args.baseline_sessions, args.sessions) if n > 0]
+    trees = [("branch", ROOT)]
+    if args.baseline_tree:
+        trees.append(("baseline", Path(args.baseline_tree).resolve()))
     results = []
-    with served(env) as web_port, asgi_served(env, ws_port, args.asgi_workers) as asgi:
+    with served(env) as web_port:
+        for sessions in levels:
+            for round_ in range(args.rounds):
+                for name, tree in trees if round_ % 2 == 0 else trees[::-1]:  # alternate which goes first
+                    results.append(run_served(env, web_port, ws_port, args, sessions, name, tree))
+    report(args, results)
+
+
+def run_served(
+    env: dict[str, str], web_port: int, ws_port: int, args: argparse.Namespace, sessions: int, name: str, tree: Path
+) -> Level:
+    """One level against a fresh ASGI server of ``tree`` (each level and tree starts from an idle process)."""
+    with asgi_served(env, ws_port, args.asgi_workers, tree) as asgi:
         pids = {"granian asginl (supervisor)": asgi.pid}
         pids.update({f"granian asginl worker {i + 1}": pid for i, pid in enumerate(children_of(asgi.pid))})
-        for sessions in levels:
-            agents = min(args.agents, sessions)
-            level = asyncio.run(run_level(env, web_port, ws_port, sessions, agents, args.seconds, pids))
-            results.append(level)
-            print(
-                f"{sessions} sessions: opened and connected in {level.open_seconds:.1f} s, ran {args.seconds} s",
-                file=sys.stderr,
-            )
-    report(args, results)
+        agents = min(args.agents, sessions)
+        level = asyncio.run(run_level(env, web_port, ws_port, sessions, agents, args.seconds, pids))
+    level.tree = name
+    print(f"{name}, {sessions} sessions: opened in {level.open_seconds:.1f} s, ran {args.seconds} s", file=sys.stderr)
+    row = summary_row(level, stored_counts(args.database_url, level.session_ids))
+    print(" | ".join(str(cell) for cell in row), f"| RSS {level.peak_rss}", file=sys.stderr)  # if a later level fails
+    return level
 
 
 def report(args: argparse.Namespace, results: list[Level]) -> None:
@@ -475,6 +537,7 @@ def report(args: argparse.Namespace, results: list[Level]) -> None:
     print(f"PostgreSQL {args.database_url.rsplit('/', 1)[1]}; {args.asgi_workers} granian asginl worker(s);")
     print('SORIDAM_CHAT_RESPONDER="" and no task worker (the channel, not the bot); RATE_LIMIT_CHAT raised.\n')
     headers = [
+        "tree",
         "sockets",
         "agent sockets",
         "sent",
@@ -493,14 +556,17 @@ def report(args: argparse.Namespace, results: list[Level]) -> None:
         "frames missed",
         "frames shown twice",
         "errors",
+        "ASGI CPU ms/msg",
+        "PostgreSQL CPU ms/msg",
+        "client CPU ms/msg",
         "load 1-min",
     ]
     rows = [summary_row(level, stored_counts(args.database_url, level.session_ids)) for level in results]
     print(table(headers, rows))
     print("\nPeak RSS per process (MiB) while the sockets were open:\n")
-    names = list(results[-1].peak_rss)
+    names = list(dict.fromkeys(name for level in results for name in level.peak_rss))
     rss_rows = [[name, *(f"{level.peak_rss.get(name, 0):.0f}" for level in results)] for name in names]
-    print(table(["process", *(f"{level.sessions} sockets" for level in results)], rss_rows))
+    print(table(["process", *(f"{level.tree}, {level.sessions} sockets" for level in results)], rss_rows))
     errors = [code for level in results for code in level.ledger.errors]
     if errors:
         print(f"\nerror frames: {sorted(set(errors))}")

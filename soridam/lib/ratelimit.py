@@ -37,11 +37,14 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
-def check_rate(scope: str, key: str) -> None:
-    """Count one hit for (scope, key); raise RateLimited when the window's budget is spent."""
+def check_rate(scope: str, key: str, *, block: int | None = None) -> None:
+    """Count one hit for (scope, key); raise RateLimited when the window's budget is spent. ``block``: the hits
+    to take from the shared count at once, instead of ``block_size(limit)``, for a caller that knows one
+    process serves nearly all of a key's hits (a chat session's socket)."""
     limit = settings.SORIDAM_RATE_LIMITS[scope]
     window = int(time.time() // WINDOW_SECONDS)
-    if not _blocks.take(f"rl:{scope}:{key}:{window}", limit):
+    size = min(block, limit) if block else block_size(limit)
+    if not _blocks.take(f"rl:{scope}:{key}:{window}", limit, size):
         retry_after = WINDOW_SECONDS - int(time.time()) % WINDOW_SECONDS
         raise RateLimited(max(retry_after, 1))
 
@@ -58,14 +61,14 @@ class _Blocks:
         self._left: dict[str, int] = {}
         self._window = 0
 
-    def take(self, cache_key: str, limit: int) -> bool:
-        """One hit for ``cache_key`` within ``limit``; False when the window's budget is spent."""
+    def take(self, cache_key: str, limit: int, size: int) -> bool:
+        """One hit for ``cache_key`` within ``limit``, taking ``size`` hits from the shared count when this
+        process has none left; False when the window's budget is spent."""
         with self._lock:
             self._forget_old_windows(cache_key)
             if self._left.get(cache_key, 0) > 0:
                 self._left[cache_key] -= 1
                 return True
-        size = block_size(limit)
         counted = _count_hits(cache_key, size)  # the shared count after this block
         granted = min(size, limit - (counted - size))
         if granted <= 0:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, Protocol, TypeVar
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.http import Http404
@@ -22,6 +24,7 @@ from django.utils import timezone
 from soridam.accounts.models import User
 from soridam.cases.access import access_case
 from soridam.channels.chat import store, tokens
+from soridam.channels.chat.inbox import inbox
 from soridam.channels.chat.live import pusher
 from soridam.channels.chat.models import ChatMessage, ChatSession
 from soridam.channels.chat.origins import origin_allowed, same_site
@@ -30,9 +33,23 @@ from soridam.lib.ratelimit import RateLimited
 MAX_FRAME_BYTES = 8 * 1024
 CLOSE_UNAUTHORISED = 4401
 CLOSE_FORBIDDEN = 4403
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-class ChatConsumer(AsyncWebsocketConsumer):
+class _Consumer(AsyncWebsocketConsumer):
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """As Channels dispatches, without its ``aclose_old_connections`` before every frame: that is a hop to
+        the one thread ``database_sync_to_async`` runs on, so every frame of every socket queued behind the
+        others' queries. The database is reached only through ``database_sync_to_async`` (``_read``) and the
+        inbox's thread, which both close old connections themselves."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+
+class ChatConsumer(_Consumer):
     session: ChatSession
     sent: int
     sending: asyncio.Lock
@@ -43,7 +60,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         try:
-            self.session = await database_sync_to_async(tokens.session_for)(_query(self.scope, "token"))
+            self.session = await _read(tokens.session_for)(_query(self.scope, "token"))
         except tokens.BadToken:
             await self.close(code=CLOSE_UNAUTHORISED)
             return
@@ -76,9 +93,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def on_message(self, data: dict[str, Any]) -> None:
         try:
-            stored = await database_sync_to_async(store.receive)(
-                self.session.pk, data.get("client_id"), data.get("text")
-            )
+            stored = await inbox.receive(store.Inbound(self.session.pk, data.get("client_id"), data.get("text")))
         except store.BadMessage as exc:
             await self.error(exc.code, str(exc), client_id=data.get("client_id"))
             return
@@ -87,18 +102,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         message = stored.message
         await self.send_json({"type": "ack", "client_id": str(message.client_id), "seq": message.seq})
-        await self.echo(message)
-        # Every socket of this chat in this process (the visitor's other tabs, the agents' case pages) gets it
-        # now, not at the push loop's next look.
-        await pusher.wake({self.session.pk: message.seq})
+        # This socket (the echo) and every other of this chat in this process (the visitor's other tabs, the
+        # agents' case pages) get it now, from the row in hand, not at the push loop's next look.
+        await pusher.publish(message)
 
-    async def echo(self, message: ChatMessage) -> None:
-        """The visitor's own message is usually the very next frame this socket owes: send it from the row in
-        hand, without the query of ``deliver`` (anything else is left to ``deliver``, which keeps the order)."""
-        async with self.sending:
-            if message.seq == self.sent + 1:
-                await self.send_json(store.frame(message))
-                self.sent = message.seq
+    async def offer(self, message: ChatMessage) -> None:
+        await offer(self, self.session.pk, message)
 
     async def on_resume(self, data: dict[str, Any]) -> None:
         after = data.get("after", 0)
@@ -115,11 +124,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def deliver(self) -> None:
         """Send every stored frame after the last one sent, in order; concurrent calls send each once."""
-        async with self.sending:
-            messages = await database_sync_to_async(store.messages_after)(self.session.pk, self.sent)
-            for message in messages:
-                await self.send_json(store.frame(message))
-                self.sent = message.seq
+        await deliver(self, self.session.pk)
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         """Someone else in the chat is typing (the agent; the visitor's own other tabs are skipped)."""
@@ -141,7 +146,7 @@ def case_group(case_id: int) -> str:
     return f"case.{case_id}"
 
 
-class AgentConsumer(AsyncWebsocketConsumer):
+class AgentConsumer(_Consumer):
     """A signed-in agent's case page. Closes 4401 without a session, 4403 from another site or for a case
     the agent may not see (``access_case``: missing and not theirs look the same)."""
 
@@ -161,7 +166,7 @@ class AgentConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         try:
-            self.session_id = await database_sync_to_async(_chat_of_case)(user, _query(self.scope, "case"))
+            self.session_id = await _read(_chat_of_case)(user, _query(self.scope, "case"))
         except Http404:
             await self.close(code=CLOSE_FORBIDDEN)
             return
@@ -218,16 +223,54 @@ class AgentConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "typing", "author": "customer", "name": event.get("name", "")})
 
     async def deliver(self) -> None:
-        if self.session_id is None:
-            return
-        async with self.sending:
-            messages = await database_sync_to_async(store.messages_after)(self.session_id, self.sent)
-            for message in messages:
-                await self.send_json(store.frame(message))
-                self.sent = message.seq
+        if self.session_id is not None:
+            await deliver(self, self.session_id)
+
+    async def offer(self, message: ChatMessage) -> None:
+        if self.session_id is not None:
+            await offer(self, self.session_id, message)
 
     async def send_json(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content, ensure_ascii=False))
+
+
+class _Transcript(Protocol):
+    """A socket that shows a chat's transcript: the last seq it sent, under its lock."""
+
+    sent: int
+    sending: asyncio.Lock
+
+    async def send_json(self, content: dict[str, Any]) -> None: ...
+
+
+async def deliver(socket: _Transcript, session_id: int) -> None:
+    """Send every stored frame after the last one sent, in order; concurrent calls send each once."""
+    async with socket.sending:
+        messages = await _read(store.messages_after)(session_id, socket.sent)
+        for message in messages:
+            await socket.send_json(store.frame(message))
+            socket.sent = message.seq
+
+
+async def offer(socket: _Transcript, session_id: int, message: ChatMessage) -> None:
+    """A message just stored: usually the very next frame the socket owes, sent from the row in hand without
+    the query of ``deliver``; when the socket is further behind, ``deliver`` sends what it misses, in order."""
+    async with socket.sending:
+        if message.seq <= socket.sent:
+            return
+        if message.seq == socket.sent + 1:
+            await socket.send_json(store.frame(message))
+            socket.sent = message.seq
+            return
+    await deliver(socket, session_id)
+
+
+def _read(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """``database_sync_to_async`` on the loop's pool of threads, each with its own connection: the reads of many
+    sockets at once (a reconnect of them all, each with its token and its resume) no longer wait in line for
+    the one thread and connection that ``thread_sensitive`` keeps. Reads only: they need no order."""
+    reader: Callable[P, Awaitable[R]] = database_sync_to_async(function, thread_sensitive=False)
+    return reader
 
 
 def _chat_of_case(user: User, case_id: str) -> int | None:

@@ -11,7 +11,8 @@ query saw is not woken: under load most rows were written by this process and al
 
 Ids are handed out at INSERT but become visible at COMMIT, so on PostgreSQL a row can appear behind one the
 loop has already passed. Each look therefore also takes the rows written within ``LATE_COMMIT`` of the last
-look, among the last ``BATCH`` ids; the ``seq`` rule makes seeing a row twice free.
+look, among the last ``BATCH`` ids; the ``seq`` rule makes seeing a row twice free. The database answers
+with the newest ``seq`` of each session, so a look costs one row per session written, not per message.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Protocol
 
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from soridam.channels.chat.models import ChatMessage
@@ -38,6 +39,8 @@ class Listener(Protocol):
     sent: int  # the last seq this socket sent
 
     async def deliver(self) -> None: ...
+
+    async def offer(self, message: ChatMessage) -> None: ...
 
 
 class Pusher:
@@ -66,6 +69,12 @@ class Pusher:
                 logger.exception("chat push failed; trying again")
             await asyncio.sleep(settings.SORIDAM_CHAT_PUSH_INTERVAL_MS / 1000)
 
+    async def publish(self, message: ChatMessage) -> None:
+        """A message this process just stored, to every socket of its session here (``Listener.offer``)."""
+        for listener in list(self.listeners.get(message.session_id, ())):
+            with contextlib.suppress(Exception):
+                await listener.offer(message)
+
     async def wake(self, newest: dict[int, int | None]) -> None:
         """Deliver to the sockets of each session that have not sent its newest ``seq`` (None: unknown)."""
         for session_id, seq in newest.items():
@@ -86,14 +95,12 @@ def _sessions_written_since(pusher: Pusher) -> dict[int, int | None]:
         return dict.fromkeys(pusher.listeners)
     late = Q(pk__gt=pusher.last_id - BATCH, sent_at__gte=pusher.looked_at - LATE_COMMIT)
     written = ChatMessage.objects.filter(Q(pk__gt=pusher.last_id) | late)
-    rows = list(written.order_by("pk").values_list("pk", "session_id", "seq")[:BATCH])
+    # One row per session, not per message: under load the late window alone holds thousands of rows.
+    per_session = written.values("session_id").annotate(seq=Max("seq"), top=Max("pk")).order_by()
+    rows = list(per_session.values_list("session_id", "seq", "top"))
     pusher.looked_at = now
-    if rows:
-        pusher.last_id = max(pusher.last_id, rows[-1][0])
-    newest: dict[int, int | None] = {}
-    for _pk, session_id, seq in rows:
-        newest[session_id] = max(seq, newest.get(session_id) or 0)
-    return newest
+    pusher.last_id = max([pusher.last_id, *(top for _session, _seq, top in rows)])
+    return {session_id: seq for session_id, seq, _top in rows}
 
 
 pusher = Pusher()
