@@ -623,61 +623,10 @@ GENERAL_QUESTION = (
     "can i",
     "planning to",
 )
-# When the fault showed: on arrival (a failed order, `high` in the guide) or after weeks of use (A/S, `normal`).
-# What any shop's customers say around a fault; weighed by the trained model, no rule acts on them.
-ON_ARRIVAL = (
-    "받았는데",
-    "받아 보니",
-    "받아보니",
-    "받자마자",
-    "오자마자",
-    "열어 보니",
-    "열어보니",
-    "열어 봤더니",
-    "열어봤더니",
-    "뜯어 보니",
-    "뜯어보니",
-    "뜯자마자",
-    "개봉해 보니",
-    "개봉하자마자",
-    "도착했는데",
-    "새로 받",
-    "처음부터",
-    "just arrived",
-    "just received",
-    "when i opened",
-    "out of the box",
-    "arrived today",
-)
-AFTER_USE = (
-    "쓰다가",
-    "쓰던",
-    "사용하다가",
-    "사용하던",
-    "사용 중",
-    "쓰고 있",
-    "개월",
-    "달 만에",
-    "달 전에",
-    "반년",
-    "년 전",
-    "몇 달",
-    "보증",
-    "수리",
-    "a/s",
-    "as 신청",
-    "as 접수",
-    "warranty",
-    "repair",
-    "months ago",
-    "after a few",
-)
 STAKES = {
     "own_order": OWN_ORDER,
     "action_request": ACTION_REQUEST,
     "general_question": GENERAL_QUESTION,
-    "on_arrival": ON_ARRIVAL,
-    "after_use": AFTER_USE,
 }
 
 SIGNALS = {

@@ -7,7 +7,7 @@ import pytest
 from soridam.triage import priority
 from soridam.triage.classifier import TriageModel
 from soridam.triage.priority import Context
-from soridam.triage.text import CUE_GROUPS, cue_vector, make_doc, signals
+from soridam.triage.text import make_doc, signals
 
 # rule name → (subject, body, context, the level the rule sets)
 EVIDENCE: dict[str, tuple[str, str, Context, str]] = {
@@ -124,23 +124,3 @@ def test_money_or_secrets_without_a_fraud_or_a_doubt_are_not_urgent(body: str) -
     doc = make_doc("", body)
     fired = [rule.name for rule in priority.fired(priority.evidence_for(doc.text, signals(doc), Context()))]
     assert not {"fraud_with_harm", "secret_given_away"} & set(fired), fired
-
-
-@pytest.mark.parametrize(
-    ("body", "group"),
-    [
-        ("상자를 열어 보니 컵 손잡이가 떨어져 있어요", "on_arrival"),
-        ("받자마자 켜 봤는데 화면이 안 나와요", "on_arrival"),
-        ("It stopped working right out of the box", "on_arrival"),
-        ("석 달 쓰다가 전원이 안 들어와요 수리 되나요", "after_use"),
-        ("My blender broke after a few weeks, is it under warranty?", "after_use"),
-    ],
-)
-def test_when_a_fault_showed_is_a_feature_the_priority_model_weighs(body: str, group: str) -> None:
-    """On arrival is the guide's failed order (`high`); after weeks of use it is A/S (`normal`)."""
-    doc = make_doc("", body)
-    other = {"on_arrival": "after_use", "after_use": "on_arrival"}[group]
-    assert group in CUE_GROUPS
-    vector = dict(zip(CUE_GROUPS, zip(*[iter(cue_vector(doc))] * 2, strict=True), strict=True))
-    assert vector[group][0] > 0
-    assert vector[other][0] == 0
