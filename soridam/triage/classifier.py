@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from soridam.privacy import pii
-from soridam.triage import calibration, cues, lexicon, rules
+from soridam.triage import calibration, cues, lexicon, precedence, rules
 from soridam.triage import priority as priority_rules
 from soridam.triage.text import Doc, make_doc, signals
 
@@ -150,8 +150,8 @@ class TriageModel:
         self, doc: Doc, subject: str, body: str, context: priority_rules.Context | None, cache: dict[str, Any]
     ) -> Result:
         found = signals(doc)
-        category = self._category(doc, found, cache)
         evidence = priority_rules.evidence_for(doc.text, found, context or priority_rules.Context())
+        category = self._category(doc, evidence, cache)
         probabilities = self._probabilities("priority", doc, cache)
         decision = priority_rules.decide(probabilities, evidence, self._calibrator("priority"))
         sentiment = self._guess("sentiment", doc, cache) or _sentiment_by_rules(doc)
@@ -188,9 +188,11 @@ class TriageModel:
         best = max(probabilities, key=lambda value: probabilities[value])
         return Guess(best, self._calibrator(name)(probabilities[best]))
 
-    def _category(self, doc: Doc, found: set[str], cache: dict[str, Any]) -> Guess:
-        if "safety" in found and lexicon.hits(doc.text, cues.SAFETY) >= 1:
-            return Guess("product", 0.9)  # precedence 1 of the guide
+    def _category(self, doc: Doc, evidence: priority_rules.Evidence, cache: dict[str, Any]) -> Guess:
+        fired = {rule.name for rule in priority_rules.fired(evidence)}
+        by_precedence = precedence.category_by_precedence(evidence, fired)
+        if by_precedence is not None:  # safety, then fraud by whom it hurts (the guide's precedence 1–2)
+            return Guess(by_precedence, precedence.RULE_CONFIDENCE)
         return self._guess("category", doc, cache) or _category_by_rules(doc)
 
 

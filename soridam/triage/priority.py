@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from soridam.triage import lexicon
+from soridam.triage import cues, lexicon
 
 URGENT, HIGH, NORMAL, LOW = "urgent", "high", "normal", "low"
 LEVELS = (URGENT, HIGH, NORMAL, LOW)  # most pressing first
@@ -71,8 +71,24 @@ class Rule:
 
 
 def _fraud_with_harm(evidence: Evidence) -> bool:
+    """A fraud cue with a harm cue; money that left the account counts as harm only beside a fraud cue of
+    its own ("카드값이 두 번 빠져나갔어요" alone is a double charge, `high`, not a fraud)."""
     fraud = evidence.signals & {"fraud_account", "fraud_payment"}
-    return bool(fraud) and lexicon.hits(evidence.text, FRAUD_HARM) > 0
+    if not fraud:
+        return False
+    if lexicon.hits(evidence.text, FRAUD_HARM):
+        return True
+    if not lexicon.hits(evidence.text, cues.MONEY_LEFT):
+        return False
+    fraud_cues = tuple(w for w in cues.FRAUD_ACCOUNT + cues.FRAUD_PAYMENT if w not in cues.MONEY_LEFT)
+    return lexicon.hits(evidence.text, fraud_cues) > 0
+
+
+def _secret_given_away(evidence: Evidence) -> bool:
+    """The customer typed or told a secret (card or registration number, password, code) to a page or
+    caller they now doubt: details entered on a phishing page are a security incident now (LABELING.md)."""
+    text = evidence.text
+    return all(lexicon.hits(text, words) for words in (cues.SECRETS, cues.GAVE_AWAY, cues.DOUBT))
 
 
 RULES: tuple[Rule, ...] = (
@@ -93,6 +109,12 @@ RULES: tuple[Rule, ...] = (
         URGENT,
         "Fraud or a security incident that hurts someone now: a charge they did not make, a taken-over account.",
         _fraud_with_harm,
+    ),
+    Rule(
+        "secret_given_away",
+        URGENT,
+        "A card or registration number, password or code was typed into a page, or told to a caller, now doubted.",
+        _secret_given_away,
     ),
     Rule(
         "third_contact",

@@ -14,6 +14,7 @@ EVIDENCE: dict[str, tuple[str, str, Context, str]] = {
     "safety": ("", "충전하던 보조배터리가 부풀어 오르고 연기가 났어요", Context(), "urgent"),
     "legal_threat": ("", "이번 주까지 처리 안 되면 소비자원에 접수하겠습니다", Context(), "urgent"),
     "fraud_with_harm": ("", "제가 하지 않은 결제가 카드에 두 건 찍혔어요", Context(), "urgent"),
+    "secret_given_away": ("", "결제창에서 카드번호랑 CVC를 입력했는데 가짜 사이트 같아요", Context(), "urgent"),
     "third_contact": ("", "아직 교환이 안 됐어요", Context(same_problem_contacts=2), "urgent"),
     "money_wrongly_taken": ("", "한 번 주문했는데 카드에서 이중 결제가 됐습니다", Context(), "high"),
     "second_contact": ("", "문의드린 건 어떻게 되었나요", Context(same_problem_contacts=1), "high"),
@@ -93,3 +94,33 @@ def test_a_faulty_item_described_in_everyday_words_lets_the_model_say_high(body:
 def test_a_question_about_an_item_is_not_a_faulty_item() -> None:
     found = signals(make_doc("", "이 니트는 세탁기에 돌려도 되나요? 사이즈는 어떻게 되나요"))
     assert "order_failed" not in found
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "택배 회사 직원이라며 전화가 와서 시키는 대로 했더니 통장에서 30만 원이 빠져나갔어요",
+        "A man who said he was from your support team called me and then money was taken from my account",
+    ],
+)
+def test_money_taken_by_someone_posing_as_staff_is_fraud_with_harm(body: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Money that left the account is the harm when the message also names the fraud (a fake member of staff)."""
+    doc = make_doc("", body)
+    evidence = priority.evidence_for(doc.text, signals(doc), Context())
+    assert priority.decide(None, evidence).reasons == ("fraud_with_harm",)
+    monkeypatch.setattr(priority.cues, "MONEY_LEFT", ())
+    assert not priority.fired(evidence)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "카드값이 같은 날 두 번 빠져나갔어요 확인 부탁드려요",  # a double charge: high, not fraud
+        "환불받을 계좌번호를 입력했는데 맞나요?",  # a secret given, no doubt about who asked
+        "비밀번호를 몇 번이나 입력했는데 이상해요 로그인이 안 돼요",  # a login problem
+    ],
+)
+def test_money_or_secrets_without_a_fraud_or_a_doubt_are_not_urgent(body: str) -> None:
+    doc = make_doc("", body)
+    fired = [rule.name for rule in priority.fired(priority.evidence_for(doc.text, signals(doc), Context()))]
+    assert not {"fraud_with_harm", "secret_given_away"} & set(fired), fired

@@ -1,0 +1,65 @@
+"""The guide's category precedence 1–2 (safety, then fraud by whom it hurts) above the model (issue 12 §4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from soridam.triage import cues, precedence, priority
+from soridam.triage.classifier import TriageModel
+from soridam.triage.priority import Context
+from soridam.triage.text import make_doc, signals
+
+# body → the category the precedence sets; each names another topic's words too (환불, 결제, 배송, 계정).
+CASES = [
+    ("충전하던 보조배터리가 부풀어 오르더니 연기가 났어요 환불해 주세요", "product"),
+    ("누가 제 계정을 해킹해서 모르는 주문이 배송 중이에요", "account"),
+    ("환불해 준다는 직원이라는 사람 전화를 받고 앱을 깔았더니 통장에서 돈이 빠져나갔어요", "payment"),
+    ("결제창에 카드번호를 입력했는데 공식 결제 페이지가 맞나요? 가짜 같아요", "payment"),
+    ("문자로 온 링크에 아이디랑 비밀번호를 입력했는데 진짜 쇼핑몰 사이트 맞나요? 수상해요", "account"),
+    ("인스타그램에 쇼핑몰 사칭 계정이 가짜 이벤트로 배송비를 받고 있어요", "other"),
+]
+
+
+def _precedence(body: str) -> str | None:
+    doc = make_doc("", body)
+    evidence = priority.evidence_for(doc.text, signals(doc), Context())
+    return precedence.category_by_precedence(evidence, {rule.name for rule in priority.fired(evidence)})
+
+
+@pytest.mark.parametrize(("body", "category"), CASES)
+def test_the_incident_outranks_the_topic_words(body: str, category: str, seed_model: TriageModel) -> None:
+    assert _precedence(body) == category
+    for model in (seed_model, TriageModel()):
+        result = model.predict("", body)
+        assert (result.category.value, result.category.confidence) == (category, precedence.RULE_CONFIDENCE)
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        (CASES[1][0], "fraud_with_harm"),
+        (CASES[2][0], "fraud_with_harm"),
+        (CASES[3][0], "secret_given_away"),
+        (CASES[4][0], "secret_given_away"),
+    ],
+)
+def test_without_the_fraud_rule_the_model_decides(body: str, rule: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(priority, "RULES", tuple(r for r in priority.RULES if r.name != rule))
+    assert _precedence(body) is None
+
+
+def test_public_impersonation_needs_its_cue_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(cues.SIGNALS, "impersonation", ())
+    assert _precedence(CASES[5][0]) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("배송비는 얼마인가요", None),
+        ("카드값이 같은 날 두 번 빠져나갔어요", None),  # a double charge: the model's, not a rule's
+        ("인스타 사칭 계정에 속아서 결제했는데 제 카드에서 모르는 결제가 또 됐어요", "payment"),  # harm: not `other`
+    ],
+)
+def test_no_incident_no_precedence_and_harm_outranks_public_impersonation(body: str, expected: str | None) -> None:
+    assert _precedence(body) == expected
