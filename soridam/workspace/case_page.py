@@ -111,7 +111,7 @@ def _message_row(message: Message, kinds: dict[str, str], attachments: list[Atta
 
 def _call_of(message: Message) -> PhoneCall | None:
     try:
-        call: PhoneCall = message.phone_call  # type: ignore[attr-defined]  # reverse one-to-one of phone_log
+        call: PhoneCall = message.phone_call  # the reverse one-to-one of phone_log
     except ObjectDoesNotExist:
         return None
     return call
