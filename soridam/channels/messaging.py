@@ -19,7 +19,7 @@ race. Then:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.db import transaction
@@ -80,6 +80,7 @@ def take_in(
     account = payload.account
     if account is None:
         raise Rejected("a messenger payload needs the account it came to")
+    inbound = _without_nul(inbound)
     if not inbound.user_id or not inbound.text.strip():
         raise Rejected("the message has no sender or no text")
     with transaction.atomic():
@@ -91,6 +92,18 @@ def take_in(
         answer = _bot_turn(thread, message, inbound, answer_inline, responder) if bot_on else None
         thread.save()
         return TakenIn(Delivered(case=message.case, message=message), thread, answer)
+
+
+def _without_nul(inbound: Inbound) -> Inbound:
+    """PostgreSQL text refuses NUL; a customer's message (or a crafted id) may hold one. Drop it, as e-mail does."""
+    return replace(
+        inbound,
+        event_id=inbound.event_id.replace("\x00", ""),
+        user_id=inbound.user_id.replace("\x00", ""),
+        text=inbound.text.replace("\x00", ""),
+        name=inbound.name.replace("\x00", ""),
+        phone=inbound.phone.replace("\x00", ""),
+    )
 
 
 def _locked_thread(account: ChannelAccount, inbound: Inbound) -> MessengerThread:

@@ -29,7 +29,7 @@ def receive(
     """
     transport = get_transport(kind)
     digest = hashlib.sha256(raw).hexdigest()
-    external_id = transport.external_id(raw)[:200]
+    external_id = _storable_id(transport.external_id(raw))
     state, reason = PayloadState.PENDING, ""
     try:
         transport.verify(raw, account)
@@ -96,6 +96,12 @@ def receive_many(
     return results
 
 
+def _storable_id(external_id: str) -> str:
+    """The id as a text column holds it: PostgreSQL refuses NUL in text, and a provider's id comes from the
+    payload, which anyone can fill. Without this a crafted id would fail the store (a 5xx to the provider)."""
+    return external_id.replace("\x00", "")[:200]
+
+
 def _stored_ids(kind: str, external_ids: list[str]) -> set[str]:
     return set(RawPayload.objects.filter(kind=kind, external_id__in=external_ids).values_list("external_id", flat=True))
 
@@ -109,7 +115,7 @@ def _new_row(transport: Transport, kind: str, raw: bytes, account: ChannelAccoun
     return RawPayload(
         kind=kind,
         account=account,
-        external_id=transport.external_id(raw)[:200],
+        external_id=_storable_id(transport.external_id(raw)),
         source=source[:255],
         raw=raw,
         size=len(raw),

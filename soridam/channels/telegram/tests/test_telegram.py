@@ -239,3 +239,13 @@ def test_a_400_fails_at_once_and_tells_the_assignee(
     event = case.events.get(kind=EventKind.DELIVERY_FAILED)
     assert "chat not found" in event.reason
     assert Alert.objects.filter(recipient=alice, case=case, kind=AlertKind.DELIVERY_FAILED).exists()
+
+
+def test_a_nul_character_from_the_customer_is_dropped_not_a_failure(
+    account: ChannelAccount, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """PostgreSQL text refuses NUL: a message holding one must still become a case message (and on SQLite too)."""
+    assert _post(client, django_capture_on_commit_callbacks, update(5, "환불\x00해 주세요")).status_code == 200
+    message = Case.objects.get().messages.get(kind=MessageKind.CUSTOMER)
+    assert message.body == "환불해 주세요"
+    assert RawPayload.objects.get().state == "processed"
