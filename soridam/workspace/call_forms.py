@@ -54,13 +54,22 @@ def call_details(data: Mapping[str, Any]) -> CallDetails:
 
 
 class CaseCallForm(CallFieldsForm, CaseForm):
-    """A call on the case page; the number starts as the customer's."""
+    """A call on the case page. An empty number is the customer's: the page never prints it in full (it is
+    personal data, masked for agents who may not reveal it), so it is filled in here, not in the form."""
 
     id_prefix = "call"
 
     def __init__(self, data: Any = None, files: Any = None, **kwargs: Any) -> None:
         super().__init__(data, files, **kwargs)
-        self.initial.update(number=self.case.customer.phone, started_at=timezone.localtime().replace(second=0))
+        self.fields["number"].required = False
+        self.fields["number"].help_text = _("Empty: the customer's number.")
+        self.initial.update(started_at=timezone.localtime().replace(second=0))
+
+    def clean_number(self) -> str:
+        number = str(self.cleaned_data.get("number") or "").strip() or self.case.customer.phone
+        if not number:
+            raise forms.ValidationError(_("The customer has no phone number: write the number of the call."))
+        return number
 
 
 class LogCallForm(CallFieldsForm):
