@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from soridam.triage import cues, lexicon
+from soridam.triage import cues, harm_cues, lexicon
 from soridam.triage.priority import Evidence
 
 RULE_CONFIDENCE = 0.9
@@ -50,7 +50,7 @@ def category_by_precedence(evidence: Evidence, rules_fired: Collection[str]) -> 
 def _whom_fraud_hurts(text: str) -> str | None:
     """The account or the payment, by which group of fraud cues the message names more; a tie: the model."""
     account = lexicon.hits(text, cues.FRAUD_ACCOUNT)
-    payment = lexicon.hits(text, cues.FRAUD_PAYMENT) + lexicon.hits(text, cues.MONEY_LEFT)
+    payment = lexicon.hits(text, cues.FRAUD_PAYMENT) + lexicon.hits(text, harm_cues.MONEY_LEFT)
     if account == payment:
         return None
     return ACCOUNT if account > payment else PAYMENT

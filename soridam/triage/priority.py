@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from soridam.triage import cues, lexicon
+from soridam.triage import cues, harm_cues, lexicon
 
 URGENT, HIGH, NORMAL, LOW = "urgent", "high", "normal", "low"
 LEVELS = (URGENT, HIGH, NORMAL, LOW)  # most pressing first
@@ -78,9 +78,9 @@ def _fraud_with_harm(evidence: Evidence) -> bool:
         return False
     if lexicon.hits(evidence.text, FRAUD_HARM):
         return True
-    if not lexicon.hits(evidence.text, cues.MONEY_LEFT):
+    if not lexicon.hits(evidence.text, harm_cues.MONEY_LEFT):
         return False
-    fraud_cues = tuple(w for w in cues.FRAUD_ACCOUNT + cues.FRAUD_PAYMENT if w not in cues.MONEY_LEFT)
+    fraud_cues = tuple(w for w in cues.FRAUD_ACCOUNT + cues.FRAUD_PAYMENT if w not in harm_cues.MONEY_LEFT)
     return lexicon.hits(evidence.text, fraud_cues) > 0
 
 
@@ -88,7 +88,7 @@ def _secret_given_away(evidence: Evidence) -> bool:
     """The customer typed or told a secret (card or registration number, password, code) to a page or
     caller they now doubt: details entered on a phishing page are a security incident now (LABELING.md)."""
     text = evidence.text
-    return all(lexicon.hits(text, words) for words in (cues.SECRETS, cues.GAVE_AWAY, cues.DOUBT))
+    return all(lexicon.hits(text, words) for words in (harm_cues.SECRETS, harm_cues.GAVE_AWAY, harm_cues.DOUBT))
 
 
 RULES: tuple[Rule, ...] = (

@@ -108,7 +108,7 @@ def test_money_taken_by_someone_posing_as_staff_is_fraud_with_harm(body: str, mo
     doc = make_doc("", body)
     evidence = priority.evidence_for(doc.text, signals(doc), Context())
     assert priority.decide(None, evidence).reasons == ("fraud_with_harm",)
-    monkeypatch.setattr(priority.cues, "MONEY_LEFT", ())
+    monkeypatch.setattr(priority.harm_cues, "MONEY_LEFT", ())
     assert not priority.fired(evidence)
 
 
