@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -187,12 +189,14 @@ def test_too_many_posts_from_one_address_get_429_with_retry_after(
     client: Client, complaint_form: FormData, settings: Any
 ) -> None:
     settings.SORIDAM_RATE_LIMITS = {**settings.SORIDAM_RATE_LIMITS, "complaint_form": 2}
-    statuses = [client.post("/complaint/", complaint_form(text=f"문의 {n}")).status_code for n in range(3)]
-    assert statuses == [302, 302, 429]
-    limited = client.post("/complaint/", complaint_form())
-    assert limited.status_code == 429
-    assert 1 <= int(limited["Retry-After"]) <= 60
-    assert Case.objects.count() == 2
-    other_address = client.post("/complaint/", complaint_form(), REMOTE_ADDR="203.0.113.9")
-    assert other_address.status_code == 302
-    assert client.get("/complaint/").status_code == 200  # reading the form is not limited
+    # At the start of a one-minute window: crossing into the next one mid-test would reset the count.
+    with time_machine.travel(datetime(2026, 12, 7, 3, 0, 1, tzinfo=UTC), tick=True):
+        statuses = [client.post("/complaint/", complaint_form(text=f"문의 {n}")).status_code for n in range(3)]
+        assert statuses == [302, 302, 429]
+        limited = client.post("/complaint/", complaint_form())
+        assert limited.status_code == 429
+        assert 1 <= int(limited["Retry-After"]) <= 60
+        assert Case.objects.count() == 2
+        other_address = client.post("/complaint/", complaint_form(), REMOTE_ADDR="203.0.113.9")
+        assert other_address.status_code == 302
+        assert client.get("/complaint/").status_code == 200  # reading the form is not limited
