@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "soridam.channels.phone",
     "soridam.channels.kakao_alimtalk",
     "soridam.channels.meta",
+    "soridam.orders",
 ]
 
 MIDDLEWARE = [
