@@ -31,8 +31,8 @@ def test_losing_a_race_for_the_identity_returns_the_winner_and_leaves_no_orphan(
     real_claim = actions._claim_identity
     claims: list[bool] = []
 
-    def claim(customer: Customer, channel: str, external_id: str) -> bool:
-        claims.append(real_claim(customer, channel, external_id))
+    def claim(customer: Customer, channel: str, external_id: str, *, verified: bool = False) -> bool:
+        claims.append(real_claim(customer, channel, external_id, verified=verified))
         return claims[-1]
 
     monkeypatch.setattr(actions, "_claim_identity", claim)
