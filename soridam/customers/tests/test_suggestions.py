@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from soridam.cases.models import Case
 from soridam.customers.actions import Contact, find_or_create_customer
@@ -16,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _suggested(customer: Customer) -> dict[int, list[str]]:
-    return {s.customer.pk: s.reasons for s in probable_matches(customer, Customer.objects.all())}
+    with translation.override("en"):
+        return {s.customer.pk: s.reasons for s in probable_matches(customer, Customer.objects.all())}
 
 
 def test_the_same_unverified_phone_is_suggested_and_both_customers_stay() -> None:
