@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from soridam.cases.models import Case, Status
 from soridam.channels.kinds import Channel
-from soridam.customers.models import SHOP, CustomerNote, Identity
+from soridam.customers.models import CustomerNote, Identity
 from soridam.customers.phones import e164
 from soridam.orders.models import Order
 
@@ -58,10 +58,6 @@ def identity_view(channel: str, external_id: str, verified: bool) -> IdentityVie
 def identities_of(customer_id: int) -> list[IdentityView]:
     rows = Identity.objects.filter(customer_id=customer_id).order_by("channel", "id")
     return [identity_view(row.channel, row.external_id, row.verified) for row in rows]
-
-
-def is_shop_identity(view: IdentityView) -> bool:
-    return view.kind == SHOP
 
 
 def recent_orders(customer_id: int, limit: int = RECENT_ORDERS) -> list[Order]:
