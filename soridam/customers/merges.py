@@ -1,6 +1,7 @@
 """Merging two customers an agent has found to be one person, and undoing it (R-CRM-2).
 
-A merge moves the source customer's identities, cases, orders and notes to the target and writes down
+A merge moves the source customer's identities, cases, orders, notes, messenger threads and logged calls to
+the target and writes down
 exactly which rows it moved (``CustomerMerge.moved``); the undo moves those rows, and only those, back.
 Each moved case gets its timeline entry and audit row through ``cases.customer_actions``; the merge and
 the undo are audited on both customers' streams. Nothing here runs by itself: only an identical verified
@@ -19,8 +20,20 @@ from soridam.audit import audit
 from soridam.audit.actors import Actor
 from soridam.cases.customer_actions import move_case_to_customer
 from soridam.cases.models import Case
+from soridam.channels.models import MessengerThread
+from soridam.channels.phone.models import PhoneCall
 from soridam.customers.models import Customer, CustomerMerge, CustomerNote, Identity
 from soridam.orders.models import Order
+
+# Rows that name a customer and move with a merge, besides the cases (which move through the case actions).
+# A messenger thread must follow: the next message on it is filed under the thread's customer.
+_MOVED_ROWS: dict[str, type[Identity | Order | CustomerNote | MessengerThread | PhoneCall]] = {
+    "identities": Identity,
+    "orders": Order,
+    "notes": CustomerNote,
+    "threads": MessengerThread,
+    "calls": PhoneCall,
+}
 
 
 class MergeRefused(Exception):
@@ -79,23 +92,20 @@ def _locked_customers(source_id: int, target_id: int) -> tuple[Customer, Custome
 
 
 def _move_all(source: Customer, target: Customer, *, actor: Actor, reason: str) -> dict[str, list[int]]:
-    identities = list(Identity.objects.filter(customer=source).values_list("pk", flat=True))
-    orders = list(Order.objects.filter(customer=source).values_list("pk", flat=True))
-    notes = list(CustomerNote.objects.filter(customer=source).values_list("pk", flat=True))
-    Identity.objects.filter(pk__in=identities).update(customer=target)
-    Order.objects.filter(pk__in=orders).update(customer=target)
-    CustomerNote.objects.filter(pk__in=notes).update(customer=target)
-    cases = []
+    moved: dict[str, list[int]] = {}
+    for kind, model in _MOVED_ROWS.items():
+        moved[kind] = sorted(model.objects.filter(customer=source).values_list("pk", flat=True))
+        model.objects.filter(pk__in=moved[kind]).update(customer=target)
+    moved["cases"] = []
     for case in Case.objects.select_for_update().filter(customer=source).order_by("pk"):
         move_case_to_customer(case, target, actor=actor, reason=reason)
-        cases.append(case.pk)
-    return {"identities": identities, "cases": cases, "orders": orders, "notes": notes}
+        moved["cases"].append(case.pk)
+    return moved
 
 
 def _move_back(moved: dict[str, Any], source: Customer, *, actor: Actor, reason: str) -> None:
-    Identity.objects.filter(pk__in=moved.get("identities", [])).update(customer=source)
-    Order.objects.filter(pk__in=moved.get("orders", [])).update(customer=source)
-    CustomerNote.objects.filter(pk__in=moved.get("notes", [])).update(customer=source)
+    for kind, model in _MOVED_ROWS.items():
+        model.objects.filter(pk__in=moved.get(kind, [])).update(customer=source)
     for case in Case.objects.select_for_update().filter(pk__in=moved.get("cases", [])).order_by("pk"):
         move_case_to_customer(case, source, actor=actor, reason=reason)
 

@@ -83,8 +83,9 @@ class CustomerNote(models.Model):
 class CustomerMerge(models.Model):
     """One merge of ``source`` into ``target`` and exactly what it moved, so that an undo puts it all back.
 
-    ``moved`` holds lists of primary keys: ``identities``, ``cases``, ``orders`` and ``notes`` (orders are
-    ``orders.Order`` rows; this app's models do not import the orders app, which depends on them).
+    ``moved`` holds lists of primary keys: ``identities``, ``cases``, ``orders``, ``notes``, ``threads``
+    (messenger threads) and ``calls`` (logged phone calls); keys, not foreign keys, because this app's models
+    do not import the apps that depend on them (``customers.merges`` lists the models).
     """
 
     source = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")

@@ -11,6 +11,9 @@ from soridam.accounts.models import User
 from soridam.audit.actors import Actor
 from soridam.audit.models import AuditEntry
 from soridam.cases.models import Case, EventKind, TimelineEvent
+from soridam.cases.phone_actions import CallDetails, log_call
+from soridam.channels.models import ChannelAccount, MessengerThread
+from soridam.channels.phone.models import PhoneCall
 from soridam.customers import actions, merges
 from soridam.customers.models import Customer, CustomerMerge, CustomerNote, Identity
 from soridam.orders.models import Order
@@ -25,6 +28,8 @@ def _where(customer_ids: tuple[int, int]) -> dict[str, set[tuple[int, int]]]:
         "cases": set(Case.objects.filter(customer_id__in=customer_ids).values_list("pk", "customer_id")),
         "orders": set(Order.objects.filter(customer_id__in=customer_ids).values_list("pk", "customer_id")),
         "notes": set(CustomerNote.objects.filter(customer_id__in=customer_ids).values_list("pk", "customer_id")),
+        "threads": set(MessengerThread.objects.filter(customer_id__in=customer_ids).values_list("pk", "customer_id")),
+        "calls": set(PhoneCall.objects.filter(customer_id__in=customer_ids).values_list("pk", "customer_id")),
     }
 
 
@@ -34,7 +39,14 @@ def twins(make_case: Callable[..., Case], make_order: Callable[..., Order], alic
     keep = make_case(email="minji@shop.example", name="김민지").customer
     make_case("교환 문의", email="minji@shop.example")
     gone = make_case("환불 문의", email="Minji.Kim@example.kr", name="김민지").customer
-    make_case("배송 문의", email="minji.kim@example.kr")
+    call_case = make_case("배송 문의", email="minji.kim@example.kr")
+    Customer.objects.filter(pk=gone.pk).update(phone="01012345678")
+    call_case.refresh_from_db()
+    log_call(
+        call_case, CallDetails("in", "010-1234-5678", call_case.created_at, 60, "배송 문의"), actor=Actor(user=alice)
+    )
+    line = ChannelAccount.objects.create(kind="line", name="LINE", slug="line")
+    MessengerThread.objects.create(account=line, user_id="U-gone", customer=gone)
     make_order(keep, "20261201-0000001")
     make_order(gone, "20261202-0000002")
     actions.add_note(gone, "전화보다 이메일 선호", author_id=alice.pk)
@@ -50,7 +62,8 @@ def test_merging_then_undoing_restores_every_case_identity_order_and_note(
     merge = merges.merge_customers(gone.pk, keep.pk, actor=Actor(user=alice), reason="같은 사람: 주문 번호 확인")
     merged = _where((keep.pk, gone.pk))
     assert all(owner == keep.pk for rows in merged.values() for _pk, owner in rows)
-    assert {kind: len(rows) for kind, rows in merged.items()} == {"identities": 3, "cases": 4, "orders": 2, "notes": 1}
+    counts = {kind: len(rows) for kind, rows in merged.items()}
+    assert counts == {"identities": 3, "cases": 4, "orders": 2, "notes": 1, "threads": 1, "calls": 1}
     assert merge.moved == {kind: sorted(pk for pk, owner in rows if owner == gone.pk) for kind, rows in before.items()}
     gone.refresh_from_db()
     assert gone.merged_into_id == keep.pk
