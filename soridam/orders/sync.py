@@ -77,9 +77,9 @@ def _order_fields(order: NormalisedOrder) -> dict[str, object]:
         "placed_at": order.placed_at,
         "paid_at": order.paid_at,
         "delivered_at": order.delivered_at,
-        "items": as_json(order.items),
-        "shipments": as_json(order.shipments),
-        "claims": as_json(order.claims),
+        "items": [as_json(line) for line in order.items],
+        "shipments": [as_json(shipment) for shipment in order.shipments],
+        "claims": [as_json(claim) for claim in order.claims],
         "raw": order.raw,
         "synced_at": timezone.now(),
     }

@@ -24,6 +24,7 @@ from soridam.channels.phone.models import PhoneCall
 from soridam.channels.sms.composer import replies_by_sms
 from soridam.followup.models import Survey
 from soridam.macros.access import macros_usable_by
+from soridam.orders.models import CaseOrder, Order
 from soridam.workspace.case_actions import ACTIONS
 from soridam.workspace.customer_panel import customer_panel
 from soridam.workspace.forms import CaseForm
@@ -170,6 +171,7 @@ def case_context(
         "held": held or [],
         "forms": forms,
         "tags": list(case.tags.all()),
+        "case_orders": case_orders(case),
         "macros": list(macros_usable_by(user)),
         "notice": notice,
         "survey": answered_survey(case),
@@ -179,6 +181,12 @@ def case_context(
         "reply_closed": window is not None and not window.allowed,
         "message_templates": _templates() if window is not None and window.templates_only else [],
     }
+
+
+def case_orders(case: Case) -> list[Order]:
+    """The orders linked to the case, with their shops (one query): the shop says whether it is reachable."""
+    links = CaseOrder.objects.filter(case=case).select_related("order__shop").order_by("linked_at", "pk")
+    return [link.order for link in links]
 
 
 def reply_window(case: Case, rows: list[MessageRow]) -> Permission | None:
