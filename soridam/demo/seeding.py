@@ -41,8 +41,8 @@ def seed_demo(*, cases: int = 300, seed: int = 2026) -> Seeded:
         stories = plan_stories(cast, cases, seed, now=since)
         backdating = Backdating()
         case_ids = [story.tell(backdating).pk for story in stories]
+        seed_demo_orders(backdating)
         backdating.apply(case_ids, since)
-        seed_demo_orders()  # after the backdating: the links are written now, the cases' dates stay
         seed_help_centre()
     customers = len({story.contact.email for story in stories})
     return Seeded(cases=len(case_ids), customers=customers, seconds=time.perf_counter() - started)

@@ -8,11 +8,12 @@ updates the same rows (orders are upserted, links are made once).
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from soridam.audit.actors import SYSTEM
 from soridam.cases.models import Case
 from soridam.cases.order_actions import link_order
+from soridam.demo.backdating import Backdating
 from soridam.orders.cafe24.normalise import normalise_order
 from soridam.orders.cafe24.samples import order_payload
 from soridam.orders.models import Provider, Shop
@@ -46,12 +47,14 @@ def ensure_demo_shop() -> Shop:
     return shop
 
 
-def seed_demo_orders() -> int:
-    """Store an order for each of the first demo cases that name one, and link it to the case."""
+def seed_demo_orders(backdating: Backdating | None = None) -> int:
+    """Store an order for each of the first demo cases that name one, and link it to the case. With
+    ``backdating``, each link is dated when the case last changed in the story (not when the seed ran)."""
     shop = ensure_demo_shop()
     cases = (
         Case.objects.exclude(Q(order_number="") | Q(customer__email=""))
         .select_related("customer")
+        .annotate(last_event_at=Max("events__created_at"))
         .order_by("pk")[:LINKED_CASES]
     )
     linked = 0
@@ -69,6 +72,9 @@ def seed_demo_orders() -> int:
             **({"placed": placed} if placed else {}),
         )
         order = store_order(shop, normalise_order(payload))
+        if backdating is not None:
+            # After everything the story wrote on the case, so its timeline stays in order.
+            backdating.mark(backdating.story_time(max(case.updated_at, case.last_event_at or case.updated_at)))
         if link_order(case, order, actor=SYSTEM) is not None:
             linked += 1
     return linked

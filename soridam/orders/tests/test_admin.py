@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from soridam.accounts.models import User
 from soridam.orders.cafe24.tests.fake import FakeCafe24, order_payload
@@ -48,7 +51,8 @@ def test_the_shop_page_never_shows_a_stored_secret_and_an_empty_field_keeps_it(
 def test_sync_now_syncs_the_selected_shops(
     admin_client: Client, shop: Shop, cafe24: FakeCafe24, django_capture_on_commit_callbacks: object
 ) -> None:
-    cafe24.add_order(order_payload())
+    an_hour_ago = (timezone.now() - timedelta(hours=1)).isoformat(timespec="seconds")
+    cafe24.add_order(order_payload(updated=an_hour_ago))
     Shop.objects.filter(pk=shop.pk).update(sync_cursor=None)
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         answer = admin_client.post(
