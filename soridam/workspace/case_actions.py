@@ -152,7 +152,7 @@ def _order_link(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
 
 
 def _order_unlink(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
-    return unlink_order(case, data["order"], actor=actor)
+    return unlink_order(case, data["number"], actor=actor)
 
 
 def _tag_remove(case: Case, data: Mapping[str, Any], actor: Actor) -> object:

@@ -24,7 +24,6 @@ from soridam.channels.phone.models import PhoneCall
 from soridam.channels.sms.composer import replies_by_sms
 from soridam.followup.models import Survey
 from soridam.macros.access import macros_usable_by
-from soridam.orders.models import CaseOrder, Order
 from soridam.workspace.case_actions import ACTIONS
 from soridam.workspace.customer_panel import customer_panel
 from soridam.workspace.forms import CaseForm
@@ -119,7 +118,10 @@ def _call_of(message: Message) -> PhoneCall | None:
 
 
 def timeline(case: Case) -> list[EventRow]:
-    events = list(TimelineEvent.objects.filter(case=case).order_by("created_at", "id"))
+    return timeline_rows(list(TimelineEvent.objects.filter(case=case).order_by("created_at", "id")))
+
+
+def timeline_rows(events: list[TimelineEvent]) -> list[EventRow]:
     people = _people_named_in(events)
     return [
         EventRow(
@@ -157,7 +159,8 @@ def case_context(
     forms = {key: action.form_class(case=case, user=user) for key, action in ACTIONS.items()}
     if failed is not None:
         forms[failed[0]] = failed[1]
-    events = timeline(case)
+    timeline_events = list(TimelineEvent.objects.filter(case=case).order_by("created_at", "id"))
+    events = timeline_rows(timeline_events)
     rows = conversation(case)
     window = reply_window(case, rows)
     return {
@@ -171,7 +174,7 @@ def case_context(
         "held": held or [],
         "forms": forms,
         "tags": list(case.tags.all()),
-        "case_orders": case_orders(case),
+        "linked_orders": linked_order_numbers(timeline_events),
         "macros": list(macros_usable_by(user)),
         "notice": notice,
         "survey": answered_survey(case),
@@ -183,10 +186,16 @@ def case_context(
     }
 
 
-def case_orders(case: Case) -> list[Order]:
-    """The orders linked to the case, with their shops (one query): the shop says whether it is reachable."""
-    links = CaseOrder.objects.filter(case=case).select_related("order__shop").order_by("linked_at", "pk")
-    return [link.order for link in links]
+def linked_order_numbers(events: list[TimelineEvent]) -> list[str]:
+    """The numbers of the orders linked to the case now, read from its timeline (no query of their own:
+    every link and unlink is an event); the 360 panel shows the orders themselves."""
+    linked: dict[str, None] = {}
+    for event in events:
+        if event.kind == EventKind.ORDER_LINKED:
+            linked[event.to_value] = None
+        elif event.kind == EventKind.ORDER_UNLINKED:
+            linked.pop(event.from_value, None)
+    return list(linked)
 
 
 def reply_window(case: Case, rows: list[MessageRow]) -> Permission | None:

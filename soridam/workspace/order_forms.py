@@ -3,13 +3,9 @@ is written by ``cases.order_actions``."""
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from soridam.accounts.models import User
-from soridam.cases.models import Case
 from soridam.orders.models import Order
 from soridam.workspace.forms import CaseForm
 
@@ -21,9 +17,14 @@ class OrderLinkForm(CaseForm):
 
 class OrderUnlinkForm(CaseForm):
     id_prefix = "order-unlink"
-    order = forms.ModelChoiceField(queryset=Order.objects.none(), widget=forms.HiddenInput)
+    number = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
-    def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
-        super().__init__(data, files, case=case, user=user)
-        field = cast(forms.ModelChoiceField[Order], self.fields["order"])
-        field.queryset = Order.objects.filter(case_links__case=case)
+    def clean_number(self) -> Order:
+        """The linked order with this number (the page lists the numbers it shows from the timeline)."""
+        number = self.cleaned_data["number"].strip()
+        order = Order.objects.filter(case_links__case=self.case, number=number).first()
+        if order is None:
+            raise forms.ValidationError(
+                _("No order numbered %(number)s is linked to this case."), params={"number": number}
+            )
+        return order

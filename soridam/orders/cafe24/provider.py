@@ -11,6 +11,7 @@ refused when none do.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -34,6 +35,7 @@ DEFAULT_API_VERSION = "2025-12-01"
 EMBED = "items,buyer,receivers"
 PAGE_SIZE = 500  # Cafe24 allows up to 1,000 orders a page
 MAX_OFFSET = 15_000  # Cafe24's deepest offset; a busier window is split by the caller's shorter windows
+ORDER_ID = re.compile(r"\d{8}-\d{7}")  # Cafe24's order id: the order date and a sequence, 20261201-0000012
 NOT_SHIPPED = {OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PREPARING}
 
 
@@ -43,8 +45,11 @@ class Cafe24Provider(OrderProvider):
     max_window: ClassVar[timedelta] = timedelta(hours=24)
 
     def fetch_order(self, number: str) -> NormalisedOrder | None:
+        number = number.strip()
+        if not ORDER_ID.fullmatch(number):  # not a Cafe24 order id: no call (and nothing typed reaches the path)
+            return None
         try:
-            answer = self.call("GET", f"/orders/{number.strip()}", {"embed": EMBED}, what="Cafe24 order")
+            answer = self.call("GET", f"/orders/{number}", {"embed": EMBED}, what="Cafe24 order")
         except http.Refused as refused:
             if refused.status in {400, 404, 422}:  # no such order (or not an order number at all)
                 return None

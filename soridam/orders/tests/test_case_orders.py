@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 import pytest
+from django.db import transaction
+from django.template.loader import render_to_string
 from django.test import Client
+from django.utils import translation
 
-from soridam.accounts.models import User
+from soridam.audit.actors import SYSTEM
 from soridam.audit.models import AuditEntry
 from soridam.cases.models import Case, EventKind, TimelineEvent
+from soridam.cases.order_actions import link_order
 from soridam.orders.cafe24.tests.fake import FakeCafe24, order_payload
 from soridam.orders.models import CaseOrder, Order, Shop
 from soridam.orders.tasks import link_case_orders
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def english_alice(alice: User) -> Client:
-    alice.language = "en"
-    alice.save()
-    client = Client()
-    client.force_login(alice)
-    return client
 
 
 def _linked(case: Case) -> list[str]:
@@ -75,8 +72,7 @@ def test_an_agent_links_and_unlinks_an_order_from_the_case_page(
     assert _linked(case) == ["20261205-0000077"]
     page = alice_client.get(f"/workspace/cases/{case.pk}/").content.decode()
     assert "20261205-0000077" in page
-    order = Order.objects.get(number="20261205-0000077")
-    alice_client.post(f"/workspace/cases/{case.pk}/orders/unlink/", {"order": order.pk})
+    alice_client.post(f"/workspace/cases/{case.pk}/orders/unlink/", {"number": "20261205-0000077"})
     assert _linked(case) == []
     kinds = list(TimelineEvent.objects.filter(case=case, kind__startswith="order_").values_list("kind", flat=True))
     assert kinds == [EventKind.ORDER_LINKED, EventKind.ORDER_UNLINKED]
@@ -94,15 +90,28 @@ def test_an_unknown_order_number_comes_back_with_the_error_and_links_nothing(
     assert _linked(case) == []
 
 
-def test_the_case_page_says_when_the_shop_is_unavailable_and_when_it_last_synced(
-    shop: Shop, english_alice: Client, make_case: Callable[..., Case]
+def test_the_shop_state_snippet_says_when_the_shop_is_unavailable_and_when_it_last_synced(shop: Shop) -> None:
+    template = "orders/_shop_state.html"
+    assert "unavailable" not in render_to_string(template, {"shop": shop})
+    when = datetime.fromisoformat("2026-12-07T12:30:00+09:00")
+    Shop.objects.filter(pk=shop.pk).update(unavailable_since=when, last_synced_at=when)
+    shop.refresh_from_db()
+    with translation.override("en"):
+        shown = render_to_string(template, {"shop": shop})
+    assert "Linen &amp; Co is unavailable; last synced at 2026-12-07 12:30." in shown
+    with translation.override("ko"):
+        assert "마지막 동기화" in render_to_string(template, {"shop": shop})
+
+
+def test_the_case_page_lists_linked_orders_without_a_query_of_its_own(
+    shop: Shop, alice_client: Client, make_case: Callable[..., Case], django_assert_max_num_queries: Any
 ) -> None:
     case = make_case()
     order = Order.objects.create(
         shop=shop, external_id="1", number="20261201-0000001", status="delivered", total=1000, placed_at=case.created_at
     )
-    CaseOrder.objects.create(case=case, order=order)
-    Shop.objects.filter(pk=shop.pk).update(unavailable_since=case.created_at, last_synced_at=case.created_at)
-    page = english_alice.get(f"/workspace/cases/{case.pk}/").content.decode()
-    assert "The shop is unavailable; last synced at" in page
-    assert "20261201-0000001" in page
+    with transaction.atomic():
+        link_order(Case.objects.select_for_update().get(pk=case.pk), order, actor=SYSTEM)
+    with django_assert_max_num_queries(17):  # the case page's budget (workspace/tests/test_case_page.py)
+        page = alice_client.get(f"/workspace/cases/{case.pk}/").content.decode()
+    assert 'name="number" value="20261201-0000001"' in page

@@ -43,8 +43,11 @@ def test_an_order_is_read_with_bearer_token_and_api_version_and_normalised(cafe2
     assert order.raw["order_id"] == "20261201-0000012"
 
 
-def test_an_unknown_order_number_is_none(cafe24: FakeCafe24, shop: Shop) -> None:
+def test_an_unknown_order_number_is_none_and_another_shape_is_never_asked_for(cafe24: FakeCafe24, shop: Shop) -> None:
     assert provider_for(shop).fetch_order("20261201-9999999") is None
+    assert provider_for(shop).fetch_order("../customers") is None
+    assert provider_for(shop).fetch_order("AB12345678") is None
+    assert len(cafe24.requests) == 1
 
 
 def test_a_token_about_to_expire_is_refreshed_before_the_call(cafe24: FakeCafe24, shop: Shop) -> None:
