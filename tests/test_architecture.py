@@ -28,6 +28,7 @@ ACTION_MODULES = {
     "soridam.cases.delivery_actions",
     "soridam.cases.phone_actions",
     "soridam.cases.customer_actions",
+    "soridam.cases.order_actions",
 }
 
 

@@ -276,6 +276,8 @@ class EventKind(models.TextChoices):
     NOT_NOTIFIED = "not_notified", _("Customer not notified")
     DELIVERY_FAILED = "delivery_failed", _("Message not delivered")
     CUSTOMER_CHANGED = "customer_changed", _("Customer changed")
+    ORDER_LINKED = "order_linked", _("Order linked")
+    ORDER_UNLINKED = "order_unlinked", _("Order unlinked")
 
 
 class TimelineEvent(models.Model):

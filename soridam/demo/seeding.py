@@ -14,6 +14,7 @@ from soridam.accounts.models import Membership, Team, User
 from soridam.cases.models import Category
 from soridam.demo.backdating import Backdating
 from soridam.demo.people import demo_contacts, ensure_staff, ensure_teams
+from soridam.demo.shop import seed_demo_orders
 from soridam.demo.stories import Cast, Story
 from soridam.kb.demo import seed_help_centre
 from soridam.sla.demo import seed_routing_and_sla
@@ -40,6 +41,7 @@ def seed_demo(*, cases: int = 300, seed: int = 2026) -> Seeded:
         stories = plan_stories(cast, cases, seed, now=since)
         backdating = Backdating()
         case_ids = [story.tell(backdating).pk for story in stories]
+        seed_demo_orders(backdating)
         backdating.apply(case_ids, since)
         seed_help_centre()
     customers = len({story.contact.email for story in stories})

@@ -16,10 +16,12 @@ from soridam.cases import actions
 from soridam.cases.access import access_case
 from soridam.cases.errors import CaseError
 from soridam.cases.models import Case
+from soridam.cases.order_actions import link_order, linkable_order, unlink_order
 from soridam.cases.phone_actions import log_call
 from soridam.channels.meta.replies import check_free_text, send_template
 from soridam.macros.apply import apply_macro
 from soridam.macros.text import fill_variables
+from soridam.orders.sync import find_order
 from soridam.workspace.call_forms import CaseCallForm, call_details
 from soridam.workspace.forms import (
     AssignForm,
@@ -34,6 +36,7 @@ from soridam.workspace.forms import (
     TeamForm,
 )
 from soridam.workspace.held import changes_since
+from soridam.workspace.order_forms import OrderLinkForm, OrderUnlinkForm
 from soridam.workspace.template_forms import TemplateForm
 
 if TYPE_CHECKING:
@@ -142,6 +145,16 @@ def _call(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
     return log_call(case, call_details(data), actor=actor)
 
 
+def _order_link(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
+    """The stored order with this number, else the one a shop answers with (stored as it is linked)."""
+    number = data["number"].strip()
+    return link_order(case, linkable_order(number, found=find_order(number)), actor=actor)
+
+
+def _order_unlink(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
+    return unlink_order(case, data["number"], actor=actor)
+
+
 def _tag_remove(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
     return actions.remove_tag(case, data["tag"], actor=actor)
 
@@ -160,6 +173,8 @@ ACTIONS: dict[str, CaseAction] = {
         CaseAction("tag_add", TagAddForm, _tag_add, _("Tag added.")),
         CaseAction("tag_remove", TagRemoveForm, _tag_remove, _("Tag removed.")),
         CaseAction("call", CaseCallForm, _call, _("Call logged.")),
+        CaseAction("order_link", OrderLinkForm, _order_link, _("Order linked.")),
+        CaseAction("order_unlink", OrderUnlinkForm, _order_unlink, _("Order unlinked.")),
     )
 }
 

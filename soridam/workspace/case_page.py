@@ -118,7 +118,10 @@ def _call_of(message: Message) -> PhoneCall | None:
 
 
 def timeline(case: Case) -> list[EventRow]:
-    events = list(TimelineEvent.objects.filter(case=case).order_by("created_at", "id"))
+    return timeline_rows(list(TimelineEvent.objects.filter(case=case).order_by("created_at", "id")))
+
+
+def timeline_rows(events: list[TimelineEvent]) -> list[EventRow]:
     people = _people_named_in(events)
     return [
         EventRow(
@@ -156,7 +159,8 @@ def case_context(
     forms = {key: action.form_class(case=case, user=user) for key, action in ACTIONS.items()}
     if failed is not None:
         forms[failed[0]] = failed[1]
-    events = timeline(case)
+    timeline_events = list(TimelineEvent.objects.filter(case=case).order_by("created_at", "id"))
+    events = timeline_rows(timeline_events)
     rows = conversation(case)
     window = reply_window(case, rows)
     return {
@@ -170,6 +174,7 @@ def case_context(
         "held": held or [],
         "forms": forms,
         "tags": list(case.tags.all()),
+        "linked_orders": linked_order_numbers(timeline_events),
         "macros": list(macros_usable_by(user)),
         "notice": notice,
         "survey": answered_survey(case),
@@ -179,6 +184,18 @@ def case_context(
         "reply_closed": window is not None and not window.allowed,
         "message_templates": _templates() if window is not None and window.templates_only else [],
     }
+
+
+def linked_order_numbers(events: list[TimelineEvent]) -> list[str]:
+    """The numbers of the orders linked to the case now, read from its timeline (no query of their own:
+    every link and unlink is an event); the 360 panel shows the orders themselves."""
+    linked: dict[str, None] = {}
+    for event in events:
+        if event.kind == EventKind.ORDER_LINKED:
+            linked[event.to_value] = None
+        elif event.kind == EventKind.ORDER_UNLINKED:
+            linked.pop(event.from_value, None)
+    return list(linked)
 
 
 def reply_window(case: Case, rows: list[MessageRow]) -> Permission | None:

@@ -193,3 +193,24 @@ def test_the_seeds_own_jobs_queue_behind_a_new_customers_acknowledgement(setting
     deliver_outbound.using(priority=jobs.CUSTOMER).enqueue(0)
     assert DBTaskResult.objects.ready().first().task_path == "soridam.notifications.tasks.deliver_outbound"
     assert DBTaskResult.objects.ready().first().priority == jobs.CUSTOMER
+
+
+def test_seed_demo_stores_cafe24_orders_for_demo_customers_and_links_them_to_their_cases() -> None:
+    from soridam.demo.shop import DEMO_SHOP_SLUG, seed_demo_orders
+    from soridam.orders.models import CaseOrder, Order, Shop
+    from soridam.orders.sync import syncable_shops
+
+    seed("--cases", "40")
+    shop = Shop.objects.get(slug=DEMO_SHOP_SLUG)
+    assert shop.options["demo"] is True
+    assert shop not in syncable_shops()
+    orders = Order.objects.filter(shop=shop)
+    assert orders.exists()
+    assert not orders.filter(customer__isnull=True).exists()
+    link = CaseOrder.objects.select_related("case", "order").first()
+    assert link is not None
+    assert link.case.order_number == link.order.number
+    assert link.order.raw["order_id"] == link.order.number  # the Cafe24 payload, normalised for real
+    before = (orders.count(), CaseOrder.objects.count())
+    assert seed_demo_orders() == 0  # seeding again changes nothing
+    assert (orders.count(), CaseOrder.objects.count()) == before

@@ -75,7 +75,15 @@ def event_change(event: TimelineEvent, people: Mapping[str, str] | None = None) 
 
 # Events that name one thing (the first stage, a tag, the case merged into) rather than a change from → to.
 _ONE_VALUE_KINDS = frozenset(
-    {EventKind.CREATED, EventKind.TAG_ADDED, EventKind.TAG_REMOVED, EventKind.MERGED, EventKind.NOT_NOTIFIED}
+    {
+        EventKind.CREATED,
+        EventKind.TAG_ADDED,
+        EventKind.TAG_REMOVED,
+        EventKind.MERGED,
+        EventKind.NOT_NOTIFIED,
+        EventKind.ORDER_LINKED,
+        EventKind.ORDER_UNLINKED,
+    }
 )
 
 

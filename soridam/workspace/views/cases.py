@@ -137,5 +137,17 @@ def case_tag_remove(request: StaffRequest, case_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
+def case_order_link(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "order_link")
+
+
+@staff_required
+@require_POST
+def case_order_unlink(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "order_unlink")
+
+
+@staff_required
+@require_POST
 def case_call(request: StaffRequest, case_id: int) -> HttpResponse:
     return _perform(request, case_id, "call")
