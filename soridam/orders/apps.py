@@ -4,7 +4,9 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # Each connector registers its ``OrderProvider`` when its module is imported.
-CONNECTORS: tuple[str, ...] = ()
+CONNECTORS: tuple[str, ...] = (
+    "soridam.orders.naver.provider",
+)
 
 
 class OrdersConfig(AppConfig):
