@@ -134,10 +134,8 @@ def _claim_call(provider: NaverCommerceProvider, entry: Mapping[str, Any], actio
     data = provider.client.post(CLAIM_PATH.format(id=product_order_id, action=action), body) or {}
     failures = [info for info in data.get("failProductOrderInfos") or [] if isinstance(info, dict)]
     if failures and product_order_id not in (data.get("successProductOrderIds") or []):
-        failure = failures[0]
-        raise ProviderRefused(
-            f"Naver Commerce {action} {product_order_id}: {failure.get('code', '')} {failure.get('message', '')}".strip()
-        )
+        code, message = failures[0].get("code", ""), failures[0].get("message", "")
+        raise ProviderRefused(f"Naver Commerce {action} {product_order_id}: {code} {message}".strip())
 
 
 def _claim(entry: Mapping[str, Any]) -> tuple[str, bool]:

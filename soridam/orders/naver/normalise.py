@@ -156,11 +156,13 @@ def _shipments(entries: list[Mapping[str, Any]]) -> tuple[Shipment, ...]:
 
 
 def _claims(entry: Mapping[str, Any]) -> list[Claim]:
-    """The open claim (``currentClaim``, or the older top-level ``cancel``/``return``/``exchange``) and the done ones."""
+    """The open claim (``currentClaim``, or the older top-level ``cancel``/``return``/``exchange``) and done ones."""
     product_order = entry.get("productOrder", {})
     current = entry.get("currentClaim") or {key: entry.get(key) for key in ("cancel", "return", "exchange")}
     found = [
-        _claim(CLAIM_KIND[key.upper()], detail) for key, detail in current.items() if detail and key.upper() in CLAIM_KIND
+        _claim(CLAIM_KIND[key.upper()], detail)
+        for key, detail in current.items()
+        if detail and key.upper() in CLAIM_KIND
     ]
     for done in entry.get("completedClaims") or []:
         kind = CLAIM_KIND.get(str(done.get("claimType")), "")

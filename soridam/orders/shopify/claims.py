@@ -70,7 +70,11 @@ def _create_refund(
     if amount <= 0 or amount > refundable:
         raise ProviderRefused(f"Shopify refund of {amount}: only {refundable} of this order can still be refunded")
     parent = next(
-        (item for item in node.get("transactions") or [] if item.get("kind") in PAYMENT_KINDS and item.get("status") == "SUCCESS"),
+        (
+            item
+            for item in node.get("transactions") or []
+            if item.get("kind") in PAYMENT_KINDS and item.get("status") == "SUCCESS"
+        ),
         None,
     )
     if parent is None:
@@ -111,7 +115,11 @@ def _create_exchange(
     return_input = {
         "orderId": node["id"],
         "returnLineItems": [
-            {"fulfillmentLineItemId": fulfilled[line]["id"], "quantity": fulfilled[line]["quantity"], "returnReasonNote": reason[:255]}
+            {
+                "fulfillmentLineItemId": fulfilled[line]["id"],
+                "quantity": fulfilled[line]["quantity"],
+                "returnReasonNote": reason[:255],
+            }
             for line in lines
         ],
         "exchangeLineItems": [
@@ -148,7 +156,13 @@ def _finish(provider: ShopifyProvider, key: str, kind: str, result: ClaimResult)
     ledger.record(
         provider.shop,
         key,
-        {"state": "done", "kind": kind, "external_id": result.external_id, "status": result.status, "result_amount": amount},
+        {
+            "state": "done",
+            "kind": kind,
+            "external_id": result.external_id,
+            "status": result.status,
+            "result_amount": amount,
+        },
     )
 
 
@@ -159,4 +173,3 @@ def _stored(known: Mapping[str, Any]) -> ClaimResult:
         status=str(known.get("status", "")),
         amount=None if amount is None else Decimal(amount),
     )
-

@@ -86,7 +86,9 @@ def _provider_error(what: str, exc: HttpError, wait: float) -> Exception:
 
 
 def _throttled(errors: list[Any]) -> bool:
-    return any(isinstance(error, dict) and (error.get("extensions") or {}).get("code") == "THROTTLED" for error in errors)
+    return any(
+        isinstance(error, dict) and (error.get("extensions") or {}).get("code") == "THROTTLED" for error in errors
+    )
 
 
 def _throttle_wait(answer: dict[str, Any]) -> float:
@@ -103,7 +105,7 @@ def _throttle_wait(answer: dict[str, Any]) -> float:
 def _raise_errors(errors: list[Any], *, what: str) -> None:
     if not errors:
         return
-    first = errors[0] if isinstance(errors[0], dict) else {"message": str(errors[0])}
+    first: dict[str, Any] = errors[0] if isinstance(errors[0], dict) else {"message": str(errors[0])}
     code = (first.get("extensions") or {}).get("code", "")
     message = f"Shopify {what}: {code} {str(first.get('message', ''))[:200]}".replace("  ", " ").strip()
     if code == "ACCESS_DENIED":

@@ -109,7 +109,9 @@ class ShopifyProvider(OrderProvider):
         if not phone:
             return ""
         query = f"phone:'{_search_value(phone, extra='+')}'"
-        nodes = (self.client.graphql(queries.CUSTOMER_BY_PHONE, {"query": query}, what="customers").get("customers") or {}).get("nodes") or []
+        nodes = (
+            self.client.graphql(queries.CUSTOMER_BY_PHONE, {"query": query}, what="customers").get("customers") or {}
+        ).get("nodes") or []
         return str(nodes[0]["id"]).rsplit("/", 1)[-1] if nodes else ""
 
 

@@ -70,9 +70,7 @@ class FakeNaver:
     def expire_tokens(self) -> None:
         self.tokens.clear()
 
-    def add_order(
-        self, order_id: str, lines: list[dict[str, Any]], *, changed_at: datetime, **order: Any
-    ) -> list[str]:
+    def add_order(self, order_id: str, lines: list[dict[str, Any]], *, changed_at: datetime, **order: Any) -> list[str]:
         """Product orders ``{order_id}01``, ``…02``: each line's fields go into its ``productOrder``."""
         ids = []
         for index, given in enumerate(lines, start=1):
@@ -156,7 +154,9 @@ class FakeNaver:
 
     def _changes(self, query: dict[str, list[str]]) -> Reply:
         start = datetime.fromisoformat(query["lastChangedFrom"][0])
-        end = datetime.fromisoformat(query["lastChangedTo"][0]) if "lastChangedTo" in query else start + timedelta(days=1)
+        end = (
+            datetime.fromisoformat(query["lastChangedTo"][0]) if "lastChangedTo" in query else start + timedelta(days=1)
+        )
         if end - start > timedelta(hours=24):
             return _error(400, "104139", "조회 가능한 날짜 범위를 초과했습니다.")
         after = query.get("moreSequence", [""])[0]

@@ -36,7 +36,12 @@ def fake() -> Iterator[FakeNaver]:
 
 def make_shop(url: str, secret: str = CLIENT_SECRET) -> Shop:
     return Shop.objects.create(
-        provider="naver", name="스마트스토어", slug="smartstore", base_url=url, client_id=CLIENT_ID, client_secret=secret
+        provider="naver",
+        name="스마트스토어",
+        slug="smartstore",
+        base_url=url,
+        client_id=CLIENT_ID,
+        client_secret=secret,
     )
 
 
@@ -70,10 +75,13 @@ def test_the_token_is_signed_stored_encrypted_and_reused(fake: FakeNaver, naver:
     token_requests = fake.to("/v1/oauth2/token")
     assert len(token_requests) == 1
     form = token_requests[0].body.decode()
-    assert "grant_type=client_credentials" in form and "type=SELF" in form and "client_secret_sign=" in form
+    assert "grant_type=client_credentials" in form
+    assert "type=SELF" in form
+    assert "client_secret_sign=" in form
     shop = Shop.objects.get(pk=naver.shop.pk)
     assert shop.access_token in fake.tokens
-    assert shop.token_expires_at is not None and shop.token_expires_at > datetime.now(UTC) + timedelta(hours=2)
+    assert shop.token_expires_at is not None
+    assert shop.token_expires_at > datetime.now(UTC) + timedelta(hours=2)
     assert fake.to(IDS.format("2026120100001"))[0].header("Authorization") == f"Bearer {shop.access_token}"
 
 
@@ -154,7 +162,8 @@ def test_changes_are_paged_and_grouped_into_whole_orders(fake: FakeNaver, naver:
     assert [order.number for order in orders] == ["2026120100001", "2026120100002", "2026120100003"]
     assert [line.name for line in orders[0].items] == ["상품 1", "양말"]
     pages = fake.to("/v1/pay-order/seller/product-orders/last-changed-statuses")
-    assert len(pages) == 2 and "moreSequence=" in pages[1].path
+    assert len(pages) == 2
+    assert "moreSequence=" in pages[1].path
     first = dict(part.split("=", 1) for part in pages[0].path.split("?")[1].split("&"))
     assert first["lastChangedFrom"] == "2026-12-06T10%3A00%3A00.000%2B09%3A00"
     assert first["lastChangedTo"] == "2026-12-07T09%3A59%3A59.999%2B09%3A00"
@@ -173,8 +182,10 @@ def test_an_order_is_found_by_its_number_or_a_product_order_number(
     assert order is not None
     assert naver.fetch_order("202612010000101") == order
     assert naver.fetch_order("9999") is None
-    assert order.shipments[0].tracking_number == "6543210" and order.shipments[0].carrier == "CJGLS"
-    assert order.total == Decimal(13000) and order.buyer.shop_customer_id == "buyer-77"
+    assert order.shipments[0].tracking_number == "6543210"
+    assert order.shipments[0].carrier == "CJGLS"
+    assert order.total == Decimal(13000)
+    assert order.buyer.shop_customer_id == "buyer-77"
 
 
 def test_a_buyers_cancel_request_is_approved_once_for_the_same_key(
@@ -189,10 +200,12 @@ def test_a_buyers_cancel_request_is_approved_once_for_the_same_key(
     again = naver.refund(order, Decimal(10000), reason="파손", idempotency_key="remedy-1")
 
     assert fake.refunds == ["202612010000102"]
-    assert first.status == "refunded" and again == first
+    assert first.status == "refunded"
+    assert again == first
     assert len(fake.to("/v1/pay-order/seller/product-orders/202612010000102/claim/cancel/approve")) == 1
     refreshed = naver.fetch_order("2026120100001")
-    assert refreshed is not None and refreshed.status == OrderStatus.PARTIALLY_REFUNDED
+    assert refreshed is not None
+    assert refreshed.status == OrderStatus.PARTIALLY_REFUNDED
 
 
 def test_an_unshipped_order_is_cancelled_by_the_seller_for_its_full_amount(
@@ -221,7 +234,8 @@ def test_a_lost_answer_is_finished_not_repeated_on_retry(fake: FakeNaver, naver:
     fake.add_order("2026120100001", [{"productOrderStatus": "DELIVERED"}], changed_at=NOW)
     fake.open_claim("202612010000101", "RETURN", "COLLECT_DONE")
     order = naver.fetch_order("2026120100001")
-    assert order is not None and order.status == OrderStatus.RETURN_REQUESTED
+    assert order is not None
+    assert order.status == OrderStatus.RETURN_REQUESTED
     fake.lose_next_answer = True
     with pytest.raises(ProviderUnavailable):
         naver.refund(order, Decimal(10000), reason="불량", idempotency_key="remedy-4")
@@ -248,8 +262,10 @@ def test_an_exchange_is_reported_when_the_buyer_opened_it_and_refused_otherwise(
     fake.add_order("2026120100001", [{"productOrderStatus": "DELIVERED"}, {}], changed_at=NOW)
     fake.open_claim("202612010000101", "EXCHANGE", "EXCHANGE_REQUEST")
     order = naver.fetch_order("2026120100001")
-    assert order is not None and order.status == OrderStatus.EXCHANGE_REQUESTED
+    assert order is not None
+    assert order.status == OrderStatus.EXCHANGE_REQUESTED
     result = naver.request_exchange(order, ["202612010000101"], reason="사이즈", idempotency_key="ex-1")
-    assert result.status == "EXCHANGE_REQUEST" and result.external_id
+    assert result.status == "EXCHANGE_REQUEST"
+    assert result.external_id
     with pytest.raises(ProviderRefused, match="only the buyer"):
         naver.request_exchange(order, ["202612010000102"], reason="사이즈", idempotency_key="ex-2")

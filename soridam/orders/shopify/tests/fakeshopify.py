@@ -66,7 +66,13 @@ class FakeShopify:
         self.throttles.append({"requested": requested, "available": available, "restore": restore_rate})
 
     def add_order(
-        self, number: int, *, created_at: datetime, updated_at: datetime | None = None, total: int = 50000, **fields: Any
+        self,
+        number: int,
+        *,
+        created_at: datetime,
+        updated_at: datetime | None = None,
+        total: int = 50000,
+        **fields: Any,
     ) -> dict[str, Any]:
         order_id = f"gid://shopify/Order/{number}"
         node: dict[str, Any] = {
@@ -83,7 +89,12 @@ class FakeShopify:
             "paymentGatewayNames": ["shopify_payments"],
             "email": "buyer@example.com",
             "phone": None,
-            "customer": {"id": "gid://shopify/Customer/77", "email": "buyer@example.com", "phone": "+821012345678", "displayName": "Kim Hana"},
+            "customer": {
+                "id": "gid://shopify/Customer/77",
+                "email": "buyer@example.com",
+                "phone": "+821012345678",
+                "displayName": "Kim Hana",
+            },
             "totalPriceSet": money(total),
             "totalReceivedSet": money(total),
             "totalRefundedSet": money(0),
@@ -92,8 +103,13 @@ class FakeShopify:
             "refunds": [],
             "returns": {"nodes": []},
             "transactions": [
-                {"id": f"gid://shopify/OrderTransaction/{number}1", "kind": "SALE", "status": "SUCCESS",
-                 "gateway": "shopify_payments", "amountSet": money(total)}
+                {
+                    "id": f"gid://shopify/OrderTransaction/{number}1",
+                    "kind": "SALE",
+                    "status": "SUCCESS",
+                    "gateway": "shopify_payments",
+                    "amountSet": money(total),
+                }
             ],
             **fields,
         }
@@ -103,19 +119,38 @@ class FakeShopify:
     def fulfil(self, node: dict[str, Any], *, delivered: bool = False) -> None:
         line = node["lineItems"]["nodes"][0]
         node["displayFulfillmentStatus"] = "FULFILLED"
-        node["fulfillments"].append({
-            "id": f"gid://shopify/Fulfillment/{next(self._ids)}", "status": "SUCCESS",
-            "displayStatus": "DELIVERED" if delivered else "IN_TRANSIT",
-            "createdAt": node["createdAt"], "deliveredAt": node["createdAt"] if delivered else None,
-            "trackingInfo": [{"company": "CJ Logistics", "number": "6543210", "url": "https://trace.example/6543210"}],
-            "fulfillmentLineItems": {"nodes": [{"id": f"gid://shopify/FulfillmentLineItem/{next(self._ids)}", "quantity": line["quantity"], "lineItem": {"id": line["id"]}}]},
-        })
+        node["fulfillments"].append(
+            {
+                "id": f"gid://shopify/Fulfillment/{next(self._ids)}",
+                "status": "SUCCESS",
+                "displayStatus": "DELIVERED" if delivered else "IN_TRANSIT",
+                "createdAt": node["createdAt"],
+                "deliveredAt": node["createdAt"] if delivered else None,
+                "trackingInfo": [
+                    {"company": "CJ Logistics", "number": "6543210", "url": "https://trace.example/6543210"}
+                ],
+                "fulfillmentLineItems": {
+                    "nodes": [
+                        {
+                            "id": f"gid://shopify/FulfillmentLineItem/{next(self._ids)}",
+                            "quantity": line["quantity"],
+                            "lineItem": {"id": line["id"]},
+                        }
+                    ]
+                },
+            }
+        )
 
     def _line(self, number: int, total: int) -> dict[str, Any]:
         return {
-            "id": f"gid://shopify/LineItem/{number}1", "name": "Linen shirt - M", "quantity": 1, "sku": "SHIRT-M",
-            "variantTitle": "M", "variant": {"id": f"gid://shopify/ProductVariant/{number}9"},
-            "originalUnitPriceSet": money(total), "discountedTotalSet": money(total),
+            "id": f"gid://shopify/LineItem/{number}1",
+            "name": "Linen shirt - M",
+            "quantity": 1,
+            "sku": "SHIRT-M",
+            "variantTitle": "M",
+            "variant": {"id": f"gid://shopify/ProductVariant/{number}9"},
+            "originalUnitPriceSet": money(total),
+            "discountedTotalSet": money(total),
         }
 
     # --- routing -------------------------------------------------------------------------------------
@@ -124,7 +159,9 @@ class FakeShopify:
         if request.path != PATH or request.method != "POST":
             return _json(404, {"errors": "Not Found"})
         if request.header("X-Shopify-Access-Token") != TOKEN:
-            return _json(401, {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"})
+            return _json(
+                401, {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
+            )
         if self.throttles:
             throttle = self.throttles.pop(0)
             return _json(200, _throttled(throttle))
@@ -177,8 +214,12 @@ class FakeShopify:
         if transaction["parentId"] not in parents or transaction["kind"] != "REFUND" or amount > received - refunded:
             message = "Amount cannot exceed the refundable amount" if amount > received - refunded else "Invalid parent"
             return {"refundCreate": {"refund": None, "userErrors": [{"field": ["transactions"], "message": message}]}}
-        refund = {"id": f"gid://shopify/Refund/{next(self._ids)}", "createdAt": _iso(datetime.now(UTC)),
-                  "note": refund_input.get("note"), "totalRefundedSet": money(amount)}
+        refund = {
+            "id": f"gid://shopify/Refund/{next(self._ids)}",
+            "createdAt": _iso(datetime.now(UTC)),
+            "note": refund_input.get("note"),
+            "totalRefundedSet": money(amount),
+        }
         node["refunds"].append(refund)
         node["totalRefundedSet"] = money(refunded + amount)
         node["displayFinancialStatus"] = "REFUNDED" if refunded + amount == received else "PARTIALLY_REFUNDED"
@@ -190,14 +231,33 @@ class FakeShopify:
         return_input = variables["returnInput"]
         node = next(node for node in self.orders if node["id"] == return_input["orderId"])
         by_fulfilment = {
-            item["id"]: item for fulfillment in node["fulfillments"] for item in fulfillment["fulfillmentLineItems"]["nodes"]
+            item["id"]: item
+            for fulfillment in node["fulfillments"]
+            for item in fulfillment["fulfillmentLineItems"]["nodes"]
         }
         if any(line["fulfillmentLineItemId"] not in by_fulfilment for line in return_input["returnLineItems"]):
-            return {"returnCreate": {"return": None, "userErrors": [{"field": ["returnLineItems"], "message": "not fulfilled", "code": "INVALID"}]}}
+            return {
+                "returnCreate": {
+                    "return": None,
+                    "userErrors": [{"field": ["returnLineItems"], "message": "not fulfilled", "code": "INVALID"}],
+                }
+            }
         created = {
-            "id": f"gid://shopify/Return/{next(self._ids)}", "name": f"{node['name']}-R1", "status": "OPEN",
-            "exchangeLineItems": {"nodes": [{"id": f"gid://shopify/ExchangeLineItem/{next(self._ids)}"} for _ in return_input["exchangeLineItems"]]},
-            "returnLineItems": {"nodes": [{"fulfillmentLineItem": {"lineItem": by_fulfilment[line["fulfillmentLineItemId"]]["lineItem"]}} for line in return_input["returnLineItems"]]},
+            "id": f"gid://shopify/Return/{next(self._ids)}",
+            "name": f"{node['name']}-R1",
+            "status": "OPEN",
+            "exchangeLineItems": {
+                "nodes": [
+                    {"id": f"gid://shopify/ExchangeLineItem/{next(self._ids)}"}
+                    for _ in return_input["exchangeLineItems"]
+                ]
+            },
+            "returnLineItems": {
+                "nodes": [
+                    {"fulfillmentLineItem": {"lineItem": by_fulfilment[line["fulfillmentLineItemId"]]["lineItem"]}}
+                    for line in return_input["returnLineItems"]
+                ]
+            },
         }
         node["returns"]["nodes"].append(created)
         node["returnStatus"] = "IN_PROGRESS"
@@ -217,10 +277,13 @@ def _matches(node: dict[str, Any], search: str) -> bool:
         field, _, value = term.partition(":")
         operator = re.match(r"[<>]=?", value)
         op = operator.group(0) if operator else ""
-        value = value[len(op):].strip("'")
+        value = value[len(op) :].strip("'")
         actual = {
-            "name": node["name"], "updated_at": node["updatedAt"], "created_at": node["createdAt"],
-            "email": node["email"], "customer_id": node["customer"]["id"].rsplit("/", 1)[-1],
+            "name": node["name"],
+            "updated_at": node["updatedAt"],
+            "created_at": node["createdAt"],
+            "email": node["email"],
+            "customer_id": node["customer"]["id"].rsplit("/", 1)[-1],
         }[field]
         if not {"": actual == value, ">=": actual >= value, "<": actual < value}[op]:
             return False
@@ -229,15 +292,32 @@ def _matches(node: dict[str, Any], search: str) -> bool:
 
 def _throttled(throttle: dict[str, float]) -> dict[str, Any]:
     return {
-        "errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/limits"}}],
-        "extensions": {"cost": {"requestedQueryCost": throttle["requested"], "actualQueryCost": None,
-                                "throttleStatus": {"maximumAvailable": 2000.0, "currentlyAvailable": throttle["available"], "restoreRate": throttle["restore"]}}},
+        "errors": [
+            {
+                "message": "Throttled",
+                "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/limits"},
+            }
+        ],
+        "extensions": {
+            "cost": {
+                "requestedQueryCost": throttle["requested"],
+                "actualQueryCost": None,
+                "throttleStatus": {
+                    "maximumAvailable": 2000.0,
+                    "currentlyAvailable": throttle["available"],
+                    "restoreRate": throttle["restore"],
+                },
+            }
+        },
     }
 
 
 def _cost(requested: float, available: float) -> dict[str, Any]:
-    return {"requestedQueryCost": requested, "actualQueryCost": requested,
-            "throttleStatus": {"maximumAvailable": 2000.0, "currentlyAvailable": available, "restoreRate": 100.0}}
+    return {
+        "requestedQueryCost": requested,
+        "actualQueryCost": requested,
+        "throttleStatus": {"maximumAvailable": 2000.0, "currentlyAvailable": available, "restoreRate": 100.0},
+    }
 
 
 def _iso(moment: datetime) -> str:

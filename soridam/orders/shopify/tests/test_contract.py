@@ -27,7 +27,11 @@ def fake() -> Iterator[FakeShopify]:
 
 def make_shop(url: str, token: str = TOKEN) -> Shop:
     return Shop.objects.create(
-        provider="shopify", name="Linen Lab", slug="linen-lab", base_url=url, access_token=token,
+        provider="shopify",
+        name="Linen Lab",
+        slug="linen-lab",
+        base_url=url,
+        access_token=token,
         options={"api_version": "2026-10"},
     )
 
@@ -47,12 +51,16 @@ def test_an_order_is_fetched_by_its_name_with_the_token_header(fake: FakeShopify
     node = fake.add_order(1001, created_at=ago(days=3))
     fake.fulfil(node, delivered=True)
     order = shopify.fetch_order("1001")
-    assert order is not None and order == shopify.fetch_order("#1001")
-    assert order.number == "#1001" and order.status == OrderStatus.DELIVERED and order.total == Decimal(50000)
+    assert order is not None
+    assert order == shopify.fetch_order("#1001")
+    assert order.number == "#1001"
+    assert order.status == OrderStatus.DELIVERED
+    assert order.total == Decimal(50000)
     assert order.shipments[0].tracking_url == "https://trace.example/6543210"
     assert order.buyer.email == "buyer@example.com"
     first = fake.requests[0]
-    assert first.header("X-Shopify-Access-Token") == TOKEN and first.header("Content-Type") == "application/json"
+    assert first.header("X-Shopify-Access-Token") == TOKEN
+    assert first.header("Content-Type") == "application/json"
     assert "name:'#1001'" in first.json()["variables"]["query"]
 
 
@@ -75,21 +83,32 @@ def test_old_orders_without_read_all_orders_are_refused_out_loud(fake: FakeShopi
     with pytest.raises(MissingScope, match="read_all_orders"):
         shopify.fetch_order("900")
     fake.scopes.append("read_all_orders")
-    assert [order.number for order in shopify.customer_orders(email="buyer@example.com", since=ago(days=120))] == ["#900"]
+    assert [order.number for order in shopify.customer_orders(email="buyer@example.com", since=ago(days=120))] == [
+        "#900"
+    ]
     assert shopify.fetch_order("900") is not None
 
 
 def test_a_customers_orders_are_found_by_id_email_or_phone(fake: FakeShopify, shopify: ShopifyProvider) -> None:
     fake.add_order(1001, created_at=ago(days=3))
-    fake.add_order(1002, created_at=ago(days=40), customer={"id": "gid://shopify/Customer/5", "email": "x@example.com", "phone": None, "displayName": "X"}, email="x@example.com")
-    assert [o.number for o in shopify.customer_orders(shop_customer_id="gid://shopify/Customer/77", since=ago(days=30))] == ["#1001"]
+    fake.add_order(
+        1002,
+        created_at=ago(days=40),
+        customer={"id": "gid://shopify/Customer/5", "email": "x@example.com", "phone": None, "displayName": "X"},
+        email="x@example.com",
+    )
+    assert [
+        o.number for o in shopify.customer_orders(shop_customer_id="gid://shopify/Customer/77", since=ago(days=30))
+    ] == ["#1001"]
     assert [o.number for o in shopify.customer_orders(email="x@example.com", since=ago(days=50))] == ["#1002"]
     assert [o.number for o in shopify.customer_orders(phone="+821012345678", since=ago(days=50))] == ["#1001"]
 
 
 def test_429_waits_the_retry_after_then_succeeds(fake: FakeShopify, shopify: ShopifyProvider) -> None:
     fake.add_order(1001, created_at=ago(days=3))
-    fake.script((429, {"Retry-After": "1.0", "Content-Type": "application/json"}, b'{"errors":"Exceeded 2 calls per second"}'))
+    fake.script(
+        (429, {"Retry-After": "1.0", "Content-Type": "application/json"}, b'{"errors":"Exceeded 2 calls per second"}')
+    )
     assert shopify.fetch_order("1001") is not None
     first, second = fake.requests[:2]
     assert second.at - first.at >= 1.0
@@ -116,7 +135,11 @@ def test_server_errors_are_unavailable_and_a_refused_token_needs_a_person(fake: 
     with pytest.raises(ProviderUnavailable):
         provider_for(make_shop(fake.url)).fetch_order("1001")
     with pytest.raises(ProviderAuthError):
-        provider_for(Shop.objects.create(provider="shopify", name="Old", slug="old", base_url=fake.url, access_token="shpat_revoked")).fetch_order("1001")
+        provider_for(
+            Shop.objects.create(
+                provider="shopify", name="Old", slug="old", base_url=fake.url, access_token="shpat_revoked"
+            )
+        ).fetch_order("1001")
 
 
 def test_windows_over_24_hours_are_refused(shopify: ShopifyProvider) -> None:
@@ -135,9 +158,16 @@ def test_a_refund_is_created_once_with_shopifys_idempotency_key(fake: FakeShopif
     mutation = next(r.json() for r in fake.requests if "RefundCreate" in r.json()["query"])
     assert '@idempotent(key: "remedy-1")' in mutation["query"]
     transaction = mutation["variables"]["input"]["transactions"][0]
-    assert transaction == {"orderId": "gid://shopify/Order/1001", "gateway": "shopify_payments", "kind": "REFUND", "amount": "20000", "parentId": "gid://shopify/OrderTransaction/10011"}
+    assert transaction == {
+        "orderId": "gid://shopify/Order/1001",
+        "gateway": "shopify_payments",
+        "kind": "REFUND",
+        "amount": "20000",
+        "parentId": "gid://shopify/OrderTransaction/10011",
+    }
     refreshed = shopify.fetch_order("1001")
-    assert refreshed is not None and refreshed.status == OrderStatus.PARTIALLY_REFUNDED
+    assert refreshed is not None
+    assert refreshed.status == OrderStatus.PARTIALLY_REFUNDED
     assert refreshed.refunded_total == Decimal(20000)
 
 
@@ -149,11 +179,14 @@ def test_a_lost_refund_answer_is_not_refunded_again(fake: FakeShopify, shopify: 
     with pytest.raises(ProviderUnavailable):
         shopify.refund(order, Decimal(50000), reason="never arrived", idempotency_key="remedy-2")
     result = shopify.refund(order, Decimal(50000), reason="never arrived", idempotency_key="remedy-2")
-    assert len(fake.refunds) == 1 and result.external_id == fake.refunds[0]["id"]
+    assert len(fake.refunds) == 1
+    assert result.external_id == fake.refunds[0]["id"]
     assert sum("RefundCreate" in r.json()["query"] for r in fake.requests) == 1  # found by its note, not re-sent
 
 
-def test_a_refund_over_what_was_paid_is_refused_with_shopifys_words(fake: FakeShopify, shopify: ShopifyProvider) -> None:
+def test_a_refund_over_what_was_paid_is_refused_with_shopifys_words(
+    fake: FakeShopify, shopify: ShopifyProvider
+) -> None:
     fake.add_order(1001, created_at=ago(days=3))
     order = shopify.fetch_order("1001")
     assert order is not None
@@ -162,7 +195,9 @@ def test_a_refund_over_what_was_paid_is_refused_with_shopifys_words(fake: FakeSh
     assert fake.refunds == []
 
 
-def test_an_exchange_returns_the_line_and_sends_the_same_variant_once(fake: FakeShopify, shopify: ShopifyProvider) -> None:
+def test_an_exchange_returns_the_line_and_sends_the_same_variant_once(
+    fake: FakeShopify, shopify: ShopifyProvider
+) -> None:
     node = fake.add_order(1001, created_at=ago(days=3))
     fake.fulfil(node, delivered=True)
     order = shopify.fetch_order("1001")
@@ -173,13 +208,15 @@ def test_an_exchange_returns_the_line_and_sends_the_same_variant_once(fake: Fake
         shopify.request_exchange(order, [line], reason="wrong size", idempotency_key="ex-1")
     first = shopify.request_exchange(order, [line], reason="wrong size", idempotency_key="ex-1")
     again = shopify.request_exchange(order, [line], reason="wrong size", idempotency_key="ex-1")
-    assert first.status == "OPEN" and again.external_id == first.external_id
+    assert first.status == "OPEN"
+    assert again.external_id == first.external_id
     assert len(fake.returns) == 1  # the retry found the open return its lost answer had created
     sent = fake.returns[0]["input"]
     assert sent["exchangeLineItems"] == [{"variantId": "gid://shopify/ProductVariant/10019", "quantity": 1}]
     assert sent["returnLineItems"][0]["returnReasonNote"] == "wrong size"
     refreshed = shopify.fetch_order("1001")
-    assert refreshed is not None and refreshed.status == OrderStatus.EXCHANGE_REQUESTED
+    assert refreshed is not None
+    assert refreshed.status == OrderStatus.EXCHANGE_REQUESTED
 
 
 def test_an_unfulfilled_line_cannot_be_exchanged(fake: FakeShopify, shopify: ShopifyProvider) -> None:
