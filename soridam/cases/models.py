@@ -275,6 +275,8 @@ class EventKind(models.TextChoices):
     MERGED = "merged", _("Merged")
     NOT_NOTIFIED = "not_notified", _("Customer not notified")
     DELIVERY_FAILED = "delivery_failed", _("Message not delivered")
+    ORDER_LINKED = "order_linked", _("Order linked")
+    ORDER_UNLINKED = "order_unlinked", _("Order unlinked")
 
 
 class TimelineEvent(models.Model):

@@ -126,3 +126,33 @@ class CaseOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.order_id}"
+
+
+class ClaimRequest(models.Model):
+    """A refund or exchange we asked a shop for, under the caller's idempotency key.
+
+    The row is written (and committed) before the call, and the vendor's claim id once it answers: a retry
+    with the same key returns the stored answer, and a retry after a lost answer first looks on the shop
+    for the claim the lost call made, so the same key never refunds twice.
+    """
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="claim_requests")
+    order_external_id = models.CharField(max_length=100)
+    idempotency_key = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16)  # "refund" | "exchange"
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    external_id = models.CharField(max_length=100, blank=True)  # the vendor's claim id, once it answered
+    status = models.CharField(max_length=40, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    attempted_at = models.DateTimeField(null=True, blank=True)  # the latest call's start: a lease on the key
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "idempotency_key"], name="claim_request_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.order_external_id} ({self.idempotency_key})"

@@ -39,6 +39,7 @@ SCHEDULE: list[Periodic] = [
     Periodic("alert_digest", "soridam.alerts.tasks.send_alert_digests", timedelta(minutes=5)),
     Periodic("outbox_sweep", "soridam.notifications.tasks.sweep_outbox", timedelta(minutes=1)),
     Periodic("requeue_stale_tasks", "soridam.workers.tasks.requeue_stale_tasks", timedelta(minutes=1)),
+    Periodic("orders_sync", "soridam.orders.tasks.sync_shops", timedelta(minutes=10)),  # 0 shops: no-op
     Periodic("idempotency_purge", "soridam.idempotency.tasks.purge_idempotency_keys", timedelta(hours=24)),
 ]
 

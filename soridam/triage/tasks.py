@@ -14,6 +14,10 @@ from soridam.lib import jobs
 from soridam.lib.jobs import enqueue_on_commit
 from soridam.routing.tasks import route_case
 
+# The orders a new case names are linked once it is triaged (orders/tasks.py): named, since tasks never
+# import each other's modules (README, "Layers").
+LINK_ORDERS = "soridam.orders.tasks.link_case_orders"
+
 
 @task(priority=jobs.CASE_FLOW)
 def triage_case(case_id: int) -> bool:
@@ -22,6 +26,7 @@ def triage_case(case_id: int) -> bool:
 
     prediction = triage(case_id)
     enqueue_on_commit(route_case, case_id)
+    jobs.enqueue_job_on_commit(LINK_ORDERS, case_id)
     return prediction is not None
 
 
@@ -34,6 +39,7 @@ def triage_cases(case_ids: Sequence[int]) -> int:
     with jobs.batched():
         for case_id in dict.fromkeys(int(case_id) for case_id in case_ids):
             enqueue_on_commit(route_case, case_id)
+            jobs.enqueue_job_on_commit(LINK_ORDERS, case_id)
     return len(done)
 
 

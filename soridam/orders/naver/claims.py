@@ -13,9 +13,9 @@ open request, else every refundable one, else a single one. Anything else is ref
 ``request_exchange``: only the buyer can open an exchange (교환 요청) on Naver; the seller API processes one
 (collect, re-dispatch, hold, reject). We report an exchange the buyer opened and refuse otherwise.
 
-Idempotency: the ledger keeps the key with the product orders it targeted before any call. A retry
-re-reads those product orders and only finishes what is unfinished; Naver itself ignores an approval of a
-claim that is already done, and a product order can be cancelled or returned only once.
+Idempotency: the key's ``ClaimRequest`` (``orders/ledger.py``) keeps the product orders it targets before any
+call. A retry re-reads those product orders and only finishes what is unfinished; Naver itself ignores an
+approval of a claim that is already done, and a product order can be cancelled or returned only once.
 """
 
 from __future__ import annotations
@@ -44,48 +44,39 @@ DEFAULT_CANCEL_REASON = "PRODUCT_UNSATISFIED"
 def refund(
     provider: NaverCommerceProvider, order: NormalisedOrder, amount: Decimal, *, reason: str, idempotency_key: str
 ) -> ClaimResult:
-    shop = provider.shop
-    known = ledger.entry(shop, idempotency_key)
-    if known and known.get("state") == "done":
-        return _stored(known)
-    if known:
-        targets = list(known["targets"])
-    else:
-        targets = choose_targets(provider.details(_product_order_ids(order)), amount)
-        ledger.record(shop, idempotency_key, _entry("sent", order, amount, targets))
-    for entry in provider.details(targets):
-        _settle(provider, entry, reason=reason)
-    settled = provider.details(targets)
-    result = ClaimResult(
-        external_id=",".join(sorted({_claim_id(entry) for entry in settled} - {""})),
-        status="refunded" if all(_refunded(entry) for entry in settled) else "processing",
-        amount=amount,
-        raw={"productOrderIds": targets},
-    )
-    ledger.record(shop, idempotency_key, {**_entry("done", order, amount, targets), **_result_fields(result)})
-    return result
+    record = ledger.begin(provider.shop, order.external_id, "refund", amount, idempotency_key)
+    if record.external_id:
+        return ledger.result(record)
+    with ledger.attempt(record):
+        targets = list((record.raw or {}).get("productOrderIds") or [])
+        if not targets:
+            targets = choose_targets(provider.details(_product_order_ids(order)), amount)
+            ledger.remember(record, productOrderIds=targets)
+        for entry in provider.details(targets):
+            _settle(provider, entry, reason=reason)
+        settled = provider.details(targets)
+    claim_ids = sorted({_claim_id(entry) for entry in settled} - {""})
+    status = "refunded" if all(_refunded(entry) for entry in settled) else "processing"
+    return ledger.answered(record, ",".join(claim_ids or targets), status=status, raw={"claimIds": claim_ids})
 
 
 def request_exchange(
     provider: NaverCommerceProvider, order: NormalisedOrder, lines: list[str], *, reason: str, idempotency_key: str
 ) -> ClaimResult:
-    known = ledger.entry(provider.shop, idempotency_key)
-    if known and known.get("state") == "done":
-        return _stored(known)
-    entries = provider.details(lines)
-    open_exchanges = [entry for entry in entries if _claim(entry) == ("EXCHANGE", True)]
-    if not lines or len(open_exchanges) != len(lines):
-        raise ProviderRefused(
-            "Naver Commerce lets only the buyer open an exchange (교환 요청 in Naver Pay); "
-            "ask the customer to request it, then it is processed here"
-        )
-    result = ClaimResult(
-        external_id=",".join(sorted({_claim_id(entry) for entry in open_exchanges} - {""})),
-        status=str(open_exchanges[0]["productOrder"].get("claimStatus", "")),
-        raw={"productOrderIds": lines},
-    )
-    ledger.record(provider.shop, idempotency_key, {"state": "done", "kind": "exchange", **_result_fields(result)})
-    return result
+    record = ledger.begin(provider.shop, order.external_id, "exchange", None, idempotency_key)
+    if record.external_id:
+        return ledger.result(record)
+    with ledger.attempt(record):
+        entries = provider.details(lines)
+        open_exchanges = [entry for entry in entries if _claim(entry) == ("EXCHANGE", True)]
+        if not lines or len(open_exchanges) != len(lines):
+            raise ProviderRefused(
+                "Naver Commerce lets only the buyer open an exchange (교환 요청 in Naver Pay); "
+                "ask the customer to request it, then it is processed here"
+            )
+    claim_ids = sorted({_claim_id(entry) for entry in open_exchanges} - {""})
+    status = str(open_exchanges[0]["productOrder"].get("claimStatus", ""))
+    return ledger.answered(record, ",".join(claim_ids), status=status, raw={"productOrderIds": lines})
 
 
 def choose_targets(entries: list[dict[str, Any]], amount: Decimal) -> list[str]:
@@ -172,22 +163,3 @@ def _claim_id(entry: Mapping[str, Any]) -> str:
 
 def _product_order_ids(order: NormalisedOrder) -> list[str]:
     return [line.external_id for line in order.items]
-
-
-def _entry(state: str, order: NormalisedOrder, amount: Decimal, targets: list[str]) -> dict[str, Any]:
-    return {"state": state, "kind": "refund", "order": order.external_id, "amount": str(amount), "targets": targets}
-
-
-def _result_fields(result: ClaimResult) -> dict[str, Any]:
-    amount = None if result.amount is None else str(result.amount)
-    return {"external_id": result.external_id, "status": result.status, "result_amount": amount, "raw": result.raw}
-
-
-def _stored(known: Mapping[str, Any]) -> ClaimResult:
-    amount = known.get("result_amount")
-    return ClaimResult(
-        external_id=str(known.get("external_id", "")),
-        status=str(known.get("status", "")),
-        amount=None if amount is None else Decimal(amount),
-        raw=dict(known.get("raw") or {}),
-    )

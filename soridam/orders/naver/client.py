@@ -9,14 +9,13 @@ lives 3 hours; Naver hands back the same token while more than 30 minutes remain
 then, and ask once more when an API call answers 401 (the gateway's ``GW.AUTHN``).
 
 Limits (docs/restriction): a token bucket per application; past it the gateway answers 429
-``GW.RATE_LIMIT``. We wait a short ``Retry-After`` (or one second, the bucket's refill) and try again a
-couple of times; a longer wait, 5xx and network errors become ``ProviderUnavailable``.
+``GW.RATE_LIMIT``. ``orders/http.py`` waits a short ``Retry-After`` (or one second, the bucket's refill) and
+tries again a couple of times; a longer wait, 5xx and network errors become ``ProviderUnavailable``.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import time
 import urllib.parse
 from datetime import timedelta
@@ -25,17 +24,13 @@ from typing import Any
 import bcrypt
 from django.utils import timezone
 
-from soridam.channels.base import TransportError
-from soridam.channels.http import HttpError, call
+from soridam.orders import http
 from soridam.orders.models import Shop
-from soridam.orders.providers import ProviderAuthError, ProviderRefused, ProviderUnavailable
+from soridam.orders.providers import ProviderAuthError, ProviderRefused
 
 TOKEN_PATH = "/v1/oauth2/token"  # noqa: S105 - a URL path, not a secret
 # Naver reissues a token only when less than 30 minutes of its 3 hours remain; before that it returns ours.
 REFRESH_MARGIN = timedelta(minutes=30)
-MAX_INLINE_WAIT = 5.0  # seconds we wait inside one call for the rate limit; longer waits go to the caller
-RATE_LIMIT_RETRIES = 2
-DEFAULT_RATE_WAIT = 1.0  # the token bucket refills every second when the gateway gives no Retry-After
 
 
 class NotFound(ProviderRefused):
@@ -53,41 +48,27 @@ class NaverClient:
         self.shop = shop
 
     def get(self, path: str, query: dict[str, str] | None = None) -> Any:
-        suffix = f"?{urllib.parse.urlencode(query)}" if query else ""
-        return self.request("GET", path + suffix)
+        return self.request("GET", http.with_query(path, query or {}))
 
     def post(self, path: str, body: object | None = None) -> Any:
         return self.request("POST", path, body)
 
     def request(self, method: str, path: str, body: object | None = None) -> Any:
-        """The ``data`` member of Naver's JSON answer; 401 gets one fresh token, 429 a short wait."""
-        fresh_token = False
-        for attempt in range(RATE_LIMIT_RETRIES + 2):
-            try:
-                return self._send(method, path, body, token=self._token(force=fresh_token))
-            except HttpError as exc:
-                if exc.status == 401 and not fresh_token:
-                    fresh_token = True
-                    continue
-                wait = _rate_wait(exc)
-                if wait is not None and attempt < RATE_LIMIT_RETRIES and wait <= MAX_INLINE_WAIT:
-                    time.sleep(wait)
-                    continue
-                raise _provider_error(f"Naver Commerce {method} {_route(path)}", exc) from None
-        raise ProviderUnavailable(f"Naver Commerce {method} {_route(path)}: still rate limited")
-
-    def _send(self, method: str, path: str, body: object | None, *, token: str) -> Any:
-        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        data = None
-        if body is not None:
-            data = json.dumps(body, ensure_ascii=False).encode()
-            headers["Content-Type"] = "application/json"
+        """The ``data`` member of Naver's JSON answer; a 401 gets one fresh token and one more try."""
+        what = f"Naver Commerce {method} {path.split('?')[0]}"
         try:
-            answer = call(method, self._url(path), data=data, headers=headers, what=f"Naver Commerce {_route(path)}")
-        except HttpError:
+            return self._send(method, path, body, token=self._token(), what=what)
+        except http.Unauthorised:
+            return self._send(method, path, body, token=self._token(force=True), what=what)
+
+    def _send(self, method: str, path: str, body: object | None, *, token: str, what: str) -> Any:
+        headers = {"Authorization": f"Bearer {token}"}
+        try:
+            answer = http.request_json(method, self._url(path), body=body, headers=headers, what=what)
+        except http.Refused as exc:
+            if exc.status == 404:
+                raise NotFound(str(exc)) from None
             raise
-        except TransportError as exc:
-            raise ProviderUnavailable(str(exc), retry_after=exc.retry_after) from None
         payload = answer.json()
         return payload.get("data") if isinstance(payload, dict) else None
 
@@ -122,46 +103,12 @@ class NaverClient:
     def _token_answer(self, form: bytes) -> Any:
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
         try:
-            return call("POST", self._url(TOKEN_PATH), data=form, headers=headers, what="Naver Commerce token").json()
-        except HttpError as exc:
-            if exc.status in {400, 401, 403}:
-                # A refused signature or client id: a person must check the shop's credentials and server IP.
-                raise ProviderAuthError(f"Naver Commerce token: HTTP {exc.status} {_code(exc)}".strip()) from None
-            raise _provider_error("Naver Commerce token", exc) from None
-        except TransportError as exc:
-            raise ProviderUnavailable(str(exc), retry_after=exc.retry_after) from None
+            return http.request(
+                "POST", self._url(TOKEN_PATH), data=form, headers=headers, what="Naver Commerce token"
+            ).json()
+        except http.Refused as exc:
+            # A refused signature, client id or server IP (400/403): a person must check the shop's credentials.
+            raise ProviderAuthError(str(exc)) from None
 
     def _url(self, path: str) -> str:
         return self.shop.base_url.rstrip("/") + path
-
-
-def _rate_wait(exc: HttpError) -> float | None:
-    if exc.status != 429:
-        return None
-    return exc.retry_after if exc.retry_after is not None else DEFAULT_RATE_WAIT
-
-
-def _provider_error(what: str, exc: HttpError) -> Exception:
-    summary = f"{what}: HTTP {exc.status} {_code(exc)}".strip()
-    if exc.status == 429 or exc.status >= 500:
-        return ProviderUnavailable(summary, retry_after=_rate_wait(exc) or exc.retry_after)
-    if exc.status == 401:
-        return ProviderAuthError(summary)
-    if exc.status == 404:
-        return NotFound(summary)
-    return ProviderRefused(summary)
-
-
-def _code(exc: HttpError) -> str:
-    """Naver's error ``code`` and ``message`` (never the request: it may carry a token or a buyer's data)."""
-    try:
-        body = json.loads(exc.body or b"{}")
-    except ValueError:
-        return ""
-    if not isinstance(body, dict):
-        return ""
-    return f"{body.get('code', '')} {str(body.get('message', ''))[:160]}".strip()
-
-
-def _route(path: str) -> str:
-    return path.split("?")[0]

@@ -2,9 +2,10 @@
 
 Refund: ``refundCreate`` with one ``REFUND`` transaction against the order's captured payment (its
 ``SALE`` or ``CAPTURE`` transaction as ``parentId``), ``notify: false`` (we tell the customer ourselves
-through ``notify_customer``). Never twice, three ways: our ledger keeps the key; Shopify's ``@idempotent(key:)``
-directive returns the first refund for a retried key; and the refund's note carries ``[soridam:<key>]``,
-so a retry after Shopify's idempotency window first looks for a refund that already landed.
+through ``notify_customer``). Never twice, three ways: the key's ``ClaimRequest`` (``orders/ledger.py``);
+Shopify's ``@idempotent(key:)`` directive, which returns the first refund for a retried key; and the refund's
+note, which carries ``[soridam:<key>]`` so that a retry (even past Shopify's idempotency window) first looks
+for a refund that already landed.
 
 Exchange: ``returnCreate`` with the order's fulfilled lines as ``returnLineItems`` and the same variants as
 ``exchangeLineItems`` (a like-for-like replacement; Shopify creates the return OPEN and a fulfillment order
@@ -33,34 +34,29 @@ PAYMENT_KINDS = frozenset({"SALE", "CAPTURE"})
 def refund(
     provider: ShopifyProvider, order: NormalisedOrder, amount: Decimal, *, reason: str, idempotency_key: str
 ) -> ClaimResult:
-    known = ledger.entry(provider.shop, idempotency_key)
-    if known and known.get("state") == "done":
-        return _stored(known)
-    if not known:
-        ledger.record(provider.shop, idempotency_key, {"state": "sent", "kind": "refund", "amount": str(amount)})
-    node = provider.order_node(order.external_id)
+    record = ledger.begin(provider.shop, order.external_id, "refund", amount, idempotency_key)
+    if record.external_id:
+        return ledger.result(record)
     marker = f"[soridam:{idempotency_key}]"
-    landed = next((item for item in node.get("refunds") or [] if marker in str(item.get("note") or "")), None)
-    if landed is None:
-        landed = _create_refund(provider, node, amount, note=f"{reason[:200]} {marker}".strip(), key=idempotency_key)
-    result = ClaimResult(external_id=str(landed.get("id", "")), status="refunded", amount=amount, raw=dict(landed))
-    _finish(provider, idempotency_key, "refund", result)
-    return result
+    with ledger.attempt(record):
+        node = provider.order_node(order.external_id)
+        landed = next((item for item in node.get("refunds") or [] if marker in str(item.get("note") or "")), None)
+        if landed is None:
+            note = f"{reason[:200]} {marker}".strip()
+            landed = _create_refund(provider, node, amount, note=note, key=idempotency_key)
+    return ledger.answered(record, str(landed.get("id", "")), status="refunded", raw=dict(landed))
 
 
 def request_exchange(
     provider: ShopifyProvider, order: NormalisedOrder, lines: list[str], *, reason: str, idempotency_key: str
 ) -> ClaimResult:
-    known = ledger.entry(provider.shop, idempotency_key)
-    if known and known.get("state") == "done":
-        return _stored(known)
-    if not known:
-        ledger.record(provider.shop, idempotency_key, {"state": "sent", "kind": "exchange", "lines": lines})
-    node = provider.order_node(order.external_id)
-    opened = _open_return_of(node, lines) or _create_exchange(provider, node, lines, reason=reason)
-    result = ClaimResult(external_id=str(opened.get("id", "")), status=str(opened.get("status", "")), raw=dict(opened))
-    _finish(provider, idempotency_key, "exchange", result)
-    return result
+    record = ledger.begin(provider.shop, order.external_id, "exchange", None, idempotency_key)
+    if record.external_id:
+        return ledger.result(record)
+    with ledger.attempt(record):
+        node = provider.order_node(order.external_id)
+        opened = _open_return_of(node, lines) or _create_exchange(provider, node, lines, reason=reason)
+    return ledger.answered(record, str(opened.get("id", "")), status=str(opened.get("status", "")), raw=dict(opened))
 
 
 def _create_refund(
@@ -149,27 +145,3 @@ def _refuse_user_errors(what: str, payload: Mapping[str, Any]) -> None:
     errors = [error for error in payload.get("userErrors") or [] if isinstance(error, dict)]
     if errors:
         raise ProviderRefused(f"Shopify {what}: " + "; ".join(str(error.get("message", "")) for error in errors))
-
-
-def _finish(provider: ShopifyProvider, key: str, kind: str, result: ClaimResult) -> None:
-    amount = None if result.amount is None else str(result.amount)
-    ledger.record(
-        provider.shop,
-        key,
-        {
-            "state": "done",
-            "kind": kind,
-            "external_id": result.external_id,
-            "status": result.status,
-            "result_amount": amount,
-        },
-    )
-
-
-def _stored(known: Mapping[str, Any]) -> ClaimResult:
-    amount = known.get("result_amount")
-    return ClaimResult(
-        external_id=str(known.get("external_id", "")),
-        status=str(known.get("status", "")),
-        amount=None if amount is None else Decimal(amount),
-    )

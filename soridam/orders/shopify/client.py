@@ -5,24 +5,23 @@ Limits (shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits): every query
 taken from a leaky bucket. When the bucket is short the answer carries an error with
 ``extensions.code == "THROTTLED"`` and ``extensions.cost`` (``requestedQueryCost`` and ``throttleStatus``:
 ``currentlyAvailable``, ``restoreRate`` points a second), so the wait is the missing points over the restore
-rate; an HTTP 429 carries ``Retry-After``. Short waits are taken here, longer ones go to the caller as
-``ProviderUnavailable(retry_after)``, as do 5xx and network errors. Admin access tokens do not expire: a 401
-or 403 means the app was uninstalled or its token revoked, so it is ``ProviderAuthError`` at once.
+rate; an HTTP 429 carries ``Retry-After`` (waited for by ``orders/http.py``). Short waits are taken here,
+longer ones go to the caller as ``ProviderUnavailable(retry_after)``, as do 5xx and network errors.
+An Admin API access token has no refresh: a 401 or 403 means the app was uninstalled or its token revoked,
+so it is ``ProviderAuthError`` at once and a person must install the app again.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
-from soridam.channels.base import TransportError
-from soridam.channels.http import HttpError, call
+from soridam.orders import http
 from soridam.orders.models import Shop
 from soridam.orders.providers import ProviderAuthError, ProviderRefused, ProviderUnavailable
 
 DEFAULT_API_VERSION = "2026-10"
-MAX_INLINE_WAIT = 5.0  # seconds
+MAX_INLINE_WAIT = 5.0  # seconds we wait for a throttled query's cost; longer waits go to the caller
 THROTTLE_RETRIES = 2
 DEFAULT_WAIT = 1.0
 
@@ -55,34 +54,16 @@ class ShopifyClient:
         raise ProviderUnavailable(f"Shopify {what}: throttled")  # pragma: no cover - the loop returns or raises
 
     def _post(self, body: dict[str, Any], *, what: str) -> dict[str, Any]:
-        headers = {
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            "X-Shopify-Access-Token": str(self.shop.access_token),
-        }
-        data = json.dumps(body).encode()
-        for attempt in range(THROTTLE_RETRIES + 1):
-            try:
-                payload = call("POST", self.endpoint, data=data, headers=headers, what=f"Shopify {what}").json()
-                return payload if isinstance(payload, dict) else {}
-            except HttpError as exc:
-                wait = exc.retry_after if exc.retry_after is not None else DEFAULT_WAIT
-                if exc.status == 429 and attempt < THROTTLE_RETRIES and wait <= MAX_INLINE_WAIT:
-                    time.sleep(wait)
-                    continue
-                raise _provider_error(what, exc, wait) from None
-            except TransportError as exc:
-                raise ProviderUnavailable(str(exc), retry_after=exc.retry_after) from None
-        raise ProviderUnavailable(f"Shopify {what}: rate limited")  # pragma: no cover
-
-
-def _provider_error(what: str, exc: HttpError, wait: float) -> Exception:
-    summary = f"Shopify {what}: HTTP {exc.status}"
-    if exc.status == 429 or exc.status >= 500:
-        return ProviderUnavailable(summary, retry_after=wait if exc.status == 429 else exc.retry_after)
-    if exc.status in {401, 403}:
-        return ProviderAuthError(f"{summary}: the access token was refused (reinstall the app)")
-    return ProviderRefused(summary)
+        headers = {"X-Shopify-Access-Token": str(self.shop.access_token)}
+        try:
+            payload = http.request_json(
+                "POST", self.endpoint, body=body, headers=headers, what=f"Shopify {what}"
+            ).json()
+        except http.Refused as exc:
+            if exc.status == 403:
+                raise ProviderAuthError(f"Shopify {what}: HTTP 403, the app may no longer use this shop") from None
+            raise
+        return payload if isinstance(payload, dict) else {}
 
 
 def _throttled(errors: list[Any]) -> bool:

@@ -11,8 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from soridam.orders import ledger
-from soridam.orders.models import OrderStatus, Shop
+from soridam.orders.models import ClaimRequest, OrderStatus, Shop
 from soridam.orders.naver.client import NaverClient, client_secret_sign
 from soridam.orders.naver.provider import NaverCommerceProvider
 from soridam.orders.naver.tests.fakenaver import CLIENT_ID, CLIENT_SECRET, FakeNaver, _error
@@ -239,7 +238,9 @@ def test_a_lost_answer_is_finished_not_repeated_on_retry(fake: FakeNaver, naver:
     fake.lose_next_answer = True
     with pytest.raises(ProviderUnavailable):
         naver.refund(order, Decimal(10000), reason="불량", idempotency_key="remedy-4")
-    assert (ledger.entry(naver.shop, "remedy-4") or {}).get("state") == "sent"
+    pending = ClaimRequest.objects.get(idempotency_key="remedy-4")
+    assert pending.external_id == ""
+    assert pending.raw["productOrderIds"] == ["202612010000101"]
 
     result = naver.refund(order, Decimal(10000), reason="불량", idempotency_key="remedy-4")
 
