@@ -270,3 +270,26 @@ def test_an_exchange_is_reported_when_the_buyer_opened_it_and_refused_otherwise(
     assert result.external_id
     with pytest.raises(ProviderRefused, match="only the buyer"):
         naver.request_exchange(order, ["202612010000102"], reason="사이즈", idempotency_key="ex-2")
+
+
+def test_a_key_under_way_or_used_for_another_order_is_not_sent(fake: FakeNaver, naver: NaverCommerceProvider) -> None:
+    fake.add_order("2026120100001", [{}], changed_at=NOW)
+    fake.add_order("2026120100002", [{}], changed_at=NOW)
+    order, other = naver.fetch_order("2026120100001"), naver.fetch_order("2026120100002")
+    assert order is not None
+    assert other is not None
+    ClaimRequest.objects.create(
+        shop=naver.shop,
+        order_external_id=order.external_id,
+        idempotency_key="busy",
+        kind="refund",
+        attempted_at=datetime.now(UTC),
+    )
+    with pytest.raises(ProviderUnavailable, match="under way"):
+        naver.refund(order, Decimal(10000), reason="", idempotency_key="busy")
+    with pytest.raises(ProviderRefused, match="another request"):
+        naver.refund(other, Decimal(10000), reason="", idempotency_key="busy")
+    assert fake.refunds == []
+    assert (
+        fake.to("/v1/pay-order/seller/product-orders/query") == fake.to("/v1/pay-order/seller/product-orders/query")[:2]
+    )
