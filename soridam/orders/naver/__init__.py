@@ -1,0 +1,1 @@
+"""The Naver Commerce (SmartStore) order connector."""
