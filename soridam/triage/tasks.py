@@ -12,6 +12,7 @@ from django_tasks import task
 
 from soridam.lib import jobs
 from soridam.lib.jobs import enqueue_on_commit
+from soridam.orders.models import Shop
 from soridam.routing.tasks import route_case
 
 # The orders a new case names are linked once it is triaged (orders/tasks.py): named, since tasks never
@@ -26,7 +27,8 @@ def triage_case(case_id: int) -> bool:
 
     prediction = triage(case_id)
     enqueue_on_commit(route_case, case_id)
-    jobs.enqueue_job_on_commit(LINK_ORDERS, case_id)
+    if _shops_connected():
+        jobs.enqueue_job_on_commit(LINK_ORDERS, case_id)
     return prediction is not None
 
 
@@ -36,10 +38,12 @@ def triage_cases(case_ids: Sequence[int]) -> int:
     from soridam.triage.triage import triage_many
 
     done = triage_many(case_ids)
+    link_orders = _shops_connected()
     with jobs.batched():
         for case_id in dict.fromkeys(int(case_id) for case_id in case_ids):
             enqueue_on_commit(route_case, case_id)
-            jobs.enqueue_job_on_commit(LINK_ORDERS, case_id)
+            if link_orders:
+                jobs.enqueue_job_on_commit(LINK_ORDERS, case_id)
     return len(done)
 
 
@@ -50,3 +54,8 @@ def retrain() -> int | None:
     from soridam.triage import training
 
     return training.retrain().candidate_id
+
+
+def _shops_connected() -> bool:
+    """A task per case is worth queueing only where a shop is connected (most help desks have none)."""
+    return Shop.objects.filter(active=True).exists()

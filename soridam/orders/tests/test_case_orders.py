@@ -19,6 +19,7 @@ from soridam.cases.order_actions import link_order
 from soridam.orders.cafe24.tests.fake import FakeCafe24, order_payload
 from soridam.orders.models import CaseOrder, Order, Shop
 from soridam.orders.tasks import link_case_orders
+from soridam.workspace.tests.budgets import CASE_PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +113,6 @@ def test_the_case_page_lists_linked_orders_without_a_query_of_its_own(
     )
     with transaction.atomic():
         link_order(Case.objects.select_for_update().get(pk=case.pk), order, actor=SYSTEM)
-    with django_assert_max_num_queries(17):  # the case page's budget (workspace/tests/test_case_page.py)
+    with django_assert_max_num_queries(CASE_PAGE_QUERIES):
         page = alice_client.get(f"/workspace/cases/{case.pk}/").content.decode()
     assert 'name="number" value="20261201-0000001"' in page

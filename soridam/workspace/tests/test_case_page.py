@@ -11,6 +11,7 @@ from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.models import Case, Category, Message
 from soridam.cases.uploads import check_upload
+from soridam.workspace.tests.budgets import CASE_PAGE_QUERIES
 from soridam.workspace.tests.conftest import HTMX
 
 pytestmark = pytest.mark.django_db
@@ -349,7 +350,7 @@ def test_case_page_query_count_does_not_grow_with_messages(
     # and the investigation tasks, the header's presence, and the customer 360 panel's other cases, identities,
     # last survey, orders (with their shops), notes, tags and repeat-contact flag: one query each, however long
     # the conversation or the customer's history (19 with no files and the categories copied).
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(CASE_PAGE_QUERIES):
         assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
 
 

@@ -18,6 +18,7 @@ from soridam.cases.phone_actions import CallDetails, log_call
 from soridam.channels.phone.models import PhoneCall
 from soridam.customers.actions import Contact
 from soridam.customers.models import Customer
+from soridam.workspace.tests.budgets import CASE_PAGE_QUERIES
 from soridam.workspace.tests.conftest import HTMX
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,7 @@ def test_the_case_page_with_many_calls_keeps_its_query_budget(
         log_call(case, details, actor=Actor(user=alice))
     # The same 21 as tests in workspace (test_case_page_query_count_does_not_grow_with_messages): the calls
     # come with the messages.
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(CASE_PAGE_QUERIES):
         response = alice_client.get(f"/workspace/cases/{case.pk}/")
     listed = response.content.decode().split('id="call-list"')[1].split("</ul>")[0]
     assert listed.count("<li>") == 15
