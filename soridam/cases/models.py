@@ -275,6 +275,12 @@ class EventKind(models.TextChoices):
     MERGED = "merged", _("Merged")
     NOT_NOTIFIED = "not_notified", _("Customer not notified")
     DELIVERY_FAILED = "delivery_failed", _("Message not delivered")
+    REMEDY_REQUESTED = "remedy_requested", _("Remedy offered")
+    REMEDY_APPROVAL_REQUESTED = "remedy_approval_requested", _("Remedy approval requested")
+    REMEDY_APPROVED = "remedy_approved", _("Remedy approved")
+    REMEDY_REJECTED = "remedy_rejected", _("Remedy rejected")
+    REMEDY_EXECUTED = "remedy_executed", _("Remedy carried out")
+    REMEDY_FAILED = "remedy_failed", _("Remedy not carried out")
 
 
 class TimelineEvent(models.Model):

@@ -40,6 +40,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("outbox_sweep", "soridam.notifications.tasks.sweep_outbox", timedelta(minutes=1)),
     Periodic("requeue_stale_tasks", "soridam.workers.tasks.requeue_stale_tasks", timedelta(minutes=1)),
     Periodic("idempotency_purge", "soridam.idempotency.tasks.purge_idempotency_keys", timedelta(hours=24)),
+    Periodic("remedy_approvals_overdue", "soridam.policy.tasks.escalate_overdue_approvals", timedelta(minutes=5)),
+    Periodic("remedies_stranded", "soridam.policy.tasks.execute_stranded_remedies", timedelta(minutes=1)),
 ]
 
 
