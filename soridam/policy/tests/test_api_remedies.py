@@ -33,7 +33,11 @@ def decide(client: Client, remedy_id: int, approve: bool = True, comment: str = 
 
 
 def test_agent_refund_within_limit_is_executed_through_the_shop_once(
-    api_client: ApiClient, alice: User, order_case: Callable[..., Case], shop_server: FakeProvider, active_rules: RuleSet
+    api_client: ApiClient,
+    alice: User,
+    order_case: Callable[..., Case],
+    shop_server: FakeProvider,
+    active_rules: RuleSet,
 ) -> None:
     case = order_case()
     response = offer(api_client(alice), case, {"kind": "refund", "amount": 50000, "reason": "late"})
@@ -89,7 +93,11 @@ def test_agent_refund_above_limit_waits_and_lead_approval_executes_once_even_pos
 
 
 def test_the_requesters_own_approval_is_refused_with_403(
-    api_client: ApiClient, alice: User, order_case: Callable[..., Case], shop_server: FakeProvider, active_rules: RuleSet
+    api_client: ApiClient,
+    alice: User,
+    order_case: Callable[..., Case],
+    shop_server: FakeProvider,
+    active_rules: RuleSet,
 ) -> None:
     case = order_case()
     client = api_client(alice)
@@ -110,7 +118,11 @@ def test_a_lead_cannot_approve_their_own_request_but_an_admin_can(
 
 
 def test_repeat_with_idempotency_key_gives_the_same_answer_and_one_remedy(
-    api_client: ApiClient, alice: User, order_case: Callable[..., Case], shop_server: FakeProvider, active_rules: RuleSet
+    api_client: ApiClient,
+    alice: User,
+    order_case: Callable[..., Case],
+    shop_server: FakeProvider,
+    active_rules: RuleSet,
 ) -> None:
     case = order_case()
     client = api_client(alice)
@@ -123,7 +135,11 @@ def test_repeat_with_idempotency_key_gives_the_same_answer_and_one_remedy(
 
 
 def test_shop_failure_stays_approved_not_executed_with_the_error_and_a_retry_executes(
-    api_client: ApiClient, alice: User, order_case: Callable[..., Case], shop_server: FakeProvider, active_rules: RuleSet
+    api_client: ApiClient,
+    alice: User,
+    order_case: Callable[..., Case],
+    shop_server: FakeProvider,
+    active_rules: RuleSet,
 ) -> None:
     from soridam.policy import execution
 
