@@ -11,13 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from soridam.accounts.models import User
 from soridam.audit import audit
 from soridam.audit.actors import Actor
 from soridam.cases.models import Case
 from soridam.orders.models import Order
 from soridam.policy import facts, statutory
 from soridam.policy.evaluation import UNGOVERNED, AllowanceSpec, Evaluation, RuleSpec, evaluate
-from soridam.policy.models import Rule, RuleSet, RuleSetState
+from soridam.policy.models import Rule, RuleComment, RuleSet, RuleSetState
 
 
 def active_rule_set() -> RuleSet | None:
@@ -85,3 +86,8 @@ def activate(rule_set: RuleSet, *, actor: Actor) -> RuleSet:
         rule_set.save(update_fields=["state", "activated_at"])
         audit.record(actor, "policy.rule_set_activated", target=rule_set, data={"version": rule_set.version})
     return rule_set
+
+
+def add_comment(rule_code: str, body: str, *, case: Case | None, author: User) -> RuleComment:
+    """An agent's comment on a rule, from a case (R-POLICY-6)."""
+    return RuleComment.objects.create(rule_code=rule_code, body=body.strip(), case=case, author=author)
