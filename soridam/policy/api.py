@@ -9,16 +9,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import P, PathEx, Router, Schema, Status
 from pydantic import Field
 
 from soridam.accounts.api import MAX_ID, staff_user
+from soridam.audit.actors import Actor
 from soridam.cases import remedy_actions
 from soridam.cases.access import access_case
-from soridam.policy import execution
+from soridam.lib.api_errors import ApiError
+from soridam.policy import execution, rules
 from soridam.policy.access import access_remedy, lock_remedy
-from soridam.policy.models import Remedy
+from soridam.policy.models import Remedy, RuleSet
 
 router = Router(tags=["remedies"])
 Id = PathEx[int, P(ge=1, le=MAX_ID)]
@@ -67,6 +70,24 @@ def decide(request: HttpRequest, payload: DecisionIn, remedy_id: Id) -> Remedy:
         case, remedy = lock_remedy(user, remedy_id)
         remedy_actions.decide_remedy(case, remedy, approve=payload.approve, comment=payload.comment, actor=user)
     return execution.execute_if_approved(remedy)
+
+
+class RuleSetOut(Schema):
+    id: int
+    version: int
+    state: str
+
+
+@router.post("/rule-sets/{rule_set_id}/activate", response=RuleSetOut, url_name="api_rule_set_activate")
+def activate_rule_set(request: HttpRequest, rule_set_id: Id) -> RuleSet:
+    """Admins only. A set whose rules allow less than a statutory minimum is refused (422, naming them)."""
+    user = staff_user(request)
+    if not user.is_admin_role:
+        raise ApiError(403, "forbidden", _("Only an admin may activate rules."))
+    rule_set = RuleSet.objects.filter(pk=rule_set_id).first()
+    if rule_set is None:
+        raise Http404
+    return rules.activate(rule_set, actor=Actor(user=user))
 
 
 @router.get("/remedies/{remedy_id}", response=RemedyOut, url_name="api_remedy")

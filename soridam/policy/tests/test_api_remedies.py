@@ -182,3 +182,17 @@ def test_an_outsider_gets_404_and_a_customer_403(
     case.team = teams["delivery"]
     case.save(update_fields=["team"])
     assert offer(api_client(bob), case, {"kind": "apology"}).status_code == 404
+
+
+def test_activating_a_rule_set_that_undercuts_a_statutory_minimum_answers_422(
+    api_client: ApiClient, root: User, alice: User
+) -> None:
+    from soridam.policy.tests.conftest import make_rule_set
+
+    bad = make_rule_set(3, ("half", {"category": "product"}, [{"kind": "repair", "cap_percent": 50}]))
+    response = api_client(root).post(f"/api/v1/rule-sets/{bad.pk}/activate")
+    assert response.status_code == 422
+    assert "half" in response.json()["fields"]["non_field_errors"][0]
+    assert api_client(alice).post(f"/api/v1/rule-sets/{bad.pk}/activate").status_code == 403
+    good = make_rule_set(4, ("whole", {"category": "product"}, [{"kind": "repair"}]))
+    assert api_client(root).post(f"/api/v1/rule-sets/{good.pk}/activate").json()["state"] == "active"
