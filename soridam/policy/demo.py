@@ -84,10 +84,10 @@ def _seed_remedies(staff: dict[str, User]) -> None:
             wanted = remedy_actions.RemedyRequest(kind, Decimal(amount), reason, exception)
             remedy = remedy_actions.request_remedy(case, wanted, actor=staff[username])
             execution.execute_if_approved(remedy)
-    category, username, amount = WAITING_REFUND
+    category, username, refund = WAITING_REFUND
     case = _case(category, used)
     if case is not None and username in staff:
-        wanted = remedy_actions.RemedyRequest("partial_refund", amount, "데모: 파손된 상품, 사진 확인", "carrier_fault")
+        wanted = remedy_actions.RemedyRequest("partial_refund", refund, "데모: 파손된 상품, 사진 확인", "carrier_fault")
         remedy_actions.request_remedy(case, wanted, actor=staff[username])
 
 
