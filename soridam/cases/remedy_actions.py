@@ -51,6 +51,10 @@ def request_remedy(case: Case, request: RemedyRequest, *, actor: User) -> Remedy
     order = facts.case_order(case)
     kind = _kind(request.kind, request.amount, order)
     amount = _amount(kind, request.amount, order)
+    left = refundable(order)
+    if kind in REFUND_KINDS and left is not None and amount > left:
+        message = _("That is more than is left to refund on the order (%(left)s KRW).") % {"left": f"{left:,.0f}"}
+        raise InvalidChange(message, field="amount")
     evaluation, rule_set = rules.evaluate_case(case, order)
     within_rules = evaluation.allows(kind, amount)
     if not within_rules:

@@ -11,13 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from soridam.accounts.models import User
+from soridam.accounts.models import Role, User
 from soridam.audit import audit
 from soridam.audit.actors import Actor
 from soridam.cases.models import Case
 from soridam.orders.models import Order
-from soridam.policy import facts, statutory
-from soridam.policy.evaluation import UNGOVERNED, AllowanceSpec, Evaluation, RuleSpec, evaluate
+from soridam.policy import facts, limits, statutory
+from soridam.policy.evaluation import UNGOVERNED, AllowanceSpec, Allowed, Evaluation, RuleSpec, evaluate
 from soridam.policy.models import Rule, RuleComment, RuleSet, RuleSetState
 
 
@@ -56,6 +56,18 @@ def evaluate_case(case: Case, order: Order | None) -> tuple[Evaluation, RuleSet 
     case_facts = facts.gather(case, order)
     minima = statutory.as_rules(case_facts.category)
     return evaluate(specs_of(rule_set), case_facts, statutory=minima), rule_set
+
+
+def auto_approvable(case: Case, order: Order | None) -> tuple[Allowed, ...]:
+    """What may be offered with no person deciding (the bot, R-BOT-5): the kinds the active rules allow,
+    each capped at an agent's authority limit. Nothing when no rule set is active."""
+    evaluation, _rule_set = evaluate_case(case, order)
+    offers = []
+    for allowed in evaluation.allowed:
+        limit = limits.limit_for(Role.AGENT, allowed.kind)
+        caps = [cap for cap in (allowed.cap, limit) if cap is not None]
+        offers.append(Allowed(allowed.kind, min(caps) if caps else None))
+    return tuple(offers)
 
 
 def undercutting_rules(rule_set: RuleSet) -> dict[str, list[str]]:

@@ -196,3 +196,23 @@ def test_activating_a_rule_set_that_undercuts_a_statutory_minimum_answers_422(
     assert api_client(alice).post(f"/api/v1/rule-sets/{bad.pk}/activate").status_code == 403
     good = make_rule_set(4, ("whole", {"category": "product"}, [{"kind": "repair"}]))
     assert api_client(root).post(f"/api/v1/rule-sets/{good.pk}/activate").json()["state"] == "active"
+
+
+def test_a_refund_above_what_is_left_on_the_order_is_refused(
+    api_client: ApiClient, root: User, order_case: Callable[..., Case], active_rules: RuleSet
+) -> None:
+    case = order_case(total=200_000)
+    response = offer(api_client(root), case, {"kind": "refund", "amount": 250000})
+    assert response.status_code == 409
+    assert "amount" in response.json()["fields"]
+    assert Remedy.objects.count() == 0
+
+
+def test_what_the_bot_may_offer_is_what_the_rules_allow_capped_at_an_agents_limit(
+    order_case: Callable[..., Case], active_rules: RuleSet
+) -> None:
+    from soridam.policy import facts, rules
+
+    case = order_case(total=500_000)
+    offers = {allowed.kind: allowed.cap for allowed in rules.auto_approvable(case, facts.case_order(case))}
+    assert offers == {"full_refund": 100_000, "partial_refund": 100_000, "voucher": 30_000}
