@@ -213,10 +213,6 @@ class Remedy(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} ({self.state})"
 
-    @property
-    def needs_approval(self) -> bool:
-        return self.state == RemedyState.PENDING_APPROVAL
-
     def requested_by_user(self, user: User) -> bool:
         return self.requested_by_id == user.pk
 

@@ -1,15 +1,10 @@
-"""Remedy jobs: carry out an approved remedy, pick up stranded ones, escalate overdue approvals."""
+"""Remedy jobs, run by the scheduler (``sla/periodic.py``): pick up stranded remedies, escalate overdue approvals."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
 from soridam.policy import escalation, execution
-
-
-@task()
-def execute_remedy(remedy_id: int) -> str:
-    return execution.execute(remedy_id).state
 
 
 @task()
