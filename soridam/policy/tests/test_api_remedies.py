@@ -16,7 +16,9 @@ from soridam.audit.models import AuditEntry
 from soridam.cases.models import Case, EventKind
 from soridam.channels.tests.fakeprovider import FakeProvider
 from soridam.notifications.models import NotificationKind, OutboundMessage
+from soridam.policy import execution, facts, rules
 from soridam.policy.models import LedgerEntry, Remedy, RemedyKind, RuleSet
+from soridam.policy.tests.conftest import make_rule_set
 
 pytestmark = pytest.mark.django_db
 
@@ -141,8 +143,6 @@ def test_shop_failure_stays_approved_not_executed_with_the_error_and_a_retry_exe
     shop_server: FakeProvider,
     active_rules: RuleSet,
 ) -> None:
-    from soridam.policy import execution
-
     shop_server.script("/refunds", (503, {}, b"{}"))
     case = order_case()
     body = offer(api_client(alice), case, {"kind": "refund", "amount": 20000}).json()
@@ -187,8 +187,6 @@ def test_an_outsider_gets_404_and_a_customer_403(
 def test_activating_a_rule_set_that_undercuts_a_statutory_minimum_answers_422(
     api_client: ApiClient, root: User, alice: User
 ) -> None:
-    from soridam.policy.tests.conftest import make_rule_set
-
     bad = make_rule_set(3, ("half", {"category": "product"}, [{"kind": "repair", "cap_percent": 50}]))
     response = api_client(root).post(f"/api/v1/rule-sets/{bad.pk}/activate")
     assert response.status_code == 422
@@ -211,8 +209,6 @@ def test_a_refund_above_what_is_left_on_the_order_is_refused(
 def test_what_the_bot_may_offer_is_what_the_rules_allow_capped_at_an_agents_limit(
     order_case: Callable[..., Case], active_rules: RuleSet
 ) -> None:
-    from soridam.policy import facts, rules
-
     case = order_case(total=500_000)
     offers = {allowed.kind: allowed.cap for allowed in rules.auto_approvable(case, facts.case_order(case))}
     assert offers == {"full_refund": 100_000, "partial_refund": 100_000, "voucher": 30_000}
