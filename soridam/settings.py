@@ -194,6 +194,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Product rules that an operator may tune.
 SORIDAM_DEMO = env_bool("SORIDAM_DEMO", True)
 SORIDAM_REOPEN_WINDOW_DAYS = env_int("SORIDAM_REOPEN_WINDOW_DAYS", 7, minimum=0)
+# A customer with this many cases in one category within this many days is flagged a repeat contact (R-CRM-3).
+SORIDAM_REPEAT_CONTACT_CASES = env_int("SORIDAM_REPEAT_CONTACT_CASES", 3, minimum=2)
+SORIDAM_REPEAT_CONTACT_DAYS = env_int("SORIDAM_REPEAT_CONTACT_DAYS", 30, minimum=1)
 # Remedies (soridam/policy): business hours an approval may wait before it escalates; how many exceptions
 # with the same reason within how many days become a rule-change proposal.
 SORIDAM_APPROVAL_HOURS = env_int("SORIDAM_APPROVAL_HOURS", 4, minimum=1)

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("cases", "0014_remedy_timeline_events"),
+        ("cases", "0014_customer_changed_event"),
         ("customers", "0005_messenger_channels"),
         ("orders", "0001_orders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -147,9 +147,11 @@ def test_recent_remedies_include_lists_the_customers_last_twelve_months(
     old = Remedy.objects.get()
     Remedy.objects.filter(pk=old.pk).update(requested_at=timezone.now() - timedelta(days=400))
     client_for(alice).post(f"/workspace/cases/{case.pk}/remedies/", {"remedy-kind": "voucher", "remedy-amount": "8000"})
-    html = render_to_string("policy/_recent_remedies.html", {"customer": case.customer})
+    html = render_to_string("policy/_recent_remedies.html", {"customer": case.customer, "user": alice})
     assert "8,000 KRW" in html
     assert "7,000 KRW" not in html
+    panel = client_for(alice).get(f"/workspace/customers/{case.customer_id}/").content.decode()
+    assert "8,000 KRW" in panel
 
 
 def test_admin_refuses_to_activate_a_rule_set_that_undercuts_the_withdrawal_refund(root: User) -> None:
