@@ -31,6 +31,7 @@ from soridam.idempotency.guard import idempotent
 from soridam.lib.api_errors import NON_FIELD, ApiError, error_response, field_errors, validation_fields
 from soridam.lib.keyset import BadCursor
 from soridam.lib.ratelimit import RateLimited
+from soridam.policy.api import router as remedies_router
 
 ERROR_SCHEMA: DictStrAny = {
     "type": "object",
@@ -112,6 +113,7 @@ api.add_router("", cases_router)
 api.add_router("", customers_router)
 api.add_router("", teams_router)
 api.add_router("", chat_router)
+api.add_router("", remedies_router)
 
 # Unknown paths under /api/v1/ answer in the error shape too, not with Django's HTML page.
 fallback_router = Router()

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "soridam.channels.kakao_alimtalk",
     "soridam.channels.meta",
     "soridam.orders",
+    "soridam.policy",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,11 @@ SORIDAM_REOPEN_WINDOW_DAYS = env_int("SORIDAM_REOPEN_WINDOW_DAYS", 7, minimum=0)
 # A customer with this many cases in one category within this many days is flagged a repeat contact (R-CRM-3).
 SORIDAM_REPEAT_CONTACT_CASES = env_int("SORIDAM_REPEAT_CONTACT_CASES", 3, minimum=2)
 SORIDAM_REPEAT_CONTACT_DAYS = env_int("SORIDAM_REPEAT_CONTACT_DAYS", 30, minimum=1)
+# Remedies (soridam/policy): business hours an approval may wait before it escalates; how many exceptions
+# with the same reason within how many days become a rule-change proposal.
+SORIDAM_APPROVAL_HOURS = env_int("SORIDAM_APPROVAL_HOURS", 4, minimum=1)
+SORIDAM_EXCEPTION_PROPOSAL_COUNT = env_int("SORIDAM_EXCEPTION_PROPOSAL_COUNT", 5, minimum=1)
+SORIDAM_EXCEPTION_PROPOSAL_DAYS = env_int("SORIDAM_EXCEPTION_PROPOSAL_DAYS", 30, minimum=1)
 # The workspace bell asks for its unread count this often; the e-mail digest takes alerts unread this long.
 SORIDAM_ALERT_POLL_SECONDS = env_int("SORIDAM_ALERT_POLL_SECONDS", 20, minimum=1)
 SORIDAM_ALERT_DIGEST_AFTER_MINUTES = env_int("SORIDAM_ALERT_DIGEST_AFTER_MINUTES", 30, minimum=0)

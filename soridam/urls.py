@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("soridam.routing.urls")),
     path("", include("soridam.sla.urls")),
     path("", include("soridam.investigations.urls")),
+    path("", include("soridam.policy.urls")),
     path("", include("soridam.alerts.urls")),
     path("", include("soridam.orders.urls")),
     path("workspace/channels/", include("soridam.channels.urls")),

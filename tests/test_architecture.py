@@ -29,6 +29,7 @@ ACTION_MODULES = {
     "soridam.cases.phone_actions",
     "soridam.cases.customer_actions",
     "soridam.cases.order_actions",
+    "soridam.cases.remedy_actions",
 }
 
 

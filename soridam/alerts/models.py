@@ -23,6 +23,7 @@ class AlertKind(models.TextChoices):
     MENTIONED = "mentioned", _("Mentioned in a note")
     TASK_OVERDUE = "task_overdue", _("Investigation task overdue")
     DELIVERY_FAILED = "delivery_failed", _("A message to the customer was not delivered")
+    APPROVAL_OVERDUE = "approval_overdue", _("A remedy waits too long for approval")
 
 
 class Alert(models.Model):

@@ -278,6 +278,12 @@ class EventKind(models.TextChoices):
     CUSTOMER_CHANGED = "customer_changed", _("Customer changed")
     ORDER_LINKED = "order_linked", _("Order linked")
     ORDER_UNLINKED = "order_unlinked", _("Order unlinked")
+    REMEDY_REQUESTED = "remedy_requested", _("Remedy offered")
+    REMEDY_APPROVAL_REQUESTED = "remedy_approval_requested", _("Remedy approval requested")
+    REMEDY_APPROVED = "remedy_approved", _("Remedy approved")
+    REMEDY_REJECTED = "remedy_rejected", _("Remedy rejected")
+    REMEDY_EXECUTED = "remedy_executed", _("Remedy carried out")
+    REMEDY_FAILED = "remedy_failed", _("Remedy not carried out")
 
 
 class TimelineEvent(models.Model):

@@ -17,6 +17,7 @@ from soridam.demo.people import demo_contacts, ensure_staff, ensure_teams
 from soridam.demo.shop import seed_demo_orders
 from soridam.demo.stories import Cast, Story
 from soridam.kb.demo import seed_help_centre
+from soridam.policy.demo import seed_policy
 from soridam.sla.demo import seed_routing_and_sla
 
 
@@ -36,7 +37,8 @@ def seed_demo(*, cases: int = 300, seed: int = 2026) -> Seeded:
     started, since = time.perf_counter(), timezone.now()
     with transaction.atomic():
         teams = ensure_teams()
-        cast = _cast(teams, ensure_staff(teams))
+        staff = ensure_staff(teams)
+        cast = _cast(teams, staff)
         seed_routing_and_sla(teams)  # before the stories, so their cases get SLA clocks
         stories = plan_stories(cast, cases, seed, now=since)
         backdating = Backdating()
@@ -44,6 +46,7 @@ def seed_demo(*, cases: int = 300, seed: int = 2026) -> Seeded:
         seed_demo_orders(backdating)
         backdating.apply(case_ids, since)
         seed_help_centre()
+        seed_policy(staff)  # after the stories: its remedies are on their cases
     customers = len({story.contact.email for story in stories})
     return Seeded(cases=len(case_ids), customers=customers, seconds=time.perf_counter() - started)
 

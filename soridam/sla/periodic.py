@@ -41,6 +41,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("requeue_stale_tasks", "soridam.workers.tasks.requeue_stale_tasks", timedelta(minutes=1)),
     Periodic("orders_sync", "soridam.orders.tasks.sync_shops", timedelta(minutes=10)),  # 0 shops: no-op
     Periodic("idempotency_purge", "soridam.idempotency.tasks.purge_idempotency_keys", timedelta(hours=24)),
+    Periodic("remedy_approvals_overdue", "soridam.policy.tasks.escalate_overdue_approvals", timedelta(minutes=5)),
+    Periodic("remedies_stranded", "soridam.policy.tasks.execute_stranded_remedies", timedelta(minutes=1)),
 ]
 
 

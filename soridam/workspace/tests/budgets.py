@@ -1,7 +1,7 @@
 """The case page's query budget, in one place for every test that renders it (workspace, channels, orders).
 
-17 before issue 16; the 360 panel then added its orders, notes, tags and repeat-contact flag (one query each,
-however long the history).
+17 before issue 16; the 360 panel then added its orders, notes, tags, repeat-contact flag and the
+remedies of the last 12 months (one query each, however long the history).
 """
 
-CASE_PAGE_QUERIES = 21
+CASE_PAGE_QUERIES = 22
