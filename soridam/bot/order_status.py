@@ -33,9 +33,6 @@ MAX_NUMBERS = 10  # order numbers looked up from one message and the turns befor
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"\+?\d[\d\s().-]{6,22}\d")
 MIN_NAME_LETTERS = 2
-# An order no one can prove: compared against when the number matches nothing, so a missing number costs
-# the same comparisons as a wrong second factor.
-_NOBODY = Order(buyer_name="\x00" * 8, buyer_email="\x00@invalid", buyer_phone="\x00" * 11)
 
 LookupState = Literal["found", "ask", "none", "limited", "handover"]
 
@@ -137,8 +134,14 @@ def _proven(numbers: tuple[str, ...], customer_id: int | None, factors: Factors)
         own = [order for order in candidates if order.customer_id == customer_id]
         if own:
             return own
-    proofs = [(order, _proves(order, factors)) for order in candidates or [_NOBODY]]
+    proofs = [(order, _proves(order, factors)) for order in candidates or [_nobody()]]
     return [order for order, proved in proofs if proved and order.pk is not None]
+
+
+def _nobody() -> Order:
+    """An order no one can prove: compared against when the number matches nothing, so a missing number costs
+    the same comparisons as a wrong second factor."""
+    return Order(buyer_name="\x00" * 8, buyer_email="\x00@invalid", buyer_phone="\x00" * 11)
 
 
 def _factors(texts: tuple[str, ...]) -> Factors:
@@ -213,7 +216,8 @@ def _latest_shipment(shipments: list[dict[str, Any]]) -> Shipped | None:
     return Shipped(carrier, number, str(latest.get("tracking_url") or "") or tracking_link(carrier, number))
 
 
-# The carriers' own public tracking pages, for a shipment the shop gave without a link.
+# The carriers' own public tracking pages (the links shops and trackers commonly use; not checked from here),
+# for a shipment the shop gave without a link.
 TRACKING_PAGES = {
     "CJ대한통운": "https://trace.cjlogistics.com/next/tracking.html?wblNo={number}",
     "우체국택배": "https://service.epost.go.kr/trace.RetrieveDomRigiTraceList.comm?sid1={number}",

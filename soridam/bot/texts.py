@@ -66,21 +66,21 @@ _TEMPLATES = {
     "order_intro": lambda: _("Your orders:"),
 }
 
-STATUS_CONTEXT = "order status in the bot"  # its own msgctxt: "delivered" may mean something else elsewhere
-# One sentence per ``orders.OrderStatus`` value: what the customer should understand from it.
+# One sentence per ``orders.OrderStatus`` value: what the customer should understand from it. Its own msgctxt
+# (written out in each call: makemessages reads only literals), as "delivered" may mean something else elsewhere.
 _ORDER_STATUSES = {
-    "pending_payment": lambda: pgettext(STATUS_CONTEXT, "waiting for your payment"),
-    "paid": lambda: pgettext(STATUS_CONTEXT, "paid; the shop is getting it ready"),
-    "preparing": lambda: pgettext(STATUS_CONTEXT, "being prepared for shipping"),
-    "shipped": lambda: pgettext(STATUS_CONTEXT, "shipped and on its way"),
-    "delivered": lambda: pgettext(STATUS_CONTEXT, "delivered"),
-    "cancelled": lambda: pgettext(STATUS_CONTEXT, "cancelled"),
-    "return_requested": lambda: pgettext(STATUS_CONTEXT, "return requested"),
-    "returned": lambda: pgettext(STATUS_CONTEXT, "returned"),
-    "exchange_requested": lambda: pgettext(STATUS_CONTEXT, "exchange requested"),
-    "exchanged": lambda: pgettext(STATUS_CONTEXT, "exchanged"),
-    "partially_refunded": lambda: pgettext(STATUS_CONTEXT, "partly refunded"),
-    "refunded": lambda: pgettext(STATUS_CONTEXT, "refunded"),
+    "pending_payment": lambda: pgettext("order status in the bot", "waiting for your payment"),
+    "paid": lambda: pgettext("order status in the bot", "paid; the shop is getting it ready"),
+    "preparing": lambda: pgettext("order status in the bot", "being prepared for shipping"),
+    "shipped": lambda: pgettext("order status in the bot", "shipped and on its way"),
+    "delivered": lambda: pgettext("order status in the bot", "delivered"),
+    "cancelled": lambda: pgettext("order status in the bot", "cancelled"),
+    "return_requested": lambda: pgettext("order status in the bot", "return requested"),
+    "returned": lambda: pgettext("order status in the bot", "returned"),
+    "exchange_requested": lambda: pgettext("order status in the bot", "exchange requested"),
+    "exchanged": lambda: pgettext("order status in the bot", "exchanged"),
+    "partially_refunded": lambda: pgettext("order status in the bot", "partly refunded"),
+    "refunded": lambda: pgettext("order status in the bot", "refunded"),
 }
 
 
