@@ -2,9 +2,10 @@
 
 It decides in this order (README.md): a reason to hand over (safety, legal threat, an explicit request,
 abuse, anger at the help, a staff-only action, beyond policy, an answer missed twice), a case-status
-question, a greeting or a closing, and otherwise an answer from the knowledge base when the retrieval is
-confident, or an offer of a person when it is not; the second unsure turn in a row hands over.
-Everything it says is a template (texts.py) or a passage of an article.
+question, an order-status question (or the proof the bot asked for), a greeting or a closing, and otherwise
+an answer from the knowledge base when the retrieval is confident, or an offer of a person when it is not;
+the second unsure turn in a row hands over. Everything it says is a template (texts.py) or a passage of an
+article.
 """
 
 from __future__ import annotations

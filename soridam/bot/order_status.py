@@ -5,7 +5,8 @@ linked to them. Anyone else proves an order with two matching factors: its numbe
 phone (any written form, compared in its canonical form), e-mail address or name, as the shop gave them.
 A wrong second factor answers exactly like a number that does not exist; every comparison with the buyer's
 details runs over all candidates without stopping early, in constant time per comparison. Attempts are
-rate limited per conversation (``RATE_LIMIT_ORDER_LOOKUP``), and the engine hands over after
+rate limited per conversation and per order number (``RATE_LIMIT_ORDER_LOOKUP``: a guesser opening new
+chats still meets the number's budget, whether the number exists or not), and the engine hands over after
 ``MAX_FAILURES`` failed proofs. A stale order is refreshed from its shop first (``orders.refresh``); when
 the shop cannot be reached the answer is what is stored, marked with when it was last synced.
 """
@@ -90,9 +91,10 @@ def look_up(
     factors = _factors(texts)
     if not numbers or (customer_id is None and not factors):
         return OrderLookup("ask", failures=failures)
-    if _rate_limited(session_key):
+    numbers = numbers[:MAX_NUMBERS]
+    if _rate_limited(session_key) or any([_rate_limited(f"number:{number.lstrip('#')}") for number in numbers]):
         return OrderLookup("limited", failures=failures)
-    orders = _proven(numbers[:MAX_NUMBERS], customer_id, factors)
+    orders = _proven(numbers, customer_id, factors)
     if orders:
         return OrderLookup("found", tuple(_view(order) for order in orders[:SHOWN]), failures=0)
     newest = _factors(texts[:1])

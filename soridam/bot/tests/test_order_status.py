@@ -154,15 +154,26 @@ def test_the_third_failed_proof_hands_over_to_a_person(order: Order) -> None:
     assert all("무선 이어폰" not in a.text for a in answers)
 
 
-def test_attempts_are_rate_limited_per_conversation(order: Order, settings: Any) -> None:
+def test_attempts_are_rate_limited_per_conversation(order: Order, other_order: Order, settings: Any) -> None:
     settings.SORIDAM_RATE_LIMITS = {**settings.SORIDAM_RATE_LIMITS, "order_lookup": 2}
     for _ in range(2):
-        ask(f"주문 조회 {NUMBER} 010-9999-8888", session="s-busy")
+        ask(f"주문 조회 {OTHER_NUMBER} 010-9999-8888", session="s-busy")
     limited = ask(f"주문 조회 {NUMBER} 010-1234-5678", session="s-busy")
     elsewhere = ask(f"주문 조회 {NUMBER} 010-1234-5678", session="s-calm")
     assert "무선 이어폰" not in limited.text
     assert "1분" in limited.text
     assert "무선 이어폰" in elsewhere.text
+
+
+def test_one_number_tried_from_many_conversations_is_limited_too(order: Order, settings: Any) -> None:
+    settings.SORIDAM_RATE_LIMITS = {**settings.SORIDAM_RATE_LIMITS, "order_lookup": 3}
+    for n in range(3):
+        ask(f"주문 조회 {NUMBER} 010-9999-000{n}", session=f"guess-{n}")
+    limited = ask(f"주문 조회 {NUMBER} 010-1234-5678", session="guess-new")
+    assert "무선 이어폰" not in limited.text
+    assert "1분" in limited.text
+    missing = [ask(f"주문 조회 20991231-0000001 010-9999-000{n}", session=f"other-{n}") for n in range(4)]
+    assert missing[-1].text == limited.text  # a number that does not exist is limited the same way
 
 
 def test_the_answer_has_the_status_items_latest_shipment_tracking_link_and_delivery_date(shop: Shop) -> None:
