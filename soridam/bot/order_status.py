@@ -113,9 +113,9 @@ def _own_recent(customer_id: int, session_key: str, failures: int) -> OrderLooku
     return OrderLookup("found", tuple(_view(order) for order in orders), failures=failures)
 
 
-def _rate_limited(session_key: str) -> bool:
+def _rate_limited(key: str) -> bool:
     try:
-        check_rate(RATE_SCOPE, f"bot:{session_key}")
+        check_rate(RATE_SCOPE, f"bot:{key}")
     except RateLimited:
         return True
     return False
