@@ -254,6 +254,15 @@ def test_when_the_shop_is_down_the_answer_is_what_is_stored_with_when_it_was_syn
     assert "마지막으로 동기화" in again.text
 
 
+def test_a_demo_shop_is_never_asked(order: Order, shop: Shop) -> None:
+    Shop.objects.filter(pk=shop.pk).update(options={"demo": True})
+    Order.objects.filter(pk=order.pk).update(synced_at=timezone.now() - timedelta(hours=1))
+    ask(f"주문 조회 {NUMBER} {EMAIL}")
+    assert ShopStandIn.fetched == []
+    shop.refresh_from_db()
+    assert shop.available
+
+
 def test_the_hand_over_note_names_the_orders_the_customer_proved(order: Order) -> None:
     shown = ask(f"주문 조회 {NUMBER} {EMAIL}")
     conversation = Conversation(text="상담원 연결해 주세요", history=(Turn("bot", shown.text),), state=shown.state)
