@@ -99,6 +99,7 @@ def _order_pending(conversation: Conversation) -> bool:
         return False
     text = conversation.text.strip()
     short_answer = len(text) <= SHORT_ANSWER_CHARS and "?" not in text
+    short_answer = short_answer and not intents.is_thanks(text) and not intents.is_greeting_only(text)
     return bool(intents.order_number_candidates(text)) or "@" in text or short_answer
 
 

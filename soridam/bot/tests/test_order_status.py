@@ -142,6 +142,15 @@ def test_a_number_alone_asks_for_the_second_factor_and_the_next_message_proves_i
     assert "무선 이어폰" in second.text
 
 
+def test_after_being_asked_a_name_alone_proves_it_and_thanks_are_not_taken_for_a_name(order: Order) -> None:
+    first = ask("주문 조회 부탁해요")
+    history = (Turn("customer", f"주문번호 {NUMBER}"), Turn("bot", first.text))
+    named = reply(Conversation(text="홍길동", history=history, state=first.state, session="s-name"))
+    assert "무선 이어폰" in named.text
+    thanks = reply(Conversation(text="감사합니다", history=history, state=first.state, session="s-thanks"))
+    assert thanks.intent == "thanks"
+
+
 def test_the_third_failed_proof_hands_over_to_a_person(order: Order) -> None:
     state: dict[str, object] = {}
     answers = []
