@@ -193,6 +193,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Product rules that an operator may tune.
 SORIDAM_DEMO = env_bool("SORIDAM_DEMO", True)
 SORIDAM_REOPEN_WINDOW_DAYS = env_int("SORIDAM_REOPEN_WINDOW_DAYS", 7, minimum=0)
+# A customer with this many cases in one category within this many days is flagged a repeat contact (R-CRM-3).
+SORIDAM_REPEAT_CONTACT_CASES = env_int("SORIDAM_REPEAT_CONTACT_CASES", 3, minimum=2)
+SORIDAM_REPEAT_CONTACT_DAYS = env_int("SORIDAM_REPEAT_CONTACT_DAYS", 30, minimum=1)
 # The workspace bell asks for its unread count this often; the e-mail digest takes alerts unread this long.
 SORIDAM_ALERT_POLL_SECONDS = env_int("SORIDAM_ALERT_POLL_SECONDS", 20, minimum=1)
 SORIDAM_ALERT_DIGEST_AFTER_MINUTES = env_int("SORIDAM_ALERT_DIGEST_AFTER_MINUTES", 30, minimum=0)

@@ -275,6 +275,7 @@ class EventKind(models.TextChoices):
     MERGED = "merged", _("Merged")
     NOT_NOTIFIED = "not_notified", _("Customer not notified")
     DELIVERY_FAILED = "delivery_failed", _("Message not delivered")
+    CUSTOMER_CHANGED = "customer_changed", _("Customer changed")
 
 
 class TimelineEvent(models.Model):

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from soridam.channels.kinds import Channel
-from soridam.customers.models import Customer, Identity
+from soridam.customers.models import SHOP, Customer, CustomerNote, Identity
 from soridam.customers.phones import canonical_phone
 from soridam.lib.rows import Lookup, insert
 
@@ -25,6 +25,8 @@ class Contact:
     # The channel has verified ``phone`` (WhatsApp's sender number): the same number already known links the
     # handle to that customer instead of a new one (R-CRM-1: only a verified identical identifier merges).
     phone_verified: bool = False
+    # The e-mail address is a login the customer proved they own (a signed-in account, not a typed address).
+    email_verified: bool = False
 
 
 def normalise_phone(phone: str) -> str:
@@ -35,13 +37,15 @@ def normalise_phone(phone: str) -> str:
 def find_or_create_customer(contact: Contact) -> Customer:
     """The customer known by this messenger handle, else e-mail, else phone; a new one when nobody is.
 
+    A contact whose channel verified its phone or e-mail joins the customer who already holds that identical
+    identifier (R-CRM-2); anything less certain is only suggested to agents (``customers.suggestions``).
     The e-mail or phone identity row is unique, so two concurrent first contacts still end as one customer.
     """
     channel, external_id = _identity_key(contact)
     known = _KNOWN_CUSTOMER.first(channel, external_id)  # every channel message asks: see lib/rows.py
     if known is not None:
         return known
-    linked = _by_verified_phone(contact, channel, external_id)
+    linked = _by_verified_identifier(contact, channel, external_id)
     if linked is not None:
         return linked
     with transaction.atomic(savepoint=False):
@@ -53,40 +57,89 @@ def find_or_create_customer(contact: Contact) -> Customer:
                 language=contact.language,
             )
         )
-        if _claim_identity(customer, channel, external_id):
-            if contact.handle is not None and contact.phone_verified and customer.phone:
-                _claim_identity(customer, Channel.SMS, customer.phone)  # later calls and texts find them
+        if _claim_identity(customer, channel, external_id, verified=_key_is_verified(contact, channel)):
+            for other_channel, other_id in _verified_extras(contact, channel):
+                _claim_identity(customer, other_channel, other_id, verified=True)  # later contacts find them
             return customer
         customer.delete()  # a concurrent first contact won the identity: use its customer
     return Identity.objects.select_related("customer").get(channel=channel, external_id=external_id).customer
 
 
-def _by_verified_phone(contact: Contact, channel: str, external_id: str) -> Customer | None:
-    """The customer who already has this verified number, now also known by the messenger handle."""
+def _verified_identifiers(contact: Contact) -> list[tuple[str, str]]:
+    """The (channel, id) pairs of this contact that its channel has authenticated, besides a handle."""
+    pairs = []
     phone = normalise_phone(contact.phone)
-    if contact.handle is None or not contact.phone_verified or not phone:
-        return None
-    customer = _KNOWN_CUSTOMER.first(Channel.SMS, phone)
-    if customer is None or not _claim_identity(customer, channel, external_id):
-        return None
-    return customer
+    if contact.phone_verified and phone:
+        pairs.append((str(Channel.SMS), phone))
+    email = contact.email.strip().lower()
+    if contact.email_verified and email:
+        pairs.append((str(Channel.EMAIL), email))
+    return pairs
+
+
+def _key_is_verified(contact: Contact, channel: str) -> bool:
+    """A messenger handle is authenticated by its channel; an address or number only when the contact says so."""
+    return contact.handle is not None or any(pair[0] == channel for pair in _verified_identifiers(contact))
+
+
+def _verified_extras(contact: Contact, channel: str) -> list[tuple[str, str]]:
+    return [pair for pair in _verified_identifiers(contact) if pair[0] != channel]
+
+
+def _by_verified_identifier(contact: Contact, channel: str, external_id: str) -> Customer | None:
+    """The customer who already has this verified phone or e-mail, now also known by the contact's own key."""
+    for known_channel, known_id in _verified_extras(contact, channel):
+        customer = _KNOWN_CUSTOMER.first(known_channel, known_id)
+        if customer is not None and _claim_identity(
+            customer, channel, external_id, verified=_key_is_verified(contact, channel)
+        ):
+            Identity.objects.filter(channel=known_channel, external_id=known_id, customer=customer).update(
+                verified=True
+            )
+            return customer
+    return None
+
+
+def link_shop_identity(customer: Customer, shop_slug: str, shop_customer_id: str) -> bool:
+    """Record that ``shop_slug``'s customer ``shop_customer_id`` is this customer (the orders sync calls it
+    when it has matched an order's buyer). The shop authenticated its own member, so the identity is
+    verified. An id another customer already holds stays with them (linking two customers is a person's
+    decision: a merge). True when the identity is this customer's now."""
+    if not shop_slug or not shop_customer_id:
+        return False
+    external_id = shop_identity_id(shop_slug, shop_customer_id)
+    _claim_identity(customer, SHOP, external_id, verified=True)
+    return Identity.objects.filter(channel=SHOP, external_id=external_id, customer=customer).exists()
+
+
+def shop_identity_id(shop_slug: str, shop_customer_id: str) -> str:
+    """The identity's ``external_id`` for a shop's customer id: unique per shop."""
+    return f"{shop_slug}:{shop_customer_id}"[:255]
+
+
+def add_note(customer: Customer, body: str, *, author_id: int | None) -> CustomerNote:
+    """An agent's note on the customer (shown on the 360 panel). Empty notes are refused."""
+    text = body.strip()
+    if not text:
+        raise ValueError("a note needs text")
+    return CustomerNote.objects.create(customer=customer, author_id=author_id, body=text[:2000])
 
 
 _KNOWN_CUSTOMER = Lookup(Customer, "channel = %s AND external_id = %s", through=(Identity, "customer"))
 
 
-def _claim_identity(customer: Customer, channel: str, external_id: str) -> bool:
+def _claim_identity(customer: Customer, channel: str, external_id: str, *, verified: bool = False) -> bool:
     """Insert the identity unless it exists: ``ON CONFLICT DO NOTHING`` instead of a savepoint and an
     IntegrityError saves two round trips per new customer (PostgreSQL and SQLite both speak it)."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("customer_id", "channel", "external_id", "created_at"))
+    columns = ", ".join(quote(c) for c in ("customer_id", "channel", "external_id", "verified", "created_at"))
     sql = (
-        f"INSERT INTO {quote(Identity._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s) "  # noqa: S608
+        f"INSERT INTO {quote(Identity._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608
         f"ON CONFLICT ({quote('channel')}, {quote('external_id')}) DO NOTHING RETURNING {quote('id')}"
     )
     created_at = Identity._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [customer.pk, channel, external_id, created_at])
+        cursor.execute(sql, [customer.pk, channel, external_id, verified, created_at])
         return cursor.fetchone() is not None
 
 

@@ -31,6 +31,19 @@ def canonical_phone(text: str) -> str:
     return digits
 
 
+def e164(text: str) -> str:
+    """The number as people and API clients read it (ITU-T E.164): ``010-1234-5678`` gives ``+821012345678``.
+
+    Stored numbers stay national (``canonical_phone``: intake, search and the find box look them up that way);
+    this is the form every surface shows. A number with no trunk ``0`` and no country code (``1588-1234``, a
+    service number only dialled inside Korea) has no international form and is returned as canonical digits.
+    """
+    canonical = canonical_phone(text)
+    if canonical.startswith("0") and len(canonical) > 1:
+        return "+" + KOREA + canonical[1:]
+    return canonical
+
+
 def looks_like_phone(text: str) -> bool:
     """Digits with the usual separators, long enough to be a phone number."""
     if not PHONE_SHAPE.match(text.strip()):

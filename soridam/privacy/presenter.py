@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from soridam.customers.phones import e164
 from soridam.privacy import pii
 from soridam.privacy.access import may_reveal_pii
 from soridam.privacy.models import AccessLog
@@ -34,7 +35,9 @@ def shown_email(user: Any, address: str, *, reveal: AccessLog | None = None) -> 
 
 
 def shown_phone(user: Any, number: str, *, reveal: AccessLog | None = None) -> str:
-    """A customer's own phone field, in whatever form the customer typed it."""
+    """A customer's own phone number, in E.164 (``+821012345678``) whatever form it was typed or stored in
+    (R-CRM-1); masked ``+8210****5678``."""
+    number = e164(number) if number else number
     if not number or is_revealed(user, reveal):
         return number
     return pii.mask_as("phone", number)

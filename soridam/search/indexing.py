@@ -56,6 +56,7 @@ def _vectors(docs: Sequence[Document]) -> list[bytes]:
 
 
 def _store(kind: str, keyed: Sequence[tuple[Document, str, str]], vectors: Sequence[bytes]) -> None:
+    _take_turns(kind, [int(doc.key) for doc, _, _ in keyed])
     existing = {
         row.key: row for row in SearchDocument.objects.filter(kind=kind, key__in=[int(d.key) for d, _, _ in keyed])
     }
@@ -80,8 +81,27 @@ def _store(kind: str, keyed: Sequence[tuple[Document, str, str]], vectors: Seque
     _bump(kind, len(created))
 
 
+def _take_turns(kind: str, keys: list[int]) -> None:
+    """Writers of the same documents wait for each other until commit (PostgreSQL).
+
+    Task workers index in parallel and one case is often queued twice (opened, then answered): without
+    this both read "no row" and insert, and the loser's batch fails on the unique key; both would also
+    count its terms. Locks are taken in key order, so two batches never deadlock. SQLite needs nothing:
+    its IMMEDIATE transactions (settings) already let one writer in at a time.
+    """
+    if connection.vendor != "postgresql" or not keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s), (k %% 2147483647)::int) "
+            "FROM (SELECT DISTINCT k FROM unnest(%s::bigint[]) AS k ORDER BY k) AS keys",
+            [f"search_document:{kind}", keys],
+        )
+
+
 def _count_terms(kind: str, delta: Counter[str]) -> None:
-    changes = [(kind, term, change) for term, change in delta.items() if change]
+    # In term order: two batches updating the same term rows lock them in one order and never deadlock.
+    changes = [(kind, term, change) for term, change in sorted(delta.items()) if change]
     if not changes:
         return
     with connection.cursor() as cursor:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -101,10 +102,10 @@ def triage(case_id: int) -> Prediction | None:
         locked = Case.objects.select_for_update().get(pk=case_id)
         _keep_customer(locked, case)
         reviewed = Label.objects.filter(case=locked).exists()
-        priority_open = _priority_is_open(locked, set_by_person=bool(_priority_set_by_person([locked.pk])))
-        review = _needs_review(locked, result, category, reviewed=reviewed, priority_open=priority_open)
+        open_fields = _open_fields(locked, _histories([locked.pk]).get(locked.pk, _History()))
+        review = _needs_review(result, category, reviewed=reviewed, open_fields=open_fields)
         prediction = _store(locked, result, version_id=version.pk if version else None, needs_review=review)
-        _apply(locked, result, category, priority_open=priority_open)
+        _apply(locked, result, category, open_fields=open_fields)
     return prediction
 
 
@@ -127,18 +128,18 @@ def triage_many(case_ids: Sequence[int]) -> list[int]:
         read = {case.pk: case for case in cases}
         by_id = dict(zip(ids, results, strict=True))
         reviewed = set(Label.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
-        by_person = _priority_set_by_person(ids)
+        histories = _histories(ids)
         rows, applies = [], []
         for case in locked:
             _keep_customer(case, read[case.pk])
             result, category = by_id[case.pk], categories.get(by_id[case.pk].category.value)
-            priority_open = _priority_is_open(case, set_by_person=case.pk in by_person)
-            review = _needs_review(case, result, category, reviewed=case.pk in reviewed, priority_open=priority_open)
+            open_fields = _open_fields(case, histories.get(case.pk, _History()))
+            review = _needs_review(result, category, reviewed=case.pk in reviewed, open_fields=open_fields)
             rows.append(_prediction(case, result, version_id=version.pk if version else None, needs_review=review))
-            applies.append((case, result, category, priority_open))
+            applies.append((case, result, category, open_fields))
         _store_all(rows)
-        for case, result, category, priority_open in applies:
-            _apply(case, result, category, priority_open=priority_open)
+        for case, result, category, open_fields in applies:
+            _apply(case, result, category, open_fields=open_fields)
     return ids
 
 
@@ -157,23 +158,55 @@ def first_messages(cases: Sequence[Case]) -> dict[int, tuple[str, str]]:
     return {case.pk: (case.subject, bodies.get(case.pk, "")) for case in cases}
 
 
-def _needs_review(
-    case: Case, result: Result, category: Category | None, *, reviewed: bool, priority_open: bool
-) -> bool:
+@dataclass(frozen=True)
+class _OpenFields:
+    """The fields that are triage's to decide on this case."""
+
+    category: bool
+    priority: bool
+
+
+def _open_fields(case: Case, history: _History) -> _OpenFields:
+    """A field is triage's while nobody else chose it: the category while there is none, the priority while it
+    is intake's default and no person changed it, and either one as long as triage itself made its latest
+    change, so a second run weighs (and may revise) the same fields as the first."""
+    triage = TRIAGE_ACTOR.label()
+    category = case.category_id is None or history.category_by == triage
+    untouched = case.priority == Priority.NORMAL and not history.priority_by_person
+    return _OpenFields(category=category, priority=untouched or history.priority_by == triage)
+
+
+@dataclass
+class _History:
+    category_by: str = ""  # the timeline actor of the latest category change
+    priority_by: str = ""  # … and of the latest priority change
+    priority_by_person: bool = False  # a person (not a system: triage, an SLA escalation) changed the priority
+
+
+def _histories(case_ids: Sequence[int]) -> dict[int, _History]:
+    """Who changed each case's category and priority, from the timeline, in one query."""
+    kinds = (EventKind.CATEGORY_CHANGED, EventKind.PRIORITY_CHANGED)
+    changes = TimelineEvent.objects.filter(case_id__in=case_ids, kind__in=kinds).order_by("created_at", "pk")
+    histories: dict[int, _History] = {}
+    for case_id, kind, actor, actor_kind in changes.values_list("case_id", "kind", "actor", "actor_kind"):
+        history = histories.setdefault(case_id, _History())
+        if kind == EventKind.CATEGORY_CHANGED:
+            history.category_by = actor
+        else:
+            history.priority_by = actor
+            history.priority_by_person |= actor_kind != ActorKind.SYSTEM
+    return histories
+
+
+def _needs_review(result: Result, category: Category | None, *, reviewed: bool, open_fields: _OpenFields) -> bool:
     """Whether the fields triage decides are less likely right than the threshold. A category the customer
     or an agent already chose, or a priority triage may not change, is not triage's decision. `reviewed`: a
     person labelled the case before the worker got here."""
     if reviewed:
         return False
-    category_missing = case.category_id is None
-    confidence = result.confidence_in_case(category_missing=category_missing, priority_open=priority_open)
-    unknown_category = category_missing and category is None and result.category.value != ""
+    confidence = result.confidence_in_case(category_missing=open_fields.category, priority_open=open_fields.priority)
+    unknown_category = open_fields.category and category is None and result.category.value != ""
     return confidence < threshold() or unknown_category
-
-
-def _priority_is_open(case: Case, *, set_by_person: bool) -> bool:
-    """Triage sets a priority only while it is intake's default and no person changed it."""
-    return case.priority == Priority.NORMAL and not set_by_person
 
 
 _PREDICTED = ("category", "priority", "sentiment", "language")
@@ -211,22 +244,16 @@ def _store_all(predictions: list[Prediction]) -> None:
     Prediction.objects.bulk_create(predictions, update_conflicts=True, unique_fields=["case"], update_fields=_UPDATED)
 
 
-def _apply(case: Case, result: Result, category: Category | None, *, priority_open: bool) -> None:
+def _apply(case: Case, result: Result, category: Category | None, *, open_fields: _OpenFields) -> None:
     """Set only what is confident, never override an agent, never move the stage: one action call."""
     confident = threshold()
     chosen = None
-    if category is not None and case.category_id is None and result.category.confidence >= confident:
+    if category is not None and open_fields.category and result.category.confidence >= confident:
         chosen = category
     # ko and mixed are handled in Korean (LABELING.md); the contact's language was only a default.
     handled_in = "en" if result.language.value == "en" else "ko"
     language = handled_in if result.language.confidence >= confident else None
     # Only a priority nobody chose: intake's default, never one a person or the intake form set higher.
     guess = result.priority
-    priority = guess.value if guess.confidence >= confident and priority_open else None
+    priority = guess.value if guess.confidence >= confident and open_fields.priority else None
     triage_actions.apply_triage(case, actor=TRIAGE_ACTOR, category=chosen, language=language, priority=priority)
-
-
-def _priority_set_by_person(case_ids: Sequence[int]) -> set[int]:
-    """The cases among ``case_ids`` whose priority a person (not a system) has changed."""
-    changed = TimelineEvent.objects.filter(case_id__in=case_ids, kind=EventKind.PRIORITY_CHANGED)
-    return set(changed.exclude(actor_kind=ActorKind.SYSTEM).values_list("case_id", flat=True))

@@ -1,8 +1,10 @@
-"""The customer panel on the case page: the customer's other cases, how we know them, their last rating.
+"""The customer 360 panel on the case page and the customer page (R-CRM-3).
 
-Three queries, whatever the customer's history: the other cases (only those the agent may see, newest
-first, at most ``OTHER_CASES``), the identities, and the latest answered survey among the visible cases.
-Every address, number and comment reaches the page through the masking presenter (``soridam.privacy``).
+One query each, whatever the customer's history: the other cases with their ratings (only those the agent
+may see, newest first, at most ``OTHER_CASES``), the identities, the latest answered survey among the visible
+cases, the newest orders with their shops, the latest notes, the tags of the visible cases and the
+repeat-contact flag. Every address, number and comment reaches the page through the masking presenter
+(``soridam.privacy``).
 """
 
 from __future__ import annotations
@@ -10,27 +12,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
 from soridam.accounts.models import User
 from soridam.cases.access import cases_visible_to
-from soridam.cases.models import Case, Status
+from soridam.cases.models import Case, Status, Tag
 from soridam.cases.stages import Stage
 from soridam.channels.kinds import Channel
-from soridam.customers.models import Identity
+from soridam.customers import profile
+from soridam.customers.models import IDENTITY_KINDS, Customer, CustomerNote
 from soridam.followup.models import Survey
+from soridam.orders.models import Order, Shop
 from soridam.privacy.presenter import shown, shown_email, shown_phone
 
 OTHER_CASES = 10
 # Plain rows with their labels looked up here: get_FOO_display builds a dict of every choice on each call.
-_OTHER_CASE_COLUMNS = ("id", "reference", "subject", "status", "stage", "created_at")
+_OTHER_CASE_COLUMNS = ("id", "reference", "subject", "status", "stage", "created_at", "survey__rating")
 _STATUSES = dict(Status.choices)
 _STAGES = dict(Stage.choices)
 _PHONE_CHANNELS = (Channel.SMS, Channel.PHONE)
+_KIND_LABELS = {
+    **dict(IDENTITY_KINDS),
+    "kakao_plusfriend": _("KakaoTalk (channel user key)"),
+    "kakao_app": _("KakaoTalk (app user id)"),
+}
 
 
 @dataclass(frozen=True)
 class IdentityRow:
     channel: str
     shown_id: str
+    verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,28 +54,62 @@ class OtherCase:
     status: str
     stage: str
     created_at: datetime
+    rating: int | None = None
 
 
 @dataclass(frozen=True)
 class CustomerPanel:
+    customer: Customer
     other_cases: list[OtherCase]
     identities: list[IdentityRow]
     last_survey: Survey | None
     last_survey_comment: str
+    orders: list[Order]
+    unavailable_shops: list[Shop]
+    notes: list[CustomerNote]
+    tags: list[Tag]
+    repeat: profile.RepeatContact | None
 
 
-def shown_identity(user: User, identity: Identity) -> str:
+def shown_identity(user: User, view: profile.IdentityView) -> str:
     """Addresses and numbers are masked like the customer's own fields; messenger ids like any text."""
-    if identity.channel == Channel.EMAIL:
-        return shown_email(user, identity.external_id)
-    if identity.channel in _PHONE_CHANNELS:
-        return shown_phone(user, identity.external_id)
-    return shown(user, identity.external_id)
+    if view.kind == Channel.EMAIL:
+        return shown_email(user, view.value)
+    if view.kind in _PHONE_CHANNELS:
+        return shown_phone(user, view.value)
+    return shown(user, view.value)
 
 
 def customer_panel(user: User, case: Case) -> CustomerPanel:
-    visible = cases_visible_to(user).filter(customer_id=case.customer_id)
-    others = [
+    """The panel of the case's customer; the case itself is left out of "other cases"."""
+    return panel_for(user, case.customer, exclude_case=case.pk)
+
+
+def panel_for(user: User, customer: Customer, *, exclude_case: int | None = None) -> CustomerPanel:
+    """The caller loaded ``customer`` under permission (``access_customer``, or a case it may see)."""
+    visible = cases_visible_to(user).filter(customer_id=customer.pk)
+    orders = profile.recent_orders(customer.pk)
+    survey = _last_survey(visible)
+    return CustomerPanel(
+        customer=customer,
+        other_cases=_other_cases(visible, exclude_case),
+        identities=[
+            IdentityRow(str(_KIND_LABELS.get(view.kind, view.kind)), shown_identity(user, view), view.verified)
+            for view in profile.identities_of(customer.pk)
+        ],
+        last_survey=survey,
+        last_survey_comment=shown(user, survey.comment) if survey is not None else "",
+        orders=orders,
+        unavailable_shops=_unavailable_shops(orders),
+        notes=profile.recent_notes(customer.pk),
+        tags=list(Tag.objects.filter(cases__in=visible.values("pk")).distinct().order_by("name")),
+        repeat=profile.repeat_contact(customer.pk),
+    )
+
+
+def _other_cases(visible: QuerySet[Case], exclude_case: int | None) -> list[OtherCase]:
+    rows = visible.exclude(pk=exclude_case) if exclude_case is not None else visible
+    return [
         OtherCase(
             row["id"],
             row["reference"],
@@ -70,19 +117,22 @@ def customer_panel(user: User, case: Case) -> CustomerPanel:
             str(_STATUSES.get(row["status"], row["status"])),
             str(_STAGES.get(row["stage"], row["stage"])),
             row["created_at"],
+            row["survey__rating"],
         )
-        for row in visible.exclude(pk=case.pk).order_by("-created_at", "-id").values(*_OTHER_CASE_COLUMNS)[:OTHER_CASES]
+        for row in rows.order_by("-created_at", "-id").values(*_OTHER_CASE_COLUMNS)[:OTHER_CASES]
     ]
-    labels = dict(Channel.choices)
-    identities = [
-        IdentityRow(str(labels.get(identity.channel, identity.channel)), shown_identity(user, identity))
-        for identity in Identity.objects.filter(customer_id=case.customer_id).order_by("channel", "id")
-    ]
-    survey = (
+
+
+def _last_survey(visible: QuerySet[Case]) -> Survey | None:
+    return (
         Survey.objects.filter(case__in=visible.values("pk"), answered_at__isnull=False, rating__isnull=False)
         .select_related("case")
         .order_by("-answered_at", "-id")
         .first()
     )
-    comment = shown(user, survey.comment) if survey is not None else ""
-    return CustomerPanel(others, identities, survey, comment)
+
+
+def _unavailable_shops(orders: list[Order]) -> list[Shop]:
+    """The shops of these orders that cannot be reached now: their orders are as of ``last_synced_at``."""
+    shops = {order.shop_id: order.shop for order in orders}
+    return [shop for shop in shops.values() if shop.unavailable_since is not None]

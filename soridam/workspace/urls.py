@@ -1,6 +1,6 @@
 from django.urls import path
 
-from soridam.workspace.views import auth, bulk, calls, cases, inbox, macros, privacy, saved_views, search
+from soridam.workspace.views import auth, bulk, calls, cases, customers, inbox, macros, privacy, saved_views, search
 
 app_name = "workspace"
 
@@ -27,6 +27,10 @@ urlpatterns = [
     path("workspace/cases/<int:case_id>/tags/remove/", cases.case_tag_remove, name="case_tag_remove"),
     path("workspace/cases/<int:case_id>/calls/", cases.case_call, name="case_call"),
     path("workspace/calls/new/", calls.log_call, name="log_call"),
+    path("workspace/customers/<int:customer_id>/", customers.customer_detail, name="customer"),
+    path("workspace/customers/<int:customer_id>/notes/", customers.customer_note, name="customer_note"),
+    path("workspace/customers/<int:customer_id>/merge/", customers.customer_merge, name="customer_merge"),
+    path("workspace/merges/<int:merge_id>/undo/", customers.merge_undo, name="merge_undo"),
     path("workspace/attachments/<int:attachment_id>/", cases.attachment, name="attachment"),
     path("workspace/cases/<int:case_id>/articles/", search.case_articles, name="case_articles"),
     path(

@@ -72,7 +72,7 @@ def test_an_agent_finds_a_case_by_every_identifier_from_the_header_box(
         _find(page, base, typed)
         results = _listed(page)
         assert mine.reference in results, typed
-        assert "010-****-5678" in results  # masked, as every staff surface shows a phone
+        assert "+8210****5678" in results  # E.164 and masked, as every staff surface shows a phone
 
     for typed in (other.reference, other.reference.rsplit("-", 1)[1], "2026-7777", "sunsin@example.com"):
         _find(page, base, typed)

@@ -66,7 +66,7 @@ def test_agent_sees_every_value_masked_and_a_lead_reveals_with_a_reason(
     page.goto(f"{base}/workspace/cases/{pii_case.pk}/")
     text = _shows_only_masks(page)
     assert masked(SUBJECT) in page.inner_text(".case-header h1")  # the header
-    assert MASKED[0] in page.inner_text(".case-facts")
+    assert "+8210****5678" in page.inner_text(".case-facts")  # the customer's own number: E.164, masked
     assert MASKED[1] in page.inner_text(".case-facts")
     assert masked(BODY) in page.inner_text(".message-body")  # the panel
     assert "Reveal personal data" not in text

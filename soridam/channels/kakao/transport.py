@@ -119,7 +119,9 @@ def _add_identities(customer_id: int, request: parse.SkillRequest) -> None:
     for prefix, key in keys:
         if key:
             Identity.objects.get_or_create(
-                channel=Channel.KAKAO, external_id=f"{prefix}:{key}"[:255], defaults={"customer_id": customer_id}
+                channel=Channel.KAKAO,
+                external_id=f"{prefix}:{key}"[:255],
+                defaults={"customer_id": customer_id, "verified": True},
             )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 
 from soridam.cases.models import Category, EventKind, Priority, Status, TimelineEvent
 from soridam.cases.stages import Stage
+from soridam.customers.profile import RepeatContact
 from soridam.workspace.forms import FieldRow, Option, form_field_rows, select_options
 from soridam.workspace.inbox import InboxQuery
 
@@ -45,6 +46,12 @@ def category_name(category: Category | None) -> str:
 
 # ``get_kind_display`` builds a dict of every kind for each call: a case page has dozens of events.
 _EVENT_KINDS = dict(EventKind.choices)
+
+
+@register.filter
+def repeat_category(repeat: RepeatContact) -> str:
+    """The category of a repeat-contact flag in the page's language."""
+    return repeat.category_name(get_language() or "ko")
 
 
 @register.simple_tag

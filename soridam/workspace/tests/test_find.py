@@ -95,7 +95,7 @@ def test_identifiers_list_the_case_with_masked_contact_data(alice_client: Client
     assert gildong.reference in results
     assert "gildong@example.com" not in results
     assert "01012345678" not in results
-    assert "010-****-5678" in results  # as the privacy presenter shows a phone to an agent
+    assert "+8210****5678" in results  # as the privacy presenter shows a phone to an agent: E.164, masked
 
 
 def test_identifier_matches_come_before_word_matches(

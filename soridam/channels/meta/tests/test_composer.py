@@ -61,10 +61,10 @@ def test_after_24_hours_free_text_is_disabled_and_templates_are_offered_within_t
     django_assert_max_num_queries: Any,
 ) -> None:
     alice_client.get(f"/workspace/cases/{whatsapp_case.pk}/")  # the per-process copies (categories) are read
-    with django_assert_max_num_queries(17):  # the window costs no query: the page reads it from the conversation
+    with django_assert_max_num_queries(21):  # the window costs no query: the page reads it from the conversation
         assert alice_client.get(f"/workspace/cases/{whatsapp_case.pk}/").status_code == 200
     _customer_wrote(whatsapp_case, timedelta(hours=25))
-    with django_assert_max_num_queries(18):  # + the approved templates, only once the window has closed
+    with django_assert_max_num_queries(22):  # + the approved templates, only once the window has closed
         response = alice_client.get(f"/workspace/cases/{whatsapp_case.pk}/")
     html = response.content.decode()
     assert 'id="reply-window-closed"' in html
