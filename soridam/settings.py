@@ -252,6 +252,7 @@ SORIDAM_TRIAGE_RETRAIN_MARGIN = env_int("SORIDAM_TRIAGE_RETRAIN_MARGIN", 2, mini
 SORIDAM_RATE_LIMITS = {
     "complaint_form": env_int("RATE_LIMIT_FORM", 10, minimum=1),
     "tracking": env_int("RATE_LIMIT_TRACKING", 60, minimum=1),
+    "order_lookup": env_int("RATE_LIMIT_ORDER_LOOKUP", 5, minimum=1),  # bot order look-ups per chat and per number
     "login": env_int("RATE_LIMIT_LOGIN", 10, minimum=1),
     "api": env_int("RATE_LIMIT_API", 600, minimum=1),
     "kb_feedback": env_int("RATE_LIMIT_KB_FEEDBACK", 30, minimum=1),

@@ -2,19 +2,22 @@
 
 It decides in this order (README.md): a reason to hand over (safety, legal threat, an explicit request,
 abuse, anger at the help, a staff-only action, beyond policy, an answer missed twice), a case-status
-question, a greeting or a closing, and otherwise an answer from the knowledge base when the retrieval is
-confident, or an offer of a person when it is not; the second unsure turn in a row hands over.
-Everything it says is a template (texts.py) or a passage of an article.
+question, an order-status question (or the proof the bot asked for), a greeting or a closing, and otherwise
+an answer from the knowledge base when the retrieval is confident, or an offer of a person when it is not;
+the second unsure turn in a row hands over. Everything it says is a template (texts.py) or a passage of an
+article.
 """
 
 from __future__ import annotations
 
 from soridam.customers.models import Customer
 
-from . import intents, llm, status, texts
+from . import intents, llm, order_status, status, texts
 from .answers import LIVE, Article, Library, find, passage
 from .contract import BotReply, Conversation, Outcome, Source, Turn
 
+ORDER_TURNS = 3  # the customer's earlier turns an order's number and proof are looked for in, once asked
+SHORT_ANSWER_CHARS = 30  # once asked, a message this short without a question mark is taken as the answer
 LOW_CONFIDENCE_TURNS = 2  # the second unsure answer in a row goes to a person (R-BOT-6)
 HANGUL_SHARE_FOR_KOREAN = 0.2
 
@@ -35,6 +38,9 @@ def respond(conversation: Conversation, library: Library) -> BotReply:
         return speaker.status(
             status.look_up(conversation.text, conversation.customer_id, _session(conversation)), state
         )
+    if intents.asks_order_status(conversation.text) or _order_pending(conversation):
+        return _order(conversation, library, speaker, state)
+    state.pop("order", None)
     if intents.is_greeting_only(conversation.text):
         return speaker.say("greeting", "greeting", state)
     if intents.is_thanks(conversation.text) and _customer_turns(conversation.history):
@@ -84,6 +90,44 @@ def _answer(conversation: Conversation, library: Library, speaker: _Speaker, sta
     if int(str(state["unsure"])) >= LOW_CONFIDENCE_TURNS:
         return speaker.handover("low_confidence", state)
     return speaker.offer_person(found.best, state)
+
+
+def _order_pending(conversation: Conversation) -> bool:
+    """The bot asked for an order's number and proof, and this message may bring them: a number, an e-mail
+    address, or a few words that are not a question (a name)."""
+    if conversation.state.get("order") != "asked":
+        return False
+    text = conversation.text.strip()
+    short_answer = len(text) <= SHORT_ANSWER_CHARS and "?" not in text
+    short_answer = short_answer and not intents.is_thanks(text) and not intents.is_greeting_only(text)
+    return bool(intents.order_number_candidates(text)) or "@" in text or short_answer
+
+
+def _order(conversation: Conversation, library: Library, speaker: _Speaker, state: dict[str, object]) -> BotReply:
+    asked = conversation.state.get("order") == "asked"
+    earlier = _customer_turns(conversation.history)[::-1][:ORDER_TURNS] if asked else []
+    lookup = order_status.look_up(
+        [conversation.text, *earlier],
+        conversation.customer_id,
+        _session(conversation),
+        failures=int(str(state.get("order_failures", 0)) or 0),
+        asked=asked,
+    )
+    state["order_failures"] = lookup.failures
+    state["order"] = "shown" if lookup.state == "found" else "asked"
+    if lookup.state == "handover":
+        return speaker.handover("order_unverified", state)
+    if lookup.state == "found":
+        # R-BOT-5 hooks in here: an offer of the remedies policy auto-approves for these orders (not built yet).
+        state["orders"] = [view.number for view in lookup.orders]
+        return speaker.orders(lookup.orders, state)
+    if lookup.state != "ask":
+        return speaker.say("status_limited" if lookup.state == "limited" else "order_none", "status", state)
+    found = find(_context(conversation.history, conversation.text), library)
+    if found.article is None or asked:
+        return speaker.say("order_ask", "clarify", state)
+    state["article"], state["unsure"] = found.article.key, 0
+    return speaker.answer(found.article, conversation.text, found.confidence, state, also="order_ask")
 
 
 def _topic(conversation: Conversation, library: Library) -> Article | None:
@@ -174,11 +218,14 @@ class _Speaker:
     def say(self, key: str, outcome: Outcome, state: dict[str, object]) -> BotReply:
         return BotReply(text=self._text(self._t(key)), outcome=outcome, intent=key, state=self._done(state))
 
-    def answer(self, article: Article, question: str, confidence: float, state: dict[str, object]) -> BotReply:
+    def answer(
+        self, article: Article, question: str, confidence: float, state: dict[str, object], *, also: str = ""
+    ) -> BotReply:
         quoted = f"“{passage(article, question)}”"
         link = f"{article.title} — {article.url}"
+        more = self._t(also) if also else ""
         return BotReply(
-            text=self._text(self._t("answer_intro"), quoted, link, self._t("footer")),
+            text=self._text(self._t("answer_intro"), quoted, link, more, self._t("footer")),
             outcome="answered",
             sources=(Source(article.key, article.title, article.url),),
             intent=f"article:{article.key}",
@@ -208,7 +255,7 @@ class _Speaker:
         )
 
     def handover(self, reason: str, state: dict[str, object]) -> BotReply:
-        key = "handover_safety" if reason == "safety" else "handover"
+        key = {"safety": "handover_safety", "order_unverified": "order_handover"}.get(reason, "handover")
         return BotReply(
             text=self._text(self._t(key)),
             outcome="handover",
@@ -231,3 +278,9 @@ class _Speaker:
             key = {"none": "status_none", "ask": "status_ask", "limited": "status_limited"}[lookup.state]
             body = self._text(self._t(key))
         return BotReply(text=body, outcome="status", intent="case_status", state=self._done(state))
+
+    def orders(self, orders: tuple[order_status.OrderView, ...], state: dict[str, object]) -> BotReply:
+        blocks = ["\n".join(texts.order_lines(self.language, view)) for view in orders]
+        intro = self._t("order_intro") if len(orders) > 1 else blocks.pop(0)
+        body = self._text(intro, *blocks, self._t("footer"))
+        return BotReply(text=body, outcome="status", intent="order_status", state=self._done(state))

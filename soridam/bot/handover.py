@@ -17,7 +17,8 @@ BOT_ACTOR = Actor(system="bot")
 
 def handover_for(conversation: Conversation, answer: BotReply) -> BotHandover:
     transcript = tuple((turn.author, turn.text) for turn in conversation.history) + (("customer", conversation.text),)
-    orders = order_references(text for author, text in transcript if author == "customer")
+    written = order_references(text for author, text in transcript if author == "customer")
+    orders = tuple(dict.fromkeys([*_shown_orders(answer, conversation), *written]))
     if conversation.customer_id is not None:
         identity = f"verified customer #{conversation.customer_id}"
     else:
@@ -29,6 +30,12 @@ def handover_for(conversation: Conversation, answer: BotReply) -> BotHandover:
         identity=identity,
         order_numbers=orders,
     )
+
+
+def _shown_orders(answer: BotReply, conversation: Conversation) -> list[str]:
+    """The orders the bot showed in this conversation: the customer proved they are theirs."""
+    shown = answer.state.get("orders", conversation.state.get("orders"))
+    return [str(number) for number in shown if number] if isinstance(shown, list) else []
 
 
 def hand_over(case_id: int, conversation: Conversation, answer: BotReply) -> Message:

@@ -334,3 +334,85 @@ def is_greeting_only(text: str) -> bool:
 
 def asks_case_status(text: str) -> bool:
     return bool(CASE_REFERENCE.search(text)) or _has(text, STATUS_WORDS)
+
+
+# Where is my order: its delivery, its status, its parcel (R-BOT-4). Questions about how to look it up, or
+# about an order not yet placed ("주문하면 언제 와요?"), are the help centre's: HOW_TO and HYPOTHETICAL.
+ORDER_STATUS_WORDS = (
+    "배송 조회",
+    "배송조회",
+    "주문 조회",
+    "주문조회",
+    "배송 언제",
+    "택배 언제",
+    "택배 어디",
+    "주문 어디",
+    "배송 상태",
+    "배송상태",
+    "주문 상태",
+    "주문상태",
+    "배송 현황",
+    "where is my order",
+    "where's my order",
+    "where is my package",
+    "where is my parcel",
+    "track my order",
+    "tracking",
+    "order status",
+    "delivery status",
+    "shipping status",
+    "has my order shipped",
+    "when will my order",
+)
+# "When does it come" is about an order only with a parcel word, and not about a return's pickup or a refund.
+WHEN_ARRIVES = ("언제 와", "언제 오", "언제 도착", "언제쯤 와", "언제쯤 오", "언제쯤 도착", "when will", "arrive")
+PARCEL_WORDS = (
+    "배송",
+    "택배",
+    "주문한",
+    "주문했",
+    "시킨",
+    "시켰",
+    "소포",
+    "my order",
+    "my package",
+    "my parcel",
+    "my delivery",
+)
+RETURN_WORDS = ("회수", "반품", "교환", "환불", "pickup", "pick up", "refund", "return")
+HOW_TO = (
+    "어떻게",
+    "어케",
+    "어디서",
+    "어디에서",
+    "어디 들어가",
+    "방법",
+    "보려면",
+    "하려면",
+    "how do i",
+    "how can i",
+    "how to",
+    "where can i",
+)
+HYPOTHETICAL = ("주문하면", "결제하면", "시키면", "보통", "if i order", "if i pay", "usually")
+# An order number as shops print it: 20261201-0000012 (Cafe24), HJ26092810452, #1001 (Shopify), or a long
+# run of digits (Naver Commerce); a Korean mobile number (010-1234-5678, +82 10-1234-5678, +821012345678) is a
+# phone instead.
+ORDER_NUMBER_CANDIDATE = re.compile(r"#?\b[A-Za-z]{0,4}\d[\d-]{3,30}\d\b|#\d{3,}")
+MOBILE_PHONE = re.compile(r"(82)?0?1[016789]\d{7,8}")
+
+
+def asks_order_status(text: str) -> bool:
+    """Where the customer's own order is: 배송 언제 와요, 주문 조회, 택배 어디쯤, where is my order."""
+    asks = _has(text, ORDER_STATUS_WORDS) or (
+        _has(text, WHEN_ARRIVES)
+        and (_has(text, PARCEL_WORDS) or bool(order_number_candidates(text)))
+        and not _has(text, RETURN_WORDS)
+    )
+    return asks and not _has(text, HOW_TO) and not _has(text, HYPOTHETICAL)
+
+
+def order_number_candidates(text: str) -> tuple[str, ...]:
+    """Every token that could be an order number, first mention first, each once."""
+    found = (match.group(0) for match in ORDER_NUMBER_CANDIDATE.finditer(text))
+    return tuple(dict.fromkeys(number for number in found if not MOBILE_PHONE.fullmatch(number.replace("-", ""))))

@@ -41,6 +41,7 @@ class ChatHandover:
     intent: str
     reason: str
     live: bool  # a person answers in the chat now; else the case is answered by e-mail
+    proven_orders: tuple[str, ...] = ()  # order numbers the visitor proved to the bot (R-BOT-4)
 
 
 def open_chat_case(handover: ChatHandover) -> Case:
@@ -70,7 +71,7 @@ def _bot_handover(handover: ChatHandover) -> BotHandover:
         intent=handover.intent or "-",
         reason=handover.reason or "-",
         identity=_("unverified visitor: %(name)s") % {"name": handover.name or "-"},
-        order_numbers=order_references([handover.transcript]),
+        order_numbers=tuple(dict.fromkeys([*handover.proven_orders, *order_references([handover.transcript])])),
     )
 
 

@@ -97,7 +97,13 @@ def _handover(session: ChatSession, intent: str, reason: str, *, live: bool) -> 
         intent=intent,
         reason=reason,
         live=live,
+        proven_orders=_proven_orders(session.bot_state),
     )
+
+
+def _proven_orders(bot_state: dict[str, Any]) -> tuple[str, ...]:
+    shown = bot_state.get("orders")
+    return tuple(str(number) for number in shown) if isinstance(shown, list) else ()
 
 
 def transcript(session: ChatSession) -> str:
