@@ -27,6 +27,7 @@ ACTION_MODULES = {
     "soridam.cases.routing_actions",
     "soridam.cases.delivery_actions",
     "soridam.cases.phone_actions",
+    "soridam.cases.rca_actions",
 }
 
 

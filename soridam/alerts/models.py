@@ -23,6 +23,8 @@ class AlertKind(models.TextChoices):
     MENTIONED = "mentioned", _("Mentioned in a note")
     TASK_OVERDUE = "task_overdue", _("Investigation task overdue")
     DELIVERY_FAILED = "delivery_failed", _("A message to the customer was not delivered")
+    SPIKE = "spike", _("Complaint spike")
+    PROBLEM_RECURRED = "problem_recurred", _("A resolved problem came back")
 
 
 class Alert(models.Model):

@@ -275,6 +275,10 @@ class EventKind(models.TextChoices):
     MERGED = "merged", _("Merged")
     NOT_NOTIFIED = "not_notified", _("Customer not notified")
     DELIVERY_FAILED = "delivery_failed", _("Message not delivered")
+    PROBLEM_LINKED = "problem_linked", _("Linked to a problem")
+    PROBLEM_UNLINKED = "problem_unlinked", _("Unlinked from a problem")
+    CAUSE_SET = "cause_set", _("Cause code")
+    FIX_ANNOUNCED = "fix_announced", _("Customer told of the fix")
 
 
 class TimelineEvent(models.Model):

@@ -21,6 +21,7 @@ class NotificationKind(models.TextChoices):
     AGENT_REPLY = "agent_reply", _("Agent reply")
     SURVEY_REQUEST = "survey_request", _("Survey request")
     CASE_SOLVED = "case_solved", _("Case solved")
+    FIX_SHIPPED = "fix_shipped", _("The fix behind the case shipped")
 
 
 class DeliveryState(models.TextChoices):
@@ -85,6 +86,7 @@ class CustomerEvent(models.TextChoices):
     STAGE_FOLLOW_UP = "stage_follow_up", _("Stage: follow-up")
     CASE_SOLVED = "case_solved", _("Case solved")
     SURVEY_REQUEST = "survey_request", _("Satisfaction survey")
+    FIX_SHIPPED = "fix_shipped", _("The fix of a problem behind the case shipped")
 
 
 class _PolicyVersion:

@@ -38,6 +38,7 @@ DEFAULTS: dict[str, Rule] = {
     CustomerEvent.STAGE_FOLLOW_UP: Rule(send=False, coalesce_minutes=10),
     CustomerEvent.CASE_SOLVED: Rule(send=True, coalesce_minutes=10),
     CustomerEvent.SURVEY_REQUEST: Rule(send=True),
+    CustomerEvent.FIX_SHIPPED: Rule(send=True),
 }
 
 # Messages about the case's state, which may wait and be combined into one; the higher rank names the
