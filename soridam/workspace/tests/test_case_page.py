@@ -308,7 +308,10 @@ def test_agent_takes_a_case_through_all_six_stages_and_closes_it(
     english_alice.post(f"/workspace/cases/{case.pk}/reply/", {"body": "Looking into it"}, **HTMX)
     for stage in ["classification", "investigation", "resolution", "notification", "follow_up"]:
         assert english_alice.post(f"/workspace/cases/{case.pk}/stage/", {"to": stage}, **HTMX).status_code == 200
-    assert english_alice.post(f"/workspace/cases/{case.pk}/status/", {"status": "closed"}, **HTMX).status_code == 200
+    # Closing a complaint asks for its cause (R-RCA-2): refused without one, the case stays as it was.
+    assert english_alice.post(f"/workspace/cases/{case.pk}/status/", {"status": "closed"}, **HTMX).status_code == 400
+    closing = {"status": "closed", "cause": "logistics"}
+    assert english_alice.post(f"/workspace/cases/{case.pk}/status/", closing, **HTMX).status_code == 200
     case.refresh_from_db()
     assert (case.stage, case.status) == ("follow_up", "closed")
     assert case.closed_at is not None
@@ -347,8 +350,9 @@ def test_case_page_query_count_does_not_grow_with_messages(
     # attachments (only because a message has one), events, the assignee options, the active categories (the
     # per-process copy, read again at most every few seconds), the tags, the macros, the e-mail delivery states
     # and the investigation tasks, the header's presence, and the customer panel's other cases, identities and
-    # last survey: one query each, however long the conversation (15 with no files and the categories copied).
-    with django_assert_max_num_queries(17):
+    # last survey, and the problems the case is linked to or suggested for: one query each, however long the
+    # conversation (16 with no files and the categories copied).
+    with django_assert_max_num_queries(18):
         assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
 
 
