@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from soridam.accounts.models import Role, User
@@ -13,9 +13,9 @@ from soridam.audit.actors import Actor
 from soridam.cases.access import cases_visible_to
 from soridam.cases.models import Case
 from soridam.rca import actions
-from soridam.rca.access import visible_case_ids
+from soridam.rca.access import problems_visible_to, visible_case_ids
 from soridam.rca.forms import LinkForm, MoveForm, ProblemForm
-from soridam.rca.models import CaseCause, CauseCode, MatchState, Problem, Spike
+from soridam.rca.models import CaseCause, CauseCode, MatchState, Problem, ProblemCase, Spike
 from soridam.search.analysis import content_morphemes
 
 MATCH_WORDS = 3
@@ -103,3 +103,21 @@ def cause_report(user: User, days: int) -> dict[str, Any]:
         for key in sorted(table)
     ]
     return {"codes": codes, "lines": lines, "days": days}
+
+
+def case_problems(case: Case, user: User) -> dict[str, Any]:
+    """The case page's problem section: the problems the case is linked to and those suggested for it, in one
+    query (a suggestion shows only a problem the agent may see)."""
+    linked = ProblemCase.objects.filter(problem=OuterRef("pk"), case=case)
+    visible = problems_visible_to(user).values("pk")
+    suggested = Q(matches__case=case, matches__state=MatchState.SUGGESTED) & Q(pk__in=visible)
+    problems = list(
+        Problem.objects.annotate(is_linked=Exists(linked))
+        .filter(Q(is_linked=True) | suggested)
+        .distinct()
+        .order_by("-updated_at")[:20]
+    )
+    return {
+        "linked": [problem for problem in problems if problem.is_linked],
+        "suggested": [problem for problem in problems if not problem.is_linked],
+    }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("workspace/problems/<int:problem_id>/unlink/<int:case_id>/", views.problem_unlink, name="problem_unlink"),
     path("workspace/problems/<int:problem_id>/dismiss/<int:match_id>/", views.match_dismiss, name="match_dismiss"),
     path("workspace/problems/<int:problem_id>/announce/", views.problem_announce, name="problem_announce"),
+    path("workspace/cases/<int:case_id>/problems/", views.case_problems, name="case_problems"),
     path("workspace/spikes/", views.spike_list, name="spikes"),
     path("workspace/spikes/<int:spike_id>/", views.spike_detail, name="spike"),
     path("workspace/causes/", views.cause_report, name="causes"),

@@ -54,6 +54,16 @@ def problem_new(request: StaffRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
+def case_problems(request: StaffRequest, case_id: int) -> HttpResponse:
+    """The case page's problem section (loaded by htmx): problems linked to the case and those suggested."""
+    case = access_case(request.user, case_id)
+    return render(
+        request, "rca/_case_problems_list.html", {"case": case, "section": pages.case_problems(case, request.user)}
+    )
+
+
+@staff_required
+@require_GET
 def problem_detail(request: StaffRequest, problem_id: int) -> HttpResponse:
     problem = access_problem(request.user, problem_id)
     return render(request, "rca/problem.html", pages.problem_context(request.user, problem))

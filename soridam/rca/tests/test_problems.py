@@ -174,3 +174,19 @@ def test_the_api_closes_without_a_cause(
     answer = api_client(alice).patch(f"/api/v1/cases/{case.pk}", {"status": "closed"}, content_type="application/json")
     assert answer.status_code == 200, answer.content
     assert not CaseCause.objects.filter(case=case).exists()
+
+
+def test_the_case_page_section_shows_linked_and_suggested_problems_to_those_who_may_see_them(
+    alice: User, bob: User, make_case: Callable[..., Case], client: Client
+) -> None:
+    linked_case, new_case = make_case(), make_case("박스 파손 또", "또 파손")
+    problem = new_problem(alice, [linked_case])
+    actions.record_match(problem, new_case)
+    client.force_login(alice)
+    section = client.get(f"/workspace/cases/{new_case.pk}/problems/").content.decode()
+    assert f"#{problem.pk} 박스 파손" in section
+    assert 'name="back"' in section  # the suggestion's link button
+    client.post(f"/workspace/problems/{problem.pk}/link/", {"reference": new_case.reference, "back": new_case.pk})
+    assert ProblemMatch.objects.get(problem=problem, case=new_case).state == MatchState.LINKED
+    client.force_login(bob)
+    assert client.get(f"/workspace/cases/{new_case.pk}/problems/").status_code == 404

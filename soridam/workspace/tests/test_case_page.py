@@ -350,9 +350,8 @@ def test_case_page_query_count_does_not_grow_with_messages(
     # attachments (only because a message has one), events, the assignee options, the active categories (the
     # per-process copy, read again at most every few seconds), the tags, the macros, the e-mail delivery states
     # and the investigation tasks, the header's presence, and the customer panel's other cases, identities and
-    # last survey, and the problems the case is linked to or suggested for: one query each, however long the
-    # conversation (16 with no files and the categories copied).
-    with django_assert_max_num_queries(18):
+    # last survey: one query each, however long the conversation (15 with no files and the categories copied).
+    with django_assert_max_num_queries(17):
         assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
 
 

@@ -104,5 +104,5 @@ def test_panel_costs_three_queries_however_long_the_history(
     for n in range(12):
         answer_survey(make_case(subject=f"문의 {n}"), 4, "좋아요")
     case = make_case()
-    with django_assert_max_num_queries(17):  # 16 before the case page's problem section (soridam/rca)
+    with django_assert_max_num_queries(16):
         assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
