@@ -14,6 +14,7 @@ from soridam.accounts.models import Membership, Team, User
 from soridam.cases.models import Category
 from soridam.demo.backdating import Backdating
 from soridam.demo.people import demo_contacts, ensure_staff, ensure_teams
+from soridam.demo.rca import file_crushed_boxes, seed_root_causes
 from soridam.demo.stories import Cast, Story
 from soridam.kb.demo import seed_help_centre
 from soridam.sla.demo import seed_routing_and_sla
@@ -40,8 +41,10 @@ def seed_demo(*, cases: int = 300, seed: int = 2026) -> Seeded:
         stories = plan_stories(cast, cases, seed, now=since)
         backdating = Backdating()
         case_ids = [story.tell(backdating).pk for story in stories]
+        case_ids += file_crushed_boxes(backdating, since)
         backdating.apply(case_ids, since)
         seed_help_centre()
+        seed_root_causes()
     customers = len({story.contact.email for story in stories})
     return Seeded(cases=len(case_ids), customers=customers, seconds=time.perf_counter() - started)
 

@@ -43,8 +43,11 @@ class Series:
     cases: dict[date, list[int]]  # case ids per day, newest first
 
 
-def detect_spikes(now: datetime | None = None) -> list[Spike]:
-    """Check yesterday and today for every category and product; returns the spikes new in this run."""
+def detect_spikes(
+    now: datetime | None = None, *, only: tuple[str, str] | None = None, days_back: int = 1
+) -> list[Spike]:
+    """Check today and the ``days_back`` days before it for every category and product (``only``: one
+    (dimension, key)); returns the spikes new in this run."""
     now = timezone.localtime(now or timezone.now())
     today = now.date()
     rows = _case_rows(today - timedelta(days=spikes.WINDOW_DAYS + 1))
@@ -54,7 +57,9 @@ def detect_spikes(now: datetime | None = None) -> list[Spike]:
     found = []
     for dimension, series in _series(rows).items():
         for key, one in series.items():
-            for day in (today - timedelta(days=1), today):
+            if only is not None and only != (dimension, key):
+                continue
+            for day in [today - timedelta(days=back) for back in range(days_back, -1, -1)]:
                 finding = spikes.detect(one.counts, day, spikes.weekday_factors(total, day))
                 if finding is not None:
                     found += _store(dimension, key, day, finding, one.cases.get(day, []))
