@@ -67,7 +67,7 @@ def create_problem(details: ProblemDetails, *, actor: Actor, cases: Sequence[Cas
 def create_from_spike(spike: Spike, details: ProblemDetails, *, actor: Actor, cases: Sequence[Case]) -> Problem:
     """The spike's proposed problem, with ``cases`` linked; a second click finds the problem the first made."""
     with transaction.atomic():
-        locked = Spike.objects.select_for_update().select_related("problem").get(pk=spike.pk)
+        locked = Spike.objects.select_for_update(of=("self",)).select_related("problem").get(pk=spike.pk)
         if locked.problem is not None:
             return locked.problem
         problem = create_problem(details, actor=actor, cases=cases)
