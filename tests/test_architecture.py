@@ -30,6 +30,7 @@ ACTION_MODULES = {
     "soridam.cases.customer_actions",
     "soridam.cases.order_actions",
     "soridam.cases.remedy_actions",
+    "soridam.cases.rca_actions",
 }
 
 

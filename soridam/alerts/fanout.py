@@ -16,6 +16,8 @@ Who gets what:
 - mentioned: the agents a note names with ``@username`` or ``@display name`` who may see the case.
 - an investigation task overdue: the people ``investigations.overdue`` already gives its notice to (the task's
   assignee, else its team's leads, and the case's assignee), through ``for_people``.
+- a complaint spike (``rca.detection``): the leads of the teams whose cases spiked, each on a sample case they
+  may see, through ``for_each_person``; a resolved problem that came back (``rca.actions``): its owner.
 """
 
 from __future__ import annotations
@@ -44,10 +46,16 @@ def for_each(cases: list[Case], kind: AlertKind, *, actor: Actor) -> list[Alert]
     return _store(_alerts(pairs, kind, actor), kind)
 
 
-def for_people(case: Case, kind: AlertKind, people: list[User], *, actor: Actor) -> list[Alert]:
+def for_people(case: Case, kind: AlertKind, people: list[User], *, actor: Actor, detail: str = "") -> list[Alert]:
     """Alert people whom the event's own rules name (an overdue investigation task: its owner and the case's
-    assignee, ``investigations.overdue.recipients``)."""
-    return _store(_alerts([(case, person) for person in people], kind, actor), kind)
+    assignee, ``investigations.overdue.recipients``; a recurring problem: its owner, with the problem's id as
+    ``detail``)."""
+    return _store(_alerts([(case, person) for person in people], kind, actor, detail), kind)
+
+
+def for_each_person(pairs: list[tuple[Case, User]], kind: AlertKind, *, actor: Actor, detail: str) -> list[Alert]:
+    """One alert per (case, person): each person on a case of the event that they may see."""
+    return _store(_alerts(pairs, kind, actor, detail), kind)
 
 
 def _alerts(pairs: list[tuple[Case, User]], kind: AlertKind, actor: Actor, detail: str = "") -> list[Alert]:

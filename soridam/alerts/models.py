@@ -24,6 +24,8 @@ class AlertKind(models.TextChoices):
     TASK_OVERDUE = "task_overdue", _("Investigation task overdue")
     DELIVERY_FAILED = "delivery_failed", _("A message to the customer was not delivered")
     APPROVAL_OVERDUE = "approval_overdue", _("A remedy waits too long for approval")
+    SPIKE = "spike", _("Complaint spike")
+    PROBLEM_RECURRED = "problem_recurred", _("A resolved problem came back")
 
 
 class Alert(models.Model):

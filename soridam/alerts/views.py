@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.alerts.forms import DigestForm
-from soridam.alerts.models import Alert
+from soridam.alerts.models import Alert, AlertKind
 
 LIST_LENGTH = 100
 
@@ -50,7 +50,13 @@ def open_alert(request: StaffRequest, alert_id: int) -> HttpResponse:
         raise Http404
     if alert.read_at is None:
         Alert.objects.filter(pk=alert.pk).update(read_at=timezone.now())
+    if alert.kind in _OPENS_PAGE and alert.detail.isdigit():
+        return redirect(_OPENS_PAGE[alert.kind], int(alert.detail))
     return redirect("workspace:case", alert.case_id)
+
+
+# Alerts about more than one case open their own page (the page checks the reader's scope); ``detail`` is its id.
+_OPENS_PAGE: dict[str, str] = {AlertKind.SPIKE: "rca:spike", AlertKind.PROBLEM_RECURRED: "rca:problem"}
 
 
 @staff_required

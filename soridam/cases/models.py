@@ -284,6 +284,10 @@ class EventKind(models.TextChoices):
     REMEDY_REJECTED = "remedy_rejected", _("Remedy rejected")
     REMEDY_EXECUTED = "remedy_executed", _("Remedy carried out")
     REMEDY_FAILED = "remedy_failed", _("Remedy not carried out")
+    PROBLEM_LINKED = "problem_linked", _("Linked to a problem")
+    PROBLEM_UNLINKED = "problem_unlinked", _("Unlinked from a problem")
+    CAUSE_SET = "cause_set", _("Cause code")
+    FIX_ANNOUNCED = "fix_announced", _("Customer told of the fix")
 
 
 class TimelineEvent(models.Model):

@@ -14,6 +14,7 @@ from soridam.accounts.models import Membership, Team, User
 from soridam.cases.models import Category
 from soridam.demo.backdating import Backdating
 from soridam.demo.people import demo_contacts, ensure_staff, ensure_teams
+from soridam.demo.rca import file_crushed_boxes, seed_root_causes
 from soridam.demo.shop import seed_demo_orders
 from soridam.demo.stories import Cast, Story
 from soridam.kb.demo import seed_help_centre
@@ -43,10 +44,12 @@ def seed_demo(*, cases: int = 300, seed: int = 2026) -> Seeded:
         stories = plan_stories(cast, cases, seed, now=since)
         backdating = Backdating()
         case_ids = [story.tell(backdating).pk for story in stories]
+        case_ids += file_crushed_boxes(backdating, since)
         seed_demo_orders(backdating)
         backdating.apply(case_ids, since)
         seed_help_centre()
         seed_policy(staff)  # after the stories: its remedies are on their cases
+        seed_root_causes()
     customers = len({story.contact.email for story in stories})
     return Seeded(cases=len(case_ids), customers=customers, seconds=time.perf_counter() - started)
 

@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     SURVEY_REQUEST = "survey_request", _("Survey request")
     CASE_SOLVED = "case_solved", _("Case solved")
     REMEDY_EXECUTED = "remedy_executed", _("Remedy carried out")
+    FIX_SHIPPED = "fix_shipped", _("The fix behind the case shipped")
 
 
 class DeliveryState(models.TextChoices):
@@ -87,6 +88,7 @@ class CustomerEvent(models.TextChoices):
     CASE_SOLVED = "case_solved", _("Case solved")
     SURVEY_REQUEST = "survey_request", _("Satisfaction survey")
     REMEDY_EXECUTED = "remedy_executed", _("Remedy carried out (refund, exchange, voucher)")
+    FIX_SHIPPED = "fix_shipped", _("The fix of a problem behind the case shipped")
 
 
 class _PolicyVersion:

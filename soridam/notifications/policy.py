@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Rule] = {
     CustomerEvent.CASE_SOLVED: Rule(send=True, coalesce_minutes=10),
     CustomerEvent.SURVEY_REQUEST: Rule(send=True),
     CustomerEvent.REMEDY_EXECUTED: Rule(send=True),
+    CustomerEvent.FIX_SHIPPED: Rule(send=True),
 }
 
 # Messages about the case's state, which may wait and be combined into one; the higher rank names the

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from soridam.accounts.models import User
 from soridam.alerts import fanout
 from soridam.audit.actors import Actor
-from soridam.cases import actions
+from soridam.cases import actions, rca_actions
 from soridam.cases.access import access_case
 from soridam.cases.errors import CaseError
 from soridam.cases.models import Case
@@ -94,8 +94,14 @@ def _compose(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
     if data["macro"] is not None:
         apply_macro(case, data["macro"], actor=actor, set_status=not data["then"])
     if data["then"]:
+        _set_cause(case, data, actor)
         actions.change_status(case, data["then"], actor=actor)
     return message
+
+
+def _set_cause(case: Case, data: Mapping[str, Any], actor: Actor) -> None:
+    if data.get("cause"):
+        rca_actions.set_cause(case, data["cause"], actor=actor)
 
 
 def _reply_hold(case: Case, form: CaseForm) -> list[str]:
@@ -120,6 +126,7 @@ def _stage(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
 
 
 def _status(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
+    _set_cause(case, data, actor)
     return actions.change_status(case, data["status"], actor=actor, notify=not data["silent"])
 
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 # The assignee is left out: it is often empty, and joining the user table costs more than the rare lookup.
-HEADER_RELATIONS = ("customer", "category", "team", "sla", "survey")
+HEADER_RELATIONS = ("customer", "category", "team", "sla", "survey", "cause")
 
 
 @dataclass(frozen=True)

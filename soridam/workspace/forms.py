@@ -27,6 +27,7 @@ from soridam.cases.stages import Stage
 from soridam.cases.uploads import Upload, UploadRefused, check_upload, check_upload_count
 from soridam.macros.access import macros_usable_by
 from soridam.macros.models import Macro
+from soridam.workspace.cause_forms import cause_field, cause_of, require_cause
 
 if TYPE_CHECKING:
     from django.forms import BoundField
@@ -134,6 +135,7 @@ class ComposeForm(CaseForm):
     )
     attachments = AttachmentsField(label=_("Files (optional)"))
     then = forms.ChoiceField(label=_("Then"), choices=THEN_STATUSES, required=False)
+    cause = cause_field("reply-cause")
     macro = forms.ModelChoiceField(queryset=Macro.objects.none(), required=False, label=_("Macro"))
     # The case's version when the page was rendered (``workspace.held``); absent (API, old page): not checked.
     seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
@@ -148,7 +150,12 @@ class ComposeForm(CaseForm):
         cleaned = super().clean() or {}
         if cleaned.get("internal") and cleaned.get("attachments"):
             self.add_error("attachments", _("Files go with replies; internal notes cannot carry them."))
+        require_cause(self, self.case, cleaned.get("then"))
         return cleaned
+
+    @property
+    def has_cause(self) -> bool:
+        return bool(cause_of(self.case))
 
 
 class AgentChoiceField(forms.ModelChoiceField[User]):
@@ -231,10 +238,17 @@ class StatusForm(CaseForm):
         label=_("Status"), choices=SETTABLE_STATUSES, widget=forms.Select(attrs={"id": "status-to"})
     )
     silent = _silent_field("status-silent")
+    cause = cause_field("status-cause")
 
     def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
         super().__init__(data, files, case=case, user=user)
         self.initial["status"] = case.status
+        self.initial["cause"] = cause_of(case)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        require_cause(self, self.case, cleaned.get("status"))
+        return cleaned
 
 
 class PriorityForm(CaseForm):

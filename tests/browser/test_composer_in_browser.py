@@ -97,6 +97,7 @@ def test_agent_works_a_case_from_intake_to_solved_with_the_composer_and_the_pane
     for stage in STAGE_ORDER[1:]:
         select_when_wired(page, "#stage-to", stage.value)
     page.fill("#reply-body", "새 제품을 보내 드렸습니다. 이용해 주셔서 감사합니다.")
+    page.select_option("#reply-cause", "product_defect")  # solving asks for the cause (R-RCA-2)
     page.click("#reply-send-solved")
     page.wait_for_selector("#status-to option[value='solved'][selected]", state="attached")
     case.refresh_from_db()

@@ -52,6 +52,7 @@ def _agent_works_the_case(page: Any, base_url: str, reference: str) -> None:
     for stage in STAGE_ORDER[1:]:
         select_when_wired(page, "#stage-to", stage.value)
     select_when_wired(page, "#status-to", "closed")
+    select_when_wired(page, "#status-cause", "logistics")  # closing asks for the cause (R-RCA-2)
 
 
 def test_customer_files_agent_resolves_customer_tracks_and_rates(

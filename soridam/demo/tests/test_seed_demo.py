@@ -19,10 +19,12 @@ from soridam.cases.models import Case, Category, Message, Priority, Status, Time
 from soridam.cases.stages import Stage
 from soridam.channels.kinds import Channel
 from soridam.customers.models import Customer
+from soridam.demo.rca import CRUSHED_BOXES
 from soridam.demo.writing import fix_particles
 from soridam.followup.models import Survey
 from soridam.lib import jobs
 from soridam.notifications.tasks import deliver_outbound
+from soridam.rca.models import CaseCause, ProblemStatus, Spike
 from soridam.routing.models import AgentState, Presence
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +62,12 @@ def test_seed_demo_creates_teams_staff_customers_and_300_cases_across_every_stag
     assert all(email.split("@")[1].startswith("example.") for email in Customer.objects.values_list("email", flat=True))
     assert set(Customer.objects.values_list("language", flat=True)) == {"ko", "en"}
 
-    assert Case.objects.count() == 300
+    assert Case.objects.count() == 300 + len(CRUSHED_BOXES)  # the stories, and today's spike of crushed boxes
+    spike = Spike.objects.get()  # the demo's one spike, found by the real detector, recorded as a problem
+    assert (spike.key, spike.problem is not None) == ("delivery", True)
+    assert spike.problem.status == ProblemStatus.INVESTIGATING
+    assert spike.problem.cases.count() == spike.count
+    assert CaseCause.objects.exists()
     assert set(Case.objects.values_list("stage", flat=True)) == set(Stage.values)
     assert {Status.OPEN, Status.WAITING, Status.SOLVED, Status.CLOSED, Status.SPAM} <= set(
         Case.objects.values_list("status", flat=True)
@@ -102,7 +109,8 @@ def test_seeded_history_is_backdated_in_order_and_spread_over_weeks() -> None:
         times = list(case.events.order_by("id").values_list("created_at", flat=True))
         assert times == sorted(times)
         assert times[0] == pytest.approx(case.created_at, abs=timedelta(seconds=1))
-        assert case.updated_at < before
+        if not case.problem_links.exists():  # linking to the demo's problem is the seed's last, real-time step
+            assert case.updated_at < before
         stamps = [case.stage_entered_at(stage) for stage in Stage.values]
         reached = [stamp for stamp in stamps if stamp is not None]
         assert reached == sorted(reached)
@@ -126,7 +134,7 @@ def test_seed_demo_keeps_an_existing_account_and_its_password() -> None:
 
     admin = User.objects.get(username="admin")
     assert admin.check_password("my-own-secret")
-    assert Case.objects.count() == 5
+    assert Case.objects.count() == 5 + len(CRUSHED_BOXES)
 
 
 def test_seed_demo_refuses_outside_demo_mode(settings: Any) -> None:

@@ -120,7 +120,9 @@ def test_workspace_checkbox_moves_the_case_silently(
     assert 'type="checkbox" name="silent" id="status-silent"' in page
     with django_capture_on_commit_callbacks(execute=True):
         alice_client.post(f"/workspace/cases/{case.pk}/stage/", {"to": Stage.NOTIFICATION, "silent": "on"})
-        alice_client.post(f"/workspace/cases/{case.pk}/status/", {"status": Status.SOLVED, "silent": "on"})
+        alice_client.post(
+            f"/workspace/cases/{case.pk}/status/", {"status": Status.SOLVED, "silent": "on", "cause": "process"}
+        )
     _send_held_mail()
     assert len(smtp_server.messages) == 1
     case.refresh_from_db()

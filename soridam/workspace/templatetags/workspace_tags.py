@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from soridam.cases.models import Category, EventKind, Priority, Status, TimelineEvent
 from soridam.cases.stages import Stage
 from soridam.customers.profile import RepeatContact
+from soridam.rca.models import CauseCode
 from soridam.workspace.forms import FieldRow, Option, form_field_rows, select_options
 from soridam.workspace.inbox import InboxQuery
 
@@ -27,6 +28,7 @@ VALUE_LABELS: dict[str, Mapping[str, object]] = {
     EventKind.REOPENED: _STATUSES,
     EventKind.PRIORITY_CHANGED: dict(Priority.choices),
     EventKind.NOT_NOTIFIED: {**_STAGES, **_STATUSES},  # the stage or status the case moved to silently
+    EventKind.CAUSE_SET: dict(CauseCode.choices),
 }
 # Events that name only where the case went, not where it came from.
 

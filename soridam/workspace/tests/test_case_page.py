@@ -309,7 +309,10 @@ def test_agent_takes_a_case_through_all_six_stages_and_closes_it(
     english_alice.post(f"/workspace/cases/{case.pk}/reply/", {"body": "Looking into it"}, **HTMX)
     for stage in ["classification", "investigation", "resolution", "notification", "follow_up"]:
         assert english_alice.post(f"/workspace/cases/{case.pk}/stage/", {"to": stage}, **HTMX).status_code == 200
-    assert english_alice.post(f"/workspace/cases/{case.pk}/status/", {"status": "closed"}, **HTMX).status_code == 200
+    # Closing a complaint asks for its cause (R-RCA-2): refused without one, the case stays as it was.
+    assert english_alice.post(f"/workspace/cases/{case.pk}/status/", {"status": "closed"}, **HTMX).status_code == 400
+    closing = {"status": "closed", "cause": "logistics"}
+    assert english_alice.post(f"/workspace/cases/{case.pk}/status/", closing, **HTMX).status_code == 200
     case.refresh_from_db()
     assert (case.stage, case.status) == ("follow_up", "closed")
     assert case.closed_at is not None

@@ -41,7 +41,9 @@ def test_send_and_solve_stores_the_reply_then_solves_in_one_post(
 ) -> None:
     case = make_case()
     response = english_alice.post(
-        f"/workspace/cases/{case.pk}/reply/", {"body": "A new one is on its way.", "then": "solved"}, **HTMX
+        f"/workspace/cases/{case.pk}/reply/",
+        {"body": "A new one is on its way.", "then": "solved", "cause": "logistics"},
+        **HTMX,
     )
     assert response.status_code == 200
     assert "Reply sent." in response.content.decode()
@@ -49,8 +51,8 @@ def test_send_and_solve_stores_the_reply_then_solves_in_one_post(
     assert case.status == "solved"
     assert case.solved_at is not None
     assert case.messages.get(kind="reply").body == "A new one is on its way."
-    assert _changes(case) == [("reply", "", ""), ("status_changed", "open", "solved")]
-    assert _audit_actions(case)[-2:] == ["case.reply", "case.status"]
+    assert _changes(case) == [("reply", "", ""), ("cause_set", "", "logistics"), ("status_changed", "open", "solved")]
+    assert _audit_actions(case)[-3:] == ["case.reply", "case.cause", "case.status"]
 
 
 def test_internal_note_and_waiting_on_customer_in_one_post(

@@ -84,6 +84,10 @@ def test_agent_works_a_case_with_htmx_and_never_reloads_the_page(
 
     wait_until_wired(page, "#status-to")
     page.select_option("#status-to", "closed")
+    # Closing a complaint asks for its cause (R-RCA-2); choosing it saves both.
+    page.wait_for_selector("text=Choose the cause of the complaint before solving or closing it.")
+    wait_until_wired(page, "#status-cause")
+    page.select_option("#status-cause", "logistics")
     page.wait_for_selector("text=Status saved.")
     assert page.evaluate("window.__noReload") is True
     case.refresh_from_db()
