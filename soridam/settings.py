@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "soridam.privacy",
     "soridam.investigations",
     "soridam.alerts",
+    "soridam.analytics",
     "soridam.idempotency",
     "soridam.macros",
     "soridam.saved_views",
