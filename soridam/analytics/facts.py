@@ -74,7 +74,12 @@ def compute_facts(case_ids: Sequence[int], now: datetime | None = None) -> list[
 
 
 def _fill(
-    fact: CaseFact, evidence: _Evidence, created: datetime, solved: datetime | None, schedule: Schedule | None, now: datetime
+    fact: CaseFact,
+    evidence: _Evidence,
+    created: datetime,
+    solved: datetime | None,
+    schedule: Schedule | None,
+    now: datetime,
 ) -> None:
     case_id = fact.case_id
     replied = evidence.first_reply.get(case_id)
@@ -150,9 +155,10 @@ def _gather(case_ids: list[int]) -> _Evidence:
     messages = Message.objects.filter(case_id__in=case_ids)
     replies = messages.filter(kind=MessageKind.REPLY)
     first_reply = dict(
-        replies.filter(author_user__isnull=False).values("case_id").annotate(first=Min("created_at")).values_list(
-            "case_id", "first"
-        )
+        replies.filter(author_user__isnull=False)
+        .values("case_id")
+        .annotate(first=Min("created_at"))
+        .values_list("case_id", "first")
     )
     events = TimelineEvent.objects.filter(case_id__in=case_ids)
     solves = events.filter(kind=EventKind.STATUS_CHANGED, to_value=Status.SOLVED)
@@ -173,9 +179,11 @@ def _gather(case_ids: list[int]) -> _Evidence:
         customer_messages=_grouped(messages.filter(kind=MessageKind.CUSTOMER).values_list("case_id", "created_at")),
         reopens=_grouped(events.filter(kind=EventKind.REOPENED).values_list("case_id", "created_at")),
         clocks={row["case_id"]: row for row in CaseSla.objects.filter(case_id__in=case_ids).values(*clock_fields)},
-        ratings=dict(
-            Survey.objects.filter(case_id__in=case_ids, rating__isnull=False).values_list("case_id", "rating")
-        ),
+        ratings={
+            case_id: rating
+            for case_id, rating in Survey.objects.filter(case_id__in=case_ids).values_list("case_id", "rating")
+            if rating is not None
+        },
     )
 
 

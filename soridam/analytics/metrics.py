@@ -20,7 +20,7 @@ from soridam.analytics.sums import ROLLUP_COLUMNS, fact_sums
 from soridam.cases.models import ACTIVE_STATUSES, Case
 
 COLUMNS = tuple(ROLLUP_COLUMNS.values())
-BACKLOG_AGES = ((1, "< 1d"), (3, "1-3d"), (7, "3-7d"), (14, "7-14d"), (None, "14d+"))
+BACKLOG_AGES = ((1, "under_1"), (3, "days_1_3"), (7, "days_3_7"), (14, "days_7_14"), (None, "over_14"))
 Sums = dict[str, int]
 
 
@@ -110,7 +110,7 @@ def rollups(filters: Filters) -> QuerySet[DailyRollup]:
     return DailyRollup.objects.filter(filters.dimension_filter(), day__gte=filters.start, day__lte=last)
 
 
-def _today_facts(filters: Filters) -> QuerySet[CaseFact]:
+def today_facts(filters: Filters) -> QuerySet[CaseFact]:
     if not filters.start <= today() <= filters.end:
         return CaseFact.objects.none()
     return CaseFact.objects.filter(filters.dimension_filter(), opened_on=today())
@@ -133,7 +133,7 @@ def series_by_day(filters: Filters) -> list[tuple[date, Sums]]:
     """The sums of each day of the period that has cases, in order."""
     past = rollups(filters).values("day").annotate(**{c: Sum(c) for c in COLUMNS}).order_by("day")
     days = [(row["day"], _summed(row)) for row in past]
-    live = _today_facts(filters).aggregate(**fact_sums())
+    live = today_facts(filters).aggregate(**fact_sums())
     if live["cases"]:
         days.append((today(), _renamed(live)))
     return days
@@ -150,7 +150,7 @@ def breakdown(filters: Filters, dimension: str) -> dict[Any, Sums]:
     """The sums by ``channel``, ``team_id``, ``agent_id`` or ``category_id`` over the period."""
     past = rollups(filters).values(dimension).annotate(**{c: Sum(c) for c in COLUMNS}).order_by()
     result = {row[dimension]: _summed(row) for row in past}
-    for row in _today_facts(filters).values(dimension).annotate(**fact_sums()).order_by():
+    for row in today_facts(filters).values(dimension).annotate(**fact_sums()).order_by():
         _add(result.setdefault(row[dimension], {}), _renamed(row))
     return result
 
@@ -162,9 +162,9 @@ def response_time_histogram(filters: Filters) -> list[int]:
     past = DailyResponseTimes.objects.filter(filters.dimension_filter(), day__gte=filters.start, day__lte=last)
     for bucket, count in past.values("bucket").annotate(n=Sum("count")).values_list("bucket", "n").order_by():
         histogram[bucket] += count
-    live = _today_facts(filters).filter(first_response_bucket__isnull=False).values("first_response_bucket")
-    for bucket, count in live.annotate(n=Count("pk")).values_list("first_response_bucket", "n").order_by():
-        histogram[bucket] += count
+    live = today_facts(filters).filter(first_response_bucket__isnull=False).values("first_response_bucket")
+    for live_bucket, live_count in live.annotate(n=Count("pk")).values_list("first_response_bucket", "n").order_by():
+        histogram[live_bucket or 0] += live_count
     return histogram
 
 

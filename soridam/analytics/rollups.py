@@ -12,9 +12,10 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils import timezone
 
 from soridam.analytics.facts import compute_facts
@@ -95,7 +96,9 @@ def rebuild_days(days: Iterable[date]) -> None:
         _insert_from(DailyResponseTimes, ["day", *DIMENSIONS, "bucket", "count"], counts.query.sql_with_params())
 
 
-def _insert_from(model: type[DailyRollup] | type[DailyResponseTimes], columns: list[str], select: tuple) -> None:
+def _insert_from(
+    model: type[DailyRollup] | type[DailyResponseTimes], columns: list[str], select: tuple[str, Any]
+) -> None:
     """INSERT … SELECT: the day's sums never travel through Python."""
     sql, params = select
     quote = connection.ops.quote_name
@@ -112,9 +115,10 @@ def rebuild_all() -> Refreshed:
 
 
 def latest_refresh() -> datetime | None:
-    return RefreshMark.objects.filter(name=MARK).aggregate(at=Max("refreshed_at"))["at"]
+    mark = RefreshMark.objects.filter(name=MARK).first()
+    return mark.refreshed_at if mark is not None else None
 
 
-def _chunks(items: Sequence[int] | Sequence[date], size: int) -> Iterator[list]:
+def _chunks(items: Sequence[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield list(items[start : start + size])

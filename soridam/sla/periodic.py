@@ -39,6 +39,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("alert_digest", "soridam.alerts.tasks.send_alert_digests", timedelta(minutes=5)),
     Periodic("outbox_sweep", "soridam.notifications.tasks.sweep_outbox", timedelta(minutes=1)),
     Periodic("requeue_stale_tasks", "soridam.workers.tasks.requeue_stale_tasks", timedelta(minutes=1)),
+    Periodic("analytics_refresh", "soridam.analytics.tasks.refresh_rollups", timedelta(minutes=1)),
+    Periodic("analytics_weekly_report", "soridam.analytics.tasks.send_weekly_reports", timedelta(hours=1)),
     Periodic("idempotency_purge", "soridam.idempotency.tasks.purge_idempotency_keys", timedelta(hours=24)),
 ]
 
