@@ -55,7 +55,7 @@ def _cards(figures: Figures) -> list[tuple[str, str]]:
         return _("no data") if value is None else f"{value:,.1f}{unit}"
 
     return [
-        (_("Cases"), f"{figures.volume:,}"),
+        (_("Case volume"), f"{figures.volume:,}"),
         (_("First response, median"), show(_minutes(figures.frt_median), _(" min"))),
         (_("First response, p90"), show(_minutes(figures.frt_p90), _(" min"))),
         (_("Answered within 4 hours"), show(_percent(figures.within_4h), "%")),
@@ -77,7 +77,7 @@ def _volume_chart(days: list[tuple[date, Sums]]) -> dict[str, Any]:
         "labels": _day_labels(days),
         "datasets": [
             {"label": _("Cases opened"), "data": [sums.get("cases", 0) for _day, sums in days]},
-            {"label": _("Solved"), "data": [sums.get("resolved", 0) for _day, sums in days]},
+            {"label": _("Cases solved"), "data": [sums.get("resolved", 0) for _day, sums in days]},
         ],
     }
 
