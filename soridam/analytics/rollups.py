@@ -9,7 +9,7 @@ the case). Each touched day is summed again from its facts by one INSERT … SEL
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -77,8 +77,27 @@ def store_facts(case_ids: Sequence[int], now: datetime) -> set[date]:
     old = CaseFact.objects.filter(case_id__in=case_ids)
     days = set(old.values_list("opened_on", flat=True).distinct())
     old.delete()
-    CaseFact.objects.bulk_create(facts, batch_size=1000)
+    _insert_facts(facts)
     return days | {fact.opened_on for fact in facts}
+
+
+def _insert_facts(facts: Sequence[CaseFact]) -> None:
+    """One executemany of plain values: ``bulk_create`` spent most of a refresh preparing each field."""
+    if not facts:
+        return
+    fields = CaseFact._meta.concrete_fields
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)
+    values = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(CaseFact._meta.db_table)} ({names}) VALUES ({values})"  # noqa: S608 - model names
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [tuple(_plain(getattr(fact, field.attname), adapt) for field in fields) for fact in facts]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _plain(value: Any, adapt: Callable[[datetime], Any]) -> Any:
+    return adapt(value) if isinstance(value, datetime) else value
 
 
 def rebuild_days(days: Iterable[date]) -> None:

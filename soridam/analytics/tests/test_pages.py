@@ -89,6 +89,7 @@ def test_an_admin_filters_by_team_and_channel(history: list[Case], root: User, t
 
 
 def test_the_csv_export_streams_the_rollup_rows(history: list[Case], root: User) -> None:
+    User.objects.filter(pk=root.pk).update(language="en")  # English column names
     with time_machine.travel(NOW, tick=False):
         response = _client(root).get("/workspace/analytics/export.csv?days=7")
         body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]

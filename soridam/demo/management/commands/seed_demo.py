@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from soridam.cases.models import Case
+from soridam.demo.analytics_history import seed_analytics_history
 from soridam.demo.people import STAFF, TEAMS
 from soridam.demo.readiness import build_search_index, put_agents_online, queue_seeded_work_behind_new
 from soridam.demo.seeding import seed_demo
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             )
             build_search_index()
             self.stdout.write("Search index built.")
+            self.stdout.write(seed_analytics_history())
         put_agents_online()
         if seeded_now:
             queue_seeded_work_behind_new()
