@@ -52,7 +52,7 @@ class _Made:
     second_message: datetime | None
 
 
-def seed_analytics_history(*, now: datetime | None = None, seed: int = 2026) -> str:
+def seed_analytics_history(*, days: int = HISTORY_DAYS, now: datetime | None = None, seed: int = 2026) -> str:
     """Add the history after the demo's stories (``seed_demo`` runs it after the search index is built: the
     history is not worth the index time at first start), then build the facts and rollups of every case."""
     started, now = time.perf_counter(), now or timezone.now()
@@ -63,11 +63,11 @@ def seed_analytics_history(*, now: datetime | None = None, seed: int = 2026) -> 
     composers = {code: Composer(rng, code, now, span_days=HISTORY_DAYS) for code in ("ko", "en")}
     with transaction.atomic():
         cast = _cast()
-        made = [_case(rng, cast, customers, composers, opened) for opened in _arrivals(rng, now)]
+        made = [_case(rng, cast, customers, composers, opened) for opened in _arrivals(rng, now, days)]
         _store(made)
     refreshed = rollups.refresh()
     seconds = time.perf_counter() - started
-    return f"Analytics: {len(made)} history cases over two years, {refreshed.days} days rolled up in {seconds:.1f} s."
+    return f"Analytics: {len(made)} history cases over {days} days, {refreshed.days} days rolled up in {seconds:.1f} s."
 
 
 def _cast() -> Cast:
@@ -81,13 +81,13 @@ def _cast() -> Cast:
     return Cast(categories=categories, agents_by_team=agents_by_team, admin=admin)
 
 
-def _arrivals(rng: random.Random, now: datetime) -> list[datetime]:
+def _arrivals(rng: random.Random, now: datetime, days: int) -> list[datetime]:
     today = timezone.localtime(now).date()
     tz = timezone.get_current_timezone()
     moments = []
-    for back in range(HISTORY_DAYS, NEWEST_DAYS_AGO - 1, -1):
+    for back in range(days, NEWEST_DAYS_AGO - 1, -1):
         day = today - timedelta(days=back)
-        growth = 0.65 + 0.35 * (HISTORY_DAYS - back) / HISTORY_DAYS
+        growth = 0.65 + 0.35 * (days - back) / days
         mean = PER_DAY * growth * (0.35 if is_holiday(day) else WEEKDAY[day.weekday()])
         for _ in range(_poisson(rng, mean)):
             hour = rng.choices(range(24), weights=HOURS)[0]

@@ -28,6 +28,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--cases", type=int, default=300, help="How many cases to create (default 300).")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed; the same seed tells the same demo.")
+        parser.add_argument(
+            "--history-days", type=int, default=730, help="Days of closed history for the analytics charts (0: none)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.SORIDAM_DEMO:
@@ -48,7 +51,8 @@ class Command(BaseCommand):
             )
             build_search_index()
             self.stdout.write("Search index built.")
-            self.stdout.write(seed_analytics_history())
+            if options["history_days"] > 0:
+                self.stdout.write(seed_analytics_history(days=options["history_days"]))
         put_agents_online()
         if seeded_now:
             queue_seeded_work_behind_new()
