@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "soridam.investigations",
     "soridam.alerts",
     "soridam.rca",
+    "soridam.analytics",
     "soridam.idempotency",
     "soridam.macros",
     "soridam.saved_views",

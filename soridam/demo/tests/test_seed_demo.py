@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from soridam.accounts.models import Membership, Role, Team, User
+from soridam.analytics.models import CaseFact, DailyRollup
 from soridam.audit.audit import first_broken_entry, stream_of
 from soridam.audit.models import AuditEntry
 from soridam.cases.models import Case, Category, Message, Priority, Status, TimelineEvent
@@ -30,9 +31,10 @@ from soridam.routing.models import AgentState, Presence
 pytestmark = pytest.mark.django_db
 
 
-def seed(*args: str) -> str:
+def seed(*args: str, history_days: int = 0) -> str:
+    """Without the analytics history by default: these tests count the stories' cases."""
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", *args, "--history-days", str(history_days), stdout=out)
     return out.getvalue()
 
 
@@ -222,3 +224,12 @@ def test_seed_demo_stores_cafe24_orders_for_demo_customers_and_links_them_to_the
     before = (orders.count(), CaseOrder.objects.count())
     assert seed_demo_orders() == 0  # seeding again changes nothing
     assert (orders.count(), CaseOrder.objects.count()) == before
+
+
+def test_seed_demo_adds_closed_history_and_builds_the_analytics_rollups() -> None:
+    output = seed(history_days=60)
+    history = Case.objects.filter(events__isnull=True, status=Status.CLOSED)
+    assert 150 < history.count() < 600  # about six a day for 60 days, quieter at weekends
+    assert "Analytics:" in output
+    assert DailyRollup.objects.aggregate(cases=Sum("cases"))["cases"] == CaseFact.objects.count()
+    assert CaseFact.objects.filter(first_response_seconds__isnull=False).count() >= history.count()

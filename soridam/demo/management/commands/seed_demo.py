@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from soridam.cases.models import Case
+from soridam.demo.analytics_history import seed_analytics_history
 from soridam.demo.people import STAFF, TEAMS
 from soridam.demo.readiness import build_search_index, put_agents_online, queue_seeded_work_behind_new
 from soridam.demo.seeding import seed_demo
@@ -27,6 +28,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--cases", type=int, default=300, help="How many cases to create (default 300).")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed; the same seed tells the same demo.")
+        parser.add_argument(
+            "--history-days", type=int, default=730, help="Days of closed history for the analytics charts (0: none)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.SORIDAM_DEMO:
@@ -47,6 +51,8 @@ class Command(BaseCommand):
             )
             build_search_index()
             self.stdout.write("Search index built.")
+            if options["history_days"] > 0:
+                self.stdout.write(seed_analytics_history(days=options["history_days"]))
         put_agents_online()
         if seeded_now:
             queue_seeded_work_behind_new()

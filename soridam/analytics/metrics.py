@@ -1,0 +1,202 @@
+"""The dashboard's measures (SPEC R-ANALYTICS-2), summed by the database.
+
+Past days come from the daily rollups; today is summed live from today's facts with the same aggregates
+(``sums.fact_sums``). The ratios are taken only after summing, so a day with 1 case and a day with 1,000
+weigh what they should.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from soridam.analytics.models import FRT_EDGES_MINUTES, CaseFact, DailyResponseTimes, DailyRollup
+from soridam.analytics.sums import ROLLUP_COLUMNS, fact_sums
+from soridam.cases.models import ACTIVE_STATUSES, Case
+
+COLUMNS = tuple(ROLLUP_COLUMNS.values())
+BACKLOG_AGES = ((1, "under_1"), (3, "days_1_3"), (7, "days_3_7"), (14, "days_7_14"), (None, "over_14"))
+Sums = dict[str, int]
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date  # inclusive
+    teams: tuple[int, ...] | None = None  # None: every team (and cases without one)
+    agent_id: int | None = None
+    channel: str = ""
+    category_id: int | None = None
+
+    def dimension_filter(self) -> Q:
+        """The filter on rollup rows and facts (their agent column is ``agent_id``)."""
+        q = Q()
+        if self.teams is not None:
+            q &= Q(team_id__in=self.teams)
+        if self.agent_id is not None:
+            q &= Q(agent_id=self.agent_id)
+        if self.channel:
+            q &= Q(channel=self.channel)
+        if self.category_id is not None:
+            q &= Q(category_id=self.category_id)
+        return q
+
+
+@dataclass(frozen=True)
+class Figures:
+    volume: int
+    frt_median: float | None  # seconds of business time
+    frt_p90: float | None
+    frt_mean: float | None
+    within_4h: float | None  # shares, 0..1
+    resolution_mean: float | None
+    fcr: float | None
+    sla_attainment: float | None
+    csat: float | None  # mean of 1-5
+    csat_satisfied: float | None
+    csat_answers: int
+    bot_contained: int
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def figures(sums: Sums, histogram: list[int]) -> Figures:
+    """The measures from summed rollup columns and the first-response histogram."""
+    return Figures(
+        volume=sums.get("cases", 0),
+        frt_median=percentile(histogram, 0.5),
+        frt_p90=percentile(histogram, 0.9),
+        frt_mean=_ratio(sums.get("first_response_seconds", 0), sums.get("responded", 0)),
+        within_4h=_ratio(sums.get("within_4h", 0), sums.get("within_4h_decided", 0)),
+        resolution_mean=_ratio(sums.get("resolution_seconds", 0), sums.get("resolved", 0)),
+        fcr=_ratio(sums.get("fcr", 0), sums.get("fcr_decided", 0)),
+        sla_attainment=_ratio(sums.get("sla_met", 0), sums.get("sla_due", 0)),
+        csat=_ratio(sums.get("csat_total", 0), sums.get("csat_answers", 0)),
+        csat_satisfied=_ratio(sums.get("csat_satisfied", 0), sums.get("csat_answers", 0)),
+        csat_answers=sums.get("csat_answers", 0),
+        bot_contained=sums.get("bot_contained", 0),
+    )
+
+
+def percentile(histogram: list[int], share: float) -> float | None:
+    """The ``share`` quantile in seconds, interpolated linearly inside its bucket; None with no data."""
+    total = sum(histogram)
+    if not total:
+        return None
+    rank, seen = share * total, 0
+    for bucket, count in enumerate(histogram):
+        if count and seen + count >= rank:
+            low = FRT_EDGES_MINUTES[bucket - 1] if bucket else 0
+            high = FRT_EDGES_MINUTES[bucket] if bucket < len(FRT_EDGES_MINUTES) else low * 2
+            return 60 * (low + (high - low) * (rank - seen) / count)
+        seen += count
+    return None  # pragma: no cover - the loop always reaches the rank
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def rollups(filters: Filters) -> QuerySet[DailyRollup]:
+    """Rollup rows of the past days in the period (today is live)."""
+    last = min(filters.end, today() - timedelta(days=1))
+    return DailyRollup.objects.filter(filters.dimension_filter(), day__gte=filters.start, day__lte=last)
+
+
+def today_facts(filters: Filters) -> QuerySet[CaseFact]:
+    if not filters.start <= today() <= filters.end:
+        return CaseFact.objects.none()
+    return CaseFact.objects.filter(filters.dimension_filter(), opened_on=today())
+
+
+def _renamed(row: dict[str, Any]) -> Sums:
+    return {column: int(row.get(name) or 0) for name, column in ROLLUP_COLUMNS.items()}
+
+
+def _summed(row: dict[str, Any]) -> Sums:
+    return {column: int(row.get(column) or 0) for column in COLUMNS}
+
+
+def _add(into: Sums, more: Sums) -> None:
+    for column, value in more.items():
+        into[column] = into.get(column, 0) + value
+
+
+def series_by_day(filters: Filters) -> list[tuple[date, Sums]]:
+    """The sums of each day of the period that has cases, in order."""
+    past = rollups(filters).values("day").annotate(**{c: Sum(c) for c in COLUMNS}).order_by("day")
+    days = [(row["day"], _summed(row)) for row in past]
+    live = today_facts(filters).aggregate(**fact_sums())
+    if live["cases"]:
+        days.append((today(), _renamed(live)))
+    return days
+
+
+def totals(days: Iterable[tuple[date, Sums]]) -> Sums:
+    summed: Sums = {}
+    for _day, sums in days:
+        _add(summed, sums)
+    return summed
+
+
+def breakdown(filters: Filters, dimension: str) -> dict[Any, Sums]:
+    """The sums by ``channel``, ``team_id``, ``agent_id`` or ``category_id`` over the period."""
+    past = rollups(filters).values(dimension).annotate(**{c: Sum(c) for c in COLUMNS}).order_by()
+    result = {row[dimension]: _summed(row) for row in past}
+    for row in today_facts(filters).values(dimension).annotate(**fact_sums()).order_by():
+        _add(result.setdefault(row[dimension], {}), _renamed(row))
+    return result
+
+
+def response_time_histogram(filters: Filters) -> list[int]:
+    """First responses per ``FRT_EDGES_MINUTES`` bucket over the period."""
+    histogram = [0] * (len(FRT_EDGES_MINUTES) + 1)
+    last = min(filters.end, today() - timedelta(days=1))
+    past = DailyResponseTimes.objects.filter(filters.dimension_filter(), day__gte=filters.start, day__lte=last)
+    for bucket, count in past.values("bucket").annotate(n=Sum("count")).values_list("bucket", "n").order_by():
+        histogram[bucket] += count
+    live = today_facts(filters).filter(first_response_bucket__isnull=False).values("first_response_bucket")
+    for live_bucket, live_count in live.annotate(n=Count("pk")).values_list("first_response_bucket", "n").order_by():
+        histogram[live_bucket or 0] += live_count
+    return histogram
+
+
+def backlog_by_age(filters: Filters, now: datetime | None = None) -> list[tuple[str, int]]:
+    """Open and waiting cases now, by age (live: the partial index of active cases answers it)."""
+    now = now or timezone.now()
+    active = Case.objects.filter(_case_filter(filters), status__in=ACTIVE_STATUSES)
+    counts: dict[str, Any] = {}
+    younger: int | None = 0
+    for days, label in BACKLOG_AGES:
+        q = Q(created_at__lte=now - timedelta(days=younger or 0))
+        if days is not None:
+            q &= Q(created_at__gt=now - timedelta(days=days))
+        counts[label] = Count("pk", filter=q)
+        younger = days
+    row = active.aggregate(**counts)
+    return [(label, row[label]) for _days, label in BACKLOG_AGES]
+
+
+def _case_filter(filters: Filters) -> Q:
+    q = Q()
+    if filters.teams is not None:
+        q &= Q(team_id__in=filters.teams)
+    if filters.agent_id is not None:
+        q &= Q(assignee_id=filters.agent_id)
+    if filters.channel:
+        q &= Q(channel=filters.channel)
+    if filters.category_id is not None:
+        q &= Q(category_id=filters.category_id)
+    return q
+
+
+def nps() -> float | None:
+    """NPS needs the follow-up NPS survey, not built yet (issue 17 §1): the dashboard shows "no data"."""
+    return None
