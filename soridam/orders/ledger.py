@@ -9,7 +9,7 @@ keeps it only for a while): the key's ``orders.ClaimRequest`` row, committed bef
 - ``attempt`` ends the lease when the call fails, so a retry may start at once;
 - ``answered`` stores the vendor's claim id and returns the ``ClaimResult``.
 
-Cafe24's ``cafe24/claims.py`` keeps the same rows the same way (its ``_begin`` is this ``begin``).
+Every connector keeps its keys here: Cafe24 (``cafe24/claims.py``), Naver Commerce and Shopify.
 """
 
 from __future__ import annotations
