@@ -16,7 +16,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -177,3 +177,15 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(item) for item in value]
     return value
+
+
+def parse_time(value: object, *, naive_zone: tzinfo | None = None) -> datetime | None:
+    """A vendor's ISO 8601 time; None when missing or unreadable. ``naive_zone``: the zone of a time written
+    without an offset (Cafe24's are KST)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace(" ", "T"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=naive_zone) if parsed.tzinfo is None and naive_zone is not None else parsed

@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from soridam.orders.models import OrderStatus
-from soridam.orders.providers import Buyer, Claim, NormalisedOrder, OrderLine, Shipment
+from soridam.orders.providers import Buyer, Claim, NormalisedOrder, OrderLine, Shipment, parse_time
 
 KST = ZoneInfo("Asia/Seoul")
 REFUSED_CLAIMS = frozenset({"C11", "R13", "E13"})
@@ -190,13 +190,7 @@ def _delivered_at(items: list[dict[str, Any]]) -> datetime | None:
 
 def _when(value: object) -> datetime | None:
     """Cafe24's ISO 8601 time (``2026-12-01T10:12:00+09:00``); a time without an offset is KST."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace(" ", "T"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=KST)
+    return parse_time(value, naive_zone=KST)
 
 
 def _money(value: object) -> Decimal | None:

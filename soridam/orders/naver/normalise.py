@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from soridam.orders.models import OrderStatus
-from soridam.orders.providers import Buyer, Claim, NormalisedOrder, OrderLine, Shipment
+from soridam.orders.providers import Buyer, Claim, NormalisedOrder, OrderLine, Shipment, parse_time
 
 # productOrderStatus → our status, before any open claim is looked at.
 PRODUCT_ORDER_STATUS: dict[str, OrderStatus] = {
@@ -213,14 +213,7 @@ def _money(value: object) -> Decimal:
     return Decimal(str(value)) if value not in (None, "") else Decimal(0)
 
 
-def _when(value: object) -> datetime | None:
-    """Naver's times are ISO 8601 with an offset (``2023-01-16T17:14:51.794+09:00``)."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
+_when = parse_time  # Naver's times carry an offset (``2023-01-16T17:14:51.794+09:00``)
 
 
 def _epoch() -> datetime:

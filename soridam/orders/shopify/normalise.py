@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from soridam.orders.models import OrderStatus
-from soridam.orders.providers import Buyer, Claim, NormalisedOrder, OrderLine, Shipment
+from soridam.orders.providers import Buyer, Claim, NormalisedOrder, OrderLine, Shipment, parse_time
 
 FINANCIAL_STATUS: dict[str, OrderStatus] = {
     "PENDING": OrderStatus.PENDING_PAYMENT,
@@ -156,11 +156,4 @@ def money(money_bag: object) -> Decimal:
     return Decimal(str(amount)) if amount not in (None, "") else Decimal(0)
 
 
-def _when(value: object) -> datetime | None:
-    """Shopify's ``DateTime`` is ISO 8601 in UTC (``2026-12-01T00:00:00Z``)."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
+_when = parse_time  # Shopify's ``DateTime`` is ISO 8601 in UTC (``2026-12-01T00:00:00Z``)
