@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "soridam.channels.meta",
     "soridam.orders",
     "soridam.policy",
+    "soridam.odr",
 ]
 
 MIDDLEWARE = [
