@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/kakao.py [--requests 200] [--rounds 3] [--slow-seconds 5]
 
-Starts the supervisor as `make run` execs it (granian WSGI, 2 workers x 2 threads, task workers, the customer
-mail worker) on PostgreSQL database soridam_bench_kakao (created, migrated and seeded with the demo once), with
-the bench's bot (bench/kakao_bot.py). Then, in rounds that alternate, ``--requests`` concurrent skill calls from
+Starts the supervisor as `make run` execs it (granian WSGI, 2 workers x 2 threads, task workers, the first
+with the customer lane) on PostgreSQL database soridam_bench_kakao (created, migrated and seeded with the demo once),
+with the bench's bot (bench/kakao_bot.py). Then, in rounds that alternate, ``--requests`` concurrent skill calls from
 as many new KakaoTalk users (a new case each) answered by the echo bot (the baseline: intake, case, storage, but
 no bot work) and by Soridam's bot engine. A call counts as a timeout past 5 s (Kakao's limit) and as a fallback
 when the bot missed the 4.5 s deadline. Last, the same burst with the bot slowed past the deadline and a

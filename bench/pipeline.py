@@ -14,7 +14,7 @@ and the background rate: cases fully processed (acknowledged, triaged, routed, w
 second from the burst's start to the end of the drain. The load average is printed beside every row.
 
 Modes: ``pool`` is this branch's `make run` (``--workers`` db_workers claiming batches by priority, and the
-customer mail worker);
+customer lane of the first worker);
 ``baseline`` is the old path in the same run: one db_worker, one task row at a time (``SORIDAM_WORKER_BATCH=1``).
 Bodies combine two ko-cs-dev messages with an order number, so nearly every case's text is distinct.
 """
@@ -107,9 +107,9 @@ def reset(url: str) -> None:
 
 
 def start_workers(env: dict[str, str], count: int, *, mail: bool) -> list[subprocess.Popen[bytes]]:
-    """``count`` db_workers, and with ``mail`` the customer mail worker beside them (as ``make run`` starts)."""
+    """``count`` db_workers, and with ``mail`` the customer lane in the first (as ``make run`` starts them)."""
     command = [PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", "0.1", "--no-startup-delay"]
-    commands = [command] * count + ([[*command, "--min-priority", "50"]] if mail else [])
+    commands = [[*command, "--customer-lane"] if mail and n == 0 else command for n in range(count)]
     return [subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL) for argv in commands]  # noqa: S603
 
 

@@ -4,7 +4,7 @@
 
 On its own PostgreSQL database ``soridam_bench_memory`` (the demo seed), each mode starts the stack the way
 `make run` does (``python -m soridam.lib.supervisor PORT 2 2 auto``: the analyser, two granian web workers, the
-task-worker pool, the customer-mail worker with the scheduler thread), waits for ``/healthz``, times a help
+task-worker pool, the first with the customer lane and the scheduler as threads), waits for ``/healthz``, times a help
 suggestion for every prefix of six typed questions (each a new query, so each is analysed), asks three searches, files
 ``--intakes`` complaints over the API (each is acknowledged, triaged, routed and indexed by the workers),
 waits ``--settle`` seconds, then reads every process of the tree from /proc and stops the stack with one

@@ -1,5 +1,5 @@
-"""`make run`'s processes (analyser, web server, chat socket server, a pool of task workers, the customer-mail
-worker and its scheduler thread) under one supervisor.
+"""`make run`'s processes (analyser, web server, chat socket server, and a pool of task workers, the first with the
+customer-mail lane and the scheduler as threads) under one supervisor.
 
 ``python -m soridam.lib.supervisor`` starts them and stops all of them on one SIGINT or SIGTERM, then exits 0.
 The shell recipe it replaces needed two Ctrl-C: a non-interactive shell starts ``&`` jobs with SIGINT ignored,
@@ -47,7 +47,6 @@ class Stop(Exception):
     """Raised in the main loop by the SIGINT and SIGTERM handlers."""
 
 
-CUSTOMER_PRIORITY = "50"  # lib.jobs.CUSTOMER (not imported: this module runs before Django is set up)
 MAX_TASK_WORKERS = 4  # beyond this the workers only queue for the cores and the database (bench/README.md)
 ANALYSER = "analyser"
 ANALYSER_STOP_SECONDS = 2.0  # it exits at once on SIGTERM
@@ -81,15 +80,15 @@ def commands(
     web += ["--blocking-threads", str(threads), "--static-path-route", "/static", "--static-path-mount", static]
     web += ["--log-level", "warning", "soridam.wsgi:application"]
     worker = [python, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"]
+    # The first worker also serves customer mail and chat from a thread of its own (``--customer-lane``), so an
+    # acknowledgement never waits for a batch of triage or indexing to end, and runs the scheduler as another
+    # thread (``--scheduler``): neither is worth a process of its own (about 110 MiB each, bench/README.md).
+    first = [*worker, "--customer-lane", "--scheduler"]
     if task_workers == 1:
-        pool = {"task worker": worker}
+        pool = {"task worker": first}
     else:
-        pool = {f"task worker {n}": worker for n in range(1, task_workers + 1)}
-    # Customer mail and chat only: an acknowledgement never waits for a batch of triage or indexing to end. The
-    # scheduler runs as a thread of it (``--scheduler``): its few statements every 10 s are not worth a process.
-    mail = [python, "manage.py", "db_worker", "--no-reload", "--interval", "0.2", "--min-priority", CUSTOMER_PRIORITY]
-    mail.append("--scheduler")
-    named = {**analyser, **pool, "customer mail worker": mail, "web server": web}
+        pool = {f"task worker {n}": first if n == 1 else worker for n in range(1, task_workers + 1)}
+    named = {**analyser, **pool, "web server": web}
     if ws_port is not None:
         named["chat socket server"] = chat_socket_server(granian, ws_port)
     return named

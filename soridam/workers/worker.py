@@ -17,11 +17,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import random
+import threading
 import time
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections
+from django.db import OperationalError, close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -37,7 +38,7 @@ Row = DBTaskResult[Any, Any]
 
 
 class BatchWorker(Worker):
-    min_priority: int | None = None  # serve only rows at or above it (the pool's customer-mail worker)
+    min_priority: int | None = None  # serve only rows at or above it (the customer lane, ``CustomerLane``)
 
     def run(self) -> None:
         logger.info("Starting worker worker_id=%s queues=%s", self.worker_id, ",".join(self.queue_names))
@@ -112,6 +113,41 @@ class BatchWorker(Worker):
             self.running_task = False
         _record_successes(rows)
         self._run_tasks += len(rows)
+
+
+class CustomerLane(threading.Thread):
+    """A second loop in a pool worker's process serving only customer mail and chat (``--customer-lane``).
+
+    An acknowledgement must never wait behind a batch of triage or indexing, which used to take a process of its
+    own (about 110 MiB of Django, bench/stack_memory.py). A thread does the same: the pool worker's long batches
+    release the interpreter every few milliseconds (and while they wait for the database), and a sending task
+    waits on the network. It claims under its process's worker id, so the heartbeat covers both loops and a
+    killed process's rows are requeued together."""
+
+    def __init__(self, pool_worker: BatchWorker, interval: float) -> None:
+        super().__init__(name="customer lane", daemon=True)
+        self.worker = BatchWorker(
+            queue_names=pool_worker.queue_names,
+            interval=interval,
+            batch=False,
+            backend_name=pool_worker.backend_name,
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=pool_worker.worker_id,
+            excluded_queue_names=pool_worker.excluded_queue_names,
+        )
+        self.worker.min_priority = jobs.CUSTOMER
+
+    def run(self) -> None:
+        try:
+            self.worker.run()
+        finally:
+            connection.close()
+
+    def stop(self, timeout: float) -> None:
+        """Let the task in hand finish (the supervisor kills the process if it takes too long)."""
+        self.worker.running = False
+        self.join(timeout)
 
 
 def _handler(task_path: str) -> jobs.BatchHandler | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port
-from soridam.lib import jobs, supervisor
+from soridam.lib import supervisor
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -106,7 +106,7 @@ def test_a_child_that_dies_on_its_own_stops_the_others_with_its_exit_code() -> N
 @pytest.mark.slow
 def test_make_runs_processes_stop_on_one_sigint_within_10_s_without_a_segfault(tmp_path: Path) -> None:
     """The real ones: the analyser, granian with two workers (a help search analysed by the analyser), the
-    task workers and the mail worker with its scheduler thread. Only the analyser loads Kiwi."""
+    task workers, the first with the customer lane and the scheduler as threads. Only the analyser loads Kiwi."""
     env = {**os.environ, "SORIDAM_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}
     env["PYTHONFAULTHANDLER"] = "1"  # a native crash at exit would print its Python stack here
     env["SORIDAM_ANALYSER_SOCKET"] = socket_path = str(tmp_path / "analyser.sock")
@@ -129,7 +129,7 @@ def test_make_runs_processes_stop_on_one_sigint_within_10_s_without_a_segfault(t
         process = _supervisor_of(named, stdout=stdout, stderr=subprocess.STDOUT, env=env)
         assert _wait_for(lambda: _listening(port), 60)
         assert _wait_for(lambda: _listening(ws_port), 60)  # the chat's ASGI server
-        assert _wait_for(lambda: _heartbeats(tmp_path) == 4, 60)  # the pool: three task workers and the mail one
+        assert _wait_for(lambda: _heartbeats(tmp_path) == 3, 60)  # the pool: three task workers, one with the lane
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/help/suggest?q=%ED%99%98%EB%B6%88", timeout=60) as r:  # noqa: S310
             assert r.status == 200
         with_kiwi = [pid for pid in _tree(process.pid) if "kiwipiepy" in _maps(pid)]
@@ -181,14 +181,11 @@ def test_the_task_worker_pool_is_sized_to_the_machine_or_to_workers() -> None:
     workers = [argv for name, argv in named.items() if name.startswith("task worker")]
     assert len(workers) == 3
     assert all(argv[2:4] == ["db_worker", "--no-reload"] for argv in workers)
-    assert list(supervisor.commands("py", "granian", port=8000, workers=2, threads=2)) == [
-        "task worker",
-        "customer mail worker",
-        "web server",
-    ]
-    mail = named["customer mail worker"]
-    assert mail[mail.index("--min-priority") + 1] == str(jobs.CUSTOMER)
-    assert "--scheduler" in mail  # the periodic jobs: a thread of the mail worker, not a process of their own
+    assert list(supervisor.commands("py", "granian", port=8000, workers=2, threads=2)) == ["task worker", "web server"]
+    # customer mail and chat, and the periodic jobs: threads of the first worker, not processes of their own
+    assert "--customer-lane" in workers[0]
+    assert "--scheduler" in workers[0]
+    assert all("--customer-lane" not in argv and "--scheduler" not in argv for argv in workers[1:])
     with_analyser = supervisor.commands("py", "granian", port=8000, workers=2, threads=2, analyser_socket="/s")
     assert list(with_analyser)[0] == supervisor.ANALYSER  # first: the others wait for it to listen
     assert with_analyser[supervisor.ANALYSER] == ["py", "-m", "soridam.lib.analyser", "/s"]

@@ -185,7 +185,7 @@ def test_a_lead_reads_alerts_in_the_workspace(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_scheduler_thread_of_a_worker_enqueues_the_due_jobs_until_stopped() -> None:
-    """``db_worker --scheduler`` (the customer-mail worker under `make run`) does manage.py scheduler's work."""
+    """``db_worker --scheduler`` (the first task worker under `make run`) does manage.py scheduler's work."""
     thread = SchedulerThread(interval=0.05)
     thread.start()
     try:

@@ -19,7 +19,10 @@ from soridam.sla.periodic import SchedulerThread
 from soridam.warmup import WORKER_STEPS, warm_up
 from soridam.workers.heartbeat import Heartbeat
 from soridam.workers.recovery import requeue_stale_tasks
-from soridam.workers.worker import BatchWorker
+from soridam.workers.worker import BatchWorker, CustomerLane
+
+CUSTOMER_LANE_INTERVAL = 0.2  # seconds between polls of an idle lane: an acknowledgement leaves within it
+CUSTOMER_LANE_STOP_SECONDS = 6.0  # under the supervisor's 8 s, after which it kills the process
 
 
 class Command(DatabaseWorkerCommand):
@@ -37,6 +40,11 @@ class Command(DatabaseWorkerCommand):
             "--scheduler",
             action="store_true",
             help="Also enqueue the periodic jobs from a thread, as manage.py scheduler does (one process fewer)",
+        )
+        parser.add_argument(
+            "--customer-lane",
+            action="store_true",
+            help="Also serve customer mail and chat from a thread that no batch can hold up (one process fewer)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -62,6 +70,9 @@ class Command(DatabaseWorkerCommand):
         scheduler = SchedulerThread() if options["scheduler"] else None
         if scheduler is not None:
             scheduler.start()
+        lane = CustomerLane(worker, CUSTOMER_LANE_INTERVAL) if options["customer_lane"] else None
+        if lane is not None:
+            lane.start()
         try:
             if worker.min_priority is None:
                 # Kiwi and the triage model before the first claim: loading them holds the interpreter for
@@ -76,6 +87,8 @@ class Command(DatabaseWorkerCommand):
                 worker.configure_signals()
                 worker.run()
         finally:
+            if lane is not None:
+                lane.stop(CUSTOMER_LANE_STOP_SECONDS)
             heartbeat.stop()
             if scheduler is not None:
                 scheduler.stop()
