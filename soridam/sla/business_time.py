@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
+from soridam.sla.holiday_dates import public_holidays
 
 # Search at most this far for working time, so an all-closed calendar fails loudly instead of looping.
 HORIZON_DAYS = 800
@@ -23,8 +23,8 @@ Span = tuple[datetime, datetime]
 
 @lru_cache(maxsize=64)
 def korean_holidays(year: int) -> frozenset[date]:
-    """Public holidays, with lunar 설날/추석, substitute and election days, from the ``holidays`` package."""
-    return frozenset(holidays.country_holidays("KR", years=year, categories=("public",)).keys())
+    """Public holidays, with lunar 설날/추석, substitute and election days (``holiday_dates``)."""
+    return public_holidays(year)
 
 
 @dataclass(frozen=True)
