@@ -44,8 +44,6 @@ class SegmentResult:
 def check_alpha(alpha: Fraction) -> None:
     if not 0 < alpha < 1:
         raise AlgorithmInputError("alpha: C's weight must lie strictly between 0 and 1")
-    if alpha.denominator > MAX_ALPHA_DENOMINATOR:
-        raise AlgorithmInputError(f"alpha: use a denominator of at most {MAX_ALPHA_DENOMINATOR}")
 
 
 def money(d_c: Fraction, d_b: Fraction, low: Fraction, high: Fraction, alpha: Fraction = HALF) -> Fraction | None:
@@ -99,6 +97,8 @@ def _power_product(outcome: Outcome, d_c: Fraction, d_b: Fraction, alpha: Fracti
 def choose(outcomes: Sequence[Outcome], d_c: Fraction, d_b: Fraction, alpha: Fraction = HALF) -> Outcome | None:
     """The outcome maximising the Nash product among those at least as good as disagreement for both."""
     check_alpha(alpha)
+    if alpha.denominator > MAX_ALPHA_DENOMINATOR:
+        raise AlgorithmInputError(f"alpha: use a denominator of at most {MAX_ALPHA_DENOMINATOR} with outcomes")
     if not outcomes:
         raise AlgorithmInputError("outcomes: at least one outcome is needed")
     feasible = [outcome for outcome in outcomes if outcome.u_c >= d_c and outcome.u_b >= d_b]
