@@ -145,8 +145,10 @@ def _run_nash(payload: object) -> Json:
     outcomes = []
     for i, raw in enumerate(_list(data["outcomes"], "outcomes")):
         fields = _fields(raw, {"name", "u_c", "u_b"})
+        if not isinstance(fields["name"], str) or not fields["name"]:
+            raise AlgorithmInputError(f"outcomes[{i}].name: expected a non-empty string")
         u_c, u_b = _pair({"u_c": fields["u_c"], "u_b": fields["u_b"]}, f"outcomes[{i}]")
-        outcomes.append(nash.Outcome(str(fields["name"]), u_c, u_b))
+        outcomes.append(nash.Outcome(fields["name"], u_c, u_b))
     chosen = nash.choose(outcomes, d_c, d_b, alpha)
     return {"choice": None if chosen is None else chosen.name}
 

@@ -4,6 +4,7 @@ Nash invariance and consistency. Adjusted Winner has its own file (test_algo_adj
 from __future__ import annotations
 
 import ast
+import json
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -299,3 +300,28 @@ def test_the_algorithms_import_nothing_but_the_standard_library_and_each_other()
             for name in names:
                 assert not name.startswith("django"), module
                 assert not name.startswith("soridam") or name.startswith("soridam.odr.algorithms"), module
+
+
+# Non-leakage: a failed negotiation's answer is the same bytes whatever the secret bids were
+
+
+@fast
+@given(rounds, rounds, st.integers(0, 100_000))
+def test_two_failed_biddings_answer_byte_identically(
+    first: list[tuple[int, int]], second: list[tuple[int, int]], a: int
+) -> None:
+    answers = []
+    for bids in (first, second):
+        payload = {"rounds": [list(pair) for pair in bids], "a": a}
+        answers.append(json.dumps(jsonio.run("blind_bidding", payload), sort_keys=True).encode())
+    outcomes = [bidding.blind_bidding(bids, BiddingRules(a=a)).settled for bids in (first, second)]
+    if not any(outcomes):
+        assert answers[0] == answers[1]
+
+
+@fast
+@given(smartsettle_problems(), smartsettle_problems())
+def test_two_failed_smartsettles_answer_identically(first: SmartsettleInput, second: SmartsettleInput) -> None:
+    results = [smartsettle.smartsettle(problem) for problem in (first, second)]
+    if not any(result.settled for result in results):
+        assert results[0] == results[1] == smartsettle.SmartsettleResult(False)
