@@ -73,7 +73,7 @@ def test_an_agent_links_and_unlinks_an_order_from_the_case_page(
     assert _linked(case) == ["20261205-0000077"]
     page = alice_client.get(f"/workspace/cases/{case.pk}/").content.decode()
     # the header's order number too, though none was given at intake
-    assert '<dd data-order-numbers>20261205-0000077</dd>' in page
+    assert "<dd data-order-numbers>20261205-0000077</dd>" in page
     alice_client.post(f"/workspace/cases/{case.pk}/orders/unlink/", {"number": "20261205-0000077"})
     assert _linked(case) == []
     assert "<dd data-order-numbers>—</dd>" in alice_client.get(f"/workspace/cases/{case.pk}/").content.decode()
