@@ -190,3 +190,20 @@ class SurveyForm(DescribedErrorsMixin):
             {"value": value, "label": label, "id": f"rating-{value}", "checked": str(value) == chosen}
             for value, label in RATING_LABELS.items()
         ]
+
+
+class NpsForm(DescribedErrorsMixin):
+    score = forms.TypedChoiceField(
+        label=_("How likely are you to recommend us? (0 = not at all, 10 = very likely)"),
+        choices=[(value, str(value)) for value in range(11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a score from 0 to 10.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "nps-%s")
+        super().__init__(*args, **kwargs)
