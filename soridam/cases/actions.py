@@ -580,15 +580,15 @@ def _check_mergeable(target: Case, duplicate: Case) -> None:
 def _tell_status(case: Case, to: str) -> None:
     """The customer hears that the case is solved; the survey link rides on that message (one mail, not
     two) and goes alone only when there is none (closed, or solved messages switched off). Solving
-    schedules the check-in; closing asks for NPS."""
+    schedules the check-in; closing asks for NPS unless it asks for the rating (one question at a time)."""
     survey = request_survey(case) if survey_due(to) else None
     told = notify_customer(case, NotificationKind.CASE_SOLVED) if to == Status.SOLVED else None
     if survey is not None and told is None:
         announce_survey(case)
     if to == Status.SOLVED:
         schedule_check_in(case)  # "solved?" a few business days later (R-FOLLOW-2)
-    if to == Status.CLOSED:
-        request_nps(case)  # at most once per customer in 90 days (R-FOLLOW-4)
+    if to == Status.CLOSED and survey is None:
+        request_nps(case)  # once per customer in 90 days (R-FOLLOW-4), never beside the rating request
 
 
 def _record_silent(case: Case, to: str, actor: Actor) -> None:

@@ -7,7 +7,8 @@ entries in the caller's transaction. The caller holds the case's row lock.
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from soridam.accounts.models import Membership, Team
@@ -78,14 +79,14 @@ def record_nps_answer(case: Case, survey: NpsSurvey, score: int, comment: str) -
     events.record(case, EventKind.NPS_ANSWERED, actor=actor, after=str(score))
     audit.record_case(actor, "case.nps_answered", target=case, data={"score": score})
     if score <= LOW_NPS and not was_low:
-        open_recovery_task(case, _("Recovery: NPS %(score)d") % {"score": score}, actor=actor)
+        open_recovery_task(case, recovery_title("NPS", score), actor=actor)
     return survey
 
 
 def open_recovery_task(case: Case, title: str, *, actor: Actor) -> InvestigationTask | None:
     """A low score: a task on the case for the lead of its team (the lead's task list and the overdue
     alerts already cover investigation tasks), not blocking anything. One open recovery task per case.
-    None when no team exists to own it."""
+    None when no team exists to own it. ``title``: in the staff's language (``recovery_title``)."""
     team = case.team or Team.objects.order_by("pk").first()
     if team is None:
         return None
@@ -98,6 +99,14 @@ def open_recovery_task(case: Case, title: str, *, actor: Actor) -> Investigation
     )
     actions.record_task(case, task, kind=EventKind.TASK_OPENED, actor=actor)
     return task
+
+
+def recovery_title(measure: str, score: int) -> str:
+    """The task's title in the staff's language: the customer's answer sets the request's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if measure == "NPS":
+            return _("Recovery: NPS %(score)d") % {"score": score}
+        return _("Recovery: CSAT %(rating)d") % {"rating": score}
 
 
 # Marks the recovery tasks among a case's investigation tasks (one open at a time).

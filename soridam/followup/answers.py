@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from soridam.audit.actors import Actor
 from soridam.cases import actions, followup_actions
@@ -24,6 +23,6 @@ def answer_survey(token: str, rating: int, comment: str, answers: dict[str, str]
             survey.save(update_fields=["answers"])
         answered = actions.record_survey_answer(survey, rating, comment)
         if rating <= followup_actions.LOW_CSAT and not was_low:
-            title = _("Recovery: CSAT %(rating)d") % {"rating": rating}
+            title = followup_actions.recovery_title("CSAT", rating)
             followup_actions.open_recovery_task(survey.case, title, actor=Actor(customer=survey.case.customer))
         return answered

@@ -19,7 +19,7 @@ from soridam.cases.models import Case
 from soridam.customers import profile
 from soridam.followup.models import NpsSurvey, Survey
 from soridam.odr.models import Dispute
-from soridam.orders.models import Order
+from soridam.orders.models import CaseOrder
 from soridam.policy.evaluation import Allowed
 from soridam.policy.models import RemedyKind
 from soridam.policy.rules import auto_approvable
@@ -58,6 +58,7 @@ def churn_risk(customer_id: int, *, repeat_contact: bool | None = None) -> Churn
 def retention_offer(case: Case) -> Allowed | None:
     """The remedy to propose to a flagged customer on this case: the first retention kind the active rules
     allow without approval (with its cap); None when policy allows none of them."""
-    order = Order.objects.filter(number=case.order_number).first() if case.order_number else None
+    link = CaseOrder.objects.filter(case=case).select_related("order").order_by("-linked_at", "-pk").first()
+    order = link.order if link is not None else None
     allowed = {offer.kind: offer for offer in auto_approvable(case, order)}
     return next((allowed[kind] for kind in RETENTION_KINDS if kind in allowed), None)

@@ -12,8 +12,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from soridam.followup.access import access_check_in_by_token, access_customer_by_opt_out, access_nps_by_token
+from soridam.followup.answers import answer_survey
+from soridam.followup.models import Survey
 from soridam.followup.replies import ANSWERS, answer_check_in, answer_nps, opt_out
-from soridam.web.forms import NpsForm
+from soridam.web.forms import NpsForm, TemplateSurveyForm
 from soridam.web.guards import friendly_not_found, limit_requests, private_link_page
 
 UNAVAILABLE = "web/survey_unavailable.html"
@@ -58,3 +60,16 @@ def ad_opt_out(request: HttpRequest, token: str) -> HttpResponse:
     if done:
         opt_out(token)
     return render(request, "web/ad_opt_out.html", {"done": done})
+
+
+def template_survey(request: HttpRequest, token: str, current: Survey) -> HttpResponse:
+    """The satisfaction survey with a brand's own questions (``web.views.survey`` has checked the link)."""
+    questions = list(current.template.questions.all()) if current.template else []
+    initial = {f"q{key}": value for key, value in current.answers.items()} | {"rating": current.rating}
+    data = request.POST if request.method == "POST" else None
+    form = TemplateSurveyForm(questions, data, initial=initial)
+    if form.is_bound and form.is_valid():
+        answered = answer_survey(token, form.rating(), "", answers=form.answers())
+        return render(request, "web/survey_thanks.html", {"survey": answered, "token": token})
+    context = {"form": form, "survey": current, "case": current.case}
+    return render(request, "web/survey_template.html", context, status=400 if form.is_bound else 200)

@@ -31,8 +31,13 @@ def solve(agent_actor: Actor, django_capture_on_commit_callbacks: Any) -> Callab
 
 
 @pytest.fixture
-def close(agent_actor: Actor, django_capture_on_commit_callbacks: Any) -> Callable[[Case], Case]:
+def close(
+    agent_actor: Actor, django_capture_on_commit_callbacks: Any, solve: Callable[[Case], Case]
+) -> Callable[[Case], Case]:
+    """Solve (the rating is asked), then close (NPS is asked: never in the same message moment as the rating)."""
+
     def run(case: Case) -> Case:
+        solve(case)
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
             locked = lock_case_for_update(case.pk)
             actions.change_status(locked, Status.CLOSED, actor=agent_actor)

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from soridam.accounts.models import User
-from soridam.cases.models import Case, EventKind, TimelineEvent
-from soridam.followup.models import NpsSurvey, Survey
+from soridam.analytics import metrics
+from soridam.analytics.metrics import Filters
+from soridam.cases import actions
+from soridam.cases.models import Case, EventKind, Status, TimelineEvent
+from soridam.followup.models import NpsSurvey, Survey, SurveyQuestion, SurveyTemplate
 from soridam.followup.nps import nps_score
 from soridam.followup.surveys import survey_token
 from soridam.investigations.models import InvestigationTask
@@ -74,7 +77,7 @@ def test_csat_of_one_opens_a_recovery_task_for_the_lead_once(
     assert task.assignee == lena  # the lead of the case's team
     assert task.owner_team_id == case.team_id
     assert not task.blocking
-    assert "CSAT 1" in task.title
+    assert task.title == "⚑ 회복 조치: 만족도 1"  # in the staff's language, whatever the customer's
     assert TimelineEvent.objects.filter(case=case, kind=EventKind.TASK_OPENED).count() == 1
     client.post(url, {"rating": "2"})  # still low: no second task
     assert InvestigationTask.objects.filter(case=case).count() == 1
@@ -134,3 +137,45 @@ def test_nps_is_percent_promoters_minus_percent_detractors(make_case: Callable[.
     NpsSurvey.objects.create(customer=customer, expires_at=now)  # unanswered: not counted
     assert nps_score(NpsSurvey.objects.all()) == 20.0  # 5 promoters, 3 detractors of 10
     assert nps_score(NpsSurvey.objects.none()) is None
+
+
+def test_a_brand_template_in_the_case_language_replaces_the_default_survey(
+    client: Client, make_case: Callable[..., Case], solve: Callable[[Case], Case]
+) -> None:
+    template = SurveyTemplate.objects.create(name="기본 설문", locale="ko")
+    rating = SurveyQuestion.objects.create(template=template, position=1, kind="rating", text="상담 만족도")
+    reason = SurveyQuestion.objects.create(
+        template=template, position=2, kind="choice", text="가장 좋았던 점", choices="속도\n친절"
+    )
+    SurveyTemplate.objects.create(name="English", locale="en").questions.create(kind="text", text="Anything else?")
+    case = solve(make_case())
+    assert Survey.objects.get(case=case).template == template
+    url = f"/survey/{survey_token(case)}/"
+    page = client.get(url).content.decode()
+    assert "상담 만족도" in page
+    assert "가장 좋았던 점" in page
+    assert "Anything else?" not in page
+    assert client.post(url, {f"q{rating.pk}": "4", f"q{reason.pk}": "친절"}).status_code == 200
+    survey = Survey.objects.get(case=case)
+    assert survey.rating == 4
+    assert survey.answers == {str(rating.pk): "4", str(reason.pk): "친절"}
+    assert client.post(url, {f"q{reason.pk}": "친절"}).status_code == 400  # the rating is required
+
+
+def test_the_dashboard_nps_counts_the_answers_of_the_period(make_case: Callable[..., Case]) -> None:
+    customer = make_case().customer
+    inside, outside = datetime(2026, 11, 10, 3, 0, tzinfo=UTC), datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
+    for score, answered in ((10, inside), (0, inside), (9, inside), (0, outside)):
+        NpsSurvey.objects.create(customer=customer, expires_at=answered, score=score, answered_at=answered)
+    period = Filters(start=date(2026, 11, 1), end=date(2026, 11, 30))
+    assert metrics.nps(period) == 33.3  # 2 promoters, 1 detractor of 3
+
+
+def test_a_close_that_asks_for_the_rating_does_not_also_ask_nps(
+    make_case: Callable[..., Case], agent_actor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    case = make_case()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.change_status(case, Status.CLOSED, actor=agent_actor)  # closed unsolved: the rating goes now
+    assert Survey.objects.filter(case=case).exists()
+    assert not NpsSurvey.objects.exists()
