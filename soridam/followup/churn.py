@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
@@ -20,7 +21,6 @@ from soridam.customers import profile
 from soridam.followup.models import NpsSurvey, Survey
 from soridam.odr.models import Dispute
 from soridam.orders.models import CaseOrder
-from soridam.policy.evaluation import Allowed
 from soridam.policy.models import RemedyKind
 from soridam.policy.rules import auto_approvable
 
@@ -55,10 +55,18 @@ def churn_risk(customer_id: int, *, repeat_contact: bool | None = None) -> Churn
     return ChurnRisk(repeat_contact, low_csat + low_nps, disputes)
 
 
-def retention_offer(case: Case) -> Allowed | None:
+@dataclass(frozen=True)
+class RetentionOffer:
+    kind: str
+    label: str
+    cap: Decimal | None  # None: no cap
+
+
+def retention_offer(case: Case) -> RetentionOffer | None:
     """The remedy to propose to a flagged customer on this case: the first retention kind the active rules
     allow without approval (with its cap); None when policy allows none of them."""
     link = CaseOrder.objects.filter(case=case).select_related("order").order_by("-linked_at", "-pk").first()
     order = link.order if link is not None else None
     allowed = {offer.kind: offer for offer in auto_approvable(case, order)}
-    return next((allowed[kind] for kind in RETENTION_KINDS if kind in allowed), None)
+    kind = next((kind for kind in RETENTION_KINDS if kind in allowed), None)
+    return None if kind is None else RetentionOffer(kind, str(kind.label), allowed[kind].cap)

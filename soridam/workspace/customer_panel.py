@@ -22,10 +22,9 @@ from soridam.cases.stages import Stage
 from soridam.channels.kinds import Channel
 from soridam.customers import profile
 from soridam.customers.models import IDENTITY_KINDS, Customer, CustomerNote
-from soridam.followup.churn import ChurnRisk, churn_risk, retention_offer
+from soridam.followup.churn import ChurnRisk, RetentionOffer, churn_risk, retention_offer
 from soridam.followup.models import Survey
 from soridam.orders.models import Order, Shop
-from soridam.policy.evaluation import Allowed
 from soridam.privacy.presenter import shown, shown_email, shown_phone
 
 OTHER_CASES = 10
@@ -72,7 +71,7 @@ class CustomerPanel:
     tags: list[Tag]
     repeat: profile.RepeatContact | None
     churn: ChurnRisk | None = None
-    retention: Allowed | None = None  # proposed through the policy engine, never carried out here
+    retention: RetentionOffer | None = None  # proposed through the policy engine, never carried out here
 
 
 def shown_identity(user: User, view: profile.IdentityView) -> str:
