@@ -21,7 +21,7 @@ from soridam.cases.errors import InvalidChange
 from soridam.cases.models import Case, EventKind, Status
 from soridam.followup.checkins import silence_closes_at
 from soridam.followup.models import CheckIn, CheckInAnswer, NpsSurvey
-from soridam.investigations.models import InvestigationTask
+from soridam.investigations.models import InvestigationTask, TaskStatus
 from soridam.notifications.models import NotificationKind
 from soridam.notifications.outbox import notify_customer
 
@@ -90,7 +90,9 @@ def open_recovery_task(case: Case, title: str, *, actor: Actor) -> Investigation
     team = case.team or Team.objects.order_by("pk").first()
     if team is None:
         return None
-    existing = InvestigationTask.objects.filter(case=case, title__startswith=RECOVERY_PREFIX, status="open").first()
+    existing = InvestigationTask.objects.filter(
+        case=case, title__startswith=RECOVERY_PREFIX, status=TaskStatus.OPEN
+    ).first()
     if existing is not None:
         return existing
     lead = Membership.objects.filter(team=team, is_lead=True).order_by("pk").values_list("user", flat=True).first()

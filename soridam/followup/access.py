@@ -15,7 +15,7 @@ def access_check_in_by_token(token: str, *, for_update: bool = False) -> CheckIn
     check_in_id = links.check_in_id_of(token)
     rows = CheckIn.objects.select_related("case")
     if for_update:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(of=("self",))  # the case is locked next (``lock_case``), in that order
     check_in = rows.filter(pk=check_in_id).first() if check_in_id is not None else None
     if check_in is None or check_in.sent_at is None:
         raise Http404
@@ -34,7 +34,7 @@ def access_nps_by_token(token: str, *, for_update: bool = False) -> NpsSurvey:
 
 
 def lock_case(case_id: int) -> Case:
-    return Case.objects.select_for_update().select_related("customer", "team").get(pk=case_id)
+    return Case.objects.select_for_update(of=("self",)).select_related("customer", "team").get(pk=case_id)
 
 
 def access_customer_by_opt_out(token: str, *, for_update: bool = False) -> Customer:

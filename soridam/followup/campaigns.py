@@ -58,7 +58,9 @@ def send_due(now: datetime | None = None) -> int:
 
 def _decide(message_id: int, now: datetime) -> CampaignMessage | None:
     with transaction.atomic():
-        rows = CampaignMessage.objects.select_for_update(skip_locked=True).select_related("campaign", "customer")
+        rows = CampaignMessage.objects.select_for_update(skip_locked=True, of=("self",)).select_related(
+            "campaign", "customer"
+        )
         message = rows.filter(pk=message_id, state__in=(CampaignState.QUEUED, CampaignState.HELD)).first()
         if message is None:
             return None

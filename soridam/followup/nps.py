@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from soridam.cases.models import Case
+from soridam.customers.models import Customer
 from soridam.followup.models import NpsSurvey
 from soridam.notifications import policy
 from soridam.notifications.models import CustomerEvent, NotificationKind
@@ -28,13 +29,12 @@ def asked_recently(customer_id: int, now: datetime) -> bool:
 
 def request_nps(case: Case) -> NpsSurvey | None:
     """Ask the case's customer for a score unless they were asked within the interval (90 days): then
-    nothing is stored or sent. The caller holds the case's row lock (two cases of one customer closing at
-    once may both ask; the lock on the customer row below makes that one)."""
+    nothing is stored or sent. The caller holds the case's row lock; the customer's row is locked here."""
     if not policy.sends(CustomerEvent.NPS_REQUEST):
         return None
     now = timezone.now()
     # Serialise a customer's requests: two of their cases closing together must not both ask.
-    type(case.customer).objects.select_for_update().filter(pk=case.customer_id).exists()
+    list(Customer.objects.select_for_update().filter(pk=case.customer_id).values_list("pk", flat=True))
     if asked_recently(case.customer_id, now):
         return None
     survey = NpsSurvey.objects.create(

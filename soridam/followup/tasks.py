@@ -38,7 +38,7 @@ def _each(rows: QuerySet[CheckIn], step: Callable[[Case, CheckIn], object], *, a
             row = CheckIn.objects.select_for_update(skip_locked=True).filter(pk=check_in_id, answer="").first()
             if row is None or (row.sent_at is not None) != asked:
                 continue  # another run took it, or it was answered meanwhile
-            case = Case.objects.select_for_update().select_related("customer", "team").get(pk=row.case_id)
+            case = Case.objects.select_for_update(of=("self",)).select_related("customer", "team").get(pk=row.case_id)
             step(case, row)
             done += 1
     return done

@@ -14,7 +14,7 @@ from soridam.cases.models import Case, Status
 
 
 def lock_case_for_update(case_id: int) -> Case:
-    return Case.objects.select_for_update().select_related("customer", "team").get(pk=case_id)
+    return Case.objects.select_for_update(of=("self",)).select_related("customer", "team").get(pk=case_id)
 
 
 @pytest.fixture
