@@ -232,6 +232,13 @@ SORIDAM_SURVEY_VALID_DAYS = env_int("SORIDAM_SURVEY_VALID_DAYS", 14, minimum=1)
 SORIDAM_SURVEY_ON = env_str("SORIDAM_SURVEY_ON", "solved")
 if SORIDAM_SURVEY_ON not in {"solved", "closed"}:
     raise ImproperlyConfigured(f"SORIDAM_SURVEY_ON must be solved or closed, got {SORIDAM_SURVEY_ON!r}")
+# Follow-up (R-FOLLOW-2..6): "solved?" this many business days after the resolution notice, and the case
+# closes when the customer stays silent this many business days more; NPS at most once per customer in
+# these days; advertising and every other message to one contact: at most this many per hour.
+SORIDAM_CHECK_IN_AFTER_DAYS = env_int("SORIDAM_CHECK_IN_AFTER_DAYS", 3, minimum=1)
+SORIDAM_CHECK_IN_SILENCE_DAYS = env_int("SORIDAM_CHECK_IN_SILENCE_DAYS", 3, minimum=1)
+SORIDAM_NPS_INTERVAL_DAYS = env_int("SORIDAM_NPS_INTERVAL_DAYS", 90, minimum=1)
+SORIDAM_CONTACT_THROTTLE = env_int("SORIDAM_CONTACT_THROTTLE", 5, minimum=1)
 # Outbound delivery on every channel: attempts per message (the old e-mail-only name still works), the
 # first retry's delay (doubled each time), and how long a worker holds a message it is sending: longer
 # than any send takes (EMAIL_TIMEOUT is 20 s), since a row whose lease ran out is sent again.

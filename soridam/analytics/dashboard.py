@@ -35,7 +35,7 @@ def build(filters: Filters, scope: Scope) -> dict[str, Any]:
     )
     return {
         "figures": figures,
-        "cards": _cards(figures),
+        "cards": _cards(figures, metrics.nps(filters)),
         "cost": cost,
         "channel_labels": dict(Channel.choices),
         "agent_rows": _agent_rows(filters) if scope.sees_agents else [],
@@ -50,7 +50,7 @@ def build(filters: Filters, scope: Scope) -> dict[str, Any]:
     }
 
 
-def _cards(figures: Figures) -> list[tuple[str, str]]:
+def _cards(figures: Figures, nps: float | None) -> list[tuple[str, str]]:
     def show(value: float | None, unit: str) -> str:
         return _("no data") if value is None else f"{value:,.1f}{unit}"
 
@@ -63,7 +63,7 @@ def _cards(figures: Figures) -> list[tuple[str, str]]:
         (_("First contact resolution"), show(_percent(figures.fcr), "%")),
         (_("SLA attainment"), show(_percent(figures.sla_attainment), "%")),
         (_("CSAT (1-5)"), show(figures.csat, "")),
-        (_("NPS"), show(metrics.nps(), "")),
+        (_("NPS"), show(nps, "")),
     ]
 
 

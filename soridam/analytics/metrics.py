@@ -18,6 +18,8 @@ from django.utils import timezone
 from soridam.analytics.models import FRT_EDGES_MINUTES, CaseFact, DailyResponseTimes, DailyRollup
 from soridam.analytics.sums import ROLLUP_COLUMNS, fact_sums
 from soridam.cases.models import ACTIVE_STATUSES, Case
+from soridam.followup.models import NpsSurvey
+from soridam.followup.nps import nps_score
 
 COLUMNS = tuple(ROLLUP_COLUMNS.values())
 BACKLOG_AGES = ((1, "under_1"), (3, "days_1_3"), (7, "days_3_7"), (14, "days_7_14"), (None, "over_14"))
@@ -197,6 +199,13 @@ def _case_filter(filters: Filters) -> Q:
     return q
 
 
-def nps() -> float | None:
-    """NPS needs the follow-up NPS survey, not built yet (issue 17 §1): the dashboard shows "no data"."""
-    return None
+def nps(filters: Filters | None = None) -> float | None:
+    """NPS (% 9–10 − % 0–6) of the answers given in the period. NPS is about the customer, not a case's
+    team or channel, so only the period filters it; None (shown "no data") without answers."""
+    answers = NpsSurvey.objects.all()
+    if filters is not None:
+        start = datetime.combine(filters.start, datetime.min.time(), timezone.get_current_timezone())
+        answers = answers.filter(
+            answered_at__gte=start, answered_at__lt=start + timedelta(days=(filters.end - filters.start).days + 1)
+        )
+    return nps_score(answers)

@@ -45,7 +45,9 @@ from soridam.cases.uploads import Upload
 from soridam.channels.sms.composer import check_reply
 from soridam.customers.actions import Contact, find_or_create_customer
 from soridam.customers.models import Customer
+from soridam.followup.checkins import schedule_check_in
 from soridam.followup.models import Survey
+from soridam.followup.nps import request_nps
 from soridam.followup.surveys import announce_survey, request_survey, survey_due
 from soridam.investigations.models import InvestigationTask, open_blocking_tasks
 from soridam.lib import jobs
@@ -577,11 +579,16 @@ def _check_mergeable(target: Case, duplicate: Case) -> None:
 
 def _tell_status(case: Case, to: str) -> None:
     """The customer hears that the case is solved; the survey link rides on that message (one mail, not
-    two) and goes alone only when there is none (closed, or solved messages switched off)."""
+    two) and goes alone only when there is none (closed, or solved messages switched off). Solving
+    schedules the check-in; closing asks for NPS unless it asks for the rating (one question at a time)."""
     survey = request_survey(case) if survey_due(to) else None
     told = notify_customer(case, NotificationKind.CASE_SOLVED) if to == Status.SOLVED else None
     if survey is not None and told is None:
         announce_survey(case)
+    if to == Status.SOLVED:
+        schedule_check_in(case)  # "solved?" a few business days later (R-FOLLOW-2)
+    if to == Status.CLOSED and survey is None:
+        request_nps(case)  # once per customer in 90 days (R-FOLLOW-4), never beside the rating request
 
 
 def _record_silent(case: Case, to: str, actor: Actor) -> None:

@@ -288,6 +288,8 @@ class EventKind(models.TextChoices):
     PROBLEM_UNLINKED = "problem_unlinked", _("Unlinked from a problem")
     CAUSE_SET = "cause_set", _("Cause code")
     FIX_ANNOUNCED = "fix_announced", _("Customer told of the fix")
+    CHECK_IN_ANSWERED = "check_in_answered", _("Check-in answered")
+    NPS_ANSWERED = "nps_answered", _("NPS answered")
 
 
 class TimelineEvent(models.Model):

@@ -2,10 +2,24 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from soridam.followup.models import Survey
+from soridam.audit.actors import Actor
+from soridam.followup import campaigns
+from soridam.followup.models import (
+    Campaign,
+    CampaignMessage,
+    CheckIn,
+    MarketingConsent,
+    NpsSurvey,
+    Survey,
+    SurveyQuestion,
+    SurveyTemplate,
+)
+from soridam.followup.tasks import send_campaign_messages
 from soridam.privacy.presenter import shown
 
 
@@ -43,3 +57,72 @@ def _comment_column(user: Any) -> Callable[[Survey], str]:
 
     comment.short_description = _("comment")  # type: ignore[attr-defined]
     return comment
+
+
+class SurveyQuestionInline(admin.TabularInline[SurveyQuestion, SurveyTemplate]):
+    model = SurveyQuestion
+    extra = 1
+
+
+@admin.register(SurveyTemplate)
+class SurveyTemplateAdmin(admin.ModelAdmin[SurveyTemplate]):
+    """A brand's own survey in one language: asked instead of the default one when a case matches."""
+
+    list_display = ("name", "brand", "locale", "is_active")
+    list_filter = ("locale", "is_active")
+    inlines = [SurveyQuestionInline]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin[CheckIn]):
+    list_display = ("case", "due_at", "sent_at", "answer", "answered_at", "closes_at")
+    list_filter = ("answer",)
+    list_select_related = ("case",)
+    readonly_fields = ("case", "solved_at", "due_at", "sent_at", "closes_at", "answer", "answered_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # scheduled when a case is solved
+
+
+@admin.register(NpsSurvey)
+class NpsSurveyAdmin(admin.ModelAdmin[NpsSurvey]):
+    list_display = ("customer", "score", "sent_at", "answered_at")
+    exclude = ("comment",)
+    readonly_fields = ("customer", "case", "sent_at", "expires_at", "score", "answered_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # asked when a case closes
+
+
+@admin.register(MarketingConsent)
+class MarketingConsentAdmin(admin.ModelAdmin[MarketingConsent]):
+    list_display = ("customer", "advertising_at", "night_at", "withdrawn_at")
+    raw_id_fields = ("customer",)
+
+
+class CampaignMessageInline(admin.TabularInline[CampaignMessage, Campaign]):
+    model = CampaignMessage
+    fields = ("customer", "state", "due_at", "sent_at", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Campaign | None = None) -> bool:
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin[Campaign]):
+    """The entry point for advertising: write it, then "send to consenting customers"."""
+
+    list_display = ("name", "created_at", "started_at")
+    readonly_fields = ("started_at",)
+    inlines = [CampaignMessageInline]
+    actions = ["send_to_consenting"]
+
+    @admin.action(description=_("Send to the customers who consent to advertising"))
+    def send_to_consenting(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
+        actor = Actor(user=request.user)  # type: ignore[arg-type]  # the admin site lets staff users in only
+        queued = sum(campaigns.start_campaign(campaign, actor=actor) for campaign in queryset)
+        transaction.on_commit(lambda: send_campaign_messages.enqueue())
+        self.message_user(request, _("%(count)d messages queued.") % {"count": queued})

@@ -10,15 +10,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from soridam.cases.models import Case, Status
-from soridam.followup.models import Survey
+from soridam.followup.models import Survey, SurveyTemplate
 from soridam.notifications import policy
 from soridam.notifications.models import CustomerEvent, NotificationKind
 from soridam.notifications.outbox import notify_customer
+from soridam.orders.models import CaseOrder
 
 _SALT = "soridam.followup.survey"
 
@@ -35,10 +37,23 @@ def request_survey(case: Case) -> Survey | None:
     lets the solved message carry it, or sends it alone (``announce_survey``)."""
     if not policy.sends(CustomerEvent.SURVEY_REQUEST):
         return None
+    expires_at = timezone.now() + timedelta(days=settings.SORIDAM_SURVEY_VALID_DAYS)
     survey, created = Survey.objects.get_or_create(
-        case=case, defaults={"expires_at": timezone.now() + timedelta(days=settings.SORIDAM_SURVEY_VALID_DAYS)}
+        case=case, defaults={"expires_at": expires_at, "template": template_for(case)}
     )
     return survey if created else None
+
+
+def template_for(case: Case) -> SurveyTemplate | None:
+    """The brand's own survey for the case's language, asked instead of the default: the template of the
+    shop of the case's latest linked order first, then one for every brand (no shop); None: the default survey."""
+    links = CaseOrder.objects.filter(case=case).order_by("-linked_at", "-pk")
+    shop_id = links.values_list("order__shop_id", flat=True).first()
+    templates = SurveyTemplate.objects.filter(is_active=True, locale=case.language, questions__isnull=False)
+    matching = (
+        templates.filter(Q(brand_id=shop_id) | Q(brand__isnull=True)) if shop_id else templates.filter(brand=None)
+    )
+    return matching.order_by(F("brand_id").desc(nulls_last=True), "pk").distinct().first()
 
 
 def announce_survey(case: Case) -> None:

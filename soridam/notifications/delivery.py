@@ -15,17 +15,19 @@ newer result.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from soridam.cases.delivery_actions import record_delivery_failure
 from soridam.channels.base import SendResult, TransportError, get_transport
+from soridam.notifications import contact_rules
 from soridam.notifications.models import DeliveryState, OutboundMessage
 from soridam.notifications.outbox import first_external_id, route_after_intake
 from soridam.notifications.rendering import render
@@ -54,7 +56,7 @@ def deliver_many(outbound_ids: Iterable[int]) -> dict[int, Outcome]:
     wanted = list(dict.fromkeys(int(pk) for pk in outbound_ids))
     outcomes: dict[int, Outcome] = {}
     by_channel: dict[str, list[OutboundMessage]] = {}
-    for outbound in claim_many(wanted):
+    for outbound in _within_throttle(claim_many(wanted), outcomes):
         try:
             _address_once(outbound)
             _render_once(outbound)
@@ -65,6 +67,26 @@ def deliver_many(outbound_ids: Iterable[int]) -> dict[int, Outcome]:
     for channel, rows in by_channel.items():
         outcomes.update(_send_all(channel, rows))
     return {pk: outcomes[pk] if pk in outcomes else _unclaimed(pk) for pk in wanted}
+
+
+def _within_throttle(rows: list[OutboundMessage], outcomes: dict[int, Outcome]) -> list[OutboundMessage]:
+    """The claimed rows that may go now (``contact_rules``); the others go back to the queue until the
+    contact's hour has room, with their claim not counted as an attempt: delayed, never dropped."""
+    now, batch = timezone.now(), Counter[str]()
+    allowed = []
+    for outbound in rows:
+        release = None
+        if contact_rules.is_throttled(outbound.kind) and outbound.recipient:
+            release = contact_rules.throttle_release(outbound.recipient, now, also_sent=batch[outbound.recipient])
+        if release is None:
+            batch[outbound.recipient] += contact_rules.is_throttled(outbound.kind)
+            allowed.append(outbound)
+            continue
+        _still_ours(outbound).update(
+            state=DeliveryState.QUEUED, attempts=F("attempts") - 1, lease_until=None, next_attempt_at=release
+        )
+        outcomes[outbound.pk] = Outcome(DeliveryState.QUEUED, retry_at=release)
+    return allowed
 
 
 def _send_all(channel: str, rows: list[OutboundMessage]) -> dict[int, Outcome]:

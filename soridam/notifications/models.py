@@ -23,6 +23,8 @@ class NotificationKind(models.TextChoices):
     CASE_SOLVED = "case_solved", _("Case solved")
     REMEDY_EXECUTED = "remedy_executed", _("Remedy carried out")
     FIX_SHIPPED = "fix_shipped", _("The fix behind the case shipped")
+    CHECK_IN = "check_in", _("Check-in: solved?")
+    NPS_REQUEST = "nps_request", _("NPS request")
 
 
 class DeliveryState(models.TextChoices):
@@ -63,6 +65,7 @@ class OutboundMessage(models.Model):
         indexes = [
             models.Index(fields=["state", "created_at"], name="outbound_state_created"),
             models.Index(fields=["state", "next_attempt_at"], name="outbound_state_due"),
+            models.Index(fields=["recipient", "sent_at"], name="outbound_recipient_sent"),  # the throttle
         ]
 
     def __str__(self) -> str:
@@ -89,6 +92,8 @@ class CustomerEvent(models.TextChoices):
     SURVEY_REQUEST = "survey_request", _("Satisfaction survey")
     REMEDY_EXECUTED = "remedy_executed", _("Remedy carried out (refund, exchange, voucher)")
     FIX_SHIPPED = "fix_shipped", _("The fix of a problem behind the case shipped")
+    CHECK_IN = "check_in", _("Check-in a few business days after the resolution: solved?")
+    NPS_REQUEST = "nps_request", _("NPS question (at most once per customer in 90 days)")
 
 
 class _PolicyVersion:

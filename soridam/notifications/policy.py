@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Rule] = {
     CustomerEvent.SURVEY_REQUEST: Rule(send=True),
     CustomerEvent.REMEDY_EXECUTED: Rule(send=True),
     CustomerEvent.FIX_SHIPPED: Rule(send=True),
+    CustomerEvent.CHECK_IN: Rule(send=True),
+    CustomerEvent.NPS_REQUEST: Rule(send=True),
 }
 
 # Messages about the case's state, which may wait and be combined into one; the higher rank names the

@@ -12,6 +12,9 @@ from django.utils import translation
 from soridam.cases.models import Case
 from soridam.cases.stages import Stage
 from soridam.channels.kinds import Channel
+from soridam.followup.links import check_in_url, nps_url
+from soridam.followup.models import CheckIn
+from soridam.followup.nps import open_nps_survey
 from soridam.followup.surveys import open_survey_url
 from soridam.notifications.models import NotificationKind, OutboundMessage
 from soridam.sla.clock import promised_first_response
@@ -48,10 +51,27 @@ def render_email(outbound: OutboundMessage) -> RenderedEmail:
         "first_response_due": promised_first_response(case) if outbound.kind == NotificationKind.CASE_OPENED else None,
         "greet": not (outbound.message and opens_with_greeting(outbound.message.body, case.customer.name)),
     }
+    context.update(_follow_up_links(outbound))
     with translation.override(case.language):
         text = render_to_string(f"notifications/email/{outbound.kind}.txt", context)
     subject, _sep, body = text.strip().partition("\n")
     return RenderedEmail(subject=f"[{case.reference}] {subject.strip()}", body=body.strip() + "\n")
+
+
+def _follow_up_links(outbound: OutboundMessage) -> dict[str, str]:
+    """The check-in's two one-click answers, and the NPS question's link."""
+    if outbound.kind == NotificationKind.CHECK_IN:
+        check_in = CheckIn.objects.filter(case=outbound.case, answer="").order_by("-id").first()
+        if check_in is not None:
+            return {
+                "solved_url": check_in_url(check_in.pk, "solved"),
+                "not_solved_url": check_in_url(check_in.pk, "not-solved"),
+            }
+    if outbound.kind == NotificationKind.NPS_REQUEST:
+        survey = open_nps_survey(outbound.case)
+        if survey is not None:
+            return {"nps_url": nps_url(survey.pk)}
+    return {}
 
 
 # The solved message carries the survey link when the case has one waiting for its answer: one mail, not two.

@@ -47,6 +47,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("idempotency_purge", "soridam.idempotency.tasks.purge_idempotency_keys", timedelta(hours=24)),
     Periodic("remedy_approvals_overdue", "soridam.policy.tasks.escalate_overdue_approvals", timedelta(minutes=5)),
     Periodic("remedies_stranded", "soridam.policy.tasks.execute_stranded_remedies", timedelta(minutes=1)),
+    Periodic("follow_up_check_ins", "soridam.followup.tasks.run_check_ins", timedelta(minutes=10)),
+    Periodic("advertising_due", "soridam.followup.tasks.send_campaign_messages", timedelta(minutes=1)),
 ]
 
 

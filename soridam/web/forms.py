@@ -13,6 +13,7 @@ from soridam.cases.actions import NewCase
 from soridam.cases.categories import active_category
 from soridam.cases.models import Category
 from soridam.customers.actions import Contact, normalise_phone
+from soridam.followup.models import QuestionKind, SurveyQuestion
 from soridam.web.files import AttachmentsField
 
 SUBJECT_LENGTH = 60
@@ -190,3 +191,56 @@ class SurveyForm(DescribedErrorsMixin):
             {"value": value, "label": label, "id": f"rating-{value}", "checked": str(value) == chosen}
             for value, label in RATING_LABELS.items()
         ]
+
+
+class NpsForm(DescribedErrorsMixin):
+    score = forms.TypedChoiceField(
+        label=_("How likely are you to recommend us? (0 = not at all, 10 = very likely)"),
+        choices=[(value, str(value)) for value in range(11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a score from 0 to 10.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "nps-%s")
+        super().__init__(*args, **kwargs)
+
+
+class TemplateSurveyForm(DescribedErrorsMixin):
+    """A brand's own survey (``followup.SurveyTemplate``): one field per question, in order. Its first
+    rating question is the case's CSAT; a template without one keeps the default 1–5 rating first."""
+
+    def __init__(self, questions: list[SurveyQuestion], *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "survey-%s")
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        if not any(question.kind == QuestionKind.RATING for question in questions):
+            self.fields["rating"] = SurveyForm.base_fields["rating"]
+        for question in questions:
+            self.fields[f"q{question.pk}"] = _question_field(question)
+
+    def rating(self) -> int:
+        first = next((q for q in self.questions if q.kind == QuestionKind.RATING), None)
+        return int(self.cleaned_data["rating"] if first is None else self.cleaned_data[f"q{first.pk}"])
+
+    def answers(self) -> dict[str, str]:
+        return {str(question.pk): str(self.cleaned_data.get(f"q{question.pk}", "")) for question in self.questions}
+
+
+def _question_field(question: SurveyQuestion) -> forms.Field:
+    label, required = question.text, question.required or question.kind == QuestionKind.RATING
+    if question.kind == QuestionKind.TEXT:
+        return forms.CharField(
+            label=label, required=required, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        )
+    if question.kind == QuestionKind.CHOICE:
+        choices = [(choice, choice) for choice in question.choice_list()]
+        return forms.ChoiceField(label=label, required=required, choices=choices, widget=forms.RadioSelect)
+    top = 5 if question.kind == QuestionKind.RATING else 10
+    bottom = 1 if question.kind == QuestionKind.RATING else 0
+    values = [(value, str(value)) for value in range(bottom, top + 1)]
+    return forms.TypedChoiceField(label=label, required=required, choices=values, coerce=int, widget=forms.RadioSelect)

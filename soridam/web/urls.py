@@ -1,6 +1,6 @@
 from django.urls import path
 
-from soridam.web import views
+from soridam.web import followup_views, views
 
 app_name = "web"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("track/<str:token>/reply/", views.track_reply, name="track_reply"),
     path("track/<str:token>/files/<int:attachment_id>/", views.attachment, name="attachment"),
     path("survey/<str:token>/", views.survey, name="survey"),
+    path("check-in/<str:token>/<str:answer>/", followup_views.check_in, name="check_in"),
+    path("nps/<str:token>/", followup_views.nps, name="nps"),
+    path("ad-opt-out/<str:token>/", followup_views.ad_opt_out, name="ad_opt_out"),
 ]

@@ -21,6 +21,7 @@ from soridam.cases.presenters import stage_steps
 from soridam.followup.answers import answer_survey
 from soridam.followup.surveys import access_survey_by_token
 from soridam.lib.htmx import is_htmx
+from soridam.web.followup_views import template_survey
 from soridam.web.forms import ComplaintForm, ReplyForm, SurveyForm, current_language
 from soridam.web.guards import (
     FILED_COOKIE,
@@ -131,6 +132,8 @@ def attachment(request: HttpRequest, token: str, attachment_id: int) -> HttpResp
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     """The follow-up rating. Answering again replaces the earlier answer."""
     current = access_survey_by_token(token)
+    if current.template_id is not None:
+        return template_survey(request, token, current)  # the brand's own questions instead
     initial = {"rating": current.rating, "comment": current.comment}
     form = SurveyForm(request.POST, initial=initial) if request.method == "POST" else SurveyForm(initial=initial)
     if form.is_bound and form.is_valid():

@@ -9,7 +9,7 @@ repeat-contact flag. Every address, number and comment reaches the page through 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import QuerySet
@@ -22,6 +22,7 @@ from soridam.cases.stages import Stage
 from soridam.channels.kinds import Channel
 from soridam.customers import profile
 from soridam.customers.models import IDENTITY_KINDS, Customer, CustomerNote
+from soridam.followup.churn import ChurnRisk, RetentionOffer, churn_risk, retention_offer
 from soridam.followup.models import Survey
 from soridam.orders.models import Order, Shop
 from soridam.privacy.presenter import shown, shown_email, shown_phone
@@ -69,6 +70,8 @@ class CustomerPanel:
     notes: list[CustomerNote]
     tags: list[Tag]
     repeat: profile.RepeatContact | None
+    churn: ChurnRisk | None = None
+    retention: RetentionOffer | None = None  # proposed through the policy engine, never carried out here
 
 
 def shown_identity(user: User, view: profile.IdentityView) -> str:
@@ -82,7 +85,10 @@ def shown_identity(user: User, view: profile.IdentityView) -> str:
 
 def customer_panel(user: User, case: Case) -> CustomerPanel:
     """The panel of the case's customer; the case itself is left out of "other cases"."""
-    return panel_for(user, case.customer, exclude_case=case.pk)
+    panel = panel_for(user, case.customer, exclude_case=case.pk)
+    if panel.churn is not None and panel.churn.flagged:
+        return replace(panel, retention=retention_offer(case))
+    return panel
 
 
 def panel_for(user: User, customer: Customer, *, exclude_case: int | None = None) -> CustomerPanel:
@@ -90,6 +96,7 @@ def panel_for(user: User, customer: Customer, *, exclude_case: int | None = None
     visible = cases_visible_to(user).filter(customer_id=customer.pk)
     orders = profile.recent_orders(customer.pk)
     survey = _last_survey(visible)
+    repeat = profile.repeat_contact(customer.pk)
     return CustomerPanel(
         customer=customer,
         other_cases=_other_cases(visible, exclude_case),
@@ -103,7 +110,8 @@ def panel_for(user: User, customer: Customer, *, exclude_case: int | None = None
         unavailable_shops=_unavailable_shops(orders),
         notes=profile.recent_notes(customer.pk),
         tags=list(Tag.objects.filter(cases__in=visible.values("pk")).distinct().order_by("name")),
-        repeat=profile.repeat_contact(customer.pk),
+        repeat=repeat,
+        churn=churn_risk(customer.pk, repeat_contact=repeat is not None),
     )
 
 

@@ -1,7 +1,9 @@
 """The case page's query budget, in one place for every test that renders it (workspace, channels, orders).
 
 17 before issue 16; the 360 panel then added its orders, notes, tags, repeat-contact flag and the
-remedies of the last 12 months (one query each, however long the history).
+remedies of the last 12 months (one query each, however long the history); issue 17's churn-risk flag
+counts low CSAT, low NPS and disputes (one query each; a flagged customer's proposed retention remedy is
+the policy engine's evaluation, tested in followup).
 """
 
-CASE_PAGE_QUERIES = 22
+CASE_PAGE_QUERIES = 25
