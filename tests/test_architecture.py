@@ -31,6 +31,7 @@ ACTION_MODULES = {
     "soridam.cases.order_actions",
     "soridam.cases.remedy_actions",
     "soridam.cases.rca_actions",
+    "soridam.cases.privacy_actions",
 }
 
 

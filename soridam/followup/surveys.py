@@ -19,6 +19,7 @@ from soridam.followup.models import Survey
 from soridam.notifications import policy
 from soridam.notifications.models import CustomerEvent, NotificationKind
 from soridam.notifications.outbox import notify_customer
+from soridam.privacy.models_dsr import processing_limited
 
 _SALT = "soridam.followup.survey"
 
@@ -33,7 +34,7 @@ def request_survey(case: Case) -> Survey | None:
     """Create the case's survey, once, when the notification policy asks customers for a rating; the
     survey when it was created now, else None. Sending the link is the caller's: the actions layer
     lets the solved message carry it, or sends it alone (``announce_survey``)."""
-    if not policy.sends(CustomerEvent.SURVEY_REQUEST):
+    if not policy.sends(CustomerEvent.SURVEY_REQUEST) or processing_limited(case.customer_id):
         return None
     survey, created = Survey.objects.get_or_create(
         case=case, defaults={"expires_at": timezone.now() + timedelta(days=settings.SORIDAM_SURVEY_VALID_DAYS)}

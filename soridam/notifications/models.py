@@ -23,6 +23,9 @@ class NotificationKind(models.TextChoices):
     CASE_SOLVED = "case_solved", _("Case solved")
     REMEDY_EXECUTED = "remedy_executed", _("Remedy carried out")
     FIX_SHIPPED = "fix_shipped", _("The fix behind the case shipped")
+    # The one-time code that proves a data-subject request comes from the customer (privacy.dsr); its
+    # subject and body are written when it is queued, not rendered from a template.
+    PRIVACY_CODE = "privacy_code", _("Privacy request code")
 
 
 class DeliveryState(models.TextChoices):

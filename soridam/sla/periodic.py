@@ -47,6 +47,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("idempotency_purge", "soridam.idempotency.tasks.purge_idempotency_keys", timedelta(hours=24)),
     Periodic("remedy_approvals_overdue", "soridam.policy.tasks.escalate_overdue_approvals", timedelta(minutes=5)),
     Periodic("remedies_stranded", "soridam.policy.tasks.execute_stranded_remedies", timedelta(minutes=1)),
+    Periodic("privacy_purge", "soridam.privacy.tasks.purge_expired", timedelta(hours=24)),
+    Periodic("privacy_requests_overdue", "soridam.privacy.tasks.alert_overdue_requests", timedelta(hours=1)),
 ]
 
 

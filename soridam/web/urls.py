@@ -1,6 +1,6 @@
 from django.urls import path
 
-from soridam.web import views
+from soridam.web import privacy_requests, views
 
 app_name = "web"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("track/<str:token>/reply/", views.track_reply, name="track_reply"),
     path("track/<str:token>/files/<int:attachment_id>/", views.attachment, name="attachment"),
     path("survey/<str:token>/", views.survey, name="survey"),
+    path("track/<str:token>/privacy/", privacy_requests.privacy_request, name="privacy_request"),
+    path(
+        "track/<str:token>/privacy/<int:request_id>/",
+        privacy_requests.privacy_confirm,
+        name="privacy_confirm",
+    ),
 ]
