@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0007_remedy_and_fix_notices'),
+        ("notifications", "0007_remedy_and_fix_notices"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outboundmessage',
-            name='kind',
-            field=models.CharField(choices=[('case_opened', 'Case opened'), ('stage_changed', 'Stage changed'), ('agent_reply', 'Agent reply'), ('survey_request', 'Survey request'), ('case_solved', 'Case solved'), ('remedy_executed', 'Remedy carried out'), ('fix_shipped', 'The fix behind the case shipped'), ('privacy_code', 'Privacy request code')], max_length=32),
+            model_name="outboundmessage",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("case_opened", "Case opened"),
+                    ("stage_changed", "Stage changed"),
+                    ("agent_reply", "Agent reply"),
+                    ("survey_request", "Survey request"),
+                    ("case_solved", "Case solved"),
+                    ("remedy_executed", "Remedy carried out"),
+                    ("fix_shipped", "The fix behind the case shipped"),
+                    ("privacy_code", "Privacy request code"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

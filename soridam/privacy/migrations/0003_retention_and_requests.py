@@ -7,113 +7,253 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0014_timeline_event_kinds'),
-        ('customers', '0006_identities_merges_notes'),
-        ('privacy', '0002_reveal_pii_grants_move_from_triage'),
+        ("cases", "0014_timeline_event_kinds"),
+        ("customers", "0006_identities_merges_notes"),
+        ("privacy", "0002_reveal_pii_grants_move_from_triage"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DestructionLog',
+            name="DestructionLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('destroyed_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('retention', models.CharField(choices=[('complaint', 'Consumer complaint and dispute handling'), ('contract', 'Contract, withdrawal and supply'), ('payment', 'Payment'), ('advertising', 'Advertising'), ('access_log', 'Access log'), ('permissions', 'Permission history'), ('service', 'Service data (no statutory period)')], max_length=16)),
-                ('model', models.CharField(max_length=64)),
-                ('store', models.CharField(help_text='live rows, or the restricted store', max_length=16)),
-                ('count', models.PositiveIntegerField()),
-                ('hashed_ids', models.JSONField(default=list)),
-                ('trigger', models.CharField(choices=[('purge', 'Retention period ended'), ('erasure', 'Erasure request')], max_length=16)),
-                ('rule', models.CharField(help_text='the retention rule or the request that destroyed them', max_length=200)),
-                ('method', models.CharField(help_text='deleted, or fields overwritten', max_length=32)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("destroyed_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "retention",
+                    models.CharField(
+                        choices=[
+                            ("complaint", "Consumer complaint and dispute handling"),
+                            ("contract", "Contract, withdrawal and supply"),
+                            ("payment", "Payment"),
+                            ("advertising", "Advertising"),
+                            ("access_log", "Access log"),
+                            ("permissions", "Permission history"),
+                            ("service", "Service data (no statutory period)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("model", models.CharField(max_length=64)),
+                ("store", models.CharField(help_text="live rows, or the restricted store", max_length=16)),
+                ("count", models.PositiveIntegerField()),
+                ("hashed_ids", models.JSONField(default=list)),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[("purge", "Retention period ended"), ("erasure", "Erasure request")], max_length=16
+                    ),
+                ),
+                (
+                    "rule",
+                    models.CharField(help_text="the retention rule or the request that destroyed them", max_length=200),
+                ),
+                ("method", models.CharField(help_text="deleted, or fields overwritten", max_length=32)),
             ],
             options={
-                'verbose_name': 'destruction log entry',
-                'verbose_name_plural': 'destruction log (파기 대장)',
-                'ordering': ['-destroyed_at', '-id'],
+                "verbose_name": "destruction log entry",
+                "verbose_name_plural": "destruction log (파기 대장)",
+                "ordering": ["-destroyed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PrivacyProfile',
+            name="PrivacyProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('processing_suspended_at', models.DateTimeField(blank=True, null=True)),
-                ('under_14', models.BooleanField(default=False)),
-                ('guardian_consent_at', models.DateTimeField(blank=True, null=True)),
-                ('guardian_consent_how', models.CharField(blank=True, max_length=200)),
-                ('customer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='privacy', to='customers.customer')),
-                ('guardian_consent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("processing_suspended_at", models.DateTimeField(blank=True, null=True)),
+                ("under_14", models.BooleanField(default=False)),
+                ("guardian_consent_at", models.DateTimeField(blank=True, null=True)),
+                ("guardian_consent_how", models.CharField(blank=True, max_length=200)),
+                (
+                    "customer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="privacy", to="customers.customer"
+                    ),
+                ),
+                (
+                    "guardian_consent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'privacy profile',
-                'verbose_name_plural': 'privacy profiles',
+                "verbose_name": "privacy profile",
+                "verbose_name_plural": "privacy profiles",
             },
         ),
         migrations.CreateModel(
-            name='RetainedRecord',
+            name="RetainedRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('retention', models.CharField(choices=[('complaint', 'Consumer complaint and dispute handling'), ('contract', 'Contract, withdrawal and supply'), ('payment', 'Payment'), ('advertising', 'Advertising'), ('access_log', 'Access log'), ('permissions', 'Permission history'), ('service', 'Service data (no statutory period)')], max_length=16)),
-                ('model', models.CharField(max_length=64)),
-                ('object_id', models.BigIntegerField()),
-                ('customer_id', models.BigIntegerField(db_index=True, null=True)),
-                ('case_id', models.BigIntegerField(db_index=True, null=True)),
-                ('data', models.JSONField()),
-                ('retained_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('keep_until', models.DateTimeField(db_index=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "retention",
+                    models.CharField(
+                        choices=[
+                            ("complaint", "Consumer complaint and dispute handling"),
+                            ("contract", "Contract, withdrawal and supply"),
+                            ("payment", "Payment"),
+                            ("advertising", "Advertising"),
+                            ("access_log", "Access log"),
+                            ("permissions", "Permission history"),
+                            ("service", "Service data (no statutory period)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("model", models.CharField(max_length=64)),
+                ("object_id", models.BigIntegerField()),
+                ("customer_id", models.BigIntegerField(db_index=True, null=True)),
+                ("case_id", models.BigIntegerField(db_index=True, null=True)),
+                ("data", models.JSONField()),
+                ("retained_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("keep_until", models.DateTimeField(db_index=True)),
             ],
             options={
-                'verbose_name': 'retained record',
-                'verbose_name_plural': 'retained records (restricted store)',
-                'permissions': [('privacy_officer', 'Is a privacy officer: reads the restricted store, handles requests')],
-                'constraints': [models.UniqueConstraint(fields=('model', 'object_id'), name='retained_once')],
+                "verbose_name": "retained record",
+                "verbose_name_plural": "retained records (restricted store)",
+                "permissions": [
+                    ("privacy_officer", "Is a privacy officer: reads the restricted store, handles requests")
+                ],
+                "constraints": [models.UniqueConstraint(fields=("model", "object_id"), name="retained_once")],
             },
         ),
         migrations.CreateModel(
-            name='SubjectRequest',
+            name="SubjectRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('access', 'Access and export'), ('erasure', 'Erasure'), ('correction', 'Correction'), ('suspension', 'Suspension of processing')], max_length=16)),
-                ('state', models.CharField(choices=[('awaiting_code', 'Waiting for the contact check'), ('open', 'Open'), ('done', 'Done'), ('refused', 'Refused')], default='open', max_length=16)),
-                ('details', models.TextField(blank=True, help_text='what the person asked for (a correction: what is wrong)')),
-                ('via', models.CharField(help_text='tracking page, staff or admin', max_length=16)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('due_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.JSONField(blank=True, default=dict, help_text='erasure: what was erased and what was kept')),
-                ('overdue_alerted_at', models.DateTimeField(blank=True, null=True)),
-                ('code_hash', models.CharField(blank=True, max_length=64)),
-                ('code_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('code_attempts', models.PositiveSmallIntegerField(default=0)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customer')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("access", "Access and export"),
+                            ("erasure", "Erasure"),
+                            ("correction", "Correction"),
+                            ("suspension", "Suspension of processing"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_code", "Waiting for the contact check"),
+                            ("open", "Open"),
+                            ("done", "Done"),
+                            ("refused", "Refused"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "details",
+                    models.TextField(blank=True, help_text="what the person asked for (a correction: what is wrong)"),
+                ),
+                ("via", models.CharField(help_text="tracking page, staff or admin", max_length=16)),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("due_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.JSONField(blank=True, default=dict, help_text="erasure: what was erased and what was kept"),
+                ),
+                ("overdue_alerted_at", models.DateTimeField(blank=True, null=True)),
+                ("code_hash", models.CharField(blank=True, max_length=64)),
+                ("code_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("code_attempts", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="customers.customer"
+                    ),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'data-subject request',
-                'verbose_name_plural': 'data-subject requests',
-                'ordering': ['-received_at', '-id'],
+                "verbose_name": "data-subject request",
+                "verbose_name_plural": "data-subject requests",
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LegalHold',
+            name="LegalHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('placed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.customer')),
-                ('placed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('released_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.TextField()),
+                ("placed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "placed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "released_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'legal hold',
-                'verbose_name_plural': 'legal holds',
-                'constraints': [models.CheckConstraint(condition=models.Q(('customer__isnull', False), ('case__isnull', False), _connector='OR'), name='legalhold_has_target')],
+                "verbose_name": "legal hold",
+                "verbose_name_plural": "legal holds",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("customer__isnull", False), ("case__isnull", False), _connector="OR"),
+                        name="legalhold_has_target",
+                    )
+                ],
             },
         ),
     ]
