@@ -47,7 +47,7 @@ def test_a_customer_asks_from_the_tracking_page_and_confirms_with_the_mailed_cod
     assert sent.recipient == "minji@example.kr"
     assert sent.state == "sent"
     body = smtp_server.messages[-1][1].get_body(("plain",)).get_content()
-    code = re.search(r"\b(\d{6})\b", body).group(1)  # type: ignore[union-attr]
+    code = re.search(r"(?:code is|코드는) (\d{6})", body).group(1)  # type: ignore[union-attr]
     assert code not in json.dumps(list(SubjectRequest.objects.values()), default=str)  # only its hash is stored
 
     url = reverse("web:privacy_confirm", args=[case.tracking_token, pending.pk])
@@ -153,7 +153,7 @@ def test_an_under_14_customer_gets_optional_messages_only_after_the_guardian_con
     assert not Survey.objects.filter(case=first).exists()
 
     page = agent.get(reverse("workspace:customer", args=[first.customer_id])).content.decode()
-    assert "Record the guardian" in page or "보호자" in page
+    assert "Record the guardian" in page or "법정대리인 동의 기록" in page
     agent.post(url, {"how": "보호자 동의서 이메일 접수"})
     profile = PrivacyProfile.objects.get(customer=first.customer)
     assert profile.guardian_consent_by == alice
