@@ -108,25 +108,27 @@ def restrict_rows(
     entry: PersonalData, rows: models.QuerySet[Any], *, customer: Customer | None, case_id: int | None
 ) -> int:
     """Copy the rows into the restricted store with the date each may be destroyed (a case not closed yet is
-    kept for the class's whole period from now)."""
-    stored = 0
+    kept for the class's whole period from now). A row copied before is replaced by its current state."""
+    person = person_of(customer)
+    copies = []
     for row in rows:
         until = keep_until(entry.retention, clock_value(entry, row) or timezone.now())
-        if until is None:
-            continue
-        RetainedRecord.objects.update_or_create(
-            model=entry.model,
-            object_id=row.pk,
-            defaults={
-                "retention": entry.retention,
-                "customer_id": customer.pk if customer else None,
-                "case_id": case_id,
-                "data": {"row": row_data(row), "person": person_of(customer)},
-                "keep_until": until,
-            },
-        )
-        stored += 1
-    return stored
+        if until is not None:
+            copies.append(
+                RetainedRecord(
+                    retention=entry.retention,
+                    model=entry.model,
+                    object_id=row.pk,
+                    customer_id=customer.pk if customer else None,
+                    case_id=case_id,
+                    data={"row": row_data(row), "person": person},
+                    keep_until=until,
+                )
+            )
+    if copies:
+        RetainedRecord.objects.filter(model=entry.model, object_id__in=[copy.object_id for copy in copies]).delete()
+        RetainedRecord.objects.bulk_create(copies)
+    return len(copies)
 
 
 # --- Legal holds --------------------------------------------------------------------------------------
