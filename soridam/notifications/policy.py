@@ -53,8 +53,11 @@ STATE_RANK: dict[str, int] = {
 }
 
 
-# What a customer whose processing is limited still gets: the acknowledgement and the answers themselves.
-NEEDED_FOR_A_REPLY = frozenset({NotificationKind.CASE_OPENED, NotificationKind.AGENT_REPLY})
+# What a customer whose processing is limited still gets: the acknowledgement, the answers themselves, and
+# the news that their refund or exchange was carried out (it is the answer to their complaint).
+NEEDED_FOR_A_REPLY = frozenset(
+    {NotificationKind.CASE_OPENED, NotificationKind.AGENT_REPLY, NotificationKind.REMEDY_EXECUTED}
+)
 
 
 @dataclass(frozen=True)
