@@ -6,10 +6,12 @@ import base64
 import io
 import json
 import zipfile
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from soridam.audit.actors import Actor
 from soridam.audit.models import AuditEntry
@@ -88,3 +90,21 @@ def test_a_request_is_due_ten_business_days_later_skipping_weekends_and_holidays
 
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
+
+
+@given(st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 1)), st.times(), st.integers(1, 15))
+@settings(max_examples=60, deadline=None)
+def test_the_due_day_is_exactly_the_nth_business_day_after_the_request(day: date, moment: time, days: int) -> None:
+    schedule = default_schedule()
+    received = datetime.combine(day, moment, KST)
+    due = dsr.business_days_after(schedule, received, days)
+    last_day = (due - timedelta(days=1)).date()
+    counted = [
+        received.date() + timedelta(days=offset)
+        for offset in range(1, (last_day - received.date()).days + 1)
+        if schedule.hours.get((received.date() + timedelta(days=offset)).weekday())
+        and not schedule.is_closed(received.date() + timedelta(days=offset))
+    ]
+    assert len(counted) == days
+    assert counted[-1] == last_day
+    assert due.time() == time(0)

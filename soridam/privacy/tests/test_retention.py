@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,11 +13,13 @@ from django.core.management import call_command
 from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.models import Message
+from soridam.lib.jobs import task_at
 from soridam.privacy import destruction, retention
 from soridam.privacy.models import AccessLog
 from soridam.privacy.models_dsr import DestructionLog, LegalHold, RetainedRecord
 from soridam.privacy.registry import entry_for, personal_data
 from soridam.privacy.tests.people import PersonBuilder
+from soridam.sla.periodic import SCHEDULE
 
 pytestmark = pytest.mark.django_db
 KST = ZoneInfo("Asia/Seoul")
@@ -120,3 +122,10 @@ def test_closing_a_case_copies_its_statutory_records_to_the_restricted_store(mak
     assert copy.keep_until == datetime(2025, 6, 1, 10, tzinfo=KST)
     assert copy.data["row"]["body"] == case.messages.first().body
     assert copy.data["person"]["email"] == case.customer.email
+
+
+def test_the_scheduler_runs_the_purge_daily_and_the_overdue_check_hourly() -> None:
+    every = {job.name: (job.task_path, job.every) for job in SCHEDULE}
+    assert every["privacy_purge"] == ("soridam.privacy.tasks.purge_expired", timedelta(hours=24))
+    assert every["privacy_requests_overdue"] == ("soridam.privacy.tasks.alert_overdue_requests", timedelta(hours=1))
+    assert task_at("soridam.privacy.tasks.purge_expired") is not None
