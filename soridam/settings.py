@@ -265,6 +265,7 @@ SORIDAM_TRIAGE_RETRAIN_MARGIN = env_int("SORIDAM_TRIAGE_RETRAIN_MARGIN", 2, mini
 SORIDAM_RATE_LIMITS = {
     "complaint_form": env_int("RATE_LIMIT_FORM", 10, minimum=1),
     "tracking": env_int("RATE_LIMIT_TRACKING", 60, minimum=1),
+    "privacy_code": env_int("RATE_LIMIT_PRIVACY_CODE", 10, minimum=1),  # one-time codes typed per IP
     "order_lookup": env_int("RATE_LIMIT_ORDER_LOOKUP", 5, minimum=1),  # bot order look-ups per chat and per number
     "login": env_int("RATE_LIMIT_LOGIN", 10, minimum=1),
     "api": env_int("RATE_LIMIT_API", 600, minimum=1),
@@ -303,3 +304,21 @@ SORIDAM_NAVERTALK_SOURCES = env_list("SORIDAM_NAVERTALK_SOURCES", ["117.52.141.1
 SORIDAM_META_GRAPH_VERSION = env_str("SORIDAM_META_GRAPH_VERSION", "v25.0")
 
 LOGGING = logging_config(env_str("LOG_LEVEL", "INFO"), json=env_bool("LOG_JSON", not DEBUG), mask=mask_log_event)
+
+# Retention (SPEC §5.4, R-SEC-7): months each class is kept after its clock starts (a case's closing, an
+# order's placing, a log line's writing); each overridable, e.g. SORIDAM_RETENTION_COMPLAINT_MONTHS=36.
+# "service" data has no statutory period: 0 means it is destroyed on request only, never by age.
+SORIDAM_RETENTION_MONTHS = {
+    name: env_int(f"SORIDAM_RETENTION_{name.upper()}_MONTHS", months, minimum=0)
+    for name, months in {
+        "complaint": 36,  # consumer complaints and dispute handling: 3 years (E-Commerce Act decree art. 6)
+        "contract": 60,  # contracts, withdrawal and supply: 5 years (same)
+        "payment": 60,  # payments: 5 years (same)
+        "advertising": 6,  # advertising: 6 months (same)
+        "access_log": 24,  # access logs: 2 years (safety-measures notice art. 8)
+        "permissions": 36,  # permission history: 3 years (notice art. 5)
+        "service": 0,
+    }.items()
+}
+# Data-subject requests are answered within this many business days (Korean calendar; R-SEC-8).
+SORIDAM_DSR_DUE_BUSINESS_DAYS = env_int("SORIDAM_DSR_DUE_BUSINESS_DAYS", 10, minimum=1)

@@ -32,6 +32,7 @@ ACTION_MODULES = {
     "soridam.cases.remedy_actions",
     "soridam.cases.rca_actions",
     "soridam.cases.followup_actions",
+    "soridam.cases.privacy_actions",
 }
 
 

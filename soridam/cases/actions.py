@@ -58,6 +58,7 @@ from soridam.notifications.outbox import notify_customer, withdraw_waiting
 from soridam.privacy import pii
 from soridam.privacy.access import may_reveal_pii
 from soridam.privacy.models import AccessAction, AccessLog
+from soridam.privacy.retention import restrict_case
 from soridam.routing.presence import capacity_freed
 from soridam.sla import clock as sla_clock
 from soridam.sla.models import CaseSla
@@ -343,6 +344,8 @@ def _set_status(
     if to == Status.CLOSED:
         case.closed_at = now
     _touch(case, "status", "solved_at", "closed_at")
+    if to == Status.CLOSED:  # its statutory records go to the restricted store (R-SEC-7)
+        restrict_case(case)
     if before == Status.SOLVED and to not in FINISHED_STATUSES:
         withdraw_waiting(case, NotificationKind.CASE_SOLVED, "Not sent: the case was reopened before it went out")
     _follow_clocks(case, sla_clock.status_changed(case))

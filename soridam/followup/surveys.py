@@ -21,6 +21,7 @@ from soridam.notifications import policy
 from soridam.notifications.models import CustomerEvent, NotificationKind
 from soridam.notifications.outbox import notify_customer
 from soridam.orders.models import CaseOrder
+from soridam.privacy.models_dsr import processing_limited
 
 _SALT = "soridam.followup.survey"
 
@@ -35,7 +36,7 @@ def request_survey(case: Case) -> Survey | None:
     """Create the case's survey, once, when the notification policy asks customers for a rating; the
     survey when it was created now, else None. Sending the link is the caller's: the actions layer
     lets the solved message carry it, or sends it alone (``announce_survey``)."""
-    if not policy.sends(CustomerEvent.SURVEY_REQUEST):
+    if not policy.sends(CustomerEvent.SURVEY_REQUEST) or processing_limited(case.customer_id):
         return None
     expires_at = timezone.now() + timedelta(days=settings.SORIDAM_SURVEY_VALID_DAYS)
     survey, created = Survey.objects.get_or_create(

@@ -25,6 +25,9 @@ class NotificationKind(models.TextChoices):
     FIX_SHIPPED = "fix_shipped", _("The fix behind the case shipped")
     CHECK_IN = "check_in", _("Check-in: solved?")
     NPS_REQUEST = "nps_request", _("NPS request")
+    # The one-time code that proves a data-subject request comes from the customer (privacy.dsr); its
+    # subject and body are written when it is queued, not rendered from a template.
+    PRIVACY_CODE = "privacy_code", _("Privacy request code")
 
 
 class DeliveryState(models.TextChoices):

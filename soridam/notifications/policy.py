@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from soridam.cases.models import Case
 from soridam.notifications.models import CustomerEvent, NotificationKind, NotificationRule, policy_version
+from soridam.privacy.models_dsr import processing_limited
 
 TTL_SECONDS = 10.0
 
@@ -54,6 +55,13 @@ STATE_RANK: dict[str, int] = {
 }
 
 
+# What a customer whose processing is limited still gets: the acknowledgement, the answers themselves, and
+# the news that their refund or exchange was carried out (it is the answer to their complaint).
+NEEDED_FOR_A_REPLY = frozenset(
+    {NotificationKind.CASE_OPENED, NotificationKind.AGENT_REPLY, NotificationKind.REMEDY_EXECUTED}
+)
+
+
 @dataclass(frozen=True)
 class Decision:
     send: bool
@@ -62,6 +70,8 @@ class Decision:
 
 def decide(case: Case, kind: NotificationKind) -> Decision:
     """Whether the customer is told about ``kind`` now (a stage change: the stage the case is at)."""
+    if kind not in NEEDED_FOR_A_REPLY and processing_limited(case.customer_id):
+        return Decision(send=False)  # suspended, or under 14 without a guardian's consent (R-SEC-8, R-SEC-12)
     rule = rule_for(event_of(case, kind))
     if not rule.send:
         return Decision(send=False)

@@ -24,3 +24,6 @@ class AccessLogAdmin(admin.ModelAdmin[AccessLog]):
 
     def has_delete_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
         return False
+
+
+from soridam.privacy import admin_dsr  # noqa: E402, F401  (retention and requests: admin_dsr.py)

@@ -32,3 +32,6 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} case {self.case_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+from soridam.privacy.models_dsr import *  # noqa: E402, F403  (retention and requests: models_dsr.py)

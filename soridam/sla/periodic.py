@@ -49,6 +49,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("remedies_stranded", "soridam.policy.tasks.execute_stranded_remedies", timedelta(minutes=1)),
     Periodic("follow_up_check_ins", "soridam.followup.tasks.run_check_ins", timedelta(minutes=10)),
     Periodic("advertising_due", "soridam.followup.tasks.send_campaign_messages", timedelta(minutes=1)),
+    Periodic("privacy_purge", "soridam.privacy.tasks.purge_expired", timedelta(hours=24)),
+    Periodic("privacy_requests_overdue", "soridam.privacy.tasks.alert_overdue_requests", timedelta(hours=1)),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from soridam.web import followup_views, views
+from soridam.web import followup_views, privacy_requests, views
 
 app_name = "web"
 
@@ -14,4 +14,10 @@ urlpatterns = [
     path("check-in/<str:token>/<str:answer>/", followup_views.check_in, name="check_in"),
     path("nps/<str:token>/", followup_views.nps, name="nps"),
     path("ad-opt-out/<str:token>/", followup_views.ad_opt_out, name="ad_opt_out"),
+    path("track/<str:token>/privacy/", privacy_requests.privacy_request, name="privacy_request"),
+    path(
+        "track/<str:token>/privacy/<int:request_id>/",
+        privacy_requests.privacy_confirm,
+        name="privacy_confirm",
+    ),
 ]

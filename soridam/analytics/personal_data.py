@@ -1,0 +1,9 @@
+"""Personal data this app holds (``soridam.privacy.registry``): how to find a person's rows, keep and erase them."""
+
+from __future__ import annotations
+
+from soridam.privacy.registry import NotPersonal
+
+NOT_PERSONAL = [
+    NotPersonal("analytics.CaseFact", "numbers about the case (times, team, channel), no text about the person"),
+]

@@ -1,0 +1,9 @@
+"""Personal data this app holds (``soridam.privacy.registry``): how to find a person's rows, keep and erase them."""
+
+from __future__ import annotations
+
+from soridam.privacy.registry import PersonalData
+
+PERSONAL_DATA = [
+    PersonalData("odr.Dispute", subject="claimant", retention="complaint", clock="case__closed_at", case="case"),
+]

@@ -1,0 +1,10 @@
+"""Personal data this app holds (``soridam.privacy.registry``): how to find a person's rows, keep and erase them."""
+
+from __future__ import annotations
+
+from soridam.privacy.registry import PersonalData
+
+PERSONAL_DATA = [
+    PersonalData("triage.Prediction", subject="case__customer", retention="service", case="case"),
+    PersonalData("triage.Label", subject="case__customer", retention="service", case="case"),
+]
