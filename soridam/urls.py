@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("soridam.alerts.urls")),
     path("", include("soridam.orders.urls")),
     path("", include("soridam.rca.urls")),
+    path("", include("soridam.neutrals.urls")),
     path("", include("soridam.analytics.urls")),
     path("workspace/channels/", include("soridam.channels.urls")),
     path("hooks/<str:kind>/<str:account>/", webhooks.hook, name="webhook"),

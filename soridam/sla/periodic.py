@@ -47,6 +47,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("idempotency_purge", "soridam.idempotency.tasks.purge_idempotency_keys", timedelta(hours=24)),
     Periodic("remedy_approvals_overdue", "soridam.policy.tasks.escalate_overdue_approvals", timedelta(minutes=5)),
     Periodic("remedies_stranded", "soridam.policy.tasks.execute_stranded_remedies", timedelta(minutes=1)),
+    Periodic("neutral_appointments", "soridam.neutrals.tasks.appoint_due_neutrals", timedelta(minutes=5)),
+    Periodic("neutral_outliers", "soridam.neutrals.tasks.raise_neutral_outliers", timedelta(hours=24)),
 ]
 
 
