@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from soridam.audit import audit
 from soridam.audit.actors import Actor
@@ -92,7 +93,7 @@ def draw_neutral(
         dispute = _lock(dispute)
         draws = Draw.objects.filter(dispute=dispute)
         if draws.filter(state__in=[*OPEN_DRAW_STATES, DrawState.APPOINTED]).exists():
-            raise SelectionError("This dispute already has a neutral drawn or appointed.")
+            raise SelectionError(_("This dispute already has a neutral drawn or appointed."))
         return _draw(dispute, seed, actor, at)
 
 
@@ -135,9 +136,9 @@ def file_disclosure(
     with transaction.atomic():
         dispute, draw = _lock_draw(draw)
         if draw.state != DrawState.AWAITING_DISCLOSURE or draw.neutral is None:
-            raise SelectionError("This draw does not wait for a disclosure.")
+            raise SelectionError(_("This draw does not wait for a disclosure."))
         if actor.user is None or actor.user.pk != draw.neutral.user_id:
-            raise SelectionError("Only the drawn neutral files the disclosure.")
+            raise SelectionError(_("Only the drawn neutral files the disclosure."))
         for tie in ties:
             _store_tie(draw, dispute, tie)
         draw.disclosure, draw.disclosed_at = statement.strip(), at
@@ -178,11 +179,11 @@ def object_to(draw: Draw, party: Party, reason: str, *, actor: Actor, at: dateti
     with transaction.atomic():
         dispute, draw = _lock_draw(draw)
         if draw.state not in (DrawState.OBJECTION_WINDOW, DrawState.OBJECTED):
-            raise SelectionError("Objections are taken only while the objection window is open.")
+            raise SelectionError(_("Objections are taken only while the objection window is open."))
         if draw.objection_deadline is None or at >= draw.objection_deadline:
-            raise SelectionError("The objection window has closed.")
+            raise SelectionError(_("The objection window has closed."))
         if draw.objections.filter(party=party).exists():
-            raise SelectionError("This party has already objected to this neutral.")
+            raise SelectionError(_("This party has already objected to this neutral."))
         objection = Objection.objects.create(
             draw=draw, party=party, reason=reason.strip(), filed_at=at, filed_by=actor.label()
         )
@@ -209,7 +210,7 @@ def decide_objection(
         dispute, draw = _lock_draw(objection.draw)
         objection = Objection.objects.select_for_update().get(pk=objection.pk)
         if objection.decision != Decision.PENDING or draw.state != DrawState.OBJECTED:
-            raise SelectionError("This objection has already been decided.")
+            raise SelectionError(_("This objection has already been decided."))
         objection.decision = Decision.UPHELD if uphold else Decision.DISMISSED
         objection.decided_by, objection.decided_at, objection.decision_note = actor.user, at, note.strip()
         objection.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
@@ -236,7 +237,7 @@ def _remove(dispute: Dispute, draw: Draw, at: datetime, seed: str | None) -> Dra
 def _appoint(dispute: Dispute, draw: Draw, at: datetime, seed: str | None = None) -> Draw:
     """Appoint the drawn neutral, unless a conflict appeared meanwhile (then recuse and redraw)."""
     if draw.disclosed_at is None or draw.neutral is None:  # never: only a disclosed draw reaches here
-        raise SelectionError("No appointment without a disclosure.")
+        raise SelectionError(_("No appointment without a disclosure."))
     if conflicts(draw.neutral, dispute, at):
         return _recuse(dispute, draw, at, seed)
     draw.state, draw.appointed_at, draw.ended_at = DrawState.APPOINTED, at, None
