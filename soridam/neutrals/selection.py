@@ -69,7 +69,7 @@ def replay(draw: Draw) -> int | None:
 
 
 def _lock(dispute: Dispute) -> Dispute:
-    return Dispute.objects.select_for_update().select_related("claimant", "shop").get(pk=dispute.pk)
+    return Dispute.objects.select_for_update(of=("self",)).select_related("claimant", "shop").get(pk=dispute.pk)
 
 
 def _lock_draw(draw: Draw) -> tuple[Dispute, Draw]:
