@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from soridam.audit import audit
 from soridam.audit.actors import Actor
-from soridam.customers.models import Customer
+from soridam.lib.jobs import enqueue_job_on_commit
 from soridam.neutrals import business_days
 from soridam.neutrals.conflicts import conflicts, eligible_ids, respondent_is_business
 from soridam.neutrals.models import (
@@ -124,6 +124,8 @@ def _draw(dispute: Dispute, seed: str | None, actor: Actor, at: datetime) -> Dra
     kind = NeutralEventKind.DRAWN if chosen else NeutralEventKind.NONE_ELIGIBLE
     _log(dispute, draw, kind, actor, at, seed=seed, eligible=eligible, excluded=sorted(excluded), neutral=chosen)
     logger.info("neutral draw", extra={"dispute": dispute.pk, "draw": number, "seed": seed, "neutral": chosen})
+    if chosen:
+        enqueue_job_on_commit("soridam.neutrals.tasks.email_drawn_neutral", draw.pk)
     return draw
 
 
@@ -260,7 +262,3 @@ def appoint_due(now: datetime | None = None) -> int:
                 _appoint(dispute, draw, now)
                 settled += 1
     return settled
-
-
-def customer_actor(customer: Customer) -> Actor:
-    return Actor(customer=customer)

@@ -194,3 +194,15 @@ def test_every_step_is_in_the_disputes_hash_chained_audit_stream(dispute: Disput
     actions = list(AuditEntry.objects.filter(stream=stream).order_by("seq").values_list("action", flat=True))
     assert actions == ["neutrals.drawn", "neutrals.disclosed", "neutrals.parties_told", "neutrals.appointed"]
     assert first_broken_entry(stream) is None
+
+
+def test_the_drawn_neutral_is_mailed_the_disclosure_link_once_the_draw_commits(
+    dispute: Dispute, django_capture_on_commit_callbacks: Any, mailoutbox: Any
+) -> None:
+    neutral = make_neutral()
+    mailoutbox.clear()  # the claimant's "case opened"
+    with django_capture_on_commit_callbacks(execute=True):
+        draw = drawn(dispute)
+    assert [message.to for message in mailoutbox] == [[neutral.user.email]]
+    assert f"/neutral/draws/{draw.pk}/disclosure/" in mailoutbox[0].body
+    assert "claimant@example.kr" not in mailoutbox[0].body
