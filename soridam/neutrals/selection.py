@@ -2,6 +2,9 @@
 objection window → appointment, or an objection an administrator decides (upheld: redraw without that
 neutral; dismissed: the window runs on, and appointment follows it).
 
+The parties are told on the dispute's case: a public reply to the claimant through ``cases.actions`` (so its
+outbox row carries the delivery receipt). Lock order: the case, then the dispute.
+
 Every step locks the dispute row, writes a ``NeutralEvent`` and an entry in the dispute's audit stream, in
 one transaction. A neutral is appointed only from a draw whose disclosure was filed, with no objection
 pending, and only if the conflict graph still finds nothing at that moment (a tie added during the window
@@ -19,13 +22,18 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from soridam.audit import audit
 from soridam.audit.actors import Actor
+from soridam.cases import actions as case_actions
+from soridam.cases.errors import CaseError
+from soridam.cases.models import Case
 from soridam.lib.jobs import enqueue_job_on_commit
 from soridam.neutrals import business_days
+from soridam.neutrals.access import objection_url
 from soridam.neutrals.conflicts import conflicts, eligible_ids, respondent_is_business
 from soridam.neutrals.models import (
     OPEN_DRAW_STATES,
@@ -136,6 +144,7 @@ def file_disclosure(
     the next draw follows. Otherwise the parties are told and the objection window opens."""
     at = at or timezone.now()
     with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=draw.dispute.case_id)  # lock order: the case, then the dispute
         dispute, draw = _lock_draw(draw)
         if draw.state != DrawState.AWAITING_DISCLOSURE or draw.neutral is None:
             raise SelectionError(_("This draw does not wait for a disclosure."))
@@ -149,12 +158,39 @@ def file_disclosure(
         if conflicts(draw.neutral, dispute, at):
             _recuse(dispute, draw, at)
             return draw
-        schedule = business_days.schedule_for_team(dispute.case.team_id)
+        schedule = business_days.schedule_for_team(case.team_id)
         draw.objection_deadline = business_days.after_business_days(schedule, at, business_days.OBJECTION_BUSINESS_DAYS)
         draw.state = DrawState.OBJECTION_WINDOW
         draw.save(update_fields=["objection_deadline", "state"])
-        _log(dispute, draw, NeutralEventKind.PARTIES_TOLD, SYSTEM, at, deadline=draw.objection_deadline.isoformat())
+        told = _tell_claimant(case, draw)
+        _log(
+            dispute,
+            draw,
+            NeutralEventKind.PARTIES_TOLD,
+            SYSTEM,
+            at,
+            deadline=draw.objection_deadline.isoformat(),
+            claimant_told=told,
+        )
     return draw
+
+
+def _tell_claimant(case: Case, draw: Draw) -> bool:
+    """The disclosure and the objection link as a public reply on the dispute's case (``cases.actions``: its
+    timeline, audit entry and outbox row with the delivery receipt). A channel that refuses the text (a text
+    message too long) gets an internal note instead, so staff pass the link on; returns whether it went."""
+    assert draw.objection_deadline is not None  # noqa: S101 - set by the caller
+    deadline = timezone.localtime(draw.objection_deadline).strftime("%Y-%m-%d %H:%M")
+    context = {"draw": draw, "statement": draw.disclosure[:1000], "deadline": deadline, "link": objection_url(draw)}
+    with translation.override(case.language):
+        body = render_to_string("neutrals/parties_notice.txt", context).strip()
+    try:
+        with transaction.atomic():
+            case_actions.reply(case, body, actor=SYSTEM)
+    except CaseError:
+        case_actions.add_note(case, body, actor=SYSTEM)
+        return False
+    return True
 
 
 def _store_tie(draw: Draw, dispute: Dispute, tie: DeclaredTie) -> Tie:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -87,6 +88,25 @@ def test_parties_are_told_only_after_the_disclosure_and_the_window_is_two_busine
     # Friday afternoon: Monday and Tuesday are the two business days; the window ends at Wednesday 00:00 KST.
     assert draw.objection_deadline == datetime(2026, 12, 9, 0, 0, tzinfo=SEOUL)
     assert draw.state == DrawState.OBJECTION_WINDOW
+
+
+def test_the_claimant_is_told_on_the_case_only_after_the_disclosure(dispute: Dispute) -> None:
+    from soridam.cases.models import MessageKind
+    from soridam.neutrals.access import access_draw_by_token
+    from soridam.notifications.models import NotificationKind, OutboundMessage
+
+    make_neutral()
+    replies = dispute.case.messages.filter(kind=MessageKind.REPLY)
+    draw = drawn(dispute)
+    assert not replies.exists()
+    draw = disclose(draw)
+    told = replies.get()
+    token = re.search(r"/neutral/object/([^/\s]+)/", told.body)
+    assert token is not None
+    assert access_draw_by_token(token.group(1)) == draw  # the link names this draw
+    assert "No ties." in told.body
+    assert OutboundMessage.objects.filter(message=told, kind=NotificationKind.AGENT_REPLY).exists()
+    assert NeutralEvent.objects.get(dispute=dispute, kind="parties_told").data["claimant_told"] is True
 
 
 def test_the_window_skips_korean_public_holidays(dispute: Dispute) -> None:
