@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -226,3 +226,19 @@ def test_the_drawn_neutral_is_mailed_the_disclosure_link_once_the_draw_commits(
     assert [message.to for message in mailoutbox] == [[neutral.user.email]]
     assert f"/neutral/draws/{draw.pk}/disclosure/" in mailoutbox[0].body
     assert "claimant@example.kr" not in mailoutbox[0].body
+
+
+def test_the_scheduler_runs_the_deadline_job_and_it_appoints(dispute: Dispute) -> None:
+    from django.utils import timezone
+
+    from soridam.neutrals.tasks import appoint_due_neutrals
+    from soridam.sla.periodic import SCHEDULE
+
+    assert "soridam.neutrals.tasks.appoint_due_neutrals" in {job.task_path for job in SCHEDULE}
+    assert "soridam.neutrals.tasks.raise_neutral_outliers" in {job.task_path for job in SCHEDULE}
+    make_neutral()
+    past = timezone.now() - timedelta(days=10)
+    draw = disclose(drawn(dispute, at=past), at=past)
+    assert appoint_due_neutrals.call() == 1
+    draw.refresh_from_db()
+    assert draw.state == DrawState.APPOINTED
