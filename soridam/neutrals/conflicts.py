@@ -113,9 +113,7 @@ def _declared(neutral: Neutral, dispute: Dispute, lapsed_before: date) -> list[C
     for tie in ties.select_related("user"):
         party = _side_of(tie, dispute)
         if party is not None:
-            kind = ConflictKind.EMPLOYMENT if tie.kind == TieKind.EMPLOYMENT else tie.kind
-            kind = ConflictKind.TRANSACTION if tie.kind == TieKind.TRANSACTION else kind
-            found.append(Conflict(kind, party, f"tie:{tie.pk}"))
+            found.append(Conflict(str(tie.kind), party, f"tie:{tie.pk}"))  # tie kinds are conflict kinds
     return found
 
 
