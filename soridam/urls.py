@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("soridam.orders.urls")),
     path("", include("soridam.rca.urls")),
     path("", include("soridam.privacy.urls")),
+    path("", include("soridam.neutrals.urls")),
     path("", include("soridam.analytics.urls")),
     path("", include("soridam.odr.card_urls")),
     path("workspace/channels/", include("soridam.channels.urls")),

@@ -56,7 +56,11 @@ def open_alert(request: StaffRequest, alert_id: int) -> HttpResponse:
 
 
 # Alerts about more than one case open their own page (the page checks the reader's scope); ``detail`` is its id.
-_OPENS_PAGE: dict[str, str] = {AlertKind.SPIKE: "rca:spike", AlertKind.PROBLEM_RECURRED: "rca:problem"}
+_OPENS_PAGE: dict[str, str] = {
+    AlertKind.SPIKE: "rca:spike",
+    AlertKind.PROBLEM_RECURRED: "rca:problem",
+    AlertKind.NEUTRAL_OUTLIER: "neutrals:neutral",
+}
 
 
 @staff_required

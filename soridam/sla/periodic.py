@@ -51,6 +51,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("advertising_due", "soridam.followup.tasks.send_campaign_messages", timedelta(minutes=1)),
     Periodic("privacy_purge", "soridam.privacy.tasks.purge_expired", timedelta(hours=24)),
     Periodic("privacy_requests_overdue", "soridam.privacy.tasks.alert_overdue_requests", timedelta(hours=1)),
+    Periodic("neutral_appointments", "soridam.neutrals.tasks.appoint_due_neutrals", timedelta(minutes=5)),
+    Periodic("neutral_outliers", "soridam.neutrals.tasks.raise_neutral_outliers", timedelta(hours=24)),
 ]
 
 
