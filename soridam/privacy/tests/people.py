@@ -83,7 +83,7 @@ class PersonBuilder:
     def _related(self, field: Any) -> Any:
         target = field.related_model._meta.label
         if target == get_user_model()._meta.label:
-            return self.staff
+            return None if field.null else self.staff  # a nullable user is another side (a neutral's tie)
         if target == field.model._meta.label:  # a link to another row of the same model (a related case)
             return None if field.null else _SKIP
         if field.null and target not in _PERSON_GRAPH:
