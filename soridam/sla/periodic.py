@@ -47,6 +47,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("idempotency_purge", "soridam.idempotency.tasks.purge_idempotency_keys", timedelta(hours=24)),
     Periodic("remedy_approvals_overdue", "soridam.policy.tasks.escalate_overdue_approvals", timedelta(minutes=5)),
     Periodic("remedies_stranded", "soridam.policy.tasks.execute_stranded_remedies", timedelta(minutes=1)),
+    Periodic("audit_checkpoint", "soridam.audit.tasks.checkpoint_audit", timedelta(hours=1)),
+    Periodic("audit_verify", "soridam.audit.tasks.verify_audit_log", timedelta(hours=24)),
 ]
 
 
