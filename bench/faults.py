@@ -489,7 +489,8 @@ def count(
 
 def count_outbound(cluster: Cluster, sink: SmtpSink) -> list[list[object]]:
     """Outbound mail rows by state against what the SMTP sink received: each Message-ID once."""
-    states = dict(cluster.rows("SELECT state, count(*) FROM notifications_outboundmessage GROUP BY state"))
+    rows = cluster.rows("SELECT channel, state, count(*) FROM notifications_outboundmessage GROUP BY 1, 2")
+    states = {f"{channel} {state}": n for channel, state, n in rows}
     by_channel = dict(
         cluster.rows("SELECT channel, count(*) FROM notifications_outboundmessage WHERE state = 'sent' GROUP BY 1")
     )
@@ -567,7 +568,17 @@ def main() -> None:
                 report = exercise(args, run, port, token, stack, cluster, store, sink, secrets)
             finally:
                 stack.stop()
+        report += "\n" + audit_after_the_faults(env)
     print(report)
+
+
+def audit_after_the_faults(env: dict[str, str]) -> str:
+    """The audit log after the crashes: a checkpoint, then the whole verification (chains, MACs, heads)."""
+    try:
+        checkpoint = manage(env, "audit_checkpoint").strip()
+        return f"audit log: {checkpoint}; {manage(env, 'verify_audit').strip()}"
+    except SystemExit as error:
+        return f"audit log: BROKEN {str(error).strip().splitlines()[-1]}"
 
 
 def exercise(
@@ -615,7 +626,7 @@ def exercise(
         "",
         table(["stream", "requests sent", "acknowledged", "stored", "lost", "duplicated"], rows),
         "",
-        table(["outbound rows", "by state", "e-mail rows sent", "mails received", "distinct Message-IDs",
+        table(["outbound rows", "by channel and state", "e-mail rows sent", "mails received", "distinct Message-IDs",
                "Message-IDs received twice", "sent but not received"], outbound),
         "",
         table(["fault", "times"], [[name, n] for name, n in faults.items()] + [
