@@ -49,3 +49,14 @@ def test_a_broken_log_alerts_each_admin_once_with_the_first_broken_entry(
     client.force_login(root)
     assert stream in client.get("/workspace/alerts/").content.decode()
     assert client.get(f"/workspace/alerts/{alerts[0].pk}/").url == "/admin/audit/auditentry/"
+
+
+def test_the_admin_lists_checkpoints_read_only(stream_of_three: Maker, root: User) -> None:
+    stream_of_three()
+    checkpoint_audit.call()
+    client = Client()
+    client.force_login(root)
+    page = client.get("/admin/audit/auditcheckpoint/")
+    assert page.status_code == 200
+    assert client.get("/admin/audit/auditcheckpoint/add/").status_code == 403
+    assert AuditCheckpoint.objects.count() == 1
