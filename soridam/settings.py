@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "soridam.audit.middleware.AuditActorMiddleware",
     "soridam.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -198,6 +199,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Product rules that an operator may tune.
 SORIDAM_DEMO = env_bool("SORIDAM_DEMO", True)
 SORIDAM_REOPEN_WINDOW_DAYS = env_int("SORIDAM_REOPEN_WINDOW_DAYS", 7, minimum=0)
+# The audit log's MAC key (soridam/audit/keys.py): kept out of the database. Unset, it is derived from SECRET_KEY
+# and `manage.py check` warns outside the demo. Old keys (comma separated) still verify what they signed.
+SORIDAM_AUDIT_KEY = env_secret("SORIDAM_AUDIT_KEY")
+SORIDAM_AUDIT_OLD_KEYS = env_list("SORIDAM_AUDIT_OLD_KEYS", [])
 # A customer with this many cases in one category within this many days is flagged a repeat contact (R-CRM-3).
 SORIDAM_REPEAT_CONTACT_CASES = env_int("SORIDAM_REPEAT_CONTACT_CASES", 3, minimum=2)
 SORIDAM_REPEAT_CONTACT_DAYS = env_int("SORIDAM_REPEAT_CONTACT_DAYS", 30, minimum=1)

@@ -66,7 +66,7 @@ def _mail(user: User, alerts: list[Alert]) -> None:
         lines = [
             {
                 "text": describe(alert),
-                "reference": alert.case.reference,
+                "reference": alert.case.reference if alert.case else "",
                 "link": settings.SITE_URL + reverse("alerts:open", args=[alert.pk]),
                 "created_at": alert.created_at,
             }

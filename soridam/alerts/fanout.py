@@ -16,6 +16,8 @@ Who gets what:
 - mentioned: the agents a note names with ``@username`` or ``@display name`` who may see the case.
 - an investigation task overdue: the people ``investigations.overdue`` already gives its notice to (the task's
   assignee, else its team's leads, and the case's assignee), through ``for_people``.
+- the audit log failing verification (``audit.alarm``): every active admin, on no case, through
+  ``for_admins``; an admin with the same alert still unread is not alerted again.
 - a complaint spike (``rca.detection``): the leads of the teams whose cases spiked, each on a sample case they
   may see, through ``for_each_person``; a resolved problem that came back (``rca.actions``): its owner.
 """
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from soridam.accounts.models import STAFF_ROLES, User
+from soridam.accounts.models import STAFF_ROLES, Role, User
 from soridam.alerts.mentions import find_mentioned, has_mention
 from soridam.alerts.models import Alert, AlertKind
 from soridam.audit.actors import Actor
@@ -56,6 +58,14 @@ def for_people(case: Case, kind: AlertKind, people: list[User], *, actor: Actor,
 def for_each_person(pairs: list[tuple[Case, User]], kind: AlertKind, *, actor: Actor, detail: str) -> list[Alert]:
     """One alert per (case, person): each person on a case of the event that they may see."""
     return _store(_alerts(pairs, kind, actor, detail), kind)
+
+
+def for_admins(kind: AlertKind, *, detail: str) -> list[Alert]:
+    """Alert every active admin about something that is no case's (``Alert.case`` empty), once while unread."""
+    admins = User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True)
+    unread = Alert.objects.filter(kind=kind, detail=detail, read_at__isnull=True).values("recipient_id")
+    rows = [Alert(recipient=admin, kind=kind, detail=detail) for admin in admins.exclude(pk__in=unread)]
+    return _store(rows, kind)
 
 
 def _alerts(pairs: list[tuple[Case, User]], kind: AlertKind, actor: Actor, detail: str = "") -> list[Alert]:

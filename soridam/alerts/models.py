@@ -27,12 +27,14 @@ class AlertKind(models.TextChoices):
     SPIKE = "spike", _("Complaint spike")
     PROBLEM_RECURRED = "problem_recurred", _("A resolved problem came back")
     NEUTRAL_OUTLIER = "neutral_outlier", _("A mediator's outcomes stand out")
+    AUDIT_BROKEN = "audit_broken", _("The audit log failed verification")
 
 
 class Alert(models.Model):
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=20, choices=AlertKind.choices)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    # Empty only for alerts about no case (the audit log failing verification: ``for_admins``).
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The SLA target (first_response, …) for sla_at_risk; empty otherwise.
     detail = models.CharField(max_length=40, blank=True)

@@ -52,6 +52,8 @@ def open_alert(request: StaffRequest, alert_id: int) -> HttpResponse:
         Alert.objects.filter(pk=alert.pk).update(read_at=timezone.now())
     if alert.kind in _OPENS_PAGE and alert.detail.isdigit():
         return redirect(_OPENS_PAGE[alert.kind], int(alert.detail))
+    if alert.case_id is None:  # about no case (the audit log): its admin page
+        return redirect("admin:audit_auditentry_changelist")
     return redirect("workspace:case", alert.case_id)
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from soridam.audit.models import AuditEntry
+from soridam.audit.models import AuditCheckpoint, AuditEntry
 
 
 @admin.register(AuditEntry)
@@ -17,4 +17,20 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(admin.ModelAdmin[AuditCheckpoint]):
+    """Read-only: checkpoints are signed by ``audit.checkpoints`` (hourly job, ``manage.py audit_checkpoint``)."""
+
+    list_display = ("number", "created_at", "streams", "entries", "key_id")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditCheckpoint | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditCheckpoint | None = None) -> bool:
         return False

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Max, Model, Q
 
+from soridam.audit import keys
 from soridam.audit.actors import Actor
 from soridam.audit.models import AuditEntry
 from soridam.lib.rows import Lookup, insert
@@ -21,6 +22,31 @@ def stream_of(target: Model) -> str:
 
 # A case's history is written by ``cases.actions`` alone, together with the change and its timeline entry.
 _CASE = "cases.case"
+
+
+def seal(entry: AuditEntry) -> str:
+    """Set the entry's hash (its content and the previous hash) and its MAC under the current key."""
+    entry.entry_hash = entry.compute_hash()
+    entry.key_id = keys.current_key_id()
+    entry.mac = keys.sign(entry_mac_message(entry.entry_hash), key_id=entry.key_id)
+    return entry.entry_hash
+
+
+def entry_mac_message(entry_hash: str) -> bytes:
+    """What an entry's MAC signs: its hash, which already covers its content, stream, seq and predecessor."""
+    return b"audit-entry\x00" + entry_hash.encode()
+
+
+PERMISSION_STREAM_PREFIX = "permissions:"  # R-SEC-11: grants, changes and revocations, kept 3 years
+PURGE_STREAM = "audit:purges"  # what the legal purge destroyed (audit.purge)
+
+
+def record_in_stream(actor: Actor, action: str, *, stream: str, data: dict[str, Any]) -> AuditEntry:
+    """Append to a stream that is no model's row: a permission stream (``audit.permissions``:
+    ``permissions:user:<id>``, ``permissions:group:<id>``) or the purge stream. Never a case's."""
+    if not (stream.startswith(PERMISSION_STREAM_PREFIX) or stream == PURGE_STREAM):
+        raise ValueError(f"{stream} is not a stream of its own")
+    return _append(actor, action, stream, data, False)
 
 
 def record(
@@ -58,7 +84,7 @@ def record_case_many(actor: Actor, entries: Sequence[tuple[str, dict[str, Any]]]
     for action, data in entries:
         seq += 1
         entry = AuditEntry(actor=actor.label(), action=action, stream=stream, seq=seq, data=data, prev_hash=prev_hash)
-        entry.entry_hash = prev_hash = entry.compute_hash()
+        prev_hash = seal(entry)
         made.append(entry)
     return AuditEntry.objects.bulk_create(made)
 
@@ -90,7 +116,7 @@ def record_cases(actor: Actor, entries: Sequence[tuple[Model, str, dict[str, Any
             data=data,
             prev_hash=before.entry_hash if before else GENESIS,
         )
-        entry.entry_hash = entry.compute_hash()
+        seal(entry)
         made.append(entry)
     return AuditEntry.objects.bulk_create(made)
 
@@ -105,16 +131,38 @@ def _append(actor: Actor, action: str, stream: str, data: dict[str, Any] | None,
         data=data or {},
         prev_hash=last.entry_hash if last else GENESIS,
     )
-    entry.entry_hash = entry.compute_hash()
+    seal(entry)
     return insert(entry)
 
 
+def entry_problem(entry: AuditEntry, *, expected_seq: int, previous_hash: str) -> str | None:
+    """What is wrong with one entry, read in its stream's order after an entry that checked out; None if
+    nothing. Each check is its own line: a gap, a broken link, edited content, then the keyed MAC that a
+    recomputed chain cannot forge."""
+    if entry.seq != expected_seq:
+        return f"seq {entry.seq} follows seq {expected_seq - 1}: the entries in between were deleted"
+    if entry.prev_hash != previous_hash:
+        return "its previous hash is not the hash of the entry before it"
+    if entry.compute_hash() != entry.entry_hash:
+        return "its content does not match its hash: the row was edited"
+    if not entry.mac:
+        return "it has no MAC"
+    try:
+        holds = keys.signature_holds(entry_mac_message(entry.entry_hash), entry.mac, key_id=entry.key_id)
+    except keys.UnknownAuditKey:
+        return f"its MAC key {entry.key_id!r} is not configured (SORIDAM_AUDIT_OLD_KEYS)"
+    if not holds:
+        return "its MAC does not verify: the row and its hashes were rewritten without the audit key"
+    return None
+
+
 def first_broken_entry(stream: str) -> AuditEntry | None:
-    """The first entry of a stream whose hash or link does not check out, or None when all hold."""
+    """The first entry of a stream whose link, hash or MAC does not check out, or None when all hold (the
+    stream alone: ``audit.verify`` also compares every stream with the latest signed checkpoint)."""
     previous_hash = GENESIS
     expected_seq = 1
     for entry in AuditEntry.objects.filter(stream=stream).order_by("seq").iterator():
-        if entry.seq != expected_seq or entry.prev_hash != previous_hash or entry.compute_hash() != entry.entry_hash:
+        if entry_problem(entry, expected_seq=expected_seq, previous_hash=previous_hash) is not None:
             return entry
         previous_hash, expected_seq = entry.entry_hash, expected_seq + 1
     return None

@@ -53,6 +53,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("privacy_requests_overdue", "soridam.privacy.tasks.alert_overdue_requests", timedelta(hours=1)),
     Periodic("neutral_appointments", "soridam.neutrals.tasks.appoint_due_neutrals", timedelta(minutes=5)),
     Periodic("neutral_outliers", "soridam.neutrals.tasks.raise_neutral_outliers", timedelta(hours=24)),
+    Periodic("audit_checkpoint", "soridam.audit.tasks.checkpoint_audit", timedelta(hours=1)),
+    Periodic("audit_verify", "soridam.audit.tasks.verify_audit_log", timedelta(hours=24)),
 ]
 
 
