@@ -52,6 +52,13 @@ def _second_factor_off(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _outside_processors_accepted(settings: Any) -> None:
+    """Channel tests run messenger accounts without an admin's acceptance of the outsourcing notice (R-SEC-13);
+    soridam/accounts/tests/test_processors.py proves the check with it on."""
+    settings.SORIDAM_PROCESSOR_ACCEPTANCE_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
     """Rate limits live in the database cache table. A test's own transaction rolls its counts back, but a
     transactional test (live_server) leaves them behind, so every test that reaches the database starts empty."""

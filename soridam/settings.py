@@ -208,6 +208,9 @@ SORIDAM_REQUIRE_2FA = env_bool("SORIDAM_REQUIRE_2FA", True)
 SORIDAM_LOCKOUT_FAILURES = env_int("SORIDAM_LOCKOUT_FAILURES", 5, minimum=1)
 SORIDAM_LOCKOUT_MINUTES = env_int("SORIDAM_LOCKOUT_MINUTES", 15, minimum=1)
 SORIDAM_IDLE_LOGOUT_SECONDS = env_int("SORIDAM_IDLE_LOGOUT_SECONDS", 30 * 60, minimum=1)
+# Outside processors (R-SEC-13) stay off until an admin accepts their notice. Deliberately not an environment
+# variable: only the test settings (conftest) turn it off.
+SORIDAM_PROCESSOR_ACCEPTANCE_REQUIRED = True
 OTP_TOTP_ISSUER = "Soridam"
 OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = 0  # our lockout limits guessing, per account
 # /metrics answers a bearer token (compared in constant time) or an address on the allowlist, nobody else.
