@@ -10,7 +10,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils import translation
 
@@ -70,6 +70,10 @@ class IdleLogoutMiddleware:
         if last is not None and now - float(last) > limit:
             logout(request)  # flushes the session and its key
             request.session[IDLE_SIGNED_OUT_KEY] = True
+            if request.headers.get("HX-Request"):  # a poll or a click in a page: the whole page goes to sign-in
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+                return response
             return None
         match = request.resolver_match
         if match is not None and match.view_name in BACKGROUND_VIEWS and last is not None:

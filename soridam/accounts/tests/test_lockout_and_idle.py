@@ -102,3 +102,15 @@ def test_background_polls_do_not_keep_an_idle_session_alive(alice: User) -> None
             client.get("/workspace/alerts/count/")
         clock.shift(timedelta(seconds=1))
         assert client.get("/workspace/").status_code == 302
+
+
+def test_an_htmx_request_after_the_idle_limit_sends_the_page_to_sign_in(alice: User) -> None:
+    with time_machine.travel(START, tick=False) as clock:
+        client = Client()
+        client.force_login(alice)
+        client.get("/workspace/")
+        clock.shift(timedelta(minutes=31))
+        poll = client.get("/workspace/alerts/count/", headers={"HX-Request": "true"})
+        assert poll.status_code == 204
+        assert poll["HX-Redirect"] == "/workspace/login/"
+        assert b"data-idle-signed-out" in client.get("/workspace/login/").content

@@ -15,4 +15,12 @@
     var shown = holder ? holder.querySelector(holder.getAttribute("data-reveal-on-error")) : null;
     if (shown) shown.hidden = false;
   });
+  // The inbox reloads when the poll says it changed, but not under an agent's ticked cases (their bulk choice
+  // would be lost). A filter in hx-trigger ("inbox-changed[...]") is evaluated as a string, which the CSP
+  // refuses, so the condition lives here and the list listens for "inbox-refresh".
+  document.body.addEventListener("inbox-changed", function () {
+    if (!document.querySelector("#inbox .bulk-pick:checked")) {
+      document.body.dispatchEvent(new CustomEvent("inbox-refresh"));
+    }
+  });
 })();
