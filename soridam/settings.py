@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -215,7 +216,15 @@ OTP_TOTP_ISSUER = "Soridam"
 OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = 0  # our lockout limits guessing, per account
 # /metrics answers a bearer token (compared in constant time) or an address on the allowlist, nobody else.
 SORIDAM_METRICS_TOKEN = env_secret("SORIDAM_METRICS_TOKEN")
-SORIDAM_METRICS_ALLOWED_IPS = env_list("SORIDAM_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+# "none": no address, the token only (behind a reverse proxy on the same host every client looks like loopback).
+SORIDAM_METRICS_ALLOWED_IPS = [
+    item for item in env_list("SORIDAM_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"]) if item.lower() != "none"
+]
+for _network in SORIDAM_METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"SORIDAM_METRICS_ALLOWED_IPS: not an address or network: {_network!r}") from None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

@@ -36,7 +36,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
 def metrics_allowed(request: HttpRequest) -> bool:
     """``Authorization: Bearer <SORIDAM_METRICS_TOKEN>`` (compared in constant time), or a client address in
     ``SORIDAM_METRICS_ALLOWED_IPS`` (addresses or networks; loopback by default, for a Prometheus on the host).
-    Behind a reverse proxy on the same host every client looks like loopback: empty the list and use the token."""
+    Behind a reverse proxy on the same host every client looks like loopback: set it to "none", use the token."""
     token = str(settings.SORIDAM_METRICS_TOKEN or "")
     given = str(request.headers.get("Authorization", ""))
     if token and given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode()):
