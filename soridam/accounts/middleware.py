@@ -50,6 +50,12 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
+def start_idle_clock(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """Stamp the new session at sign-in, so its first pages do not write the session again."""
+    if hasattr(request, "session"):
+        request.session[IDLE_KEY] = time.time()
+
+
 class IdleLogoutMiddleware:
     """Sign a session out after ``SORIDAM_IDLE_LOGOUT_SECONDS`` without a request of the user's own.
 
