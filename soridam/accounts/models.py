@@ -127,6 +127,7 @@ class ProcessorKind(models.TextChoices):
     MESSENGER = "messenger", _("Facebook Messenger")
     INSTAGRAM = "instagram", _("Instagram")
     SMS = "sms", _("SMS")
+    KAKAO_ALIMTALK = "alimtalk", _("KakaoTalk AlimTalk (NHN Cloud)")
 
 
 class ProcessorAcceptance(models.Model):

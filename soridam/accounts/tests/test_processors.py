@@ -14,7 +14,18 @@ from soridam.accounts.models import ProcessorAcceptance, User
 from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.models import Case
+from soridam.channels.base import TransportError
+from soridam.channels.kakao_alimtalk.sender import send_notice
+from soridam.channels.kakao_alimtalk.tests.test_alimtalk import (  # noqa: F401 - fixtures
+    ALIMTALK_PATH,
+    SENS_PATH,
+    VALUES,
+    _saved,
+    accounts,
+    fakes,
+)
 from soridam.channels.models import ChannelAccount, RawPayload
+from soridam.channels.sms.sending import send_text
 from soridam.channels.telegram.tests.test_telegram import HEADERS, SECRET, update
 from soridam.channels.tests.fakeprovider import FakeProvider
 from soridam.channels.tests.webhooks import post_hook
@@ -93,6 +104,7 @@ def test_nothing_is_sent_to_a_processor_whose_acceptance_is_missing(
 
 
 def test_the_channel_admin_will_not_switch_on_an_unaccepted_processor(root: User) -> None:
+    User.objects.filter(pk=root.pk).update(language="en")
     client = Client()
     client.force_login(root)
     form = {"kind": "line", "name": "LINE shop", "slug": "line-shop", "security": "tls", "options": "{}",
@@ -104,3 +116,27 @@ def test_the_channel_admin_will_not_switch_on_an_unaccepted_processor(root: User
     processors.accept("line", root)
     assert client.post("/admin/soridam_channels/channelaccount/add/", form).status_code == 302
     assert ChannelAccount.objects.get().is_active
+
+
+def test_no_text_goes_to_an_sms_provider_nobody_accepted(
+    accounts: tuple[ChannelAccount, ChannelAccount],  # noqa: F811 - the AlimTalk tests' fixtures
+    fakes: FakeProvider,  # noqa: F811
+    root: User,
+) -> None:
+    with pytest.raises(TransportError, match="SMS") as refused:
+        send_text(accounts[1], "010-1234-5678", "배송이 시작되었습니다.")
+    assert refused.value.permanent
+    assert fakes.to(SENS_PATH) == []
+
+
+def test_an_unaccepted_alimtalk_agency_gets_nothing_and_the_notice_falls_back_to_an_accepted_sms(
+    accounts: tuple[ChannelAccount, ChannelAccount],  # noqa: F811 - the AlimTalk tests' fixtures
+    fakes: FakeProvider,  # noqa: F811
+    root: User,
+) -> None:
+    processors.accept("sms", root)
+    fakes.script(SENS_PATH, (202, {"Content-Type": "application/json"}, b'{"requestId": "r-1", "statusCode": "202"}'))
+    record = send_notice(_saved(), "010-1234-5678", VALUES, account=accounts[0], sms_account=accounts[1])
+    assert fakes.to(ALIMTALK_PATH) == []
+    assert "AlimTalk" in record.alimtalk_error
+    assert len(fakes.to(SENS_PATH)) == 1
