@@ -43,7 +43,7 @@ install: $(VENV)/.installed assets
 run: install
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT), chat sockets on port $${CHAT_WS_PORT:-$$(($(PORT)+1))}, chat demo at http://127.0.0.1:$(PORT)/chat/demo/ (analyser, task workers and scheduler beside it). One Ctrl-C stops them all."
-	@LOG_JSON=$${LOG_JSON:-false} exec $(PY) -m soridam.lib.supervisor $(PORT) $(WEB_WORKERS) $(WEB_THREADS) $(WORKERS)
+	@LOG_JSON=$${LOG_JSON:-false} SORIDAM_REQUIRE_2FA=$${SORIDAM_REQUIRE_2FA:-false} exec $(PY) -m soridam.lib.supervisor $(PORT) $(WEB_WORKERS) $(WEB_THREADS) $(WORKERS)
 
 install-dev: $(VENV)/.installed-dev assets
 	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \

@@ -45,6 +45,20 @@ def _media_and_mail(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_off(settings: Any) -> None:
+    """Tests sign staff in with ``force_login``, which gives no second factor: the requirement (on by default,
+    R-SEC-2) is off here, and soridam/accounts/tests turn it back on where they prove it is enforced."""
+    settings.SORIDAM_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def _outside_processors_accepted(settings: Any) -> None:
+    """Channel tests run messenger accounts without an admin's acceptance of the outsourcing notice (R-SEC-13);
+    soridam/accounts/tests/test_processors.py proves the check with it on."""
+    settings.SORIDAM_PROCESSOR_ACCEPTANCE_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
     """Rate limits live in the database cache table. A test's own transaction rolls its counts back, but a
     transactional test (live_server) leaves them behind, so every test that reaches the database starts empty."""

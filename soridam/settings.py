@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "soridam.workers",  # before django_tasks_db: its db_worker (with a heartbeat) replaces the stock one
     "django_tasks_db",
@@ -97,6 +101,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "soridam.audit.middleware.AuditActorMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "soridam.accounts.middleware.IdleLogoutMiddleware",
+    "soridam.accounts.middleware.TwoFactorRequiredMiddleware",
     "soridam.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -189,8 +196,37 @@ vars().update(email_settings("EMAIL_URL", f"file://{VAR_DIR / 'mail'}"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Soridam <support@soridam.localhost>")
 
 SESSION_COOKIE_HTTPONLY = True
+# Served over TLS (SECURE_COOKIES=true): every cookie is Secure, and browsers are told to use HTTPS only.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # pages carry the token in the form and in hx-headers; no script reads the cookie
+LANGUAGE_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SESSION_COOKIE_SECURE else 0
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Accounts (R-SEC-2): a second factor for the roles in accounts.models.TWO_FACTOR_ROLES, a lockout after
+# repeated failures, and a sign-out after a quiet half hour. `make run` turns the second factor off for the demo.
+SORIDAM_REQUIRE_2FA = env_bool("SORIDAM_REQUIRE_2FA", True)
+SORIDAM_LOCKOUT_FAILURES = env_int("SORIDAM_LOCKOUT_FAILURES", 5, minimum=1)
+SORIDAM_LOCKOUT_MINUTES = env_int("SORIDAM_LOCKOUT_MINUTES", 15, minimum=1)
+SORIDAM_IDLE_LOGOUT_SECONDS = env_int("SORIDAM_IDLE_LOGOUT_SECONDS", 30 * 60, minimum=1)
+# Outside processors (R-SEC-13) stay off until an admin accepts their notice. Deliberately not an environment
+# variable: only the test settings (conftest) turn it off.
+SORIDAM_PROCESSOR_ACCEPTANCE_REQUIRED = True
+OTP_TOTP_ISSUER = "Soridam"
+OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = 0  # our lockout limits guessing, per account
+# /metrics answers a bearer token (compared in constant time) or an address on the allowlist, nobody else.
+SORIDAM_METRICS_TOKEN = env_secret("SORIDAM_METRICS_TOKEN")
+# "none": no address, the token only (behind a reverse proxy on the same host every client looks like loopback).
+SORIDAM_METRICS_ALLOWED_IPS = [
+    item for item in env_list("SORIDAM_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"]) if item.lower() != "none"
+]
+for _network in SORIDAM_METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"SORIDAM_METRICS_ALLOWED_IPS: not an address or network: {_network!r}") from None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

@@ -18,6 +18,7 @@ urlpatterns = [
     path("readyz", health.readiness, name="readyz"),
     path("metrics", health.metrics, name="metrics"),
     path("help/", include("soridam.kb.urls")),
+    path("", include("soridam.accounts.urls")),
     path("", include("soridam.routing.urls")),
     path("", include("soridam.sla.urls")),
     path("", include("soridam.investigations.urls")),

@@ -17,15 +17,22 @@ class Role(models.TextChoices):
     AGENT = "agent", _("Agent")
     LEAD = "lead", _("Team lead")
     ADMIN = "admin", _("Admin")
+    MEDIATOR = "mediator", _("Mediator")
+    AUDITOR = "auditor", _("Auditor")
 
 
 STAFF_ROLES = frozenset({Role.AGENT, Role.LEAD, Role.ADMIN})
+# Roles that see or decide over much personal data: they sign in with a second factor (R-SEC-2).
+TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.LEAD, Role.MEDIATOR, Role.AUDITOR})
 
 
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.AGENT)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="ko")
     display_name = models.CharField(max_length=120, blank=True)
+    # Lockout (R-SEC-2): failed passwords and second-factor codes since the last full sign-in.
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     @property
     def effective_role(self) -> str:
@@ -105,3 +112,37 @@ class ApiToken(models.Model):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class ProcessorKind(models.TextChoices):
+    """Outside processors (R-SEC-13) among the channel kinds: a SaaS messenger or SMS provider whose servers,
+    often abroad, carry our customers' messages. The values are the channel account kinds. (The cloud LLM has
+    its own acceptance per endpoint: bot.models.LlmTransferAcceptance.)"""
+
+    KAKAO = "kakao", _("KakaoTalk")
+    LINE = "line", _("LINE")
+    NAVERTALK = "navertalk", _("Naver TalkTalk")
+    TELEGRAM = "telegram", _("Telegram")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    MESSENGER = "messenger", _("Facebook Messenger")
+    INSTAGRAM = "instagram", _("Instagram")
+    SMS = "sms", _("SMS")
+    KAKAO_ALIMTALK = "alimtalk", _("KakaoTalk AlimTalk (NHN Cloud)")
+
+
+class ProcessorAcceptance(models.Model):
+    """An admin's acceptance of the outsourcing and cross-border transfer notice for one kind of processor.
+    Rows are only added: the newest one for a kind whose notice hash matches today's notice counts."""
+
+    kind = models.CharField(max_length=24, choices=ProcessorKind.choices)
+    accepted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(default=timezone.now)
+    notice_hash = models.CharField(max_length=64, help_text=_("SHA-256 of the notice text that was accepted."))
+
+    class Meta:
+        verbose_name = _("processor acceptance")
+        verbose_name_plural = _("processor acceptances")
+        ordering = ["-accepted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.accepted_at:%Y-%m-%d})"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from soridam.analytics.access import Scope
 from soridam.analytics.metrics import Filters
 from soridam.analytics.sums import DIMENSIONS, ROLLUP_COLUMNS, fact_sums
 from soridam.cases.models import Category
+from soridam.lib.csv_safe import SafeWriter
 
 CHUNK = 2000
 
@@ -27,7 +27,7 @@ class _Line:
 
 
 def csv_lines(filters: Filters, scope: Scope) -> Iterator[str]:
-    writer = csv.writer(_Line())
+    writer = SafeWriter(_Line())  # a team or agent name like '=HYPERLINK(…)' stays text (R-SEC-10)
     columns = list(ROLLUP_COLUMNS.values())
     names = _names(scope)
     yield "\ufeff" + writer.writerow([_("day"), _("team"), _("agent"), _("channel"), _("category"), *columns])

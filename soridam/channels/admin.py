@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from soridam.accounts import processors
 from soridam.channels import pipeline
 from soridam.channels.base import get_transport
 from soridam.channels.models import CaseParticipant, ChannelAccount, PayloadState, RawPayload
@@ -50,6 +51,20 @@ class ChannelAccountForm(forms.ModelForm[ChannelAccount]):
     def clean_token(self) -> str:
         value = str(self.cleaned_data.get("token") or "")
         return value or (self.instance.token if self.instance.pk else "")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind = str(cleaned.get("kind") or "")
+        if cleaned.get("is_active") and not processors.is_accepted(kind):
+            self.add_error(
+                "is_active",
+                _(
+                    "An admin must accept the outsourcing and cross-border notice for %(kind)s first "
+                    "(Processor acceptances)."
+                )
+                % {"kind": kind},
+            )
+        return cleaned
 
 
 @admin.register(ChannelAccount)

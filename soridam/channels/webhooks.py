@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from soridam.accounts import processors
 from soridam.channels import pipeline
 from soridam.channels.base import Transport, Unauthorized, get_transport
 from soridam.channels.models import ChannelAccount
@@ -54,6 +55,8 @@ def _endpoint(kind: str, slug: str) -> tuple[Transport | None, ChannelAccount | 
         return None, None
     if not transport.webhook:
         return None, None
+    if not processors.is_accepted(kind):  # an outside processor nobody accepted is off (R-SEC-13)
+        return transport, None
     return transport, ChannelAccount.objects.filter(kind=kind, slug=slug, is_active=True).first()
 
 

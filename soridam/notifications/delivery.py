@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from soridam.accounts import processors
 from soridam.cases.delivery_actions import record_delivery_failure
 from soridam.channels.base import SendResult, TransportError, get_transport
 from soridam.notifications import contact_rules
@@ -33,6 +34,7 @@ from soridam.notifications.outbox import first_external_id, route_after_intake
 from soridam.notifications.rendering import render
 
 logger = logging.getLogger(__name__)
+_PROCESSOR_NOT_ACCEPTED = "outside processor not accepted: an admin must accept its outsourcing notice first"
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ def _within_throttle(rows: list[OutboundMessage], outcomes: dict[int, Outcome]) 
 def _send_all(channel: str, rows: list[OutboundMessage]) -> dict[int, Outcome]:
     outcomes: dict[int, Outcome] = {}
     try:
+        if not processors.is_accepted(channel):  # R-SEC-13: nothing goes to an outside processor nobody accepted
+            raise TransportError(_PROCESSOR_NOT_ACCEPTED, permanent=True)
         with get_transport(channel).session(rows) as send:
             for outbound in rows:
                 if outbound.lease_until is not None and timezone.now() >= outbound.lease_until:

@@ -12,7 +12,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 
-from soridam.accounts.models import User
+from soridam.accounts.models import Team, User
 from soridam.analytics import report, rollups
 from soridam.analytics.models import ReportSubscription
 from soridam.analytics.tests.conftest import kst
@@ -99,6 +99,21 @@ def test_the_csv_export_streams_the_rollup_rows(history: list[Case], root: User)
     assert sum(int(row["cases"]) for row in rows) == 3
     assert {row["agent"] for row in rows} == {"alice", "bob"}
     assert {row["day"] for row in rows} == {"2026-11-23"}
+
+
+def test_the_csv_export_writes_formula_like_names_as_text(history: list[Case], root: User) -> None:
+    """CSV injection (R-SEC-10): a name a spreadsheet would run is written with a leading apostrophe."""
+    User.objects.filter(username="alice").update(display_name='=HYPERLINK("http://evil.test","x")')
+    User.objects.filter(username="bob").update(display_name="@SUM(1+1)")
+    Team.objects.filter(slug="delivery").update(name="+delivery")
+    with time_machine.travel(NOW, tick=False):
+        response = _client(root).get("/workspace/analytics/export.csv?days=7")
+        body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    cells = {cell for row in csv.reader(io.StringIO(body)) for cell in row}
+    assert """'=HYPERLINK("http://evil.test","x")""" in cells
+    assert "'@SUM(1+1)" in cells
+    assert "'+delivery" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
 
 
 def test_the_staffing_page_plans_agents_per_hour(history: list[Case], lena: User) -> None:

@@ -22,6 +22,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from soridam.accounts import processors
+from soridam.accounts.models import ProcessorKind
 from soridam.cases.models import Case
 from soridam.channels.base import TransportError
 from soridam.channels.http import HttpError, post_json
@@ -62,6 +64,8 @@ def send_notice(
 
 
 def _post(account: ChannelAccount, template: AlimTalkTemplate, record: AlimTalkSend) -> str:
+    if not processors.is_accepted(ProcessorKind.KAKAO_ALIMTALK):  # R-SEC-13: refused like a 4xx, so SMS is tried
+        raise TransportError(_("An admin has not accepted the AlimTalk agency's outsourcing notice."), permanent=True)
     base = str(account.options.get("api_base") or API_BASE).rstrip("/")
     url = f"{base}/alimtalk/v2.3/appkeys/{account.options.get('appkey', '')}/messages"
     body = {

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from soridam.accounts import processors
 from soridam.channels.base import TransportError
+from soridam.channels.kinds import Channel
 from soridam.channels.models import ChannelAccount
 from soridam.channels.sms.providers import SmsMessage, provider_for
 from soridam.channels.sms.text import SUBJECT_MAX_BYTES, TextRefused, byte_size, measure
@@ -59,6 +61,8 @@ def prepare(
 
 def send_text(account: ChannelAccount, recipient: str, content: str, *, subject: str = "", sender: str = "") -> str:
     """Check and send one text; the provider's request id."""
+    if not processors.is_accepted(Channel.SMS):  # R-SEC-13: the SMS provider is an outside processor
+        raise TransportError(_("An admin has not accepted the SMS provider's outsourcing notice."), permanent=True)
     message = prepare(account, recipient, content, subject=subject, sender=sender)
     return provider_for(account).send(account, message)
 

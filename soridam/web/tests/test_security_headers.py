@@ -63,5 +63,6 @@ def test_original_message_page_and_its_raw_download_keep_their_policies(teams: o
 
 def test_an_ordinary_page_gets_no_download_sandbox(client: Client, teams: object) -> None:
     page = client.get("/complaint/")
-    assert "Content-Security-Policy" not in page
+    assert "sandbox" not in page["Content-Security-Policy"]  # the page policy, not the download's
+    assert "script-src 'self'" in page["Content-Security-Policy"]
     assert page["X-Content-Type-Options"] == "nosniff"

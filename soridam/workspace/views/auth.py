@@ -14,6 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from soridam.accounts import lockout, two_factor
+from soridam.accounts.middleware import IDLE_SIGNED_OUT_KEY
 from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.lib.ratelimit import RateLimited, check_login_attempt
 from soridam.workspace.forms import LanguageForm, StaffAuthenticationForm
@@ -34,19 +36,39 @@ class WorkspaceLoginView(LoginView):
             check_login_attempt(request)
         except RateLimited as limited:
             return self._too_many_attempts(limited.retry_after)
+        until = lockout.locked_until(lockout.account_named(request.POST.get("username", "")))
+        if until is not None:  # refused before the password is checked: a locked account tells nothing
+            return self._refused(lockout.locked_message(until), status=403)
         return super().post(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if self.request.session.pop(IDLE_SIGNED_OUT_KEY, False):
+            context["idle_signed_out"] = True
+        return context
+
     def _too_many_attempts(self, retry_after: int) -> HttpResponse:
-        context = self.get_context_data(form=self.get_form_class()(self.request))
-        context["rate_limited"] = _("Too many sign-in attempts. Try again in %(seconds)d seconds.") % {
-            "seconds": retry_after
-        }
-        response = render(self.request, self.template_name, context, status=429)
+        text = _("Too many sign-in attempts. Try again in %(seconds)d seconds.") % {"seconds": retry_after}
+        response = self._refused(text, status=429)
         response["Retry-After"] = str(retry_after)
         return response
 
+    def _refused(self, text: str, *, status: int) -> HttpResponse:
+        context = self.get_context_data(form=self.get_form_class()(self.request))
+        context["rate_limited"] = text
+        return render(self.request, self.template_name, context, status=status)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        until = lockout.register_failure(lockout.account_named(self.request.POST.get("username", "")))
+        if until is not None:
+            return self._refused(lockout.locked_message(until), status=403)
+        return super().form_invalid(form)
+
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_valid(form)
+        user = form.get_user()
+        if not two_factor.is_required(user):  # else the count goes on until the code is right
+            lockout.clear_failures(user)
+        response = super().form_valid(form)  # login() gives the session a new key
         language = getattr(form.get_user(), "language", "")
         if language:
             _remember_language(response, language)
