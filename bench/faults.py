@@ -7,9 +7,8 @@ Everything runs on this machine, on loopback, against real processes:
 - its OWN PostgreSQL cluster under ``var/faults/pg`` (Debian's ``initdb`` and ``pg_ctl`` on a free port; the
   machine's shared server is never touched), created anew each run;
 - the processes ``make run`` starts (``soridam.lib.supervisor.commands``): the analyser, granian's WSGI web
-  workers, the task worker and the customer-mail worker with the scheduler thread, each in a session of its
-  own; granian runs with ``--respawn-failed-workers`` so it replaces a killed worker (``make run`` does not
-  pass it today: a killed worker is simply gone until the next start);
+  workers, the task workers (the first with the customer lane and the scheduler thread), each in a session of its
+  own; granian runs with ``--respawn-failed-workers``, as under ``make run``, so it replaces a killed worker;
 - a real IMAP server (``soridam/channels/email/tests/imapserver.py``, in a thread here) that the scheduler's
   ``fetch_mail`` job reads, and an SMTP sink (aiosmtpd) that receives every outbound mail.
 
@@ -557,8 +556,6 @@ def main() -> None:
         webhook_setup(env, secrets)
         socket_path = str(FAULTS_DIR / "analyser.sock")
         named = commands(PYTHON, GRANIAN, port=port, workers=args.web_workers, threads=2, analyser_socket=socket_path)
-        named["web server"] = [*named["web server"][:-1], "--respawn-failed-workers", "--respawn-interval", "1",
-                               named["web server"][-1]]  # fmt: skip
         env["SORIDAM_ANALYSER_SOCKET"] = socket_path
         with (FAULTS_DIR / "stack.log").open("ab") as log:
             stack = Stack(env, named, log=log)

@@ -78,6 +78,8 @@ def commands(
     web = [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     static = os.path.join(os.environ.get("SORIDAM_VAR_DIR", "").strip() or "var", "static")  # settings.STATIC_ROOT
     web += ["--blocking-threads", str(threads), "--static-path-route", "/static", "--static-path-mount", static]
+    # A web worker that dies (killed, out of memory) is replaced instead of taking the web server down with it.
+    web += ["--respawn-failed-workers", "--respawn-interval", "1"]
     web += ["--log-level", "warning", "soridam.wsgi:application"]
     worker = [python, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"]
     # The first worker also serves customer mail and chat from a thread of its own (``--customer-lane``), so an

@@ -132,6 +132,14 @@ def test_make_runs_processes_stop_on_one_sigint_within_10_s_without_a_segfault(t
         assert _wait_for(lambda: _heartbeats(tmp_path) == 3, 60)  # the pool: three task workers, one with the lane
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/help/suggest?q=%ED%99%98%EB%B6%88", timeout=60) as r:  # noqa: S310
             assert r.status == 200
+        # A web worker that dies is replaced; the web server and the stack keep running.
+        web_main = next(pid for pid in _tree(process.pid)[1:] if "--interface wsgi" in _command(pid))
+        killed = _tree(web_main)[1]
+        os.kill(killed, signal.SIGKILL)
+        assert _wait_for(lambda: len(_tree(web_main)) == 3 and killed not in _tree(web_main), 30)
+        assert process.poll() is None
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=60) as r:  # noqa: S310
+            assert r.status == 200
         with_kiwi = [pid for pid in _tree(process.pid) if "kiwipiepy" in _maps(pid)]
         assert [_command(pid) for pid in with_kiwi] == [f"{sys.executable} -m soridam.lib.analyser {socket_path}"]
         started = time.monotonic()
