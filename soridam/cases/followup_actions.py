@@ -54,11 +54,15 @@ def settle_check_in(case: Case, check_in: CheckIn, answer: CheckInAnswer, *, act
     audit.record_case(actor, "case.check_in_answered", target=case, data={"answer": str(answer)})
     if case.status != Status.SOLVED:
         return check_in  # an agent moved the case on already: the answer is on its timeline
+    with translation.override(settings.LANGUAGE_CODE):  # staff read the reason, whatever the customer's language
+        reason = {
+            CheckInAnswer.NOT_SOLVED: _("The customer says it is not solved."),
+            CheckInAnswer.SOLVED: _("The customer confirmed it is solved."),
+        }.get(answer, _("No answer."))
     if answer == CheckInAnswer.NOT_SOLVED:
-        actions.change_status(case, Status.OPEN, actor=actor, reason=_("The customer says it is not solved."))
+        actions.change_status(case, Status.OPEN, actor=actor, reason=reason)
         fanout.for_event(case, AlertKind.REOPENED, actor=actor)
     else:
-        reason = _("The customer confirmed it is solved.") if answer == CheckInAnswer.SOLVED else _("No answer.")
         actions.change_status(case, Status.CLOSED, actor=actor, reason=reason)
     return check_in
 
