@@ -26,6 +26,7 @@ class AlertKind(models.TextChoices):
     APPROVAL_OVERDUE = "approval_overdue", _("A remedy waits too long for approval")
     SPIKE = "spike", _("Complaint spike")
     PROBLEM_RECURRED = "problem_recurred", _("A resolved problem came back")
+    DISPUTE_OVERDUE = "dispute_overdue", _("A dispute's deadline or obligation passed unmet")
 
 
 class Alert(models.Model):

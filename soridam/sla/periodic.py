@@ -47,6 +47,7 @@ SCHEDULE: list[Periodic] = [
     Periodic("idempotency_purge", "soridam.idempotency.tasks.purge_idempotency_keys", timedelta(hours=24)),
     Periodic("remedy_approvals_overdue", "soridam.policy.tasks.escalate_overdue_approvals", timedelta(minutes=5)),
     Periodic("remedies_stranded", "soridam.policy.tasks.execute_stranded_remedies", timedelta(minutes=1)),
+    Periodic("odr_deadlines", "soridam.odr.tasks.expire_odr_deadlines", timedelta(minutes=1)),  # idempotent
 ]
 
 
