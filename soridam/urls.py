@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("soridam.orders.urls")),
     path("", include("soridam.rca.urls")),
     path("", include("soridam.analytics.urls")),
+    path("", include("soridam.odr.urls")),
     path("workspace/channels/", include("soridam.channels.urls")),
     path("hooks/<str:kind>/<str:account>/", webhooks.hook, name="webhook"),
     path("chat/", include("soridam.channels.chat.urls")),

@@ -37,7 +37,7 @@ def access_dispute_by_user(user: User, dispute_id: int, *, for_update: bool = Fa
     found = disputes_visible_to(user).filter(pk=dispute_id).values_list("pk", flat=True).first()
     if found is None:
         raise Http404
-    rows = Dispute.objects.select_for_update() if for_update else Dispute.objects.all()
+    rows = Dispute.objects.select_for_update(of=("self",)) if for_update else Dispute.objects.all()
     dispute = rows.select_related("case", "claimant", "shop").get(pk=found)
     return dispute, role_of(user, dispute)
 
@@ -45,7 +45,7 @@ def access_dispute_by_user(user: User, dispute_id: int, *, for_update: bool = Fa
 def access_dispute_by_token(token: str, dispute_id: int, *, for_update: bool = False) -> tuple[Dispute, str]:
     """The customer's dispute behind the case's private tracking link: they are always the claimant."""
     case = access_case_by_token(token)
-    rows = Dispute.objects.select_for_update() if for_update else Dispute.objects.all()
+    rows = Dispute.objects.select_for_update(of=("self",)) if for_update else Dispute.objects.all()
     dispute = rows.select_related("case", "claimant", "shop").filter(pk=dispute_id, case=case).first()
     if dispute is None:
         raise Http404

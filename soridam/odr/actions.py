@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -35,10 +35,11 @@ from soridam.odr.models import (
     MerchantPledge,
     Notice,
     Obligation,
+    Offer,
     Role,
     Visibility,
 )
-from soridam.odr.visibility import audience
+from soridam.odr.visibility import visible_to
 from soridam.sla.schedules import default_schedule
 
 DELIVERY_TASK = "soridam.odr.tasks.deliver_notice"  # named: tasks sit above this module
@@ -94,7 +95,7 @@ def _queue_notices(dispute: Dispute, event: DisputeEvent) -> None:
     item at the same moment. The body names the event only; the page shows the content to whoever may read it."""
     subject = f"[{dispute.case.reference}] dispute {dispute.pk}: {event.kind}"
     for role in (Role.CLAIMANT, Role.RESPONDENT, Role.NEUTRAL):
-        if role not in audience(event.visibility) or role == event.role:
+        if not visible_to(event, role) or role == event.role:
             continue
         for recipient in recipients(dispute, role):
             notice = Notice.objects.create(
@@ -294,6 +295,29 @@ def settle(
     return obligation
 
 
+def make_offer(dispute: Dispute, role: str, remedy: str, amount: int, perform_by: date, *, actor: Actor) -> Offer:
+    """A structured offer (remedy, amount, date to perform), public to both sides."""
+    _require(dispute, DisputeState.NEGOTIATION, DisputeState.MEDIATION)
+    if remedy not in packs.pack_version(dispute.pack_code, dispute.pack_version)["obligation_days"]:
+        raise DisputeError(f"unknown remedy {remedy}")
+    offer = Offer.objects.create(dispute=dispute, by_role=role, remedy=remedy, amount=amount, perform_by=perform_by)
+    data = {"offer": offer.pk, "remedy": remedy, "amount": amount, "perform_by": perform_by.isoformat()}
+    record(dispute, "offer_made", actor=actor, role=role, data=data)
+    return offer
+
+
+def answer_offer(offer: Offer, role: str, accept: bool, *, actor: Actor, now: datetime | None = None) -> None:
+    """The other side accepts (a settlement on the offer's terms) or declines an open offer."""
+    dispute = offer.dispute
+    if offer.status != "open" or role == offer.by_role or role not in (Role.CLAIMANT, Role.RESPONDENT):
+        raise DisputeError("this offer cannot be answered by you now")
+    offer.status = "accepted" if accept else "declined"
+    offer.save(update_fields=["status"])
+    record(dispute, f"offer_{offer.status}", actor=actor, role=role, data={"offer": offer.pk})
+    if accept:
+        settle(dispute, offer.remedy, offer.amount, "offer_accepted", actor=actor, role=role, now=now)
+
+
 def obligation_met(
     obligation: Obligation, evidence: str, *, actor: Actor, role: str, now: datetime | None = None
 ) -> None:
@@ -434,7 +458,7 @@ def due_disputes(now: datetime, limit: int = 500) -> Iterable[int]:
 
 def expire_one(dispute_id: int, now: datetime) -> bool:
     with transaction.atomic():
-        dispute = Dispute.objects.select_for_update().select_related("case", "claimant").get(pk=dispute_id)
+        dispute = Dispute.objects.select_for_update(of=("self",)).select_related("case", "claimant").get(pk=dispute_id)
         return expire(dispute, now=now)
 
 

@@ -117,9 +117,6 @@ def reveal(
     if amount < 0 or not commit_reveal.verify_reveal(
         bid.commitment, round.dispute_id, round.number, role, amount, nonce_hex
     ):
-        actions.record(
-            round.dispute, "reveal_refused", actor=actor, role=role, data={"round": round.number}, notify=False
-        )
         raise DisputeError(
             "this amount and nonce do not match your commitment; check them and try again before the deadline"
         )

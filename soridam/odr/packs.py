@@ -67,6 +67,37 @@ CONSUMER_PROTECTIVE: tuple[TaggedRule, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class StatutoryRoute:
+    key: str
+    name: Any
+    explanation: Any
+    contact: str
+
+
+# SPEC §3.1, one line each: shown at filing and at every dead end (closed unsettled, expiry, refusal).
+STATUTORY_ROUTES: dict[str, StatutoryRoute] = {
+    "kca": StatutoryRoute(
+        "kca",
+        _("Korea Consumer Agency (1372 Consumer Counselling Centre)"),
+        _(
+            "Free. Investigates and recommends a settlement within 30 days; its mediation committee then decides, "
+            "and an accepted mediation has the force of a court settlement."
+        ),
+        "tel:1372 · https://www.ccn.go.kr",
+    ),
+    "ecmc": StatutoryRoute(
+        "ecmc",
+        _("e-Document and e-Commerce Dispute Mediation Committee (ECMC)"),
+        _(
+            "Free, for online purchases. Recommends a settlement, then a panel drafts a proposal; an accepted "
+            "proposal has the force of a court settlement."
+        ),
+        "https://www.ecmc.or.kr",
+    ),
+}
+
+
 def current(code: str) -> dict[str, Any]:
     """The pack a new dispute is opened under."""
     if code not in CURRENT:

@@ -25,7 +25,9 @@ def expire_odr_deadlines() -> int:
         state__in=["rules", "commit", "reveal"], commit_due_at__lt=now
     ).values_list("pk", flat=True):
         with transaction.atomic():
-            round = BiddingRound.objects.select_for_update().select_related("dispute__case").get(pk=round_id)
+            round = (
+                BiddingRound.objects.select_for_update(of=("self",)).select_related("dispute__case").get(pk=round_id)
+            )
             changed += bidding_actions.expire_round(round, now=now)
     for dispute_id in actions.due_disputes(now):
         changed += actions.expire_one(dispute_id, now)
@@ -36,7 +38,7 @@ def expire_odr_deadlines() -> int:
 def deliver_notice(notice_id: int) -> str:
     """Send one notice by e-mail; the accepted hand-over is its delivery receipt. Sent once."""
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().filter(pk=notice_id, state=NoticeState.QUEUED).first()
+        notice = Notice.objects.select_for_update(of=("self",)).filter(pk=notice_id, state=NoticeState.QUEUED).first()
         if notice is None:
             return "done"
         try:

@@ -37,7 +37,9 @@ def run(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
     def call(fn: Callable[..., Any], dispute: Dispute, *args: Any, **kwargs: Any) -> Any:
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
             locked = (
-                Dispute.objects.select_for_update().select_related("case", "claimant", "neutral").get(pk=dispute.pk)
+                Dispute.objects.select_for_update(of=("self",))
+                .select_related("case", "claimant", "neutral")
+                .get(pk=dispute.pk)
             )
             return fn(locked, *args, **kwargs)
 
