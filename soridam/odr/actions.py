@@ -412,7 +412,7 @@ def expire(dispute: Dispute, *, now: datetime | None = None) -> bool:
     """Apply the expiry action of a state whose deadline passed (§3.2). Idempotent: a dispute whose
     deadline has not passed, or that has ended, is left alone. Returns whether anything changed."""
     now = now or timezone.now()
-    if states.is_terminal(dispute.state) or dispute.deadline_at is None or dispute.deadline_at > now:
+    if states.is_terminal(dispute.state) or dispute.deadline_at is None or dispute.deadline_at >= now:
         return False
     system = Actor(system="odr-deadlines")
     latest = dispute.decisions.filter(kind="recommendation").order_by("-id").first()
@@ -453,7 +453,7 @@ def _escalate(dispute: Dispute, actor: Actor, now: datetime) -> None:
 
 
 def due_disputes(now: datetime, limit: int = 500) -> Iterable[int]:
-    return Dispute.objects.filter(deadline_at__lte=now).order_by("deadline_at").values_list("pk", flat=True)[:limit]
+    return Dispute.objects.filter(deadline_at__lt=now).order_by("deadline_at").values_list("pk", flat=True)[:limit]
 
 
 def expire_one(dispute_id: int, now: datetime) -> bool:

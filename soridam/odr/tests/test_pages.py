@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -38,7 +39,7 @@ def test_the_customer_files_from_the_tracking_link_with_evidence_and_sees_the_ro
     form = Client().get(url)
     assert form.status_code == 200
     assert "1372" in form.content.decode()
-    assert "ECMC" in form.content.decode()
+    assert "ecmc.or.kr" in form.content.decode()  # both statutory routes at filing
     with open("/dev/null", "rb"):
         pass
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -143,7 +144,7 @@ def test_server_sealed_bidding_through_the_pages_and_the_case_file(filed: Disput
     for client, url in ((customer, _customer_url(filed, "accept_rule")), (merchant, party("accept_rule"))):
         client.post(url)
     page = customer.get(_customer_url(filed)).content.decode()
-    assert "Server-sealed" in page
+    assert "서버 봉인" in page  # labelled as the weaker protection, in the customer's language
     assert 'id="seal-form"' in page
     customer.post(_customer_url(filed, "seal"), {"amount": "70000"})
     merchant.post(party("seal"), {"amount": "52000"})
@@ -166,3 +167,24 @@ def test_the_consumer_protective_rules_page_lists_every_tagged_rule() -> None:
     page = Client().get(reverse("odr:rules")).content.decode()
     for rule in CONSUMER_PROTECTIVE:
         assert f'data-rule="{rule.key}"' in page
+
+
+def test_a_dead_end_shows_the_statutory_routes(filed: Dispute) -> None:
+    import time_machine
+
+    from soridam.odr.tasks import expire_odr_deadlines
+
+    page = Client().get(_customer_url(filed)).content.decode()
+    assert 'id="statutory-routes"' not in page  # not while the respondent may still answer
+    assert filed.deadline_at is not None
+    with time_machine.travel(filed.deadline_at):
+        expire_odr_deadlines.call()
+    filed.refresh_from_db()
+    assert filed.state == DisputeState.ANSWER  # at the deadline itself, not yet
+    with time_machine.travel(filed.deadline_at + timedelta(seconds=1)):
+        expire_odr_deadlines.call()
+    filed.refresh_from_db()
+    assert filed.state == DisputeState.CLOSED
+    page = Client().get(_customer_url(filed)).content.decode()
+    assert 'id="statutory-routes"' in page
+    assert "1372" in page
