@@ -69,17 +69,22 @@ def start_arbitration(dispute: Dispute, *, actor: Actor, now: datetime | None = 
 
 
 def may_decide(dispute: Dispute, now: datetime) -> str:
-    """Empty when a decision may be made, else why not (R-ODR-11)."""
-    last = dispute.items.filter(visibility=Visibility.PUBLIC).order_by("-id").first()
+    """Empty when a decision may be made, else why not (R-ODR-11): the last public item overall and each
+    party's last public item reached the other side (delivered notices) and their windows were used or elapsed.
+    A neutral's own note cannot cut a party's window short."""
+    public = dispute.items.filter(visibility=Visibility.PUBLIC)
+    last = public.order_by("-id").first()
     if last is None:
         return "nothing was put to the parties"
-    for role in PARTIES:
-        notices = dispute.notices.filter(event__data__item=last.pk, role=role)
-        if role != last.author_role and not notices.filter(state=NoticeState.DELIVERED).exists():
-            return f"the {role}'s notice is not delivered"
-    answered = dispute.items.filter(answers=last).exists()
-    if last.comment_due_at and not answered and now <= last.comment_due_at:
-        return "the response window is still open"
+    latest = [last] + [item for role in PARTIES if (item := public.filter(author_role=role).order_by("-id").first())]
+    for item in latest:
+        for role in PARTIES:
+            notices = dispute.notices.filter(event__data__item=item.pk, role=role)
+            if role != item.author_role and not notices.filter(state=NoticeState.DELIVERED).exists():
+                return f"the {role}'s notice is not delivered"
+        answered = dispute.items.filter(answers=item).exists()
+        if item.comment_due_at and not answered and now <= item.comment_due_at:
+            return "the response window is still open"
     return ""
 
 

@@ -229,3 +229,27 @@ def test_no_decision_before_delivery_and_a_used_or_elapsed_window(
         pytest.raises(actions.DisputeError, match="delivered"),
     ):
         run(decision_actions.decide, filed, "recommendation", nora, "reasons", "refund", 1)
+
+
+def test_a_neutral_note_does_not_cut_a_partys_window_short(
+    filed: Dispute, ria: User, nora: User, run: Callable[..., Any]
+) -> None:
+    run(actions.answer, filed, "ok", actor=Actor(user=ria))
+    for role in (Role.CLAIMANT, Role.RESPONDENT):
+        run(actions.ask_mediation, filed, role, actor=Actor(system="t"))
+    run(actions.start_mediation, filed, actor=Actor(user=ria), role=Role.RESPONDENT)
+    run(actions.assign_neutral, filed, nora, actor=Actor(system="draw"))
+    run(actions.post_item, filed, Role.CLAIMANT, "answering the answer", actor=claimant(filed))
+    run(actions.post_item, filed, Role.NEUTRAL, "I will now recommend.", actor=Actor(user=nora))
+    with pytest.raises(actions.DisputeError, match="window"):
+        run(decision_actions.decide, filed, "recommendation", nora, "reasons", "refund", 1)
+    run(actions.post_item, filed, Role.RESPONDENT, "our last word", actor=Actor(user=ria))
+    with pytest.raises(actions.DisputeError, match="window"):  # now the claimant may answer that
+        run(decision_actions.decide, filed, "recommendation", nora, "reasons", "refund", 1)
+    last = filed.items.filter(author_role=Role.RESPONDENT).order_by("-id").first()
+    assert last is not None
+    assert last.comment_due_at is not None
+    with time_machine.travel(last.comment_due_at + timedelta(seconds=1)):
+        run(decision_actions.decide, filed, "recommendation", nora, "reasons", "refund", 1)
+    filed.refresh_from_db()
+    assert filed.state == DisputeState.RECOMMENDATION
