@@ -40,6 +40,7 @@ from soridam.odr.models import (
     Visibility,
 )
 from soridam.odr.visibility import visible_to
+from soridam.orders.models import Order
 from soridam.sla.schedules import default_schedule
 
 DELIVERY_TASK = "soridam.odr.tasks.deliver_notice"  # named: tasks sit above this module
@@ -166,10 +167,13 @@ def file_dispute(case: Case, filing: Filing, *, actor: Actor, now: datetime | No
         raise DisputeError("name at least one issue")
     now = now or timezone.now()
     pack = packs.current(filing.pack_code)
+    order_number = (filing.order_number or case.order_number)[:64]
+    shop_id = _shop_of_order(order_number)
     dispute = Dispute.objects.create(
         case=case,
         claimant=case.customer,
-        order_number=(filing.order_number or case.order_number)[:64],
+        shop_id=shop_id,
+        order_number=order_number,
         issues=[issue.strip()[:300] for issue in filing.issues if issue.strip()],
         desired_outcome=filing.desired_outcome,
         desired_amount=filing.desired_amount,
@@ -177,7 +181,7 @@ def file_dispute(case: Case, filing: Filing, *, actor: Actor, now: datetime | No
         pack_version=pack["version"],
         state_since=now,
         created_at=now,
-        pledged=has_pledge(None),
+        pledged=has_pledge(shop_id),
     )
     dispute.deadline_at = deadline(dispute, DisputeState.FILING, now)
     dispute.save(update_fields=["deadline_at"])
@@ -187,6 +191,14 @@ def file_dispute(case: Case, filing: Filing, *, actor: Actor, now: datetime | No
         post_item(dispute, Role.CLAIMANT, "", actor=actor, kind=Item.EVIDENCE, upload=upload, now=now)
     move(dispute, DisputeState.ANSWER, "filed", actor=actor, role=Role.CLAIMANT, now=now)
     return dispute
+
+
+def _shop_of_order(number: str) -> int | None:
+    """The marketplace shop the order belongs to, when exactly one shop has an order with that number."""
+    if not number:
+        return None
+    shops = list(Order.objects.filter(number=number).values_list("shop_id", flat=True).distinct()[:2])
+    return shops[0] if len(shops) == 1 else None
 
 
 def set_shop(dispute: Dispute, shop_id: int | None) -> None:

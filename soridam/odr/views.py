@@ -19,12 +19,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from soridam.audit.actors import Actor
 from soridam.cases.access import access_case, access_case_by_token
+from soridam.lib.security_headers import mark
 from soridam.odr import actions, commands, decision_actions, packs
 from soridam.odr.access import OPEN, access_dispute_by_token, access_dispute_by_user, disputes_visible_to
 from soridam.odr.export import case_file
@@ -36,16 +38,17 @@ View = Callable[..., HttpResponseBase]
 
 
 def private(view: View) -> View:
-    """A page whose URL carries a secret token: never in a Referer, a search index or a cache."""
+    """A page whose URL carries a secret token: the site's "private_link" policy (no path in a Referer, no
+    search index) and no shared cache, as the tracking page."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        response["X-Robots-Tag"] = "noindex, nofollow"
+        mark(response, "private_link")
+        patch_cache_control(response, private=True, no_store=True)
         return response
 
-    return never_cache(wrapper)
+    return wrapper
 
 
 def _filing(form: FilingForm) -> actions.Filing:

@@ -61,7 +61,7 @@ def test_the_customer_files_from_the_tracking_link_with_evidence_and_sees_the_ro
     assert dispute.state == DisputeState.ANSWER
     page = Client().get(_customer_url(dispute))
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "strict-origin"
     assert "receipt.png" in page.content.decode()
 
 
