@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from soridam.odr.models import Dispute
+from soridam.odr.models import Decision, Dispute, Obligation
 from soridam.odr.presenters import items_for, rounds_for
 from soridam.odr.visibility import visible_to
 
@@ -52,27 +52,24 @@ def case_file(dispute: Dispute, role: str) -> dict[str, Any]:
             {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
             for r in rounds_for(dispute, role)
         ],
-        "obligations": [
-            {
-                "remedy": o.remedy,
-                "amount": o.amount,
-                "due": o.due_at.isoformat(),
-                "met": o.met_at.isoformat() if o.met_at else None,
-                "evidence": o.evidence,
-            }
-            for o in dispute.obligations.order_by("id")
-        ],
-        "decisions": [
-            {
-                "kind": d.kind,
-                "reasons": d.reasons,
-                "remedy": d.remedy,
-                "amount": d.amount,
-                "rule_version": d.rule_version,
-                "algorithm_version": d.algorithm_version,
-                "evidence_ids": d.evidence_ids,
-                "answers": d.answers,
-            }
-            for d in dispute.decisions.order_by("id")
-        ],
+        "obligations": [_obligation(o) for o in dispute.obligations.order_by("id")],
+        "decisions": [_decision(d) for d in dispute.decisions.order_by("id")],
+    }
+
+
+def _obligation(o: Obligation) -> dict[str, Any]:
+    met = o.met_at.isoformat() if o.met_at else None
+    return {"remedy": o.remedy, "amount": o.amount, "due": o.due_at.isoformat(), "met": met, "evidence": o.evidence}
+
+
+def _decision(d: Decision) -> dict[str, Any]:
+    return {
+        "kind": d.kind,
+        "reasons": d.reasons,
+        "remedy": d.remedy,
+        "amount": d.amount,
+        "rule_version": d.rule_version,
+        "algorithm_version": d.algorithm_version,
+        "evidence_ids": d.evidence_ids,
+        "answers": d.answers,
     }
