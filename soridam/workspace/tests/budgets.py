@@ -1,7 +1,8 @@
 """The case page's query budget, in one place for every test that renders it (workspace, channels, orders).
 
 17 before issue 16; the 360 panel then added its orders, notes, tags, repeat-contact flag and the
-remedies of the last 12 months (one query each, however long the history).
+remedies of the last 12 months (one query each, however long the history). Issue 18's "Open a dispute"
+button reads the agent's permissions (their own and their groups': two queries, once per request).
 """
 
-CASE_PAGE_QUERIES = 22
+CASE_PAGE_QUERIES = 24
