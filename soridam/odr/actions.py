@@ -309,7 +309,7 @@ def settle(
 
 def make_offer(dispute: Dispute, role: str, remedy: str, amount: int, perform_by: date, *, actor: Actor) -> Offer:
     """A structured offer (remedy, amount, date to perform), public to both sides."""
-    _require(dispute, DisputeState.NEGOTIATION, DisputeState.MEDIATION)
+    _require(dispute, DisputeState.NEGOTIATION, DisputeState.MEDIATION, DisputeState.ARBITRATION)
     if remedy not in packs.pack_version(dispute.pack_code, dispute.pack_version)["obligation_days"]:
         raise DisputeError(f"unknown remedy {remedy}")
     offer = Offer.objects.create(dispute=dispute, by_role=role, remedy=remedy, amount=amount, perform_by=perform_by)

@@ -21,6 +21,7 @@ from soridam.odr.models import Consent, Decision, Dispute, DisputeState, Item, N
 
 ARBITRATION_FORMS = ("conventional", "final_offer")
 PARTIES = (Role.CLAIMANT, Role.RESPONDENT)
+FINAL_OFFER_VERSION = "final_offer/1"
 
 
 def consent_text(dispute: Dispute, form: str) -> str:
@@ -109,6 +110,9 @@ def decide(
     blocked = may_decide(dispute, now)
     if blocked:
         raise DisputeError(blocked)
+    if kind == "award" and dispute.outcome == "consented_final_offer":
+        _check_final_offer(dispute, amount)
+        algorithm_version = algorithm_version or FINAL_OFFER_VERSION
     evidence = list(dispute.items.filter(kind=Item.EVIDENCE, visibility=Visibility.PUBLIC).values_list("pk", flat=True))
     decision = Decision.objects.create(
         dispute=dispute,
@@ -130,6 +134,18 @@ def decide(
     else:
         actions.settle(dispute, remedy, amount, "awarded", actor=actor, role=Role.NEUTRAL, now=now)
     return decision
+
+
+def _check_final_offer(dispute: Dispute, amount: int | None) -> None:
+    """Final-offer arbitration (§3.4 F): the award is one side's last offer, never a figure in between."""
+    finals = set()
+    for role in PARTIES:
+        last = dispute.offers.filter(by_role=role).order_by("-id").first()
+        if last is None:
+            raise DisputeError(f"the {role} has made no final offer")
+        finals.add(last.amount)
+    if amount not in finals:
+        raise DisputeError("a final-offer award is one of the two final offers")
 
 
 def answer_recommendation(

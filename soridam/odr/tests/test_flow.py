@@ -253,3 +253,31 @@ def test_a_neutral_note_does_not_cut_a_partys_window_short(
         run(decision_actions.decide, filed, "recommendation", nora, "reasons", "refund", 1)
     filed.refresh_from_db()
     assert filed.state == DisputeState.RECOMMENDATION
+
+
+def test_a_final_offer_award_is_one_of_the_two_final_offers(
+    filed: Dispute, ria: User, nora: User, run: Callable[..., Any]
+) -> None:
+    run(actions.answer, filed, "ok", actor=Actor(user=ria))
+    for role in (Role.CLAIMANT, Role.RESPONDENT):
+        run(actions.ask_mediation, filed, role, actor=Actor(system="t"))
+    run(actions.start_mediation, filed, actor=Actor(user=ria), role=Role.RESPONDENT)
+    run(actions.assign_neutral, filed, nora, actor=Actor(system="draw"))
+    shown = decision_actions.text_hash(decision_actions.consent_text(filed, "final_offer"))
+    run(decision_actions.consent, filed, Role.CLAIMANT, "final_offer", shown, actor=claimant(filed))
+    run(decision_actions.consent, filed, Role.RESPONDENT, "final_offer", shown, actor=Actor(user=ria))
+    run(decision_actions.start_arbitration, filed, actor=Actor(user=nora))
+    today = timezone.now().date()
+    run(actions.make_offer, filed, Role.CLAIMANT, "refund", 300_000, today, actor=claimant(filed))
+    run(actions.make_offer, filed, Role.RESPONDENT, "refund", 180_000, today, actor=Actor(user=ria))
+    due = filed.items.order_by("-id").first()
+    assert due is not None
+    assert due.comment_due_at is not None
+    with time_machine.travel(due.comment_due_at + timedelta(seconds=1)):
+        with pytest.raises(actions.DisputeError, match="final offers"):
+            run(decision_actions.decide, filed, "award", nora, "a = 230,000", "refund", 230_000)
+        award = run(decision_actions.decide, filed, "award", nora, "a = 230,000 is nearer 180,000", "refund", 180_000)
+    assert award.algorithm_version == decision_actions.FINAL_OFFER_VERSION
+    filed.refresh_from_db()
+    assert filed.state == DisputeState.COMPLIANCE
+    assert filed.obligations.get().amount == 180_000
