@@ -115,7 +115,13 @@ def test_staff_without_the_permission_do_not_see_disputes(filed: Dispute, alice:
     client = Client()
     client.force_login(alice)
     assert client.get(reverse("odr:party_dispute", args=[filed.pk])).status_code == 404
-    assert str(filed.pk) not in client.get(reverse("odr:workspace_list")).content.decode().split("<tbody>")[1]
+    listed = client.get(reverse("odr:workspace_list")).content.decode()
+    assert reverse("odr:party_dispute", args=[filed.pk]) not in listed
+    ria_client = Client()
+    ria_client.force_login(User.objects.get(username="ria"))
+    assert (
+        reverse("odr:party_dispute", args=[filed.pk]) in ria_client.get(reverse("odr:workspace_list")).content.decode()
+    )
 
 
 def test_the_respondent_answers_and_a_refused_command_says_why(filed: Dispute, ria: User) -> None:
