@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("soridam.neutrals.urls")),
     path("", include("soridam.analytics.urls")),
     path("", include("soridam.odr.card_urls")),
+    path("", include("soridam.odr.urls")),
     path("workspace/channels/", include("soridam.channels.urls")),
     path("hooks/<str:kind>/<str:account>/", webhooks.hook, name="webhook"),
     path("chat/", include("soridam.channels.chat.urls")),

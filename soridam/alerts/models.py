@@ -28,6 +28,7 @@ class AlertKind(models.TextChoices):
     PROBLEM_RECURRED = "problem_recurred", _("A resolved problem came back")
     NEUTRAL_OUTLIER = "neutral_outlier", _("A mediator's outcomes stand out")
     AUDIT_BROKEN = "audit_broken", _("The audit log failed verification")
+    DISPUTE_OVERDUE = "dispute_overdue", _("A dispute's deadline or obligation passed unmet")
 
 
 class Alert(models.Model):

@@ -47,7 +47,8 @@ from soridam.neutrals.models import (
     Tie,
     TieKind,
 )
-from soridam.odr.models import Dispute
+from soridam.odr import actions as odr_actions
+from soridam.odr.models import Dispute, DisputeState
 
 logger = logging.getLogger(__name__)
 SYSTEM = Actor(system="neutrals")
@@ -281,6 +282,8 @@ def _appoint(dispute: Dispute, draw: Draw, at: datetime, seed: str | None = None
     draw.state, draw.appointed_at, draw.ended_at = DrawState.APPOINTED, at, None
     draw.save(update_fields=["state", "appointed_at", "ended_at"])
     _log(dispute, draw, NeutralEventKind.APPOINTED, SYSTEM, at, neutral=draw.neutral_id)
+    if dispute.state == DisputeState.MEDIATION:  # the neutral may now see and decide the dispute (odr.access)
+        odr_actions.assign_neutral(dispute, draw.neutral.user, actor=SYSTEM)
     return draw
 
 

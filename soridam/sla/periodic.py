@@ -55,6 +55,7 @@ SCHEDULE: list[Periodic] = [
     Periodic("neutral_outliers", "soridam.neutrals.tasks.raise_neutral_outliers", timedelta(hours=24)),
     Periodic("audit_checkpoint", "soridam.audit.tasks.checkpoint_audit", timedelta(hours=1)),
     Periodic("audit_verify", "soridam.audit.tasks.verify_audit_log", timedelta(hours=24)),
+    Periodic("odr_deadlines", "soridam.odr.tasks.expire_odr_deadlines", timedelta(minutes=1)),  # idempotent
 ]
 
 

@@ -18,7 +18,7 @@ from soridam.neutrals import selection
 from soridam.neutrals.models import Decision, Draw, DrawState, NeutralEvent, Party, Tie, TieKind
 from soridam.neutrals.selection import DeclaredTie, SelectionError
 from soridam.neutrals.tests.factories import make_dispute, make_neutral, make_shop
-from soridam.odr.models import Dispute
+from soridam.odr.models import Dispute, DisputeEvent, DisputeState
 
 SEOUL = ZoneInfo("Asia/Seoul")
 FRIDAY = datetime(2026, 12, 4, 15, 0, tzinfo=SEOUL)
@@ -212,7 +212,8 @@ def test_every_step_is_in_the_disputes_hash_chained_audit_stream(dispute: Disput
     selection.appoint_due(datetime(2026, 12, 9, tzinfo=SEOUL))
     stream = stream_of(dispute)
     actions = list(AuditEntry.objects.filter(stream=stream).order_by("seq").values_list("action", flat=True))
-    assert actions == ["neutrals.drawn", "neutrals.disclosed", "neutrals.parties_told", "neutrals.appointed"]
+    appointed = ["neutrals.appointed", "odr.neutral_appointed"]  # the draw's, then the dispute's own record
+    assert actions == ["neutrals.drawn", "neutrals.disclosed", "neutrals.parties_told", *appointed]
     assert first_broken_entry(stream) is None
 
 
@@ -242,3 +243,15 @@ def test_the_scheduler_runs_the_deadline_job_and_it_appoints(dispute: Dispute) -
     assert appoint_due_neutrals.call() == 1
     draw.refresh_from_db()
     assert draw.state == DrawState.APPOINTED
+
+
+def test_the_appointed_neutral_becomes_the_disputes_mediator(dispute: Dispute) -> None:
+    """The draw's appointment is recorded on the dispute in mediation: its neutral may then see and decide it."""
+    assert dispute.state == DisputeState.MEDIATION
+    neutral = make_neutral()
+    disclose(drawn(dispute))
+    selection.appoint_due(datetime(2026, 12, 9, 0, 0, tzinfo=SEOUL))
+
+    dispute.refresh_from_db()
+    assert dispute.neutral == neutral.user
+    assert DisputeEvent.objects.filter(dispute=dispute, kind="neutral_appointed").count() == 1

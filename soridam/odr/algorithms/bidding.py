@@ -33,6 +33,14 @@ Rule = Literal["midpoint", "demand"]
 RULES: tuple[Rule, ...] = ("midpoint", "demand")
 
 
+def rule_named(name: str) -> Rule:
+    """A stored rule's name as a ``Rule``; refuses any other name."""
+    for rule in RULES:
+        if rule == name:
+            return rule
+    raise AlgorithmInputError(f"rule: expected one of {', '.join(RULES)}")
+
+
 @dataclass(frozen=True)
 class BiddingRules:
     """The published parameters; shown to both sides before the first bid."""

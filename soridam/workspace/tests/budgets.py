@@ -3,7 +3,8 @@
 17 before issue 16; the 360 panel then added its orders, notes, tags, repeat-contact flag and the
 remedies of the last 12 months (one query each, however long the history); issue 17's churn-risk flag
 counts low CSAT, low NPS and disputes (one query each; a flagged customer's proposed retention remedy is
-the policy engine's evaluation, tested in followup).
+the policy engine's evaluation, tested in followup). Issue 18's "Open a dispute" button reads the agent's
+permissions (their own and their groups': two queries, once per request).
 """
 
-CASE_PAGE_QUERIES = 25
+CASE_PAGE_QUERIES = 27
