@@ -22,7 +22,7 @@ from soridam.accounts.models import User
 from soridam.audit.actors import Actor
 from soridam.cases.models import Case
 from soridam.odr import actions
-from soridam.odr.models import Dispute, DisputeState, MerchantMember
+from soridam.odr.models import Bid, Dispute, DisputeState, MerchantMember
 from soridam.orders.models import Order, Shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,13 +58,24 @@ def _bid(pages: dict[str, Any], round_index: int) -> None:
         if round_index == 0:  # the rule is accepted once; later rounds run under the same accepted rule
             _click(pages[name], "#accept-rule")
         assert pages[name].locator("#bidding-rule").is_visible()
-    for name in ("customer", "merchant"):
-        pages[name].reload()
-        pages[name].fill("#seal-form input[name=amount]", BIDS[name][round_index])
-        _click(pages[name], "#seal-form button[type=submit]")
-    for name in ("customer", "merchant"):
-        pages[name].reload()
-        _click(pages[name], "#reveal-sealed")
+    # The customer seals in the browser (commit.js: the server gets only the commitment, the amount and nonce
+    # stay in the browser until the reveal form is filled from them); the merchant uses the server-sealed path.
+    customer, merchant = pages["customer"], pages["merchant"]
+    customer.reload()
+    customer.fill("#commit-form input[data-local-amount]", BIDS["customer"][round_index])
+    _click(customer, "#commit-form button[type=submit]")
+    merchant.reload()
+    merchant.fill("#seal-form input[name=amount]", BIDS["merchant"][round_index])
+    _click(merchant, "#seal-form button[type=submit]")
+    sealed = Bid.objects.get(round__number=round_index + 1, role="claimant")
+    assert len(sealed.commitment) == 64
+    assert sealed.amount is None
+    assert not sealed.server_sealed
+    customer.reload()
+    assert customer.input_value("#reveal-form input[name=amount]") == BIDS["customer"][round_index]
+    _click(customer, "#reveal-form button[type=submit]")
+    merchant.reload()
+    _click(merchant, "#reveal-sealed")
 
 
 def test_a_whole_dispute_in_three_browsers(
@@ -137,7 +148,10 @@ def test_a_whole_dispute_in_three_browsers(
     answer = dispute.items.get(author_role="respondent")
     assert answer.comment_due_at is not None
     with time_machine.travel(answer.comment_due_at + timedelta(minutes=5), tick=True):  # the window elapsed
-        neutral.reload()
+        # Days later: the staff sessions have been signed out for idleness (30 minutes), so both sign in again.
+        for page, user in ((neutral, neutral_user), (merchant, merchant_user)):
+            _sign_in(page, base, user.username)
+            page.goto(f"{base}/odr/{dispute.pk}/")
         neutral.fill(
             "#recommend-form textarea[name=reasons]", "검수 사진으로는 파손 시점을 알 수 없어 절반을 권고합니다."
         )
