@@ -18,7 +18,7 @@ from soridam.cases.models import Message
 from soridam.lib.htmx import is_htmx
 from soridam.privacy.access import may_reveal_pii
 from soridam.privacy.forms import RevealForm
-from soridam.privacy.presenter import shown
+from soridam.privacy.presenter import shown_message
 
 
 @staff_required
@@ -37,7 +37,7 @@ def reveal_pii(request: StaffRequest, case_id: int, message_id: int) -> HttpResp
             return _respond(request, "privacy/_reveal_again.html", context, status=409)
         reason, ip = form.cleaned_data["reason"], request.META.get("REMOTE_ADDR")
         entry = actions.reveal_pii(case, actor=Actor(user=request.user), reason=reason, message=message, ip=ip)
-    context = {"case": case, "message": message, "text": shown(request.user, message.body, reveal=entry)}
+    context = {"case": case, "message": message, "text": shown_message(request.user, message, reveal=entry)}
     return _respond(request, "privacy/_revealed_body.html", context)
 
 
