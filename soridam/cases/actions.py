@@ -500,8 +500,19 @@ def reveal_pii(
         raise InvalidChange(_("You may not reveal personal data."), field="reason")
     if not reason:
         raise InvalidChange(_("Say why you need to see the personal data."), field="reason")
-    entry = AccessLog.objects.create(user=user, case=case, message=message, ip=ip or None, action=action, reason=reason)
-    data = {"message": message.pk if message else None, "types": pii.types_in(sealing.original_body(message)) if message else []}
+    entry = AccessLog.objects.create(
+        user=user,
+        case=case,
+        customer_id=case.customer_id,  # the data subject (R-SEC-5)
+        message=message,
+        ip=ip or None,
+        action=action,
+        reason=reason,
+    )
+    data = {
+        "message": message.pk if message else None,
+        "types": pii.types_in(sealing.original_body(message)) if message else [],
+    }
     audit.record_case(actor, _ACCESS_AUDIT[action], target=case, data={**data, "access_log": entry.pk})
     return entry
 

@@ -45,6 +45,7 @@ SCHEDULE: list[Periodic] = [
     Periodic("analytics_refresh", "soridam.analytics.tasks.refresh_rollups", timedelta(minutes=1)),
     Periodic("analytics_weekly_report", "soridam.analytics.tasks.send_weekly_reports", timedelta(hours=1)),
     Periodic("idempotency_purge", "soridam.idempotency.tasks.purge_idempotency_keys", timedelta(hours=24)),
+    Periodic("access_log_purge", "soridam.privacy.tasks.purge_access_log", timedelta(hours=24)),
     Periodic("remedy_approvals_overdue", "soridam.policy.tasks.escalate_overdue_approvals", timedelta(minutes=5)),
     Periodic("remedies_stranded", "soridam.policy.tasks.execute_stranded_remedies", timedelta(minutes=1)),
 ]
