@@ -137,10 +137,11 @@ def _legacy_decrypt(stored: str) -> str:
 
 
 def blind_index(kind: str, value: str) -> str:
-    """A keyed HMAC-SHA256 of a normalised value: equal values give equal indexes, and without the key the
-    index tells nothing. ``kind`` keeps an e-mail and a phone with the same text apart."""
+    """A keyed HMAC-SHA256: equal values give equal indexes, and without the key the index tells nothing.
+    ``kind`` keeps an e-mail and a phone with the same text apart. The caller normalises ``value`` (e-mail
+    lower-cased, phones canonical) as it did for the plain-text lookup; handles stay case-sensitive."""
     key = os.environ.get("SORIDAM_BLIND_INDEX_KEY", "").encode() or _derived(b"blind-index")
-    return hmac.new(key, f"{kind}:{value.strip().lower()}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def column_context(field: models.Field[Any, Any]) -> str:
@@ -162,6 +163,31 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
     def get_prep_value(self, value: Any) -> Any:
         return encrypt(str(value), column_context(self)) if value else ""
+
+
+class BlindIndexField(models.CharField):  # type: ignore[type-arg]
+    """``blind_index(<kind field>, <source field>)`` of the same row, computed on every save and bulk insert,
+    so equality lookups and a unique constraint work on an encrypted column. ``QuerySet.update`` of the source
+    does not recompute it: update both."""
+
+    def __init__(self, *args: Any, source: str = "", kind_field: str = "", **kwargs: Any) -> None:
+        self.source, self.kind_field = source, kind_field
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.update(source=self.source, kind_field=self.kind_field)
+        kwargs.pop("editable", None)
+        if kwargs.get("max_length") == 64:
+            kwargs.pop("max_length")
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = blind_index(str(getattr(model_instance, self.kind_field)), str(getattr(model_instance, self.source)))
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class EncryptedBinaryField(models.BinaryField):  # type: ignore[type-arg]

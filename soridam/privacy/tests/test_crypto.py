@@ -68,8 +68,9 @@ def test_a_malformed_keyring_is_refused(raw: str) -> None:
 
 
 def test_the_blind_index_finds_equal_values_and_depends_on_its_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    first = crypto.blind_index("email", " Gildong@Example.com")
+    first = crypto.blind_index("email", "gildong@example.com")
     assert first == crypto.blind_index("email", "gildong@example.com")
+    assert first != crypto.blind_index("email", "Gildong@example.com")  # the caller normalises
     assert first != crypto.blind_index("phone", "gildong@example.com")
     assert "gildong" not in first
     monkeypatch.setenv("SORIDAM_BLIND_INDEX_KEY", "another key")
