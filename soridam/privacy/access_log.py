@@ -7,6 +7,7 @@ Entries are kept ``SORIDAM_ACCESS_LOG_DAYS`` days (two years by default) and pur
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -38,7 +39,8 @@ def record(
     reason: str = "",
     detail: str = "",
 ) -> AccessLog:
-    """One entry for ``request.user``. ``detail`` is masked here, whatever the caller passes."""
+    """One entry for ``request.user``. ``detail`` is masked here, whatever the caller passes; a search's words
+    also lose every long number."""
     return AccessLog.objects.create(
         user=request.user,
         ip=client_ip(request),
@@ -46,8 +48,30 @@ def record(
         customer_id=customer_id,
         action=action,
         reason=" ".join(reason.split())[:2000],
-        detail=pii.mask(" ".join(detail.split()))[:300],
+        detail=masked_detail(detail) if action == AccessAction.SEARCH else pii.mask(detail)[:300],
     )
+
+
+_LONG_NUMBER = re.compile(r"\d(?:[\d -]*\d){7,}")  # eight or more digits, however they are grouped
+
+
+def masked_detail(text: str) -> str:
+    """Search words or a file name, masked: the detector's masks, and any long number whatever its context
+    (someone searching for a bare account number must not leave it in the log). The last four digits stay."""
+    masked = pii.mask(" ".join(text.split()))
+    return _LONG_NUMBER.sub(lambda m: _hide_digits_but_last(m.group(), 4), masked)[:300]
+
+
+def _hide_digits_but_last(value: str, keep: int) -> str:
+    total = sum(ch.isdigit() for ch in value)
+    seen, out = 0, []
+    for ch in value:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen > total - keep else "*")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def purge_expired(now: datetime | None = None) -> int:

@@ -45,11 +45,13 @@ def test_the_customer_page_logs_a_view_and_a_note_an_edit(alice: User, pii_case:
 
 def test_a_search_is_logged_with_its_words_masked(alice: User, pii_case: Case) -> None:
     assert _client(alice).get("/workspace/search/", {"q": f"주민번호 {RRN}"}).status_code == 200
-    entry = AccessLog.objects.get()
+    entry = AccessLog.objects.get(action=AccessAction.SEARCH)
     assert entry.action == AccessAction.SEARCH
     assert entry.case_id is None
     assert RRN not in entry.detail
     assert "900101-1******" in entry.detail
+    _client(alice).get("/workspace/search/", {"q": "26102920679"})  # a bare account number: no bank word near
+    assert AccessLog.objects.order_by("-id")[0].detail == "*******0679"
 
 
 def test_an_export_without_a_reason_is_refused_and_with_one_is_logged(root: User) -> None:

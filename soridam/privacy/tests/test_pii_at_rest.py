@@ -133,7 +133,8 @@ def test_identifiers_never_reach_the_database_or_the_logs_in_plain_text(
     for case in Case.objects.all():
         assert admin.get(f"/workspace/cases/{case.pk}/").status_code == 200
         assert api.get(f"/api/v1/cases/{case.pk}/messages").status_code in (200, 403, 404)
-    admin.get("/workspace/search/", {"q": next(iter(values))})
+    for value in sorted(values):  # searching for the very numbers must not write them into the access log
+        assert admin.get("/workspace/search/", {"q": value}).status_code == 200
     sealed_message = Message.objects.filter(kind="customer").order_by("id").first()
     assert sealed_message is not None
     revealed = admin.post(

@@ -104,6 +104,7 @@ def test_panel_costs_seven_queries_however_long_the_history(
     for n in range(12):
         answer_survey(make_case(subject=f"문의 {n}"), 4, "좋아요")
     case = make_case()
-    # the case page's 16, and the 360 panel's orders, notes, tags, flag and remedies of the last 12 months
-    with django_assert_max_num_queries(21):
+    # the case page's 16, and the 360 panel's orders, notes, tags, flag and remedies of the last 12 months,
+    # and the access-log entry of the view (R-SEC-5)
+    with django_assert_max_num_queries(22):
         assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
