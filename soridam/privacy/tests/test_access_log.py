@@ -9,12 +9,15 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from soridam.accounts.models import User
 from soridam.cases.models import Case
 from soridam.privacy import access_log
 from soridam.privacy.models import AccessAction, AccessLog
+from soridam.privacy.tasks import purge_access_log
 from soridam.privacy.tests.data import RRN
+from soridam.sla.periodic import SCHEDULE
 
 
 def _client(user: User) -> Client:
@@ -124,3 +127,9 @@ def test_the_report_month_defaults_to_the_last_one() -> None:
         assert access_log.report_month("") == date(2026, 2, 1)
     assert access_log.report_month("2025-12") == date(2025, 12, 1)
     assert access_log.report_month("bad") is None
+
+
+def test_the_purge_is_scheduled_daily() -> None:
+    [job] = [job for job in SCHEDULE if job.task_path == "soridam.privacy.tasks.purge_access_log"]
+    assert job.every == timedelta(hours=24)
+    assert import_string(job.task_path) is purge_access_log
