@@ -158,14 +158,10 @@ def _store_message(
 ) -> Message:
     """A customer's identifiers, card and account numbers are stored masked, their values sealed (R-SEC-3)."""
     sealed = sealing.seal(body) if kind == MessageKind.CUSTOMER else sealing.Sealed(body)
+    body = sealed.text  # the stored copy every surface reads
     message = insert(
         Message(
-            case=case,
-            kind=kind,
-            channel=channel,
-            body=sealed.text,
-            author_user=actor.user,
-            author_customer=actor.customer,
+            case=case, kind=kind, channel=channel, body=body, author_user=actor.user, author_customer=actor.customer
         )
     )
     sealing.keep(message, "body", sealed.pieces)
@@ -501,18 +497,10 @@ def reveal_pii(
     if not reason:
         raise InvalidChange(_("Say why you need to see the personal data."), field="reason")
     entry = AccessLog.objects.create(
-        user=user,
-        case=case,
-        customer_id=case.customer_id,  # the data subject (R-SEC-5)
-        message=message,
-        ip=ip or None,
-        action=action,
-        reason=reason,
+        user=user, case=case, customer_id=case.customer_id, message=message, ip=ip or None, action=action, reason=reason
     )
-    data = {
-        "message": message.pk if message else None,
-        "types": pii.types_in(sealing.original_body(message)) if message else [],
-    }
+    types = pii.types_in(sealing.original_body(message)) if message else []  # with its sealed identifiers
+    data = {"message": message.pk if message else None, "types": types}
     audit.record_case(actor, _ACCESS_AUDIT[action], target=case, data={**data, "access_log": entry.pk})
     return entry
 
