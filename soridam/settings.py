@@ -274,6 +274,7 @@ SORIDAM_KIWI_MULTI_WORD_DICT = env_bool("SORIDAM_KIWI_MULTI_WORD_DICT", False)
 SORIDAM_ANALYSER_SOCKET = env_str("SORIDAM_ANALYSER_SOCKET", "")
 SORIDAM_MAX_ATTACHMENTS = env_int("SORIDAM_MAX_ATTACHMENTS", 5, minimum=0)
 SORIDAM_MAX_ATTACHMENT_BYTES = env_int("SORIDAM_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, minimum=1)
+# Access-log entries (R-SEC-5) are kept this long, then purged daily: two years by default.
 SORIDAM_SURVEY_VALID_DAYS = env_int("SORIDAM_SURVEY_VALID_DAYS", 14, minimum=1)
 # The status at which the customer is asked for a rating: "solved" (the solved message carries the link) or "closed".
 SORIDAM_SURVEY_ON = env_str("SORIDAM_SURVEY_ON", "solved")

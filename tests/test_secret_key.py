@@ -30,7 +30,7 @@ def _settings_key(var_dir: Path, **env: str) -> subprocess.CompletedProcess[str]
 
 
 def _in_fresh_process(var_dir: Path, code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    unset = {"SECRET_KEY", "SECRET_KEY_FILE", "SORIDAM_DEMO", "SORIDAM_FIELD_KEY"}
+    unset = {"SECRET_KEY", "SECRET_KEY_FILE", "SORIDAM_DEMO", "SORIDAM_FIELD_KEY", "SORIDAM_DATA_KEYS"}
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update({"SORIDAM_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "soridam.settings", **env})
     return subprocess.run(  # noqa: S603 - our own interpreter and a fixed program
@@ -55,11 +55,13 @@ def test_fresh_setup_writes_a_private_random_key_and_reuses_it_on_the_next_start
 
 
 def test_channel_secret_encrypted_before_a_restart_is_readable_after_it(tmp_path: Path) -> None:
-    setup = "import django; django.setup(); from soridam.channels import crypto; "
-    stored = _in_fresh_process(tmp_path, setup + "print(crypto.encrypt('imap-password'))")
+    setup = "import django; django.setup(); from soridam.privacy import crypto; "
+    context = "soridam_channels_channelaccount.secret"
+    stored = _in_fresh_process(tmp_path, setup + f"print(crypto.encrypt('imap-password', {context!r}))")
     assert stored.returncode == 0, stored.stderr
     ciphertext = stored.stdout.strip()
-    read = _in_fresh_process(tmp_path, setup + f"print(crypto.decrypt({ciphertext!r}))")
+    assert ciphertext.startswith("v1:dev:")
+    read = _in_fresh_process(tmp_path, setup + f"print(crypto.decrypt({ciphertext!r}, {context!r}))")
     assert read.stdout.strip() == "imap-password"
 
 

@@ -55,7 +55,7 @@ from soridam.lib.jobs import enqueue_job_on_commit
 from soridam.lib.rows import Lookup, insert, together, update
 from soridam.notifications.models import NotificationKind, OutboundMessage
 from soridam.notifications.outbox import notify_customer, withdraw_waiting
-from soridam.privacy import pii
+from soridam.privacy import pii, sealing
 from soridam.privacy.access import may_reveal_pii
 from soridam.privacy.models import AccessAction, AccessLog
 from soridam.privacy.retention import restrict_case
@@ -104,9 +104,10 @@ _INTAKE_ROWS = (Case, CaseSla, Message, TimelineEvent, AuditEntry, OutboundMessa
 
 def _create_case_rows(new: NewCase, customer: Customer, actor: Actor, number: int) -> Message:
     now = timezone.now()
+    subject = sealing.seal(" ".join(new.subject.split())[:200])  # one line: it becomes a mail header
     case = Case(
         reference=format_reference(number, now),
-        subject=" ".join(new.subject.split())[:200],  # one line: it becomes a mail header
+        subject=subject.text,
         customer=customer,
         channel=new.channel,
         category=new.category,
@@ -126,6 +127,7 @@ def _create_case_rows(new: NewCase, customer: Customer, actor: Actor, number: in
         sla.case = case  # now with its id
         insert(sla)
     message = _store_message(case, MessageKind.CUSTOMER, new.body, actor, new.channel, new.uploads)
+    sealing.keep(message, "subject", subject.pieces)
     events.record(case, EventKind.CREATED, actor=actor, after=stages.Stage.INTAKE, message=message, channel=new.channel)
     audit.record_case(
         actor, "case.created", target=case, data={"channel": new.channel, "reference": case.reference}, new=True
@@ -157,11 +159,15 @@ def _learn_from(case: Case, field: str, value: str, actor: Actor) -> None:
 def _store_message(
     case: Case, kind: str, body: str, actor: Actor, channel: str, uploads: Sequence[Upload] = ()
 ) -> Message:
+    """A customer's identifiers, card and account numbers are stored masked, their values sealed (R-SEC-3)."""
+    sealed = sealing.seal(body) if kind == MessageKind.CUSTOMER else sealing.Sealed(body)
+    body = sealed.text  # the stored copy every surface reads
     message = insert(
         Message(
             case=case, kind=kind, channel=channel, body=body, author_user=actor.user, author_customer=actor.customer
         )
     )
+    sealing.keep(message, "body", sealed.pieces)
     for upload in uploads:
         attachment = Attachment(
             message=message,
@@ -495,8 +501,11 @@ def reveal_pii(
         raise InvalidChange(_("You may not reveal personal data."), field="reason")
     if not reason:
         raise InvalidChange(_("Say why you need to see the personal data."), field="reason")
-    entry = AccessLog.objects.create(user=user, case=case, message=message, ip=ip or None, action=action, reason=reason)
-    data = {"message": message.pk if message else None, "types": pii.types_in(message.body) if message else []}
+    entry = AccessLog.objects.create(
+        user=user, case=case, customer_id=case.customer_id, message=message, ip=ip or None, action=action, reason=reason
+    )
+    types = pii.types_in(sealing.original_body(message)) if message else []  # with its sealed identifiers
+    data = {"message": message.pk if message else None, "types": types}
     audit.record_case(actor, _ACCESS_AUDIT[action], target=case, data={**data, "access_log": entry.pk})
     return entry
 

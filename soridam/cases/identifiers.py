@@ -109,7 +109,7 @@ def _by_name(text: str, visible: QuerySet[Case], limit: int) -> list[Case]:
 def _customer_ids(by_field: QuerySet[Customer], channel: str, external_id: str) -> list[int]:
     """Customers whose own field holds the value, and those known by it as an identity on ``channel``."""
     ids = set(by_field.values_list("pk", flat=True)[:MAX_CUSTOMERS])
-    ids.update(Identity.objects.filter(channel=channel, external_id=external_id).values_list("customer_id", flat=True))
+    ids.update(Identity.objects.filter(**Identity.match(channel, external_id)).values_list("customer_id", flat=True))
     return sorted(ids)
 
 

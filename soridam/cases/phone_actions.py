@@ -66,7 +66,7 @@ def customer_by_phone(number: str) -> Customer | None:
     canonical = canonical_phone(number)
     if not canonical:
         return None
-    identity = Identity.objects.select_related("customer").filter(channel=Channel.SMS, external_id=canonical).first()
+    identity = Identity.objects.select_related("customer").filter(**Identity.match(Channel.SMS, canonical)).first()
     if identity is not None:
         return identity.customer
     return Customer.objects.filter(phone=canonical).order_by("pk").first()

@@ -1,53 +1,15 @@
-"""Channel credentials are encrypted at rest (R-SEC): Fernet with a key from the environment.
+"""Channel credentials are encrypted at rest (R-SEC-3) with the platform's field encryption
+(``soridam.privacy.crypto``: AES-256-GCM, key id per value, rotation with ``manage.py rotate_data_key``).
 
-``SORIDAM_FIELD_KEY`` (a Fernet key) wins; without it the key is derived from SECRET_KEY, so rotating
-SECRET_KEY without setting SORIDAM_FIELD_KEY makes stored secrets unreadable (they must be re-entered).
+Secrets written before it (``fernet:`` values) are still read; migrations ``soridam_channels.0007`` and
+``orders.0003`` (shop credentials) re-encrypt them.
+The field keeps this import path because earlier migrations name it.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import logging
-import os
-from typing import Any
-
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
-from django.db import models
-
-_PREFIX = "fernet:"
-logger = logging.getLogger(__name__)
+from soridam.privacy.crypto import EncryptedTextField as _PrivacyEncryptedTextField
 
 
-def _fernet() -> Fernet:
-    key = os.environ.get("SORIDAM_FIELD_KEY", "")
-    if not key:
-        digest = hashlib.sha256(b"soridam.channels.field-key:" + str(settings.SECRET_KEY).encode()).digest()
-        key = base64.urlsafe_b64encode(digest).decode()
-    return Fernet(key.encode())
-
-
-def encrypt(plain: str) -> str:
-    return _PREFIX + _fernet().encrypt(plain.encode()).decode() if plain else ""
-
-
-def decrypt(stored: str) -> str:
-    if not stored:
-        return ""
-    try:
-        return _fernet().decrypt(stored.removeprefix(_PREFIX).encode()).decode()
-    except InvalidToken:
-        # The key changed: the account shows as unhealthy until someone re-enters the secret.
-        logger.warning("channel secret cannot be decrypted with the current key")
-        return ""
-
-
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
-    """Holds ciphertext in the database; Python code sees the plain text."""
-
-    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str:
-        return decrypt(value) if value else ""
-
-    def get_prep_value(self, value: Any) -> Any:
-        return encrypt(str(value)) if value else ""
+class EncryptedTextField(_PrivacyEncryptedTextField):
+    """A channel or shop credential: plain text in Python, ``v1:<kid>:...`` in the database."""

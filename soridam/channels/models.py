@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from soridam.accounts.models import Team
 from soridam.cases.models import Case, Message
 from soridam.channels.crypto import EncryptedTextField
+from soridam.privacy.crypto import EncryptedBinaryField
 
 
 class Security(models.TextChoices):
@@ -65,7 +66,7 @@ class RawPayload(models.Model):
     account = models.ForeignKey(ChannelAccount, null=True, blank=True, on_delete=models.SET_NULL)
     external_id = models.CharField(max_length=255)
     source = models.CharField(max_length=255, blank=True)
-    raw = models.BinaryField()
+    raw = EncryptedBinaryField()  # encrypted at rest (R-SEC-3): it holds whatever the customer wrote
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     state = models.CharField(max_length=12, choices=PayloadState.choices, default=PayloadState.PENDING)
@@ -115,9 +116,10 @@ class ChannelMessage(models.Model):
     payload = models.ForeignKey(RawPayload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     external_id = models.CharField(max_length=255, db_index=True)
     sender = models.CharField(max_length=255, db_index=True)  # the acknowledgement limit counts by sender
-    subject = models.CharField(max_length=300, blank=True)
-    full_text = models.TextField(blank=True)
-    safe_html = models.TextField(blank=True)
+    # The message as received: encrypted at rest (R-SEC-3), shown masked, or as written after a reveal.
+    subject = EncryptedTextField(blank=True)
+    full_text = EncryptedTextField(blank=True)
+    safe_html = EncryptedTextField(blank=True)
     possibly_related = models.BooleanField(default=False)
     notes = models.TextField(blank=True, help_text="What was dropped or refused while storing, for the agent")
     warnings = models.JSONField(

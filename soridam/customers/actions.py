@@ -11,6 +11,7 @@ from soridam.channels.kinds import Channel
 from soridam.customers.models import SHOP, Customer, CustomerNote, Identity
 from soridam.customers.phones import canonical_phone
 from soridam.lib.rows import Lookup, insert
+from soridam.privacy.crypto import blind_index
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def find_or_create_customer(contact: Contact) -> Customer:
     The e-mail or phone identity row is unique, so two concurrent first contacts still end as one customer.
     """
     channel, external_id = _identity_key(contact)
-    known = _KNOWN_CUSTOMER.first(channel, external_id)  # every channel message asks: see lib/rows.py
+    known = _known_customer(channel, external_id)  # every channel message asks: see lib/rows.py
     if known is not None:
         return known
     linked = _by_verified_identifier(contact, channel, external_id)
@@ -62,7 +63,7 @@ def find_or_create_customer(contact: Contact) -> Customer:
                 _claim_identity(customer, other_channel, other_id, verified=True)  # later contacts find them
             return customer
         customer.delete()  # a concurrent first contact won the identity: use its customer
-    return Identity.objects.select_related("customer").get(channel=channel, external_id=external_id).customer
+    return Identity.objects.select_related("customer").get(**Identity.match(channel, external_id)).customer
 
 
 def _verified_identifiers(contact: Contact) -> list[tuple[str, str]]:
@@ -89,13 +90,11 @@ def _verified_extras(contact: Contact, channel: str) -> list[tuple[str, str]]:
 def _by_verified_identifier(contact: Contact, channel: str, external_id: str) -> Customer | None:
     """The customer who already has this verified phone or e-mail, now also known by the contact's own key."""
     for known_channel, known_id in _verified_extras(contact, channel):
-        customer = _KNOWN_CUSTOMER.first(known_channel, known_id)
+        customer = _known_customer(known_channel, known_id)
         if customer is not None and _claim_identity(
             customer, channel, external_id, verified=_key_is_verified(contact, channel)
         ):
-            Identity.objects.filter(channel=known_channel, external_id=known_id, customer=customer).update(
-                verified=True
-            )
+            Identity.objects.filter(**Identity.match(known_channel, known_id), customer=customer).update(verified=True)
             return customer
     return None
 
@@ -109,7 +108,7 @@ def link_shop_identity(customer: Customer, shop_slug: str, shop_customer_id: str
         return False
     external_id = shop_identity_id(shop_slug, shop_customer_id)
     _claim_identity(customer, SHOP, external_id, verified=True)
-    return Identity.objects.filter(channel=SHOP, external_id=external_id, customer=customer).exists()
+    return Identity.objects.filter(**Identity.match(SHOP, external_id), customer=customer).exists()
 
 
 def shop_identity_id(shop_slug: str, shop_customer_id: str) -> str:
@@ -125,21 +124,29 @@ def add_note(customer: Customer, body: str, *, author_id: int | None) -> Custome
     return CustomerNote.objects.create(customer=customer, author_id=author_id, body=text[:2000])
 
 
-_KNOWN_CUSTOMER = Lookup(Customer, "channel = %s AND external_id = %s", through=(Identity, "customer"))
+_KNOWN_CUSTOMER = Lookup(Customer, "channel = %s AND external_index = %s", through=(Identity, "customer"))
+
+
+def _known_customer(channel: str, external_id: str) -> Customer | None:
+    """The customer known by this identity, found by its blind index (the identity itself is encrypted)."""
+    return _KNOWN_CUSTOMER.first(channel, blind_index(channel, external_id))
 
 
 def _claim_identity(customer: Customer, channel: str, external_id: str, *, verified: bool = False) -> bool:
     """Insert the identity unless it exists: ``ON CONFLICT DO NOTHING`` instead of a savepoint and an
     IntegrityError saves two round trips per new customer (PostgreSQL and SQLite both speak it)."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("customer_id", "channel", "external_id", "verified", "created_at"))
+    names = ("customer_id", "channel", "external_id", "external_index", "verified", "created_at")
+    columns = ", ".join(quote(c) for c in names)
     sql = (
-        f"INSERT INTO {quote(Identity._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608
-        f"ON CONFLICT ({quote('channel')}, {quote('external_id')}) DO NOTHING RETURNING {quote('id')}"
+        f"INSERT INTO {quote(Identity._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT ({quote('channel')}, {quote('external_index')}) DO NOTHING RETURNING {quote('id')}"
     )
     created_at = Identity._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
+    sealed = Identity._meta.get_field("external_id").get_db_prep_value(external_id, connection)
+    index = blind_index(channel, external_id)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [customer.pk, channel, external_id, verified, created_at])
+        cursor.execute(sql, [customer.pk, channel, sealed, index, verified, created_at])
         return cursor.fetchone() is not None
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from soridam.channels.kinds import Channel
+from soridam.privacy.crypto import BlindIndexField, EncryptedTextField, blind_index
 
 
 class Tier(models.TextChoices):
@@ -48,7 +49,9 @@ class Identity(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="identities")
     channel = models.CharField(max_length=16, choices=IDENTITY_KINDS)
-    external_id = models.CharField(max_length=255)
+    # Encrypted at rest (R-SEC-3); lookups go through ``external_index`` with ``Identity.match``.
+    external_id = EncryptedTextField()
+    external_index = BlindIndexField(source="external_id", kind_field="channel")
     # The channel authenticated this id (a messenger user id, WhatsApp's sender number, a login e-mail):
     # only an identical verified identifier links a contact to a known customer by itself (R-CRM-2).
     verified = models.BooleanField(default=False)
@@ -57,10 +60,16 @@ class Identity(models.Model):
     class Meta:
         verbose_name = _("identity")
         verbose_name_plural = _("identities")
-        constraints = [models.UniqueConstraint(fields=["channel", "external_id"], name="identity_unique")]
+        constraints = [models.UniqueConstraint(fields=["channel", "external_index"], name="identity_unique")]
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.external_id}"
+
+    @staticmethod
+    def match(channel: str, external_id: str) -> dict[str, str]:
+        """The filter that finds the identity ``external_id`` on ``channel``: the one way to look one up,
+        as ``Identity.objects.filter(**Identity.match(channel, value))`` (the column itself is ciphertext)."""
+        return {"channel": channel, "external_index": blind_index(channel, external_id)}
 
 
 class CustomerNote(models.Model):

@@ -44,12 +44,12 @@ def probable_matches(customer: Customer, candidates: QuerySet[Customer]) -> list
 def _match_filter(customer: Customer) -> Q | None:
     wanted = Q(pk__in=[])
     if customer.phone:
-        same_number = Identity.objects.filter(channel=Channel.SMS, external_id=customer.phone).values("customer_id")
+        same_number = Identity.objects.filter(**Identity.match(Channel.SMS, customer.phone)).values("customer_id")
         wanted |= Q(phone=customer.phone) | Q(pk__in=same_number)
         if customer.name.strip():
             wanted |= Q(name__iexact=customer.name.strip(), phone__endswith=customer.phone[-PHONE_TAIL:])
     if customer.email:
-        same_address = Identity.objects.filter(channel=Channel.EMAIL, external_id__iexact=customer.email)
+        same_address = Identity.objects.filter(**Identity.match(Channel.EMAIL, customer.email.lower()))
         wanted |= Q(email__iexact=customer.email) | Q(pk__in=same_address.values("customer_id"))
     return None if wanted == Q(pk__in=[]) else wanted
 

@@ -62,7 +62,7 @@ def _identity_keys(shop: Shop, shop_customer_id: str, email: str, phone: str) ->
 def _any_of(keys: list[tuple[str, str]]) -> Q:
     match = Q()
     for channel, external_id in keys:
-        match |= Q(channel=channel, external_id=external_id)
+        match |= Q(**Identity.match(channel, external_id))
     return match
 
 

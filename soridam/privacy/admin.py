@@ -10,7 +10,7 @@ from soridam.privacy.models import AccessLog
 
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin[AccessLog]):
-    list_display = ("created_at", "user", "action", "case", "message", "ip", "reason")
+    list_display = ("created_at", "user", "action", "case", "customer_id", "message", "ip", "reason", "detail")
     list_filter = ("action",)
     list_select_related = ("user", "case")
     search_fields = ("reason", "user__username", "case__reference")

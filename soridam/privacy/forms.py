@@ -14,3 +14,13 @@ class RevealForm(forms.Form):
         max_length=MAX_REASON,
         error_messages={"required": _("Say why you need to see the personal data.")},
     )
+
+
+class ExportForm(forms.Form):
+    """Every export of personal data says why it is made; the access log keeps the reason (R-SEC-5)."""
+
+    reason = forms.CharField(
+        label=_("Why do you export it?"),
+        max_length=MAX_REASON,
+        error_messages={"required": _("Say why you export the data.")},
+    )

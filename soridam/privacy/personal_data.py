@@ -5,9 +5,7 @@ from __future__ import annotations
 from soridam.privacy.registry import NotPersonal, PersonalData
 
 PERSONAL_DATA = [
-    PersonalData(
-        "privacy.AccessLog", subject="case__customer", retention="access_log", clock="created_at", case="case"
-    ),
+    PersonalData("privacy.AccessLog", subject="customer", retention="access_log", clock="created_at", case="case"),
     PersonalData(
         "privacy.SubjectRequest",
         subject="customer",

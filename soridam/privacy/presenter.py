@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from soridam.cases.models import Message
 from soridam.customers.phones import e164
-from soridam.privacy import pii
+from soridam.privacy import pii, sealing
 from soridam.privacy.access import may_reveal_pii
 from soridam.privacy.models import AccessLog
 
@@ -25,6 +26,14 @@ def is_revealed(user: Any, reveal: AccessLog | None) -> bool:
 def shown(user: Any, text: str, *, reveal: AccessLog | None = None) -> str:
     """``text`` as this user may see it now."""
     return text if is_revealed(user, reveal) else pii.mask(text)
+
+
+def shown_message(user: Any, message: Message, *, reveal: AccessLog | None = None) -> str:
+    """A message body as this user may see it now: after a reveal, with its sealed identifiers, card and
+    account numbers decrypted back into it (``privacy.sealing``)."""
+    if is_revealed(user, reveal):
+        return sealing.original_body(message)
+    return pii.mask(message.body)
 
 
 def shown_email(user: Any, address: str, *, reveal: AccessLog | None = None) -> str:

@@ -9,7 +9,8 @@ from soridam.privacy import dsr, retention
 
 @task()
 def purge_expired() -> int:
-    """Destroy what has outlived its retention period (R-SEC-7); returns how many rows."""
+    """Destroy what has outlived its retention period (R-SEC-7), the access log's two years included (its
+    retention class); returns how many rows."""
     return sum(retention.purge().values())
 
 

@@ -45,4 +45,5 @@ urlpatterns = [
     path("workspace/macros/<int:macro_id>/", macros.macro_edit, name="macro_edit"),
     path("workspace/macros/<int:macro_id>/delete/", macros.macro_delete, name="macro_delete"),
     path("workspace/cases/<int:case_id>/messages/<int:message_id>/reveal/", privacy.reveal_pii, name="reveal_pii"),
+    path("workspace/privacy/access-report/", privacy.access_report, name="access_report"),
 ]

@@ -87,6 +87,7 @@ def test_lead_sees_every_chart_filters_and_downloads_the_csv(
     _assert_charts_drawn(page)
     page.screenshot(path=str(SHOTS / "analytics-dashboard-payments-kakao-ko.png"), full_page=True)
 
+    page.fill("#analytics-export-reason", "월간 보고")
     with page.expect_download() as download_info:
         page.click("#analytics-export")
     saved = SHOTS / "analytics-export.csv"

@@ -91,7 +91,7 @@ def test_an_admin_filters_by_team_and_channel(history: list[Case], root: User, t
 def test_the_csv_export_streams_the_rollup_rows(history: list[Case], root: User) -> None:
     User.objects.filter(pk=root.pk).update(language="en")  # English column names
     with time_machine.travel(NOW, tick=False):
-        response = _client(root).get("/workspace/analytics/export.csv?days=7")
+        response = _client(root).post("/workspace/analytics/export.csv?days=7", {"reason": "월간 보고"})
         body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     assert response.streaming
     assert response["Content-Disposition"].startswith('attachment; filename="soridam-analytics-')

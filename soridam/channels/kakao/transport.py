@@ -118,10 +118,10 @@ def _add_identities(customer_id: int, request: parse.SkillRequest) -> None:
     keys = [("plusfriend", request.plusfriend_user_key), ("app", request.app_user_id)]
     for prefix, key in keys:
         if key:
+            external_id = f"{prefix}:{key}"[:255]
             Identity.objects.get_or_create(
-                channel=Channel.KAKAO,
-                external_id=f"{prefix}:{key}"[:255],
-                defaults={"customer_id": customer_id, "verified": True},
+                **Identity.match(Channel.KAKAO, external_id),
+                defaults={"external_id": external_id, "customer_id": customer_id, "verified": True},
             )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -10,11 +11,13 @@ from django.db.models import QuerySet
 from soridam.cases.models import Case
 from soridam.privacy import presenter
 from soridam.privacy.access import may_reveal_pii, reviews_access_log
-from soridam.privacy.models import AccessLog
+from soridam.privacy.models import AccessAction, AccessLog
 
 register = template.Library()
 
 ACCESS_LOG_ROWS = 20
+# What sealing leaves in a stored body (900101-1******, ****-****-****-1234): there is something to reveal.
+_SEALED_MASK = re.compile(r"[\d-]\*{2,}|\*{2,}[\d-]")
 
 
 @register.filter
@@ -38,18 +41,20 @@ def shown_body(context: Any, body: str) -> dict[str, Any]:
     """A message body as shown, and whether this user may ask to reveal it."""
     user = context.get("user")
     text = presenter.shown(user, body)
-    has_pii = text != body
+    has_pii = text != body or _SEALED_MASK.search(body) is not None  # sealed at intake: already masked
     # Permission lookups cost queries: ask only when there is something to reveal.
     return {"text": text, "may_reveal": has_pii and user is not None and may_reveal_pii(user)}
 
 
 @register.simple_tag(takes_context=True)
 def access_log_of(context: Any, case: Case) -> QuerySet[AccessLog] | None:
-    """The latest reveals of this case, for leads and admins; None (and no query) for everyone else."""
+    """The latest reveals of this case, for leads and admins; None (and no query) for everyone else. Views are
+    in the access log too, but the case page lists only what was seen unmasked."""
     user = context.get("user")
     if user is None or not reviews_access_log(user):
         return None
-    return AccessLog.objects.filter(case=case).select_related("user").order_by("-created_at", "-id")[:ACCESS_LOG_ROWS]
+    seen = AccessLog.objects.filter(case=case, action__in=(AccessAction.REVEAL, AccessAction.VIEW_ORIGINAL))
+    return seen.select_related("user").order_by("-created_at", "-id")[:ACCESS_LOG_ROWS]
 
 
 @register.filter

@@ -95,7 +95,7 @@ def test_a_lead_reveals_a_body_with_a_reason_and_finds_it_in_the_access_log(lena
     assert_nothing_in_full(page)  # a reveal shows that one answer; the page stays masked
     assert "access-log-title" in page
     assert "고객 요청으로 카드번호 확인" in page
-    entry = AccessLog.objects.get()
+    entry = AccessLog.objects.get(action=AccessAction.REVEAL)
     assert (entry.user, entry.message, entry.action, entry.ip) == (lena, message, AccessAction.REVEAL, "127.0.0.1")
 
 

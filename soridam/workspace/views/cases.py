@@ -16,6 +16,8 @@ from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.cases.access import access_attachment, access_case, cases_visible_to
 from soridam.cases.downloads import download_response
 from soridam.lib.htmx import is_htmx
+from soridam.privacy import access_log
+from soridam.privacy.models import AccessAction
 from soridam.workspace.case_actions import ACTIONS, run_case_action
 from soridam.workspace.case_page import HEADER_RELATIONS, case_context
 from soridam.workspace.forms import CaseForm
@@ -32,8 +34,11 @@ def _render_case(
     notice: StrOrPromise = "",
     held: list[str] | None = None,
     status: int = 200,
+    viewed: bool = False,
 ) -> HttpResponse:
     case = access_case(request.user, case_id, related=HEADER_RELATIONS)
+    if viewed:  # R-SEC-5: the one INSERT this page adds
+        access_log.record(request, AccessAction.VIEW, case_id=case.pk, customer_id=case.customer_id)
     context = case_context(request.user, case, failed=failed, notice=notice, held=held)
     template = "workspace/_case_panel.html" if is_htmx(request) else "workspace/case.html"
     response = render(request, template, context, status=status)
@@ -44,7 +49,7 @@ def _render_case(
 @staff_required
 @require_GET
 def case_detail(request: StaffRequest, case_id: int) -> HttpResponse:
-    return _render_case(request, case_id)
+    return _render_case(request, case_id, viewed=True)
 
 
 @staff_required

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.audit.actors import Actor
@@ -16,9 +17,11 @@ from soridam.cases import actions
 from soridam.cases.access import access_case
 from soridam.cases.models import Message
 from soridam.lib.htmx import is_htmx
-from soridam.privacy.access import may_reveal_pii
+from soridam.privacy import access_log
+from soridam.privacy.access import may_reveal_pii, reviews_access_report
+from soridam.privacy.access_log import report_month
 from soridam.privacy.forms import RevealForm
-from soridam.privacy.presenter import shown
+from soridam.privacy.presenter import shown_message
 
 
 @staff_required
@@ -37,7 +40,7 @@ def reveal_pii(request: StaffRequest, case_id: int, message_id: int) -> HttpResp
             return _respond(request, "privacy/_reveal_again.html", context, status=409)
         reason, ip = form.cleaned_data["reason"], request.META.get("REMOTE_ADDR")
         entry = actions.reveal_pii(case, actor=Actor(user=request.user), reason=reason, message=message, ip=ip)
-    context = {"case": case, "message": message, "text": shown(request.user, message.body, reveal=entry)}
+    context = {"case": case, "message": message, "text": shown_message(request.user, message, reveal=entry)}
     return _respond(request, "privacy/_revealed_body.html", context)
 
 
@@ -46,3 +49,15 @@ def _respond(request: StaffRequest, fragment: str, context: Mapping[str, object]
     if is_htmx(request):
         return render(request, fragment, context, status=status)
     return render(request, "privacy/revealed.html", {**context, "fragment": fragment}, status=status)
+
+
+@staff_required
+@require_GET
+def access_report(request: StaffRequest) -> HttpResponse:
+    """The monthly review of the access log (R-SEC-5), for the privacy officer."""
+    if not reviews_access_report(request.user):
+        raise PermissionDenied
+    month = report_month(request.GET.get("month", ""))
+    if month is None:
+        return HttpResponseBadRequest(_("Give the month as YYYY-MM."))
+    return render(request, "privacy/access_report.html", access_log.report_context(access_log.monthly_report(month)))

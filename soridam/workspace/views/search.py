@@ -15,6 +15,8 @@ from soridam.kb.access import access_article
 from soridam.kb.agent import articles_for_text, case_query
 from soridam.kb.models import ArticleUse
 from soridam.lib.htmx import is_htmx
+from soridam.privacy import access_log
+from soridam.privacy.models import AccessAction
 from soridam.workspace import case_search
 
 
@@ -48,6 +50,8 @@ def search_cases(request: StaffRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "result": None, "error": ""}
     status = 200
     if form.is_bound and form.is_valid():
+        if form.cleaned_data.get("q"):  # R-SEC-5; the entry keeps the words masked
+            access_log.record(request, AccessAction.SEARCH, detail=form.cleaned_data["q"])
         try:
             context["result"] = result = case_search.search(request.user, form.cleaned_data)
         except case_search.BadCursor:

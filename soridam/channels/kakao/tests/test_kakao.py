@@ -383,7 +383,7 @@ def test_identities_of_another_customer_are_left_with_them(account: ChannelAccou
     other["userRequest"]["user"]["id"] = "another-bot-user-key"
     post(client, encoded(payload()))
     post(client, encoded(other))
-    owners = Identity.objects.filter(channel="kakao", external_id="plusfriend:Xk3f9QwErT1y").values_list(
+    owners = Identity.objects.filter(**Identity.match("kakao", "plusfriend:Xk3f9QwErT1y")).values_list(
         "customer_id", flat=True
     )
     assert list(owners) == [Case.objects.order_by("pk").first().customer_id]  # type: ignore[union-attr]

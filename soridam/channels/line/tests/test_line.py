@@ -95,7 +95,7 @@ def test_a_signed_text_message_becomes_a_case_message_and_the_next_joins_the_sam
     case = Case.objects.get()
     assert case.channel == "line"
     assert _bodies(case) == ["Hello, world", "주문번호 A123"]
-    assert Identity.objects.filter(channel="line", external_id=USER, customer=case.customer).exists()
+    assert Identity.objects.filter(**Identity.match("line", USER), customer=case.customer).exists()
     assert set(ChannelMessage.objects.values_list("external_id", flat=True)) == {
         "line:01FZ74A0TDDPYRVKNK77XKC3ZR",
         "line:01FZB",

@@ -57,7 +57,7 @@ def test_a_message_becomes_a_case_message_and_the_next_joins_the_same_case(
     case = Case.objects.get()
     assert case.channel == kind
     assert _customer_texts(case) == ["주문한 신발이 아직 안 왔어요", "주문번호는 A123 입니다"]
-    assert Identity.objects.filter(channel=kind, external_id=USER[kind], customer=case.customer).exists()
+    assert Identity.objects.filter(**Identity.match(kind, USER[kind]), customer=case.customer).exists()
     assert set(RawPayload.objects.values_list("state", flat=True)) == {"processed"}
     assert ChannelMessage.objects.filter(external_id="id-2", sender=USER[kind]).exists()
     if kind == "whatsapp":  # WhatsApp gives the profile name and the verified number (kept in national form)

@@ -96,7 +96,7 @@ def test_a_send_event_becomes_a_case_message_and_the_next_joins_the_same_case(
     case = Case.objects.get()
     assert case.channel == "navertalk"
     assert _bodies(case) == ["hello world", "주문번호는 A123 입니다"]
-    assert Identity.objects.filter(channel="navertalk", external_id=USER, customer=case.customer).exists()
+    assert Identity.objects.filter(**Identity.match("navertalk", USER), customer=case.customer).exists()
     assert set(RawPayload.objects.values_list("state", flat=True)) == {"processed"}
 
 

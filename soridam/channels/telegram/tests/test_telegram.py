@@ -80,7 +80,7 @@ def test_an_update_becomes_a_case_message_and_the_next_joins_the_same_case(
         "주문번호는 A123 입니다",
     ]
     assert case.customer.name == "지은 김"
-    assert Identity.objects.filter(channel="telegram", external_id="42", customer=case.customer).exists()
+    assert Identity.objects.filter(**Identity.match("telegram", "42"), customer=case.customer).exists()
     assert set(ChannelMessage.objects.values_list("external_id", flat=True)) == {"update:1", "update:2"}
     assert set(RawPayload.objects.values_list("state", flat=True)) == {"processed"}
 
