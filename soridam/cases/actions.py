@@ -55,9 +55,7 @@ from soridam.lib.jobs import enqueue_job_on_commit
 from soridam.lib.rows import Lookup, insert, together, update
 from soridam.notifications.models import NotificationKind, OutboundMessage
 from soridam.notifications.outbox import notify_customer, withdraw_waiting
-from soridam.privacy import pii, sealing
-from soridam.privacy.access import may_reveal_pii
-from soridam.privacy.models import AccessAction, AccessLog
+from soridam.privacy import sealing
 from soridam.privacy.retention import restrict_case
 from soridam.routing.presence import capacity_freed
 from soridam.sla import clock as sla_clock
@@ -479,38 +477,6 @@ def record_survey_answer(survey: Survey, rating: int, comment: str) -> Survey:
     events.record(survey.case, EventKind.SURVEY_ANSWERED, actor=actor, after=str(rating))
     audit.record_case(actor, "case.survey_answered", target=survey.case, data={"rating": rating})
     return survey
-
-
-def reveal_pii(
-    case: Case,
-    *,
-    actor: Actor,
-    reason: str,
-    message: Message | None = None,
-    ip: str | None = None,
-    action: AccessAction = AccessAction.REVEAL,
-) -> AccessLog:
-    """Let a person see a message's personal data (or open its original) after giving a reason.
-
-    Writes the access-log entry and the case's audit entry; ``presenter.shown(user, text, reveal=entry)`` then
-    shows the text as written. The caller holds the case's row lock (the audit stream is per case).
-    """
-    reason = " ".join(reason.split())
-    user = actor.user
-    if user is None or not may_reveal_pii(user):
-        raise InvalidChange(_("You may not reveal personal data."), field="reason")
-    if not reason:
-        raise InvalidChange(_("Say why you need to see the personal data."), field="reason")
-    entry = AccessLog.objects.create(
-        user=user, case=case, customer_id=case.customer_id, message=message, ip=ip or None, action=action, reason=reason
-    )
-    types = pii.types_in(sealing.original_body(message)) if message else []  # with its sealed identifiers
-    data = {"message": message.pk if message else None, "types": types}
-    audit.record_case(actor, _ACCESS_AUDIT[action], target=case, data={**data, "access_log": entry.pk})
-    return entry
-
-
-_ACCESS_AUDIT = {AccessAction.REVEAL: "case.pii_revealed", AccessAction.VIEW_ORIGINAL: "case.original_viewed"}
 
 
 def _check_open_tasks(case: Case, to: str, *, actor: Actor, reason: str, override: bool) -> None:

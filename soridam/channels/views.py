@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.audit.actors import Actor
-from soridam.cases import actions
+from soridam.cases import privacy_actions
 from soridam.cases.access import access_case
 from soridam.cases.downloads import download_response
 from soridam.channels.access import access_channel_message
@@ -36,7 +36,7 @@ def _opened(request: StaffRequest, message_id: int) -> tuple[ChannelMessage, Rev
         return meta, form, None
     with transaction.atomic():
         case = access_case(request.user, meta.case_id, for_update=True)  # the audit stream needs the row lock
-        entry = actions.reveal_pii(
+        entry = privacy_actions.reveal_pii(
             case,
             actor=Actor(user=request.user),
             reason=form.cleaned_data["reason"],

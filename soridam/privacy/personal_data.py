@@ -14,6 +14,14 @@ PERSONAL_DATA = [
         clock="completed_at",
         case="case",
     ),
+    # The identifiers sealed out of a message: kept and destroyed with the message they belong to.
+    PersonalData(
+        "privacy.SealedValue",
+        subject="message__case__customer",
+        retention="complaint",
+        clock="message__case__closed_at",
+        case="message__case",
+    ),
     PersonalData(
         "privacy.PrivacyProfile", subject="customer", retention="service", anonymise=("guardian_consent_how",)
     ),

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, Permission
 from soridam.accounts.models import User
 from soridam.audit.actors import Actor
 from soridam.audit.models import AuditEntry
-from soridam.cases import actions
+from soridam.cases import privacy_actions
 from soridam.cases.errors import InvalidChange
 from soridam.cases.models import Case
 from soridam.privacy.models import AccessAction, AccessLog
@@ -17,7 +17,9 @@ from soridam.privacy.tests.data import BODY, EMAIL, MASKED, PHONE, assert_nothin
 
 
 def _reveal(case: Case, user: User, reason: str = "고객 본인 확인 요청") -> AccessLog:
-    return actions.reveal_pii(case, actor=Actor(user=user), reason=reason, message=case.messages.get(), ip="10.0.0.7")
+    return privacy_actions.reveal_pii(
+        case, actor=Actor(user=user), reason=reason, message=case.messages.get(), ip="10.0.0.7"
+    )
 
 
 def test_without_a_reveal_everyone_sees_the_r_sec_4_masks(alice: User, lena: User, root: User) -> None:

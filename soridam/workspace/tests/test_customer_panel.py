@@ -105,6 +105,7 @@ def test_panel_costs_seven_queries_however_long_the_history(
         answer_survey(make_case(subject=f"문의 {n}"), 4, "좋아요")
     case = make_case()
     # the case page's 16, and the 360 panel's orders, notes, tags, flag and remedies of the last 12 months,
-    # the churn-risk flag's low CSAT, low NPS and dispute counts (issue 17), and the view's access-log entry
-    with django_assert_max_num_queries(25):
+    # the churn-risk flag's low CSAT, low NPS and dispute counts (issue 17), the view's access-log entry
+    # (issue 19) and the dispute button's permission check (issue 18: two queries)
+    with django_assert_max_num_queries(27):
         assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from soridam.accounts.staff import StaffRequest, staff_required
 from soridam.audit.actors import Actor
-from soridam.cases import actions
+from soridam.cases import privacy_actions
 from soridam.cases.access import access_case
 from soridam.cases.models import Message
 from soridam.lib.htmx import is_htmx
@@ -39,7 +39,7 @@ def reveal_pii(request: StaffRequest, case_id: int, message_id: int) -> HttpResp
             context = {"case": case, "message": message, "error": form.errors["reason"][0]}
             return _respond(request, "privacy/_reveal_again.html", context, status=409)
         reason, ip = form.cleaned_data["reason"], request.META.get("REMOTE_ADDR")
-        entry = actions.reveal_pii(case, actor=Actor(user=request.user), reason=reason, message=message, ip=ip)
+        entry = privacy_actions.reveal_pii(case, actor=Actor(user=request.user), reason=reason, message=message, ip=ip)
     context = {"case": case, "message": message, "text": shown_message(request.user, message, reveal=entry)}
     return _respond(request, "privacy/_revealed_body.html", context)
 
