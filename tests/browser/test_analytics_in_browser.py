@@ -99,7 +99,12 @@ def test_lead_sees_every_chart_filters_and_downloads_the_csv(
 
 
 def _assert_charts_drawn(page: Any) -> None:
-    page.wait_for_function("typeof Chart !== 'undefined' && document.querySelectorAll('canvas[data-chart]').length")
+    # Polled from here: a string predicate in the page would be eval, which the CSP refuses.
+    page.wait_for_selector("canvas[data-chart]", state="attached")
+    for _ in range(100):
+        if page.evaluate("typeof Chart !== 'undefined'"):
+            break
+        page.wait_for_timeout(100)
     for chart in CHARTS:
         canvas = page.locator(f"canvas[data-chart={chart}]")
         page.wait_for_function(f"Chart.getChart(document.querySelector('canvas[data-chart={chart}]'))")

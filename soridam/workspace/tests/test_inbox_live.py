@@ -75,7 +75,7 @@ def test_a_bad_stamp_is_a_clear_400(alice_client: Client) -> None:
 def test_the_refresh_fetches_the_same_list_as_a_partial(alice_client: Client, make_case: Callable[..., Case]) -> None:
     make_case(subject="첫 번째 문의")
     page = alice_client.get("/workspace/?view=open").content.decode()
-    refresh = re.search(r'hx-get="([^"]+)" hx-trigger="inbox-changed', page)
+    refresh = re.search(r'hx-get="([^"]+)" hx-trigger="inbox-refresh', page)
     assert refresh is not None
     url = refresh.group(1).replace("&amp;", "&")
     partial = alice_client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="inbox")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from soridam.accounts.models import User
 from soridam.cases.models import Case
@@ -67,12 +69,12 @@ def test_agent_works_a_case_with_htmx_and_never_reloads_the_page(
     page.get_by_role("button", name="Send", exact=True).click()
     page.wait_for_selector(".message-body:has-text('We will exchange it.')")
     # Focus moves after htmx settles the swap, a moment after the new content appears.
-    page.wait_for_function("document.activeElement && document.activeElement.hasAttribute('data-panel-notice')")
+    expect(page.locator("[data-panel-notice]").first).to_be_focused()
 
     page.fill("#reply-body", "   ")  # the browser itself refuses an empty box; blanks reach the server
     page.get_by_role("button", name="Send", exact=True).click()
     page.wait_for_selector("text=Write a reply before sending.")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'reply-body'")
+    expect(page.locator("#reply-body")).to_be_focused()
 
     # The properties panel saves each select as soon as it changes: no button to press.
     for stage in STAGE_ORDER[1:]:
@@ -113,9 +115,9 @@ def test_keyboard_shortcuts_in_the_inbox_and_on_the_case_page(
     page.wait_for_url(f"{live_server.url}/workspace/cases/{older.pk}/")
 
     page.keyboard.press("r")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'reply-body'")
+    expect(page.locator("#reply-body")).to_be_focused()
     page.keyboard.type("a note? no")  # typing in a field triggers no shortcut
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'reply-body'")
+    expect(page.locator("#reply-body")).to_be_focused()
     assert page.input_value("#reply-body") == "a note? no"
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("n")  # the same composer, with its internal-note switch on
@@ -142,7 +144,7 @@ def test_inbox_filters_swap_the_list_and_push_the_url(
     _sign_in(page, live_server.url)
     _mark_document(page)
     page.select_option("#filter-priority", "urgent")
-    page.wait_for_function("location.search === '?priority=urgent'")  # pushed by htmx, no load event
+    expect(page).to_have_url(re.compile(r"\?priority=urgent$"))  # pushed by htmx, no load event
     page.wait_for_selector(f"text={urgent.reference}")
     assert page.locator(f"text={calm.reference}").count() == 0
     assert page.evaluate("window.__noReload") is True
@@ -170,7 +172,7 @@ def test_live_workspace_holds_a_stale_reply_refreshes_the_inbox_and_keeps_the_ag
     page.wait_for_selector("#inbox a:has-text('C-')")
     page.wait_for_selector("text=Second parcel missing", timeout=15_000)
     assert page.evaluate("window.__noReload") is True
-    page.wait_for_function("document.querySelector('#presence-switch').value === 'online'", timeout=10_000)
+    expect(page.locator("#presence-switch")).to_have_value("online", timeout=10_000)
     assert AgentState.objects.get(agent=alice).presence == Presence.ONLINE
 
     page.goto(f"{live_server.url}/workspace/cases/{case.pk}/")
