@@ -391,11 +391,17 @@ def webhook_setup(env: dict[str, str], secrets: dict[str, str]) -> None:
         ("navertalk", "", {"partner": NAVER_PARTNER}),
         *((kind, secrets["meta"], {}) for kind in ("messenger", "instagram", "whatsapp")),
     ]
+    # Messengers are outside processors: off until an administrator accepts the outsourcing notice (R-SEC-13).
     code = (
+        "from soridam.accounts import processors\n"
+        "from soridam.accounts.models import User\n"
         "from soridam.channels.models import ChannelAccount\n"
+        "admin = next(user for user in User.objects.order_by('pk') if user.is_admin_role)\n"
         f"for kind, secret, options in {accounts!r}:\n"
         "    ChannelAccount.objects.create(name='faults-' + kind, kind=kind, slug='faults-' + kind, secret=secret,"
         " options=options)\n"
+        "    if processors.is_outside_processor(kind) and not processors.is_accepted(kind):\n"
+        "        processors.accept(kind, admin)\n"
     )
     manage(env, "shell", "-c", code)
 
@@ -550,6 +556,11 @@ def main() -> None:
             SECRET_KEY="faults-" + run * 4,
             SORIDAM_AUDIT_KEY="faults-audit-" + run * 4,
             SORIDAM_NAVERTALK_SOURCES="127.0.0.1/32",  # the suite posts from loopback
+            # A killed worker's claims are taken back after these, not production's 60 s and 5 minutes, so that a
+            # short run drains within DRAIN_SECONDS (the recovery is the same code either way).
+            SORIDAM_WORKER_HEARTBEAT_SECONDS="2",
+            SORIDAM_WORKER_STALE_SECONDS="10",
+            SORIDAM_OUTBOUND_LEASE_SECONDS="20",
         )
         token = prepare(cluster, env, imap.port)
         manage(env, "collectstatic", "--noinput", "-v", "0")
