@@ -85,7 +85,7 @@ def test_inputs_never_reach_the_other_side() -> None:
         for role, client in clients.items():
             page = next(iter(_reachable(dispute, role, client).values()))
             assert "540,002" in page
-            assert "A suggestion; nobody is bound by it." in page
+            assert page.count('class="suggestion-label"') == 2  # each labelled: nobody is bound by it
 
 
 def _odr_algorithm(name: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -129,7 +129,7 @@ def test_both_pages_show_what_odr_algorithm_gives() -> None:
         to_b = split["fraction_to_b"]
         exact_b = Fraction(to_b["exact"]) if isinstance(to_b, dict) else Fraction(to_b)
         assert f"{float(exact_b * 100):.2f}%" in _cells(page, split["issue"])[1]
-        assert "No amount" in page
+        assert 'id="nash-result" data-amount=""' in page
     nash = _odr_algorithm("nash", {"d_c": 120_000, "d_b": 90_001, "interval": [90_001, 120_000]})
     assert nash["amount"] is None
     assert (
