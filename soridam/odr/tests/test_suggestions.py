@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
@@ -118,6 +119,9 @@ def test_both_pages_show_what_odr_algorithm_gives() -> None:
     split = expected["split"]
     assert split is not None
     for page in pages.values():
+        cards = re.findall(r'href="(/odr/algorithms/[a-z_]+/)"', page)
+        assert cards == ["/odr/algorithms/adjusted_winner/", "/odr/algorithms/nash/"]
+        assert all(Client().get(card).status_code == 200 for card in cards)
         assert "adjusted-winner/1" in page
         assert "nash/1" in page
         for name in expected["c"]:
@@ -162,3 +166,25 @@ def test_points_must_add_up_and_inputs_freeze_once_both_are_in(filed: Dispute, r
     assert made.data["version"] == "adjusted-winner/1"
     entered = DisputeEvent.objects.filter(dispute=filed, kind="suggestion_input")
     assert [e.data for e in entered] == [{"suggestion": "points"}] * 3  # that an input exists, never what
+
+
+def _one_side_entered(points: dict[str, int], value: int) -> dict[str, str]:
+    with time_machine.travel(NOW, tick=False):
+        dispute, clients = _negotiating()
+        _enter(dispute, clients, Role.CLAIMANT, points, value)
+        return _reachable(dispute, Role.RESPONDENT, clients[Role.RESPONDENT])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_different_secret_inputs_give_the_other_side_identical_answers() -> None:
+    call_command("flush", interactive=False, verbosity=0)  # ids from 1, as for the second run
+    one = _one_side_entered(POINTS_C, D_C)
+    mail.outbox.clear()
+    call_command("flush", interactive=False, verbosity=0)
+    two = _one_side_entered(POINTS_B, D_B)
+    assert one.keys() == two.keys()
+    assert len(one) > 4
+    for where in one:
+        assert one[where] == two[where], f"the respondent can tell the claimant's inputs apart through {where}"
+    page = next(iter(one.values()))
+    assert "points-form" in page  # the respondent's own (empty) form is there
