@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
 from soridam.audit.actors import Actor
-from soridam.odr import actions, bidding_actions, decision_actions
+from soridam.odr import actions, bidding_actions, decision_actions, suggestion_actions, suggestions
 from soridam.odr.actions import DisputeError
 from soridam.odr.forms import CommitForm, DecisionForm, ItemForm, MetForm, OfferForm, RevealForm, SealedBidForm
 from soridam.odr.models import BiddingRound, Dispute, Item, Role
@@ -83,6 +83,23 @@ def seal(call: Call) -> None:
     )
 
 
+def _whole(raw: str | None, what: str) -> int:
+    try:
+        return int((raw or "").strip().replace(",", ""))
+    except ValueError:
+        raise DisputeError(f"{what}: give a whole number") from None
+
+
+def points(call: Call) -> None:
+    given = {key: _whole(call.data.get(f"points-{key}"), str(label)) for key, label, _d in suggestions.ISSUES}
+    suggestion_actions.enter_points(call.dispute, call.role, given, actor=call.actor)
+
+
+def disagreement(call: Call) -> None:
+    value = _whole(call.data.get("value"), "value")
+    suggestion_actions.enter_disagreement(call.dispute, call.role, value, actor=call.actor)
+
+
 def recommend(call: Call) -> None:
     if call.actor.user is None:
         raise DisputeError("only the neutral decides")
@@ -126,6 +143,8 @@ PARTY_COMMANDS: dict[str, Callable[[Call], None]] = {
     ),
     "refer": lambda c: actions.refer(c.dispute, c.data.get("route", ""), actor=c.actor, role=c.role),
     "met": met,
+    "points": points,
+    "disagreement": disagreement,
 }
 CLAIMANT_ONLY = {"withdraw": lambda c: actions.withdraw(c.dispute, actor=c.actor)}
 NEUTRAL_COMMANDS: dict[str, Callable[[Call], None]] = {

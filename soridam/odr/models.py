@@ -269,3 +269,23 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk} on dispute {self.dispute_id}"
+
+
+class SuggestionInput(models.Model):
+    """One side's private input to a suggestion (SPEC §3.4 D, E): its Adjusted Winner points or its Nash
+    disagreement value. Never shown to the other side; once both sides have entered theirs it is frozen, so
+    the suggestion recorded in the timeline replays from these rows."""
+
+    POINTS, DISAGREEMENT = "points", "disagreement"
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="suggestion_inputs")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    kind = models.CharField(max_length=12)  # points, disagreement
+    points = models.JSONField(default=dict)  # issue name → points (0..100, summing to 100)
+    value = models.BigIntegerField(null=True, blank=True)  # KRW, the disagreement value
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dispute", "role", "kind"], name="odr_suggestion_input_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.kind} on dispute {self.dispute_id}"

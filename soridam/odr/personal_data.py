@@ -28,4 +28,5 @@ PERSONAL_DATA = [
     _of_dispute("odr.BiddingRound"),
     _of_dispute("odr.Consent"),
     _of_dispute("odr.DisputeEvent"),
+    _of_dispute("odr.SuggestionInput"),
 ]

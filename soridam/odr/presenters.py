@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from soridam.odr import packs, states
+from soridam.odr import packs, states, suggestions
 from soridam.odr.models import Dispute, DisputeEvent, DisputeState, Item, Role, Visibility
 from soridam.odr.visibility import AUDIENCE_LABEL, visible_to
 
@@ -40,6 +40,8 @@ EVENT_LABELS: dict[str, Any] = {
     "arbitration_consent": _("Consent to arbitration"),
     "decided": _("Decision"),
     "recommendation_answered": _("Answer to the recommendation"),
+    "suggestion_input": _("Private input to a suggestion entered"),
+    "suggestion_made": _("Suggestion made (nobody is bound by it)"),
 }
 # Event data a party may read; anything else in an event stays in the audit log.
 _SHOWN_DATA = ("from", "to", "reason", "deadline", "round", "rule", "remedy", "amount", "perform_by", "answer", "late")
@@ -123,5 +125,6 @@ def dispute_context(dispute: Dispute, role: str) -> dict[str, Any]:
         "routes": routes_shown(dispute),
         "bidding": packs.pack_version(dispute.pack_code, dispute.pack_version)["bidding"],
         "pledged": dispute.pledged,
+        "suggestions": suggestions.for_side(dispute, role),
         "now": timezone.now(),
     }
