@@ -107,7 +107,7 @@ def test_the_csv_export_writes_formula_like_names_as_text(history: list[Case], r
     User.objects.filter(username="bob").update(display_name="@SUM(1+1)")
     Team.objects.filter(slug="delivery").update(name="+delivery")
     with time_machine.travel(NOW, tick=False):
-        response = _client(root).get("/workspace/analytics/export.csv?days=7")
+        response = _client(root).post("/workspace/analytics/export.csv?days=7", {"reason": "월간 보고"})
         body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     cells = {cell for row in csv.reader(io.StringIO(body)) for cell in row}
     assert """'=HYPERLINK("http://evil.test","x")""" in cells

@@ -217,6 +217,10 @@ def test_the_chat_socket_server_is_asgi_on_its_own_port() -> None:
     assert named["web server"][named["web server"].index("--interface") + 1] == "wsgi"
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _make_running(tmp_path: Path, port: int) -> Path:
     """A Makefile whose `run` recipe execs the supervisor, as the project's Makefile does (make is then its parent)."""
     script = tmp_path / "server.py"
@@ -261,7 +265,14 @@ def test_sigint_to_make_alone_still_stops_everything(tmp_path: Path) -> None:
     """make waits out a SIGINT sent only to it; the supervisor notices and stops, so nothing keeps serving."""
     port = free_port()
     makefile = _make_running(tmp_path, port)
-    make = subprocess.Popen(["make", "-s", "-f", str(makefile), "run"], cwd=tmp_path, start_new_session=True)  # noqa: S603, S607
+    make = subprocess.Popen(  # noqa: S603
+        ["make", "-s", "-f", str(makefile), "run"],  # noqa: S607
+        cwd=tmp_path,
+        start_new_session=True,
+        # As from a terminal: a suite started in the background by a non-interactive shell inherits SIGINT
+        # ignored, and a make started with SIGINT ignored never stops on it.
+        preexec_fn=_default_sigint,  # noqa: PLW1509
+    )
     assert _wait_for(lambda: _listening(port), 20)
     make.send_signal(signal.SIGINT)
     make.wait(10)  # GNU make itself then dies of the SIGINT it re-raises
