@@ -136,6 +136,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'soridam.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
+        # A kept connection is checked before a request reuses it: after a database restart the first request of
+        # each worker would otherwise fail with a 500 on the dead connection (bench/faults.py showed it).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
