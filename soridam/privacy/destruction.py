@@ -83,6 +83,12 @@ def _delete_files(model: type[models.Model], rows: models.QuerySet[Any]) -> None
                 stored.delete(save=False)
 
 
+def erase_live_rows(entry: PersonalData, pks: list[int], *, trigger: str, rule: str) -> None:
+    """Destroy live rows (``erase_rows``) and write their line of the destruction log, by purge or erasure."""
+    method = erase_rows(entry, pks)
+    log(retention=entry.retention, model=entry.model, store=LIVE, ids=pks, trigger=trigger, rule=rule, method=method)
+
+
 def log(
     *, retention: str, model: str, store: str, ids: Iterable[object], trigger: str, rule: str, method: str
 ) -> DestructionLog | None:

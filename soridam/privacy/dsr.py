@@ -247,16 +247,7 @@ def erase(request: SubjectRequest, *, actor: Actor) -> dict[str, Any]:
             continue
         pks = destruction.still_personal(entry, rows)
         if pks:
-            method = destruction.erase_rows(entry, pks)
-            destruction.log(
-                retention=entry.retention,
-                model=entry.model,
-                store=destruction.LIVE,
-                ids=pks,
-                trigger=DestructionTrigger.ERASURE,
-                rule=f"request {request.pk}",
-                method=method,
-            )
+            destruction.erase_live_rows(entry, pks, trigger=DestructionTrigger.ERASURE, rule=f"request {request.pk}")
             erased[entry.model] = len(pks)
     outcome = {"erased": erased, "kept": [vars(item) for item in kept]}
     record_personal_data_erased(cases, actor=actor, request_id=request.pk, kept=sorted({k.model for k in kept}))

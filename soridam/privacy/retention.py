@@ -203,14 +203,6 @@ def _purge_live(entry: PersonalData, now: datetime, holds: tuple[set[int], set[i
         pks = destruction.still_personal(entry, without_held(entry, rows, holds))
         if not pks:
             return 0
-        method = destruction.erase_rows(entry, pks)
-        destruction.log(
-            retention=entry.retention,
-            model=entry.model,
-            store=destruction.LIVE,
-            ids=pks,
-            trigger=DestructionTrigger.PURGE,
-            rule=f"{entry.retention}: {months} months after {entry.clock}; {BASIS.get(entry.retention, '')}",
-            method=method,
-        )
+        rule = f"{entry.retention}: {months} months after {entry.clock}; {BASIS.get(entry.retention, '')}"
+        destruction.erase_live_rows(entry, pks, trigger=DestructionTrigger.PURGE, rule=rule)
     return len(pks)

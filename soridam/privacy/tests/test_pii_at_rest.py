@@ -103,6 +103,47 @@ def _plain_found(values: set[str], texts: Iterator[tuple[str, str]]) -> list[tup
     return found
 
 
+def _read_as_people_do(api: Client, lena: User, root: User, values: set[str]) -> tuple[Message, str]:
+    """The case pages, a search for each number, one reveal and one export; the revealed message and page."""
+    lead, admin = Client(REMOTE_ADDR="10.0.0.5"), Client(REMOTE_ADDR="10.0.0.6")
+    lead.force_login(lena)
+    admin.force_login(root)
+    for case in Case.objects.all():
+        assert admin.get(f"/workspace/cases/{case.pk}/").status_code == 200
+        assert api.get(f"/api/v1/cases/{case.pk}/messages").status_code in (200, 403, 404)
+    for value in sorted(values):  # searching for the very numbers must not write them into the access log
+        assert admin.get("/workspace/search/", {"q": value}).status_code == 200
+    sealed_message = Message.objects.filter(kind="customer").order_by("id").first()
+    assert sealed_message is not None
+    revealed = admin.post(
+        f"/workspace/cases/{sealed_message.case_id}/messages/{sealed_message.pk}/reveal/", {"reason": "고객 확인 요청"}
+    )
+    assert revealed.status_code == 200
+    export = admin.post("/workspace/analytics/export.csv?days=30", {"reason": "월간 보고"})
+    b"".join(export.streaming_content)  # type: ignore[attr-defined]
+    assert AccessLog.objects.filter(action=AccessAction.REVEAL).count() == 1
+    assert AccessLog.objects.filter(action=AccessAction.EXPORT).count() == 1
+    return sealed_message, revealed.content.decode()
+
+
+def _rotate_and_read_back(monkeypatch: pytest.MonkeyPatch, sealed_message: Message, values: set[str]) -> None:
+    """Rotate to a new key with the old one still listed; afterwards everything reads back as it came in."""
+    original = sealing.original_body(sealed_message)
+    old = base64.b64encode(crypto.keyring().keys[crypto.DEV_KID]).decode()
+    monkeypatch.setenv("SORIDAM_DATA_KEYS", f"new:{NEW_KEY},{crypto.DEV_KID}:{old}")
+    before = {row.pk: row.value for row in SealedValue.objects.all()}
+    raws = {p.pk: bytes(p.raw) for p in RawPayload.objects.all()}
+    call_command("rotate_data_key", "--batch-size", "3")
+    monkeypatch.setenv("SORIDAM_DATA_KEYS", f"new:{NEW_KEY}")  # the old key is gone: nothing may need it
+    assert {row.pk: row.value for row in SealedValue.objects.all()} == before
+    assert {p.pk: bytes(p.raw) for p in RawPayload.objects.all()} == raws
+    assert sealing.original_body(Message.objects.get(pk=sealed_message.pk)) == original
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM privacy_sealedvalue")
+        assert {crypto.key_id(value) for (value,) in cursor.fetchall()} == {"new"}
+    assert {_digits(v) for v in before.values()} <= values
+
+
 def test_identifiers_never_reach_the_database_or_the_logs_in_plain_text(
     shared_data: Callable[..., Path],
     api_client: Callable[[User], Client],
@@ -126,45 +167,13 @@ def test_identifiers_never_reach_the_database_or_the_logs_in_plain_text(
     assert {"email", "web"} <= set(Case.objects.values_list("channel", flat=True))
     assert ChannelMessage.objects.count() == sum(row["channel"] == "email" for row in rows)
 
-    # Read them as people do: the case pages, a search, one reveal, one export.
-    lead, admin = Client(REMOTE_ADDR="10.0.0.5"), Client(REMOTE_ADDR="10.0.0.6")
-    lead.force_login(lena)
-    admin.force_login(root)
-    for case in Case.objects.all():
-        assert admin.get(f"/workspace/cases/{case.pk}/").status_code == 200
-        assert api.get(f"/api/v1/cases/{case.pk}/messages").status_code in (200, 403, 404)
-    for value in sorted(values):  # searching for the very numbers must not write them into the access log
-        assert admin.get("/workspace/search/", {"q": value}).status_code == 200
-    sealed_message = Message.objects.filter(kind="customer").order_by("id").first()
-    assert sealed_message is not None
-    revealed = admin.post(
-        f"/workspace/cases/{sealed_message.case_id}/messages/{sealed_message.pk}/reveal/", {"reason": "고객 확인 요청"}
-    )
-    original = sealing.original_body(sealed_message)
-    assert revealed.status_code == 200
-    export = admin.post("/workspace/analytics/export.csv?days=30", {"reason": "월간 보고"})
-    b"".join(export.streaming_content)  # type: ignore[attr-defined]
-    assert AccessLog.objects.filter(action=AccessAction.REVEAL).count() == 1
-    assert AccessLog.objects.filter(action=AccessAction.EXPORT).count() == 1
+    sealed_message, revealed_page = _read_as_people_do(api, lena, root, values)
 
     leaks = _plain_found(values, _every_cell())
     leaks += _plain_found(values, ((record.name, record.getMessage()) for record in caplog.records))
     leaks += _plain_found(values, iter([("log text", caplog.text)]))
     assert leaks == []
     assert SealedValue.objects.count() >= len(values)
-    assert any(value in _digits(revealed.content.decode()) for value in values)  # the reveal shows it as written
+    assert any(value in _digits(revealed_page) for value in values)  # the reveal shows it as written
 
-    # Rotate to a new key with the old one still listed; afterwards everything reads back as it came in.
-    old = base64.b64encode(crypto.keyring().keys[crypto.DEV_KID]).decode()
-    monkeypatch.setenv("SORIDAM_DATA_KEYS", f"new:{NEW_KEY},{crypto.DEV_KID}:{old}")
-    before = {row.pk: row.value for row in SealedValue.objects.all()}
-    raws = {p.pk: bytes(p.raw) for p in RawPayload.objects.all()}
-    call_command("rotate_data_key", "--batch-size", "3")
-    monkeypatch.setenv("SORIDAM_DATA_KEYS", f"new:{NEW_KEY}")  # the old key is gone: nothing may need it
-    assert {row.pk: row.value for row in SealedValue.objects.all()} == before
-    assert {p.pk: bytes(p.raw) for p in RawPayload.objects.all()} == raws
-    assert sealing.original_body(Message.objects.get(pk=sealed_message.pk)) == original
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT value FROM privacy_sealedvalue")
-        assert {crypto.key_id(value) for (value,) in cursor.fetchall()} == {"new"}
-    assert {_digits(v) for v in before.values()} <= values
+    _rotate_and_read_back(monkeypatch, sealed_message, values)
