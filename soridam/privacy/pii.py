@@ -40,7 +40,11 @@ _PHONE = re.compile(
     r"|\(?0(?:2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50\d)\)?[-. ]?\d{3,4}" + _SEP + r"\d{4}"  # landline, VoIP, safe no.
     r")(?!\d)"
 )
-_ACCOUNT_NUMBER = re.compile(r"(?<![\d-])\d{2,6}(?:[- ]\d{2,7}){1,4}(?![\d-])|(?<!\d)\d{10,14}(?!\d)")
+# One separator throughout: a hyphenated account number followed by a space and another identifier (an RRN, a
+# phone) is two values, not one long "account" that the other then hides.
+_ACCOUNT_NUMBER = re.compile(
+    r"(?<![\d-])(?:\d{2,6}(?:-\d{2,7}){1,4}|\d{2,6}(?: \d{2,7}){1,4})(?![\d-])|(?<!\d)\d{10,14}(?!\d)"
+)
 _BANK_WORDS = re.compile(
     r"계좌|통장|은행|account|bank|국민|신한|우리|하나|농협|기업|카카오뱅크|케이뱅크|토스뱅크|우체국|새마을|신협|"
     r"수협|부산|대구|경남|광주|전북|제주|SC|씨티|산업",

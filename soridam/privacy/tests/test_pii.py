@@ -86,6 +86,16 @@ def test_detects_other_common_forms(text: str, kind: str) -> None:
     assert pii.types_in(text) == [kind]
 
 
+@pytest.mark.parametrize("account", ["110-123-456789", "110 123 456789", "351-6893-7506-04", "110123456789"])
+@pytest.mark.parametrize(
+    ("neighbour", "kind"), [("900101-1234567", "rrn"), ("010-1234-5678", "phone"), ("4844-6550-8943-9312", "card")]
+)
+def test_an_account_number_next_to_another_identifier_is_two_values(account: str, neighbour: str, kind: str) -> None:
+    for text in (f"환불 계좌 {account} {neighbour}", f"{neighbour} 계좌 {account}"):
+        found = {(span.type, text[span.start : span.end]) for span in pii.detect(text)}
+        assert found == {("account", account), (kind, neighbour)}, text
+
+
 @pytest.mark.parametrize("text", ["카드로 3개월 할부", "택배로 2개 보냈어요", "우체국택배 6012345678901 조회"])
 def test_particles_and_parcel_numbers_are_not_pii(text: str) -> None:
     assert pii.detect(text) == []
