@@ -20,8 +20,9 @@ def limited_admin_login(request: HttpRequest, extra_context: dict[str, Any] | No
         check_login_attempt(request)
     except RateLimited as limited:
         return _too_many_attempts(limited.retry_after)
-    account = lockout.account_named(str(request.POST.get("username", "")))
-    until = lockout.locked_until(account)
+    name = str(request.POST.get("username", ""))
+    account = lockout.account_named(name)
+    until = lockout.locked_until(account, name)
     if until is not None:
         return _refused(lockout.locked_message(until), status=403)
     response = admin.site.login(request, extra_context)
@@ -29,7 +30,7 @@ def limited_admin_login(request: HttpRequest, extra_context: dict[str, Any] | No
         if not two_factor.is_required(request.user):
             lockout.clear_failures(request.user)
     else:
-        until = lockout.register_failure(account)
+        until = lockout.register_failure(account, name)
         if until is not None:
             return _refused(lockout.locked_message(until), status=403)
     return response

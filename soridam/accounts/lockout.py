@@ -3,13 +3,19 @@ row, the account refuses every sign-in for ``SORIDAM_LOCKOUT_MINUTES``, the righ
 
 Kept on the user row, not in the cache: a lockout must survive a cache flush and hold across processes. The
 per-minute rate limit per address and account (lib.ratelimit) still applies in front of it.
+
+A name that belongs to no account is counted and "locked" the same way, in the shared cache under a keyed hash of
+the name: otherwise the lockout message after five tries would tell who has an account.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -26,16 +32,18 @@ def account_named(username: str) -> User | None:
     return User.objects.filter(**{User.USERNAME_FIELD: name}).first()
 
 
-def locked_until(user: User | None) -> datetime | None:
-    if user is None or user.locked_until is None or user.locked_until <= timezone.now():
+def locked_until(user: User | None, name: str = "") -> datetime | None:
+    """When the account (or, with no account, the name typed) may try again; None when it may now."""
+    until = user.locked_until if user is not None else cache.get(_no_account_key(name, "until"))
+    if until is None or until <= timezone.now():
         return None
-    return user.locked_until
+    return until
 
 
-def register_failure(user: User | None) -> datetime | None:
+def register_failure(user: User | None, name: str = "") -> datetime | None:
     """Count one failed password or code; lock the account when it reaches the limit. The lock's end, or None."""
     if user is None:
-        return None
+        return _register_no_account_failure(name)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
         fresh = User.objects.select_for_update().get(pk=user.pk)
@@ -45,6 +53,27 @@ def register_failure(user: User | None) -> datetime | None:
             fresh.save(update_fields=["locked_until", "failed_logins"])
     user.failed_logins, user.locked_until = fresh.failed_logins, fresh.locked_until
     return locked_until(fresh)
+
+
+def _register_no_account_failure(name: str) -> datetime | None:
+    """The same count and lock for a name with no account, so both answer alike."""
+    if not name.strip():
+        return None
+    window = settings.SORIDAM_LOCKOUT_MINUTES * 60
+    count_key = _no_account_key(name, "count")
+    cache.add(count_key, 0, timeout=window)
+    if cache.incr(count_key) < settings.SORIDAM_LOCKOUT_FAILURES:
+        return None
+    until = timezone.now() + timedelta(minutes=settings.SORIDAM_LOCKOUT_MINUTES)
+    cache.set(_no_account_key(name, "until"), until, timeout=window)
+    cache.delete(count_key)
+    return until
+
+
+def _no_account_key(name: str, part: str) -> str:
+    # Keyed, so the cache never holds the names people typed (some type a password into the name field).
+    digest = hmac.new(settings.SECRET_KEY.encode(), name.strip().encode(), hashlib.sha256).hexdigest()[:32]
+    return f"lockout:{part}:{digest}"
 
 
 def clear_failures(user: User) -> None:

@@ -39,6 +39,19 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(url: str, roo
         assert attempt(url, "pw-root", 7).status_code == 302
 
 
+@pytest.mark.parametrize("url", ["/workspace/login/", "/admin/login/"])
+def test_a_name_with_no_account_is_answered_like_an_account_so_the_lockout_tells_nothing(url: str, root: User) -> None:
+    def statuses(username: str, first: int) -> list[int]:
+        return [attempt(url, "wrong", first + number, username).status_code for number in range(6)]
+
+    with time_machine.travel(START, tick=False) as clock:
+        assert statuses("root", 0) == statuses("nobody-here", 10) == [200, 200, 200, 200, 403, 403]
+        locked = attempt(url, "wrong", 20, "nobody-here").content.decode()
+        assert "15" in locked
+        clock.shift(timedelta(minutes=15, seconds=10))
+        assert attempt(url, "wrong", 21, "nobody-here").status_code == 200
+
+
 def test_a_right_password_before_the_fifth_failure_starts_the_count_again(alice: User) -> None:
     with time_machine.travel(START, tick=False):
         for number in range(4):

@@ -36,7 +36,8 @@ class WorkspaceLoginView(LoginView):
             check_login_attempt(request)
         except RateLimited as limited:
             return self._too_many_attempts(limited.retry_after)
-        until = lockout.locked_until(lockout.account_named(request.POST.get("username", "")))
+        name = str(request.POST.get("username", ""))
+        until = lockout.locked_until(lockout.account_named(name), name)
         if until is not None:  # refused before the password is checked: a locked account tells nothing
             return self._refused(lockout.locked_message(until), status=403)
         return super().post(request, *args, **kwargs)
@@ -59,7 +60,8 @@ class WorkspaceLoginView(LoginView):
         return render(self.request, self.template_name, context, status=status)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        until = lockout.register_failure(lockout.account_named(self.request.POST.get("username", "")))
+        name = str(self.request.POST.get("username", ""))
+        until = lockout.register_failure(lockout.account_named(name), name)
         if until is not None:
             return self._refused(lockout.locked_message(until), status=403)
         return super().form_invalid(form)
