@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+
+import structlog
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from soridam.accounts.models import User
 from soridam.cases.access import access_case_by_token
-from soridam.odr.models import Dispute, MerchantMember, Role
+from soridam.odr.models import Dispute, Item, MerchantMember, Role
+from soridam.odr.visibility import visible_to
+
+log = structlog.get_logger(__name__)
 
 RESPOND = "odr.respond_dispute"
 OPEN = "odr.open_dispute"
@@ -50,3 +56,17 @@ def access_dispute_by_token(token: str, dispute_id: int, *, for_update: bool = F
     if dispute is None:
         raise Http404
     return dispute, Role.CLAIMANT
+
+
+def access_evidence(dispute: Dispute, role: str, item_id: int) -> tuple[Item, bytes]:
+    """An evidence file the viewer's side may see (the one visibility rule), read back only when it still matches
+    the SHA-256 recorded at upload: a file changed on disk is never handed out as the party's evidence."""
+    item = dispute.items.filter(pk=item_id, kind=Item.EVIDENCE).exclude(file="").first()
+    if item is None or not visible_to(item, role):
+        raise Http404
+    with item.file.open("rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != item.sha256:
+        log.error("odr.evidence_hash_mismatch", dispute=dispute.pk, item=item.pk)
+        raise Http404
+    return item, content

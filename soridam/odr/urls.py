@@ -10,7 +10,13 @@ urlpatterns = [
     path("odr/t/<str:token>/<int:dispute_id>/", views.customer_dispute, name="customer_dispute"),
     path("odr/t/<str:token>/<int:dispute_id>/do/<slug:name>/", views.customer_command, name="customer_command"),
     path("odr/t/<str:token>/<int:dispute_id>/export.<slug:fmt>", views.customer_export, name="customer_export"),
+    path(
+        "odr/t/<str:token>/<int:dispute_id>/evidence/<int:item_id>/",
+        views.customer_evidence,
+        name="customer_evidence",
+    ),
     path("odr/<int:dispute_id>/", views.party_dispute, name="party_dispute"),
+    path("odr/<int:dispute_id>/evidence/<int:item_id>/", views.party_evidence, name="party_evidence"),
     path("odr/<int:dispute_id>/do/<slug:name>/", views.party_command, name="party_command"),
     path("odr/<int:dispute_id>/export.<slug:fmt>", views.party_export, name="party_export"),
     path("workspace/disputes/", views.workspace_list, name="workspace_list"),

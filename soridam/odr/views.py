@@ -25,9 +25,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from soridam.audit.actors import Actor
 from soridam.cases.access import access_case, access_case_by_token
+from soridam.cases.downloads import download_response
 from soridam.lib.security_headers import mark
 from soridam.odr import actions, commands, decision_actions, packs
-from soridam.odr.access import OPEN, access_dispute_by_token, access_dispute_by_user, disputes_visible_to
+from soridam.odr.access import (
+    OPEN,
+    access_dispute_by_token,
+    access_dispute_by_user,
+    access_evidence,
+    disputes_visible_to,
+)
 from soridam.odr.export import case_file
 from soridam.odr.forms import FilingForm
 from soridam.odr.models import Dispute, MerchantPledge, Role
@@ -97,7 +104,8 @@ def staff_file(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_GET
 def customer_dispute(request: HttpRequest, token: str, dispute_id: int) -> HttpResponse:
     dispute, role = access_dispute_by_token(token, dispute_id)
-    return _page(request, dispute, role, reverse("odr:customer_command", args=[token, dispute_id, "_"]))
+    context = {"evidence_base": reverse("odr:customer_evidence", args=[token, dispute_id, 0])[:-2]}
+    return _page(request, dispute, role, reverse("odr:customer_command", args=[token, dispute_id, "_"]), context)
 
 
 @never_cache
@@ -105,11 +113,12 @@ def customer_dispute(request: HttpRequest, token: str, dispute_id: int) -> HttpR
 @require_GET
 def party_dispute(request: HttpRequest, dispute_id: int) -> HttpResponse:
     dispute, role = access_dispute_by_user(request.user, dispute_id)  # type: ignore[arg-type]
-    return _page(request, dispute, role, reverse("odr:party_command", args=[dispute_id, "_"]))
+    context = {"evidence_base": reverse("odr:party_evidence", args=[dispute_id, 0])[:-2]}
+    return _page(request, dispute, role, reverse("odr:party_command", args=[dispute_id, "_"]), context)
 
 
-def _page(request: HttpRequest, dispute: Dispute, role: str, command_url: str) -> HttpResponse:
-    context = dispute_context(dispute, role)
+def _page(request: HttpRequest, dispute: Dispute, role: str, command_url: str, extra: dict[str, str]) -> HttpResponse:
+    context = {**dispute_context(dispute, role), **extra}
     context["command_base"] = command_url[:-2]
     context["consent_texts"] = {
         form: (
@@ -147,6 +156,23 @@ def _run(request: HttpRequest, name: str, call: commands.Call) -> None:
             commands.perform(name, call)
     except actions.DisputeError as refused:
         messages.error(request, str(refused))
+
+
+@private
+@require_GET
+def customer_evidence(request: HttpRequest, token: str, dispute_id: int, item_id: int) -> HttpResponseBase:
+    dispute, role = access_dispute_by_token(token, dispute_id)
+    item, content = access_evidence(dispute, role, item_id)
+    return download_response(content, filename=item.filename, content_type=item.content_type)
+
+
+@never_cache
+@login_required
+@require_GET
+def party_evidence(request: HttpRequest, dispute_id: int, item_id: int) -> HttpResponseBase:
+    dispute, role = access_dispute_by_user(request.user, dispute_id)  # type: ignore[arg-type]
+    item, content = access_evidence(dispute, role, item_id)
+    return download_response(content, filename=item.filename, content_type=item.content_type)
 
 
 @private
