@@ -16,6 +16,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from soridam.accounts.models import User
 from soridam.audit import audit
@@ -137,7 +138,10 @@ def has_pledge(shop_id: int | None) -> bool:
 def move(dispute: Dispute, state: str, reason: str, *, actor: Actor, role: str, now: datetime | None = None) -> None:
     """Change the state, start the new state's deadline (Korean business days) and record the move."""
     if not states.can_move(dispute.state, state):
-        raise DisputeError(f"a dispute in {dispute.state} cannot move to {state}")
+        raise DisputeError(
+            _("a dispute in %(state)s cannot move to %(next)s")
+            % {"state": DisputeState(dispute.state).label, "next": DisputeState(state).label}
+        )
     now = now or timezone.now()
     before = dispute.state
     dispute.state, dispute.state_since, dispute.outcome, dispute.escalated = state, now, reason, False
@@ -162,9 +166,9 @@ def deadline(dispute: Dispute, state: str, now: datetime, *, grace: bool = False
 def file_dispute(case: Case, filing: Filing, *, actor: Actor, now: datetime | None = None) -> Dispute:
     """Open a dispute from a case (R-ODR-1): it goes straight to the respondent's answer, who is notified."""
     if filing.desired_outcome not in packs.current(filing.pack_code)["obligation_days"]:
-        raise DisputeError(f"unknown outcome {filing.desired_outcome}")
+        raise DisputeError(_("unknown outcome %(value)s") % {"value": filing.desired_outcome})
     if not [issue for issue in filing.issues if issue.strip()]:
-        raise DisputeError("name at least one issue")
+        raise DisputeError(_("name at least one issue"))
     now = now or timezone.now()
     pack = packs.current(filing.pack_code)
     order_number = (filing.order_number or case.order_number)[:64]
@@ -228,7 +232,7 @@ def start_mediation(dispute: Dispute, *, actor: Actor, role: str, now: datetime 
     """Both sides agree to mediate before negotiation's deadline (one asking is enough at expiry)."""
     _require(dispute, DisputeState.NEGOTIATION, DisputeState.ANSWER)
     if set(dispute.mediation_asked_by) != {Role.CLAIMANT, Role.RESPONDENT}:
-        raise DisputeError("both sides must ask for mediation before its deadline; otherwise it starts at expiry")
+        raise DisputeError(_("both sides must ask for mediation before its deadline; otherwise it starts at expiry"))
     move(dispute, DisputeState.MEDIATION, "both_asked", actor=actor, role=role, now=now)
 
 
@@ -244,7 +248,7 @@ def extend_mediation(dispute: Dispute, role: str, *, actor: Actor) -> None:
     """+30 days once, when both sides agree: the second agreement extends the running deadline."""
     _require(dispute, DisputeState.MEDIATION)
     if dispute.extended:
-        raise DisputeError("mediation was already extended")
+        raise DisputeError(_("mediation was already extended"))
     event = DisputeEvent.objects.filter(dispute=dispute, kind="extension_asked", data__role=role)
     record(dispute, "extension_asked", actor=actor, role=role, data={"role": role})
     other = Role.RESPONDENT if role == Role.CLAIMANT else Role.CLAIMANT
@@ -271,7 +275,7 @@ def withdraw(dispute: Dispute, *, actor: Actor, now: datetime | None = None) -> 
 def refer(dispute: Dispute, route: str, *, actor: Actor, role: str, now: datetime | None = None) -> None:
     """Referral to a statutory body (KCA 1372, ECMC) ends the dispute here."""
     if route not in packs.current(dispute.pack_code)["statutory_routes"]:
-        raise DisputeError(f"unknown route {route}")
+        raise DisputeError(_("unknown route %(value)s") % {"value": route})
     move(dispute, DisputeState.REFERRED, f"referred_{route}", actor=actor, role=role, now=now)
 
 
@@ -311,7 +315,7 @@ def make_offer(dispute: Dispute, role: str, remedy: str, amount: int, perform_by
     """A structured offer (remedy, amount, date to perform), public to both sides."""
     _require(dispute, DisputeState.NEGOTIATION, DisputeState.MEDIATION, DisputeState.ARBITRATION)
     if remedy not in packs.pack_version(dispute.pack_code, dispute.pack_version)["obligation_days"]:
-        raise DisputeError(f"unknown remedy {remedy}")
+        raise DisputeError(_("unknown remedy %(value)s") % {"value": remedy})
     offer = Offer.objects.create(dispute=dispute, by_role=role, remedy=remedy, amount=amount, perform_by=perform_by)
     data = {"offer": offer.pk, "remedy": remedy, "amount": amount, "perform_by": perform_by.isoformat()}
     record(dispute, "offer_made", actor=actor, role=role, data=data)
@@ -322,7 +326,7 @@ def answer_offer(offer: Offer, role: str, accept: bool, *, actor: Actor, now: da
     """The other side accepts (a settlement on the offer's terms) or declines an open offer."""
     dispute = offer.dispute
     if offer.status != "open" or role == offer.by_role or role not in (Role.CLAIMANT, Role.RESPONDENT):
-        raise DisputeError("this offer cannot be answered by you now")
+        raise DisputeError(_("this offer cannot be answered by you now"))
     offer.status = "accepted" if accept else "declined"
     offer.save(update_fields=["status"])
     record(dispute, f"offer_{offer.status}", actor=actor, role=role, data={"offer": offer.pk})
@@ -337,9 +341,9 @@ def obligation_met(
     dispute = obligation.dispute
     _require(dispute, DisputeState.COMPLIANCE)
     if obligation.met_at is not None:
-        raise DisputeError("already met")
+        raise DisputeError(_("already met"))
     if not evidence.strip():
-        raise DisputeError("say how it was met (a transfer id, a tracking number)")
+        raise DisputeError(_("say how it was met (a transfer id, a tracking number)"))
     obligation.met_at, obligation.evidence = now or timezone.now(), evidence.strip()[:2000]
     obligation.save(update_fields=["met_at", "evidence"])
     record(
@@ -370,19 +374,19 @@ def post_item(
     """A message or evidence. A public item opens a comment window for the other side; an item sent after
     the window of the other side's last public item closed is marked late."""
     if states.is_terminal(dispute.state):
-        raise DisputeError("the dispute has ended")
+        raise DisputeError(_("the dispute has ended"))
     if (
         visibility in (Visibility.CAUCUS_CLAIMANT, Visibility.CAUCUS_RESPONDENT)
         and dispute.state != DisputeState.MEDIATION
     ):
-        raise DisputeError("caucus messages exist only in mediation")
+        raise DisputeError(_("caucus messages exist only in mediation"))
     if (
         visibility == Visibility.CAUCUS_CLAIMANT
         and role == Role.RESPONDENT
         or visibility == Visibility.CAUCUS_RESPONDENT
         and role == Role.CLAIMANT
     ):
-        raise DisputeError("a party writes only in its own caucus")
+        raise DisputeError(_("a party writes only in its own caucus"))
     now = now or timezone.now()
     pack = packs.pack_version(dispute.pack_code, dispute.pack_version)
     answered = _last_public_from_other_side(dispute, role)
@@ -476,4 +480,6 @@ def expire_one(dispute_id: int, now: datetime) -> bool:
 
 def _require(dispute: Dispute, *allowed: str) -> None:
     if dispute.state not in allowed:
-        raise DisputeError(f"not possible while the dispute is in {dispute.state}")
+        raise DisputeError(
+            _("not possible while the dispute is in %(state)s") % {"state": DisputeState(dispute.state).label}
+        )

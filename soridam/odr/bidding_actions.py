@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from soridam.audit.actors import Actor
 from soridam.odr import actions, packs
@@ -26,17 +27,17 @@ PARTIES = (Role.CLAIMANT, Role.RESPONDENT)
 def open_round(dispute: Dispute, *, actor: Actor, role: str, now: datetime | None = None) -> BiddingRound:
     """A new round under the pack's rule; bidding waits until both sides accepted the rule shown to them."""
     if dispute.state != DisputeState.NEGOTIATION:
-        raise DisputeError("blind bidding happens in negotiation")
+        raise DisputeError(_("blind bidding happens in negotiation"))
     pack = packs.pack_version(dispute.pack_code, dispute.pack_version)["bidding"]
     rounds = dispute.rounds.order_by("-number")
     last = rounds.first()
     if last is not None and last.state in ("rules", "commit", "reveal"):
-        raise DisputeError("a round is still open")
+        raise DisputeError(_("a round is still open"))
     if last is not None and last.state == "settled":
-        raise DisputeError("the bidding settled")
+        raise DisputeError(_("the bidding settled"))
     number = (last.number if last else 0) + 1
     if number > int(pack["rounds"]):
-        raise DisputeError("no rounds left")
+        raise DisputeError(_("no rounds left"))
     now = now or timezone.now()
     commit_due = now + timedelta(hours=int(pack["commit_hours"]))
     new = BiddingRound.objects.create(
@@ -73,11 +74,11 @@ def commit(round: BiddingRound, role: str, commitment: str, *, actor: Actor, now
     """Store a side's commitment (64 hex digits); it may be replaced until the commit deadline."""
     now = now or timezone.now()
     if round.state != "commit" or now > round.commit_due_at:
-        raise DisputeError("commitments are not accepted now")
+        raise DisputeError(_("commitments are not accepted now"))
     commitment = commitment.strip().lower()
     if len(commitment) != 64 or any(c not in "0123456789abcdef" for c in commitment):
-        raise DisputeError("a commitment is 64 hexadecimal digits")
-    bid, _ = Bid.objects.update_or_create(round=round, role=role, defaults={"commitment": commitment})
+        raise DisputeError(_("a commitment is 64 hexadecimal digits"))
+    bid, _created = Bid.objects.update_or_create(round=round, role=role, defaults={"commitment": commitment})
     # The commitment stays on the bid row: shown to the other side, it would tell two different bids apart.
     actions.record(round.dispute, "bid_committed", actor=actor, role=role, data={"round": round.number})
     _maybe_open_reveals(round, now)
@@ -110,14 +111,14 @@ def reveal(
     until the reveal deadline."""
     now = now or timezone.now()
     if round.state != "reveal" or now > round.reveal_due_at:
-        raise DisputeError("reveals are not accepted now")
+        raise DisputeError(_("reveals are not accepted now"))
     bid = round.bids.filter(role=role).first()
     if bid is None:
-        raise DisputeError("no commitment to reveal")
+        raise DisputeError(_("no commitment to reveal"))
     nonce_hex = nonce_hex.strip().lower()
     if amount < 0 or not sealing.verify_reveal(bid.commitment, round.dispute_id, round.number, role, amount, nonce_hex):
         raise DisputeError(
-            "this amount and nonce do not match your commitment; check them and try again before the deadline"
+            _("this amount and nonce do not match your commitment; check them and try again before the deadline")
         )
     bid.amount, bid.nonce_hex, bid.revealed_at = amount, nonce_hex, now
     bid.save(update_fields=["amount", "nonce_hex", "revealed_at"])
@@ -129,7 +130,7 @@ def reveal(
 def reveal_server_sealed(round: BiddingRound, role: str, *, actor: Actor, now: datetime | None = None) -> None:
     bid = round.bids.filter(role=role, server_sealed=True).first()
     if bid is None or bid.sealed_amount is None:
-        raise DisputeError("no server-sealed bid")
+        raise DisputeError(_("no server-sealed bid"))
     reveal(round, role, bid.sealed_amount, bid.nonce_hex, actor=actor, now=now)
 
 
@@ -138,7 +139,7 @@ def _close(round: BiddingRound, *, actor: Actor, now: datetime) -> None:
     bids = {bid.role: bid for bid in round.bids.all()}
     offer, demand = bids[Role.RESPONDENT].amount, bids[Role.CLAIMANT].amount
     if offer is None or demand is None:  # both reveals are in before a round closes
-        raise DisputeError("a bid is not revealed")
+        raise DisputeError(_("a bid is not revealed"))
     rules = bidding.BiddingRules(a=round.a, p=Fraction(round.p), rule=bidding.rule_named(round.rule))
     result = bidding.blind_bidding([(offer, demand)], rules)
     dispute = round.dispute

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 
 from soridam.audit.actors import Actor
 from soridam.odr import actions, bidding_actions, decision_actions, suggestion_actions, suggestions
@@ -39,7 +40,7 @@ def _form(form_class: type[forms.Form], call: Call) -> dict[str, Any]:
 def _round(call: Call) -> BiddingRound:
     found = call.dispute.rounds.order_by("-number").first()
     if found is None:
-        raise DisputeError("no bidding round")
+        raise DisputeError(_("no bidding round"))
     return found
 
 
@@ -64,7 +65,7 @@ def offer(call: Call) -> None:
 def answer_offer(call: Call) -> None:
     found = call.dispute.offers.filter(pk=call.data.get("offer") or 0).first()
     if found is None:
-        raise DisputeError("no such offer")
+        raise DisputeError(_("no such offer"))
     actions.answer_offer(found, call.role, call.data.get("accept") == "1", actor=call.actor)
 
 
@@ -87,7 +88,7 @@ def _whole(raw: str | None, what: str) -> int:
     try:
         return int((raw or "").strip().replace(",", ""))
     except ValueError:
-        raise DisputeError(f"{what}: give a whole number") from None
+        raise DisputeError(_("%(field)s: give a whole number") % {"field": what}) from None
 
 
 def points(call: Call) -> None:
@@ -102,7 +103,7 @@ def disagreement(call: Call) -> None:
 
 def recommend(call: Call) -> None:
     if call.actor.user is None:
-        raise DisputeError("only the neutral decides")
+        raise DisputeError(_("only the neutral decides"))
     data = _form(DecisionForm, call)
     kind = "recommendation" if call.dispute.state == "mediation" else "award"
     decision_actions.decide(call.dispute, kind, call.actor.user, data["reasons"], data["remedy"], data["amount"])
@@ -112,7 +113,7 @@ def met(call: Call) -> None:
     data = _form(MetForm, call)
     found = call.dispute.obligations.filter(pk=data["obligation"]).first()
     if found is None:
-        raise DisputeError("no such obligation")
+        raise DisputeError(_("no such obligation"))
     actions.obligation_met(found, data["evidence"], actor=call.actor, role=call.role)
 
 
@@ -161,7 +162,7 @@ def perform(name: str, call: Call) -> None:
     else:
         table = {**PARTY_COMMANDS, **(CLAIMANT_ONLY if call.role == Role.CLAIMANT else {})}
     if name not in table:
-        raise DisputeError("not available to you")
+        raise DisputeError(_("not available to you"))
     if name == "answer" and call.role != Role.RESPONDENT:
-        raise DisputeError("only the respondent answers")
+        raise DisputeError(_("only the respondent answers"))
     table[name](call)

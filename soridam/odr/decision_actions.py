@@ -43,11 +43,11 @@ def consent(
     any other text is refused."""
     now = now or timezone.now()
     if form not in ARBITRATION_FORMS or role not in PARTIES:
-        raise DisputeError("unknown arbitration form or side")
+        raise DisputeError(_("unknown arbitration form or side"))
     if dispute.state != DisputeState.MEDIATION:
-        raise DisputeError("arbitration is agreed during mediation")
+        raise DisputeError(_("arbitration is agreed during mediation"))
     if shown_sha256 != text_hash(consent_text(dispute, form)):
-        raise DisputeError("the consent does not match the text shown for this dispute")
+        raise DisputeError(_("the consent does not match the text shown for this dispute"))
     made = Consent.objects.create(dispute=dispute, role=role, form=form, text_sha256=shown_sha256, created_at=now)
     actions.record(
         dispute, "arbitration_consent", actor=actor, role=role, data={"form": form, "text_sha256": shown_sha256}
@@ -63,7 +63,7 @@ def start_arbitration(dispute: Dispute, *, actor: Actor, now: datetime | None = 
         if {c.role for c in dispute.consents.filter(form=form, created_at__gte=dispute.created_at)} == set(PARTIES)
     }
     if not forms:
-        raise DisputeError("arbitration needs the consent of both sides")
+        raise DisputeError(_("arbitration needs the consent of both sides"))
     form = sorted(forms)[0]
     actions.move(dispute, DisputeState.ARBITRATION, f"consented_{form}", actor=actor, role=Role.NEUTRAL, now=now)
     return form
@@ -76,16 +76,16 @@ def may_decide(dispute: Dispute, now: datetime) -> str:
     public = dispute.items.filter(visibility=Visibility.PUBLIC)
     last = public.order_by("-id").first()
     if last is None:
-        return "nothing was put to the parties"
+        return _("nothing was put to the parties")
     latest = [last] + [item for role in PARTIES if (item := public.filter(author_role=role).order_by("-id").first())]
     for item in latest:
         for role in PARTIES:
             notices = dispute.notices.filter(event__data__item=item.pk, role=role)
             if role != item.author_role and not notices.filter(state=NoticeState.DELIVERED).exists():
-                return f"the {role}'s notice is not delivered"
+                return _("the notice to the %(side)s is not delivered") % {"side": Role(role).label}
         answered = dispute.items.filter(answers=item).exists()
         if item.comment_due_at and not answered and now <= item.comment_due_at:
-            return "the response window is still open"
+            return _("the response window is still open")
     return ""
 
 
@@ -104,9 +104,9 @@ def decide(
     now = now or timezone.now()
     expected = DisputeState.MEDIATION if kind == "recommendation" else DisputeState.ARBITRATION
     if dispute.state != expected or dispute.neutral_id != neutral.pk:
-        raise DisputeError("only the appointed neutral decides, at this stage")
+        raise DisputeError(_("only the appointed neutral decides, at this stage"))
     if not reasons.strip():
-        raise DisputeError("a decision gives its reasons")
+        raise DisputeError(_("a decision gives its reasons"))
     blocked = may_decide(dispute, now)
     if blocked:
         raise DisputeError(blocked)
@@ -142,10 +142,10 @@ def _check_final_offer(dispute: Dispute, amount: int | None) -> None:
     for role in PARTIES:
         last = dispute.offers.filter(by_role=role).order_by("-id").first()
         if last is None:
-            raise DisputeError(f"the {role} has made no final offer")
+            raise DisputeError(_("the %(side)s has made no final offer") % {"side": Role(role).label})
         finals.add(last.amount)
     if amount not in finals:
-        raise DisputeError("a final-offer award is one of the two final offers")
+        raise DisputeError(_("a final-offer award is one of the two final offers"))
 
 
 def answer_recommendation(
@@ -153,12 +153,12 @@ def answer_recommendation(
 ) -> None:
     """Both acceptances settle on the recommendation; a rejection closes the dispute (statutory routes shown)."""
     if dispute.state != DisputeState.RECOMMENDATION or role not in PARTIES:
-        raise DisputeError("no recommendation waits for your answer")
+        raise DisputeError(_("no recommendation waits for your answer"))
     decision = dispute.decisions.filter(kind="recommendation").order_by("-id").first()
     if decision is None:
-        raise DisputeError("no recommendation waits for your answer")
+        raise DisputeError(_("no recommendation waits for your answer"))
     if role in decision.answers:
-        raise DisputeError("you already answered")
+        raise DisputeError(_("you already answered"))
     decision.answers = {**decision.answers, role: "accept" if accept else "reject"}
     decision.save(update_fields=["answers"])
     actions.record(dispute, "recommendation_answered", actor=actor, role=role, data={"answer": decision.answers[role]})

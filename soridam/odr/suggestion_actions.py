@@ -6,6 +6,8 @@ go into an event, a notice or a case file. Callers hold the dispute's row lock.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from soridam.audit.actors import Actor
 from soridam.odr import actions, suggestions
 from soridam.odr.actions import DisputeError
@@ -19,16 +21,19 @@ def enter_points(dispute: Dispute, role: str, points: dict[str, int], *, actor: 
     """A side's 100 points over the issues; every issue gets a whole number of points from 0 to 100."""
     keys = [key for key, _label, _divisible in suggestions.ISSUES]
     if sorted(points) != sorted(keys) or any(not 0 <= p <= POINTS for p in points.values()):
-        raise DisputeError("give each issue between 0 and 100 points")
+        raise DisputeError(_("give each issue between 0 and 100 points"))
     if sum(points.values()) != POINTS:
-        raise DisputeError(f"spread exactly {POINTS} points; these add up to {sum(points.values())}")
+        raise DisputeError(
+            _("spread exactly %(points)d points; these add up to %(sum)d")
+            % {"points": POINTS, "sum": sum(points.values())}
+        )
     _store(dispute, role, SuggestionInput.POINTS, actor=actor, points=points)
 
 
 def enter_disagreement(dispute: Dispute, role: str, value: int, *, actor: Actor) -> None:
     """A side's disagreement value in KRW: what it expects to end with if nobody agrees (court, statute)."""
     if not 0 <= value <= MAX_KRW:
-        raise DisputeError("give an amount in KRW between 0 and 1,000,000,000,000")
+        raise DisputeError(_("give an amount in KRW between 0 and 1,000,000,000,000"))
     _store(dispute, role, SuggestionInput.DISAGREEMENT, actor=actor, value=value)
 
 
@@ -42,9 +47,9 @@ def _store(
     value: int | None = None,
 ) -> None:
     if dispute.state not in suggestions.OPEN_IN or role not in suggestions.PARTIES:
-        raise DisputeError("suggestions are for the parties during negotiation and mediation")
+        raise DisputeError(_("suggestions are for the parties during negotiation and mediation"))
     if suggestions.payload(dispute, kind) is not None:
-        raise DisputeError("both sides have entered theirs; the suggestion is made")
+        raise DisputeError(_("both sides have entered theirs; the suggestion is made"))
     SuggestionInput.objects.update_or_create(
         dispute=dispute, role=role, kind=kind, defaults={"points": points or {}, "value": value}
     )

@@ -3,12 +3,13 @@ nora the neutral; and a helper that runs an action in a transaction with its aft
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import translation
 
 from soridam.accounts.models import Role as StaffRole
 from soridam.accounts.models import User
@@ -16,6 +17,14 @@ from soridam.audit.actors import Actor
 from soridam.cases.models import Case
 from soridam.odr import actions
 from soridam.odr.models import Dispute
+
+
+@pytest.fixture(autouse=True)
+def _refusals_in_english() -> Iterator[None]:
+    """Actions called outside a request say why in the active language; these tests match the English text
+    (a page test below checks the Korean one a customer reads)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

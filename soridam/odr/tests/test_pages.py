@@ -10,14 +10,16 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from soridam.accounts.models import Role as StaffRole
 from soridam.accounts.models import User
+from soridam.audit.actors import Actor
 from soridam.cases.models import Case
 from soridam.odr import actions
-from soridam.odr.models import Dispute, DisputeState, MerchantMember, Role
+from soridam.odr.models import Dispute, DisputeState, Item, MerchantMember, Role, Visibility
 from soridam.orders.models import Shop
 
 pytestmark = pytest.mark.django_db
@@ -40,10 +42,6 @@ def test_the_customer_files_from_the_tracking_link_with_evidence_and_sees_the_ro
     assert form.status_code == 200
     assert "1372" in form.content.decode()
     assert "ecmc.or.kr" in form.content.decode()  # both statutory routes at filing
-    with open("/dev/null", "rb"):
-        pass
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     upload = SimpleUploadedFile("receipt.png", PNG, content_type="image/png")
     data = {
         "order_number": "ORD-7",
@@ -76,8 +74,6 @@ def test_a_refused_filing_keeps_nothing(make_case: Callable[..., Case]) -> None:
 
 
 def _file(name: str, content: bytes) -> Any:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(name, content)
 
 
@@ -128,7 +124,7 @@ def test_the_respondent_answers_and_a_refused_command_says_why(filed: Dispute, r
     client = Client()
     client.force_login(ria)
     response = client.post(reverse("odr:party_command", args=[filed.pk, "withdraw"]), follow=True)
-    assert "not available to you" in response.content.decode()
+    assert "이 작업은 하실 수 없습니다" in response.content.decode()  # the refusal, in the page's language
     client.post(
         reverse("odr:party_command", args=[filed.pk, "answer"]), {"body": "We will look", "visibility": "public"}
     )
@@ -194,3 +190,45 @@ def test_a_dead_end_shows_the_statutory_routes(filed: Dispute) -> None:
     page = Client().get(_customer_url(filed)).content.decode()
     assert 'id="statutory-routes"' in page
     assert "1372" in page
+
+
+def _post_evidence(dispute: Dispute, name: str, content: bytes, visibility: str) -> Item:
+    data = {"body": "", "visibility": visibility, "file": SimpleUploadedFile(name, content)}
+    assert Client().post(_customer_url(dispute, "post"), data).status_code == 302
+    return dispute.items.filter(kind=Item.EVIDENCE).latest("id")
+
+
+def _to_mediation(dispute: Dispute, ria: User, nora: User, run: Callable[..., Any]) -> None:
+    merchant = Actor(user=ria)
+    run(actions.answer, dispute, "We shipped it.", actor=merchant)
+    run(actions.ask_mediation, dispute, Role.CLAIMANT, actor=Actor(customer=dispute.claimant))
+    run(actions.ask_mediation, dispute, Role.RESPONDENT, actor=merchant)
+    run(actions.start_mediation, dispute, actor=merchant, role=Role.RESPONDENT)
+    run(actions.assign_neutral, dispute, nora, actor=Actor(system="draw"))
+
+
+def test_evidence_downloads_to_whoever_may_see_it_and_only_while_it_matches_its_hash(
+    filed: Dispute, ria: User, nora: User, run: Callable[..., Any]
+) -> None:
+    _to_mediation(filed, ria, nora, run)
+    public = _post_evidence(filed, "invoice.pdf", b"%PDF-1.4 the invoice", Visibility.PUBLIC)
+    caucus = _post_evidence(filed, "note.txt", b"my lowest acceptable amount", Visibility.CAUCUS_CLAIMANT)
+    customer_url = reverse("odr:customer_evidence", args=[filed.case.tracking_token, filed.pk, caucus.pk])
+    assert customer_url in Client().get(_customer_url(filed)).content.decode()
+    download = Client().get(customer_url)
+    assert download.content == b"my lowest acceptable amount"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+    merchant, neutral = Client(), Client()
+    merchant.force_login(ria)
+    neutral.force_login(nora)
+    assert merchant.get(reverse("odr:party_evidence", args=[filed.pk, public.pk])).status_code == 200
+    assert merchant.get(reverse("odr:party_evidence", args=[filed.pk, caucus.pk])).status_code == 404
+    assert neutral.get(reverse("odr:party_evidence", args=[filed.pk, caucus.pk])).status_code == 200
+    merchant_page = merchant.get(reverse("odr:party_dispute", args=[filed.pk])).content.decode()
+    assert reverse("odr:party_evidence", args=[filed.pk, caucus.pk]) not in merchant_page
+
+    with open(public.file.path, "wb") as changed:
+        changed.write(b"%PDF-1.4 another invoice")
+    assert merchant.get(reverse("odr:party_evidence", args=[filed.pk, public.pk])).status_code == 404
