@@ -14,6 +14,9 @@ kind of pair it was fitted on; an article with a body stays a passage compared b
 ko-question-pair test file (``--distractors same-meaning``), the semantic ranking alone went from 0.838 to 0.855
 top 3 (search/README.md). The pairs are ko-question-pair's TRAIN file without any pair that shares a
 sentence with the test file (``manage.py fit_paraphrase_metric`` writes ``paraphrase_metric.npz``).
+
+``hubness`` is the other correction, for every document: how close each one is to its nearest neighbours, which
+retrieval subtracts (CSLS) so that a document near everything does not come near the top for every query.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ RANK = 32
 # Chosen among 1e-4, 3e-4, 1e-3, 3e-3, 1e-2: from 1e-3 to 3e-3 the check gained the same, smaller ridges
 # over-shrink (the differences' small eigenvalues are noise), larger ones barely change the vectors.
 RIDGE = 0.003
+
+# CSLS's neighbourhood, as in its paper and in mining.NEIGHBOURS (not tuned on any check).
+HUB_NEIGHBOURS = 10
 
 Matrix = np.ndarray[Any, np.dtype[np.float32]]
 
@@ -63,6 +69,27 @@ def _metric() -> tuple[Matrix, Matrix] | None:
             else:
                 _loaded["metric"] = None
         return _loaded["metric"]
+
+
+def hubness(matrix: Matrix, *, neighbours: int = HUB_NEIGHBOURS, chunk: int = 512) -> Matrix:
+    """Each row's mean similarity to its ``neighbours`` nearest other rows: how crowded its neighbourhood is.
+
+    A short, generic question (뭐라고 할 말이 없네) sits close to many others and so comes near the top for
+    many unrelated queries: a "hub" of the embedding space. CSLS (cross-domain similarity local scaling)
+    ranks by ``2·cos(q, d) - r(q) - r(d)``; ``r(q)`` is the same for every document, so the ranking is
+    ``cos(q, d) - r(d) / 2``, which is what retrieval subtracts. Computed in chunks of rows, so 10,000
+    documents never need a 10,000 × 10,000 matrix at once."""
+    count = len(matrix)
+    if count < 2:
+        return np.zeros(count, dtype=np.float32)
+    nearest = min(neighbours, count - 1)
+    found = np.empty(count, dtype=np.float32)
+    for start in range(0, count, chunk):
+        block = matrix[start : start + chunk] @ matrix.T
+        rows = np.arange(len(block))
+        block[rows, rows + start] = -np.inf  # a row is not its own neighbour
+        found[start : start + chunk] = np.partition(block, count - nearest, axis=1)[:, count - nearest :].mean(axis=1)
+    return found
 
 
 def apply(vectors: Matrix, metric: tuple[Matrix, Matrix] | None = None) -> Matrix:
