@@ -32,7 +32,7 @@ class Reading:
 class Meter:
     def __init__(self, root: int, database: str) -> None:
         self.root = root
-        self.backend_title = f"postgres: postgres {database} ".encode()
+        self.backend_title = f" postgres {database} ".encode()  # after "postgres: " and a cluster name, if any
 
     def take(self) -> Reading:
         processes: dict[int, tuple[int, bytes, float]] = {}  # pid: (parent, command line, CPU seconds)
@@ -54,7 +54,7 @@ class Meter:
         return Reading(by_pid)
 
     def _part(self, pid: int, command: bytes, processes: dict[int, tuple[int, bytes, float]]) -> str:
-        if command.startswith(self.backend_title):
+        if command.startswith(b"postgres: ") and self.backend_title in command.split(b"(", 1)[0]:
             return "postgres"
         ancestor = pid
         while ancestor > 1 and ancestor != self.root:
