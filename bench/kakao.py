@@ -1,6 +1,6 @@
 """KakaoTalk skill calls against `make run`'s stack (issue 15): are they answered within Kakao's 5 s?
 
-    .venv/bin/python bench/kakao.py [--requests 200] [--rounds 3] [--slow-seconds 5]
+    .venv/bin/python bench/kakao.py [--requests 200] [--rounds 3] [--slow-seconds 5] [--baseline-tree DIR]
 
 Starts the supervisor as `make run` execs it (granian WSGI, 2 workers x 2 threads, task workers, the first
 with the customer lane) on PostgreSQL database soridam_bench_kakao (created, migrated and seeded with the demo once),
@@ -10,6 +10,11 @@ no bot work) and by Soridam's bot engine. A call counts as a timeout past 5 s (K
 when the bot missed the 4.5 s deadline. Last, the same burst with the bot slowed past the deadline and a
 ``callbackUrl`` pointing at a local callback server: every call must get ``useCallback`` at once and its answer
 must reach the callback server within a minute.
+
+Each burst's CPU is read from /proc (``proc_cpu``): the web workers, the other processes of the stack (task
+workers, analyser, chat sockets) and the PostgreSQL backends of the database, during the burst and until the
+stack has drained its work (no pending payload, no due task). ``--baseline-tree DIR`` (e.g. a ``git worktree`` of
+main) alternates rounds between that tree's stack, on database ``<name>_base``, and this one's, in one run.
 """
 
 from __future__ import annotations
@@ -44,9 +49,11 @@ from common import (  # noqa: E402
     manage,
     ms,
     percentile,
+    sql_value,
     stop_group,
     table,
 )
+from proc_cpu import Meter  # noqa: E402
 
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/soridam_bench_kakao"
 BOT_ID = "bench-bot-0001"
@@ -153,14 +160,33 @@ class Callbacks:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
 
+@dataclass(frozen=True)
+class Stack:
+    """One source tree's `make run` on its own database."""
+
+    label: str
+    tree: Path
+    database_url: str
+    env: dict[str, str]
+    slug: str
+
+
+@dataclass(frozen=True)
+class Burst:
+    calls: list[Call]
+    cpu: dict[str, float]  # CPU seconds per part while the calls were answered
+    drain_cpu: dict[str, float]  # ... and after, until the stack had done the work the calls left
+    drain_seconds: float
+
+
 @contextmanager
-def make_run(env: dict[str, str], port: int) -> Iterator[None]:
+def make_run(stack: Stack, port: int) -> Iterator[Meter]:
     """The supervisor as `make run` execs it (2 web workers, 2 threads, task workers auto); one SIGINT stops it."""
     # Under a shell that stays its parent: the supervisor reads a blocked SIGINT in its parent's /proc status as
     # make stopping, and glibc blocks every signal for a moment in each pthread_create of our 200 client threads.
     supervisor = [PYTHON, "-m", "soridam.lib.supervisor", str(port), "2", "2", "auto"]
     command = ["sh", "-c", '"$@"; exit $?', "sh", *supervisor]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+    process = subprocess.Popen(command, cwd=stack.tree, env=stack.env, start_new_session=True)  # noqa: S603
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -171,7 +197,7 @@ def make_run(env: dict[str, str], port: int) -> Iterator[None]:
                 time.sleep(0.5)
         else:
             raise SystemExit("make run's web server did not become ready within 120 s")
-        yield
+        yield Meter(process.pid, stack.database_url.rsplit("/", 1)[1])
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:
@@ -180,15 +206,76 @@ def make_run(env: dict[str, str], port: int) -> Iterator[None]:
             stop_group(process)
 
 
-def row(label: str, calls: list[Call]) -> list[object]:
+def measured_burst(port: int, stack: Stack, meter: Meter, utterance: str, label: str, count: int) -> Burst:
+    before = meter.take()
+    calls = burst(port, stack.slug, count, utterance, label)
+    answered = meter.take()
+    began = time.monotonic()
+    drain_seconds = wait_drained(stack.database_url) - began
+    return Burst(calls, answered.since(before), meter.take().since(answered), drain_seconds)
+
+
+def wait_drained(database_url: str, limit: float = 180.0) -> float:
+    """Until no payload waits for processing and no task is due (the scheduler's future ones aside)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        waiting = sql_value(
+            database_url,
+            "SELECT (SELECT count(*) FROM soridam_channels_rawpayload WHERE state = 'pending')"
+            " + (SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING')"
+            " AND (run_after IS NULL OR run_after < now() + interval '8 seconds'))",
+        )
+        if not waiting:
+            break
+        time.sleep(1.0)
+    return time.monotonic()
+
+
+def row(label: str, bursts: list[Burst]) -> list[object]:
+    calls = [call for each in bursts for call in each.calls]
     seconds = [call.seconds for call in calls]
     counts = {outcome: sum(call.outcome == outcome for call in calls) for outcome in ("answered", "fallback")}
     failed = sum(call.outcome in ("timeout", "error") for call in calls)
+
+    def per_call(spent: float) -> str:
+        return f"{spent * 1000 / max(len(calls), 1):.1f}"
+
+    cpu = [per_call(sum(each.cpu[part] for each in bursts)) for part in ("web", "tasks", "postgres")]
+    after = per_call(sum(sum(each.drain_cpu.values()) for each in bursts))
+    drain = max(each.drain_seconds for each in bursts)
     return [label, len(calls), ms(percentile(seconds, 0.5)), ms(percentile(seconds, 0.99)), ms(max(seconds))] + [
         counts["answered"],
         counts["fallback"],
         failed,
+        *cpu,
+        after,
+        f"{drain:.0f}",
     ]
+
+
+def prepare(label: str, tree: Path, database_url: str, args: argparse.Namespace) -> Stack:
+    env = bench_env(
+        database_url,
+        SORIDAM_CHAT_RESPONDER="kakao_bot.reply",
+        PYTHONPATH=str(tree / "bench"),
+        RATE_LIMIT_KAKAO_SKILL="10000000",
+        KAKAO_BENCH_SLOW_SECONDS=str(args.slow_seconds),
+    )
+    ensure_database(database_url, tree=tree)
+    manage(env, "seed_demo", "--if-empty", tree=tree)
+    slug = f"bench-kakao-{RUN}"
+    options = ["--option", f"bot_id={BOT_ID}", *CALLBACKS]
+    manage(env, "channel_account", "add", "--kind", "kakao", "--slug", slug, *options, "--json", tree=tree)
+    # Messengers are outside processors: their webhooks answer 404 until an administrator accepts the
+    # outsourcing notice (R-SEC-13).
+    accept = (
+        "from soridam.accounts import processors\n"
+        "from soridam.accounts.models import User\n"
+        "if not processors.is_accepted('kakao'):\n"
+        "    processors.accept('kakao', next(u for u in User.objects.order_by('pk') if u.is_admin_role))\n"
+    )
+    manage(env, "shell", "-c", accept, tree=tree)
+    return Stack(label, tree, database_url, env, slug)
 
 
 def main() -> None:
@@ -197,47 +284,37 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating echo/bot rounds")
     parser.add_argument("--slow-seconds", type=float, default=5.0)
     parser.add_argument("--database-url", default=DATABASE_URL)
+    parser.add_argument("--baseline-tree", type=Path, help="another source tree to compare with, round by round")
     args = parser.parse_args()
 
-    env = bench_env(
-        args.database_url,
-        SORIDAM_CHAT_RESPONDER="kakao_bot.reply",
-        PYTHONPATH=str(ROOT / "bench"),
-        RATE_LIMIT_KAKAO_SKILL="10000000",
-        KAKAO_BENCH_SLOW_SECONDS=str(args.slow_seconds),
-    )
-    ensure_database(args.database_url)
-    manage(env, "seed_demo", "--if-empty")
-    slug = f"bench-kakao-{RUN}"
-    manage(
-        env,
-        "channel_account",
-        "add",
-        "--kind",
-        "kakao",
-        "--slug",
-        slug,
-        "--option",
-        f"bot_id={BOT_ID}",
-        *CALLBACKS,
-        "--json",
-    )
+    stacks = [prepare("this tree", ROOT, args.database_url, args)]
+    if args.baseline_tree:
+        stacks.insert(0, prepare("baseline", args.baseline_tree.resolve(), args.database_url + "_base", args))
+    bots = {"echo bot": "[echo] 안녕하세요", "bot engine": "배송 언제 와요?"}
+    results: dict[str, list[Burst]] = {f"{stack.label}, {bot}": [] for stack in stacks for bot in bots}
     port = free_port()
-    results: dict[str, list[Call]] = {"echo bot (baseline)": [], "bot engine": []}
-    with make_run(env, port):
-        burst(port, slug, 10, "[echo] warm-up", "warm")  # each web worker imports and connects once
-        burst(port, slug, 10, "배송 언제 와요?", "warm-bot")
-        for round_number in range(args.rounds):
-            results["echo bot (baseline)"] += burst(port, slug, args.requests, "[echo] 안녕하세요", f"e{round_number}")
-            results["bot engine"] += burst(port, slug, args.requests, "배송 언제 와요?", f"b{round_number}")
+    for round_number in range(args.rounds):
+        for stack in stacks:
+            with make_run(stack, port) as meter:
+                burst(port, stack.slug, 10, "[echo] warm-up", f"warm{round_number}")  # each worker connects once
+                burst(port, stack.slug, 10, "배송 언제 와요?", f"warm-bot{round_number}")
+                wait_drained(stack.database_url)
+                for bot, utterance in bots.items():
+                    tag = f"{stack.label[0]}{bot[0]}{round_number}"
+                    results[f"{stack.label}, {bot}"].append(
+                        measured_burst(port, stack, meter, utterance, tag, args.requests)
+                    )
+    with make_run(stacks[-1], port):
         callbacks = Callbacks()
         sent = time.perf_counter()
-        slow = burst(port, slug, args.requests, "[slow] 환불은 언제 되나요?", "slow", callbacks.url)
+        slow = burst(port, stacks[-1].slug, args.requests, "[slow] 환불은 언제 되나요?", "slow", callbacks.url)
         while len(callbacks.arrived) < args.requests and time.perf_counter() - sent < 70:
             time.sleep(0.5)
     print(f"KakaoTalk skill calls, {args.requests} concurrent, {args.rounds} alternating rounds; {machine_note()}")
-    headers = ["bot", "calls", "p50 ms", "p99 ms", "max ms", "answered", "fallback", "timeouts/errors"]
-    print(table(headers, [row(label, calls) for label, calls in results.items()]))
+    headers = ["stack, bot", "calls", "p50 ms", "p99 ms", "max ms", "answered", "fallback", "timeouts/errors"]
+    headers += ["web CPU ms/call", "other CPU ms/call", "PG CPU ms/call", "drain CPU ms/call", "drain s"]
+    print(table(headers, [row(label, bursts) for label, bursts in results.items()]))
+    print(f"1-minute load average at the end: {os.getloadavg()[0]:.2f}")
     print(slow_report(args, slow, callbacks, sent))
 
 

@@ -203,12 +203,46 @@ def _bot_turn(
     return answer
 
 
-def _history(case: Case, *, before: int) -> tuple[Turn, ...]:
-    earlier = (
-        Message.objects.filter(case=case, pk__lt=before, kind__in=(MessageKind.CUSTOMER, MessageKind.REPLY))
-        .order_by("-pk")
-        .values_list("kind", "author_user_id", "body")[:HISTORY_TURNS]
+def bot_answer_ahead(account: ChannelAccount, inbound: Inbound) -> tuple[BotReply | None, str]:
+    """The bot's answer to a message that is not on its case yet, and the language to give it in: for a channel
+    that must answer within its HTTP deadline before the case work is done (KakaoTalk). A few reads (the
+    thread, its case's last turns) and the bot; ``take_in`` later stores the message and records this answer
+    with ``replaying(reply)`` as its responder. None: the bot does not answer this conversation."""
+    thread = (
+        MessengerThread.objects.select_related("customer", "case")
+        .filter(account=account, user_id=inbound.user_id)
+        .first()
     )
+    case = thread.case if thread is not None else None
+    language = case.language if case is not None else inbound.language
+    on = _bot_answers(account, thread) if thread is not None else bool(account.options.get("bot", True))
+    responder = configured_responder() if on else None
+    if responder is None:
+        return None, language
+    conversation = Conversation(
+        text=inbound.text,
+        history=_history(case, before=None) if case is not None else (),
+        customer_id=thread.customer_id if thread is not None else None,
+        visitor_name=thread.customer.name if thread is not None else _contact(account, inbound).name,
+        language=language,
+        channel=account.kind,
+        state=thread.bot_state if thread is not None else {},
+        session=f"{account.kind}:{thread.pk}" if thread is not None else f"{account.kind}:{inbound.user_id}",
+    )
+    with translation.override(language):
+        return responder(conversation), language
+
+
+def replaying(reply: BotReply) -> Responder:
+    """A responder that gives ``reply`` again: the answer the customer already has is the one recorded."""
+    return lambda _conversation: reply
+
+
+def _history(case: Case, *, before: int | None) -> tuple[Turn, ...]:
+    turns = Message.objects.filter(case=case, kind__in=(MessageKind.CUSTOMER, MessageKind.REPLY))
+    if before is not None:
+        turns = turns.filter(pk__lt=before)
+    earlier = turns.order_by("-pk").values_list("kind", "author_user_id", "body")[:HISTORY_TURNS]
     return tuple(Turn(author=_author(kind, user), text=body) for kind, user, body in reversed(earlier))
 
 

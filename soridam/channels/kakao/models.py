@@ -1,8 +1,9 @@
-"""One row per KakaoTalk skill call that became a case message: the answer the bot gave, and how it reached
-the customer. Kakao waits 5 s for the HTTP answer; an answer that comes later goes to the call's one-time
-``callbackUrl`` (valid for a minute) or, without one, through the 상담톡 dealer. ``delivery`` is claimed with
-one conditional UPDATE, so the answer is given exactly once whichever of the request, the late-answer task
-or its safety net gets there first."""
+"""One row per KakaoTalk skill call the bot has answered: the answer, and how it reached the customer. The
+bot answers before the call becomes a case message (``skill``); the processing then records ``reply`` on the
+case as it was given. Kakao waits 5 s for the HTTP answer; an answer that comes later goes to the call's
+one-time ``callbackUrl`` (valid for a minute) or, without one, through the 상담톡 dealer. ``delivery`` is set
+once: inline when the row is written in time, else claimed with one conditional UPDATE, so the answer is given
+exactly once whichever of the request, the late-answer task or the processing's safety net gets there first."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ class Delivery(models.TextChoices):
 class SkillCall(models.Model):
     payload = models.OneToOneField(RawPayload, on_delete=models.CASCADE, related_name="+")
     answer = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user_id = models.CharField(max_length=255, blank=True, db_index=True, help_text="The caller's botUserKey")
+    reply = models.JSONField(default=dict, blank=True, help_text="The bot's reply as given; empty: no bot answered")
     response = models.JSONField(default=dict, help_text="The SkillResponse (version 2.0) with the bot's answer")
     callback_url = models.TextField(blank=True)
     delivery = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.PENDING)

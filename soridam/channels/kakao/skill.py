@@ -1,13 +1,17 @@
 """Answering a KakaoTalk skill call within Kakao's 5 s, and the answers that come later (channels.md §2.1).
 
-The webhook has stored the call (``channels.webhooks``). ``answer_in_time`` processes it on a worker thread
-(its own database connection) and waits at most until ``SORIDAM_KAKAO_SKILL_DEADLINE_MS`` after the call was
-stored. In time, the bot's answer is the HTTP answer. Past it, the request answers at once, with
-``useCallback`` when Kakao gave a ``callbackUrl``, else with a short text; the thread goes on, and once the
-answer is on the case a task posts it to the callback URL (or sends it through the 상담톡 dealer). The answer is
-recorded on the case once, by the processing; who gives it to the customer is claimed once on its
-``SkillCall``. A call whose request died with its process is processed by the queued pipeline task, and the
-safety-net task (``deliver_late_answer``, run after the deadline) gives the answer that nobody gave.
+The webhook has stored the call's raw body (``channels.webhooks``) and queued its processing for after the
+deadline. Within the deadline the request does only what the answer needs: ``answer_in_time`` asks the bot on a
+worker thread (its own database connection; a few reads, no case work, ``messaging.bot_answer_ahead``) and
+stores the answer on a ``SkillCall``, waiting at most until ``SORIDAM_KAKAO_SKILL_DEADLINE_MS`` after the call
+was stored. 200 calls at once then cost the web a few statements each, and the case, its message, the events
+and the follow-on jobs are written by the queued processing once the burst is over; it records the answer as
+it was given (``KakaoTransport.process``). Past the deadline the request answers at once, with ``useCallback``
+when Kakao gave a ``callbackUrl``, else with a short text; the thread goes on, stores the answer, and a task
+posts it to the callback URL (or sends it through the 상담톡 dealer once it is on the case). The thread holds the
+payload's row lock while the bot thinks, so the processing waits for the answer instead of asking the bot
+again. If the request's process died first, the processing asks the bot itself and its safety net
+(``deliver_late_answer``) gives the answer that nobody gave.
 """
 
 from __future__ import annotations
@@ -16,24 +20,25 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import IntegrityError, close_old_connections, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
+from soridam.bot.contract import BotReply, Source
 from soridam.cases.models import Case
-from soridam.channels import pipeline
+from soridam.channels import messaging, pipeline
 from soridam.channels.base import TransportError
 from soridam.channels.http import post_json
-from soridam.channels.kakao import response
+from soridam.channels.kakao import parse, response
 from soridam.channels.kakao.models import Delivery, SkillCall
 from soridam.channels.kakao.parse import SkillRequest
-from soridam.channels.models import ChannelAccount, RawPayload
+from soridam.channels.models import ChannelAccount, PayloadState, RawPayload
 from soridam.lib import jobs
 from soridam.notifications.models import NotificationKind
 from soridam.notifications.outbox import notify_customer
@@ -49,25 +54,26 @@ class _Race:
     """The request and its worker thread agree, under the lock, on who hands the answer over."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    finished: bool = False
-    gave_up: bool = False
+    inline: bool = False  # the thread has the answer and the request gives it
+    gave_up: bool = False  # the request answered without it
 
 
-def answer_in_time(payload: RawPayload, request: SkillRequest) -> dict[str, Any]:
+def answer_in_time(account: ChannelAccount, payload: RawPayload, request: SkillRequest) -> dict[str, Any]:
     race = _Race()
-    callback = usable_callback(request, payload.account)
-    future = _executor().submit(_process, payload.pk, race)
+    callback = usable_callback(request, account)
+    future = _executor().submit(_answer, account, payload, request, race)
     try:
-        future.result(timeout=_time_left(payload, callback))
-    except FutureTimeout:
-        with race.lock:
-            race.gave_up = not race.finished
-        if race.gave_up:
-            return response.waiting() if callback else response.late()
+        try:
+            return future.result(timeout=_time_left(payload, callback))
+        except FutureTimeout:
+            with race.lock:
+                race.gave_up = not race.inline
+            if race.gave_up:
+                return response.waiting() if callback else response.late()
+            return future.result()  # the answer is in time and its row is being written
     except Exception:  # noqa: BLE001 - the call is stored; Kakao must still get valid JSON
-        logger.exception("kakao skill processing failed", extra={"payload": payload.pk})
+        logger.exception("kakao skill answer failed", extra={"payload": payload.pk})
         return response.late()
-    return _claimed_inline(payload.pk)
 
 
 def usable_callback(request: SkillRequest, account: ChannelAccount | None) -> str:
@@ -101,26 +107,73 @@ def _time_left(payload: RawPayload, callback: str) -> float:
     return max(0.0, budget / 1000 - spent)
 
 
-def _process(payload_id: int, race: _Race) -> None:
+def _answer(account: ChannelAccount, payload: RawPayload, request: SkillRequest, race: _Race) -> dict[str, Any]:
+    if payload.state != PayloadState.PENDING or not request.user_id or not request.utterance.strip():
+        return response.received()  # quarantined or ignored by the processing: no message for the bot to answer
     close_old_connections()
     try:
-        pipeline.process(payload_id)  # never raises: a failure quarantines the payload
+        _process_earlier_calls(payload, request.user_id)
+        with transaction.atomic():
+            # Held while the bot thinks: the queued processing waits for this answer rather than asking again.
+            list(RawPayload.objects.select_for_update().filter(pk=payload.pk).values_list("pk", flat=True))
+            reply, language = messaging.bot_answer_ahead(account, parse.inbound(request, ""))
+            body = response.bot_answer(reply, language) if reply is not None else response.received(language)
+            with race.lock:
+                race.inline = not race.gave_up
+            if not _store_call(account, payload, request, reply, body, inline=race.inline):
+                jobs.enqueue_job_on_commit(DELIVER_LATE_ANSWER, payload.pk)
+        return body
     finally:
-        with race.lock:
-            race.finished = True
-            late = race.gave_up
-        if late:
-            jobs.enqueue_job_on_commit(DELIVER_LATE_ANSWER, payload_id)  # no transaction here: at once
         close_old_connections()
 
 
-def _claimed_inline(payload_id: int) -> dict[str, Any]:
-    call = SkillCall.objects.filter(payload_id=payload_id).first()
-    if call is None:  # ignored or quarantined: nothing on a case to answer with
-        return response.received()
-    if _claim(call, Delivery.INLINE):
-        return dict(call.response)
-    return response.late()  # the safety net took it first: it answers
+def _process_earlier_calls(payload: RawPayload, user_id: str) -> None:
+    """The same user's earlier calls onto the case first, so the bot reads the conversation up to this one.
+    Rare: a customer writes again before the last call's processing has run."""
+    earlier = SkillCall.objects.filter(
+        user_id=user_id, payload__account_id=payload.account_id, payload__state=PayloadState.PENDING
+    ).values_list("payload_id", flat=True)
+    for payload_id in earlier.order_by("payload_id"):
+        pipeline.process(payload_id)
+
+
+def _store_call(
+    account: ChannelAccount,
+    payload: RawPayload,
+    request: SkillRequest,
+    reply: BotReply | None,
+    body: dict[str, Any],
+    *,
+    inline: bool,
+) -> bool:
+    """The answer, given inline or pending for the late-answer task; False when it must be sent later."""
+    try:
+        with transaction.atomic():
+            SkillCall.objects.create(
+                payload=payload,
+                user_id=request.user_id[:255],
+                reply=_reply_row(reply),
+                response=body,
+                callback_url=usable_callback(request, account),
+                delivery=Delivery.INLINE if inline else Delivery.PENDING,
+                delivered_at=timezone.now() if inline else None,
+            )
+    except IntegrityError:  # the processing asked the bot itself (this one took past it): its answer stands
+        return True
+    return inline
+
+
+def _reply_row(reply: BotReply | None) -> dict[str, Any]:
+    return {} if reply is None else asdict(reply)
+
+
+def given_reply(call: SkillCall) -> BotReply | None:
+    """The bot's reply as the customer got it (None: no bot answered)."""
+    if not call.reply:
+        return None
+    row = dict(call.reply)
+    row["sources"] = tuple(Source(**source) for source in row.get("sources") or ())
+    return BotReply(**row)
 
 
 def _claim(call: SkillCall, how: str) -> bool:
@@ -131,13 +184,22 @@ def _claim(call: SkillCall, how: str) -> bool:
 
 
 def record_call(
-    payload: RawPayload, request: SkillRequest, answer_message_id: int | None, body: dict[str, Any]
+    payload: RawPayload, request: SkillRequest, answer_message_id: int | None, reply: BotReply | None, language: str
 ) -> None:
-    """In the processing's transaction: the answer to give, and the safety net that gives it if nobody does."""
-    callback_url = usable_callback(request, payload.account)
-    SkillCall.objects.create(payload=payload, answer_id=answer_message_id, response=body, callback_url=callback_url)
-    net = jobs.task_at(DELIVER_LATE_ANSWER).using(run_after=timezone.now() + safety_net_delay())
-    jobs.enqueue_on_commit(net, payload.pk)
+    """In the processing's transaction: the answer's message on the case. A call whose request died before its
+    answer was stored gets its row here, pending, and the late-answer task at once (the deadline is past)."""
+    if SkillCall.objects.filter(payload=payload).update(answer_id=answer_message_id):
+        return
+    body = response.bot_answer(reply, language) if reply is not None else response.received(language)
+    SkillCall.objects.create(
+        payload=payload,
+        user_id=request.user_id[:255],
+        answer_id=answer_message_id,
+        reply=_reply_row(reply),
+        response=body,
+        callback_url=usable_callback(request, payload.account),
+    )
+    jobs.enqueue_job_on_commit(DELIVER_LATE_ANSWER, payload.pk)
 
 
 def safety_net_delay() -> timedelta:
@@ -171,6 +233,9 @@ def _callback_alive(call: SkillCall) -> bool:
 
 
 def _through_outbox(call: SkillCall) -> str:
+    if call.answer_id is None and call.reply:
+        pipeline.process(call.payload_id)  # the answer goes on the case first (its queued processing is later)
+        call.refresh_from_db(fields=["answer"])
     if call.answer is None:
         return "nothing to send"
     with transaction.atomic():

@@ -3,7 +3,8 @@
 In: Kakao POSTs each user utterance (a SkillPayload) to ``/hooks/kakao/<account>/`` and shows our JSON answer,
 waiting 5 s. There is no signature: the slug is the secret (make it unguessable), ``bot.id`` must be the
 account's ``bot_id`` option (403 otherwise, nothing stored), and calls are rate limited per account
-(``RATE_LIMIT_KAKAO_SKILL`` a minute; 429). The call is answered inline by the bot (``skill``). The user's
+(``RATE_LIMIT_KAKAO_SKILL`` a minute; 429). The bot answers the call inline (``skill``) before it becomes a case
+message: the processing, queued past the deadline, stores it on the case with the answer as it was given. The user's
 botUserKey is the thread's user id and the customer's identity; ``plusfriendUserKey`` and ``appUserId`` become
 more identities of the same customer (``plusfriend:<key>``, ``app:<id>``), and the plusfriendUserKey is kept on
 the thread for the dealer.
@@ -32,10 +33,11 @@ from soridam.channels.base import (
     Unauthorized,
     register,
 )
-from soridam.channels.kakao import parse, response, skill
+from soridam.channels.kakao import parse, skill
 from soridam.channels.kakao.dealer import MAX_TEXT, configured_dealer
+from soridam.channels.kakao.models import SkillCall
 from soridam.channels.kinds import Channel
-from soridam.channels.messaging import TakenIn, take_in, thread_of
+from soridam.channels.messaging import TakenIn, replaying, take_in, thread_of
 from soridam.channels.models import ChannelAccount, RawPayload
 from soridam.customers.models import Identity
 from soridam.lib.ratelimit import RateLimited, check_rate
@@ -67,13 +69,19 @@ class KakaoTransport(Transport):
     def answer(self, request: HttpRequest, account: ChannelAccount, payload: RawPayload, is_new: bool) -> HttpResponse:
         if not is_new:
             return JsonResponse(skill.stored_answer(payload))
-        return JsonResponse(skill.answer_in_time(payload, parse.read(bytes(payload.raw))))
+        return JsonResponse(skill.answer_in_time(account, payload, parse.read(bytes(payload.raw))))
 
     def process(self, payload: RawPayload) -> Delivered | Ignored:
+        """The call onto its case, with the answer the customer was given (``skill``); a call nobody answered
+        (its request's process died) is answered here."""
         request = parse.read(bytes(payload.raw))
         if not request.utterance.strip():
             return Ignored("a skill call without an utterance")
-        taken = take_in(payload, parse.inbound(request, payload.external_id), answer_inline=True)
+        call = SkillCall.objects.filter(payload=payload).first()
+        given = skill.given_reply(call) if call is not None else None
+        responder = replaying(given) if given is not None else None
+        inbound = parse.inbound(request, payload.external_id)
+        taken = take_in(payload, inbound, answer_inline=True, responder=responder)
         if isinstance(taken.outcome, Delivered) and taken.thread is not None:
             _add_identities(taken.thread.customer_id, request)
             _record_call(payload, request, taken)
@@ -128,18 +136,17 @@ def _add_identities(customer_id: int, request: parse.SkillRequest) -> None:
 def _record_call(payload: RawPayload, request: parse.SkillRequest, taken: TakenIn) -> None:
     assert isinstance(taken.outcome, Delivered)  # noqa: S101 - checked by the caller
     message = taken.outcome.message
-    if taken.bot is None:
-        skill.record_call(payload, request, None, response.received(message.case.language))
-        return
-    answer = (
-        Message.objects.filter(
-            case_id=message.case_id, kind=MessageKind.REPLY, author_user__isnull=True, pk__gt=message.pk
+    answer = None
+    if taken.bot is not None:
+        answer = (
+            Message.objects.filter(
+                case_id=message.case_id, kind=MessageKind.REPLY, author_user__isnull=True, pk__gt=message.pk
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
         )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    skill.record_call(payload, request, answer, response.bot_answer(taken.bot, message.case.language))
+    skill.record_call(payload, request, answer, taken.bot, message.case.language)
 
 
 register(KakaoTransport())

@@ -1,5 +1,6 @@
-"""KakaoTalk end to end over HTTP: skill calls answered inline by the bot, the deadline's fallback and the
-callback, refusals (slug, bot id, rate), and agents' replies through a local fake 상담톡 dealer.
+"""KakaoTalk end to end over HTTP: skill calls answered inline by the bot before their case work (done by the
+queued processing), the deadline's fallback and the callback, refusals (slug, bot id, rate), and agents'
+replies through a local fake 상담톡 dealer.
 
 The payloads in ``payloads/`` are written from the SkillPayload shape of Kakao's Open Builder documentation
 (channels.md §2.1, checked against the skill response format that SDKs on PyPI and npm produce); ids are made
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -33,6 +35,7 @@ from soridam.audit.actors import Actor
 from soridam.bot.contract import BotReply, Conversation
 from soridam.cases import actions
 from soridam.cases.models import Case, EventKind, MessageKind
+from soridam.channels import pipeline
 from soridam.channels.kakao import skill
 from soridam.channels.kakao.models import Delivery, SkillCall
 from soridam.channels.models import ChannelAccount, ChannelMessage, RawPayload
@@ -48,9 +51,11 @@ SLUG = "kakao-7Hq2xVb9LmZ4"
 USER = "b3f1a9c2d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e"
 HERE = "soridam.channels.kakao.tests.test_kakao"
 SLOW_SECONDS = 2.0
+ASKED: list[Conversation] = []  # what the test bot was asked, in order
 
 
 def answer_from_test_bot(conversation: Conversation) -> BotReply:
+    ASKED.append(conversation)
     if "사람" in conversation.text:
         return BotReply(text="상담원을 연결해 드릴까요?", outcome="offer_person", handover_reason="low_confidence")
     return BotReply(text="배송은 보통 2~3일 걸립니다.", outcome="answered", intent="delivery", confidence=0.9)
@@ -82,6 +87,7 @@ def account(transactional_db: None, settings: Any) -> Iterator[ChannelAccount]:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     # Callback calls wait the whole deadline unless a test says otherwise: under load the test bot may need > 1 s.
     settings.SORIDAM_KAKAO_CALLBACK_WAIT_MS = settings.SORIDAM_KAKAO_SKILL_DEADLINE_MS
+    ASKED.clear()
     yield ChannelAccount.objects.create(
         kind="kakao", name="kakao", slug=SLUG, options={"bot_id": BOT_ID, "callback_hosts": "127.0.0.1"}
     )
@@ -105,7 +111,7 @@ LATE = "soridam.channels.kakao.tasks.deliver_late_answer"
 PROCESS = "soridam.channels.tasks.process_payload"
 
 
-def test_a_skill_call_gets_the_bot_answer_inline_and_the_next_joins_the_same_case(
+def test_a_skill_call_is_answered_before_its_case_work_and_the_next_joins_the_same_case(
     account: ChannelAccount, client: Client
 ) -> None:
     first = post(client, encoded(payload()))
@@ -114,26 +120,49 @@ def test_a_skill_call_gets_the_bot_answer_inline_and_the_next_joins_the_same_cas
         "version": "2.0",
         "template": {"outputs": [{"simpleText": {"text": "배송은 보통 2~3일 걸립니다."}}]},
     }
+    # The answer needed the stored call and the bot only: the case work waits for the queued processing.
+    assert not Case.objects.exists()
+    assert SkillCall.objects.get().delivery == Delivery.INLINE
     assert post(client, encoded(payload(utterance="주문번호는 AB12345678 입니다"))).status_code == 200
+    # The same customer again before that processing ran: the first call went onto the case first, so the bot
+    # read the conversation up to the second call, its own answer included.
+    assert [turn.text for turn in ASKED[1].history] == ["주문한 신발이 아직 안 왔어요", "배송은 보통 2~3일 걸립니다."]
+    assert ASKED[1].customer_id == Case.objects.get().customer_id
 
-    case = Case.objects.get()
-    assert case.channel == "kakao"
-    customer_words = case.messages.filter(kind=MessageKind.CUSTOMER).order_by("pk").values_list("body", flat=True)
-    assert list(customer_words) == ["주문한 신발이 아직 안 왔어요", "주문번호는 AB12345678 입니다"]
-    assert case.messages.filter(kind=MessageKind.REPLY, author_user__isnull=True).count() == 2  # the bot, twice
-    identities = set(case.customer.identities.values_list("channel", "external_id"))
-    assert identities == {("kakao", USER), ("kakao", "plusfriend:Xk3f9QwErT1y"), ("kakao", "app:1234567890")}
-    assert set(SkillCall.objects.values_list("delivery", flat=True)) == {Delivery.INLINE}
-    assert not OutboundMessage.objects.exists()  # answered in the HTTP answer, not sent again
-    assert set(RawPayload.objects.values_list("state", flat=True)) == {"processed"}
-    # The queued processing waits past the deadline (not behind a slow bot's row lock), then finds it done;
-    # the safety net finds every answer given and sends nothing.
+    # The queued processing waits past the deadline (not behind a slow bot's row lock).
     queued = DBTaskResult.objects.filter(task_path=PROCESS)
     assert queued.count() == 2
     assert all(row.run_after > row.enqueued_at + timedelta(seconds=6) for row in queued)
     assert run_queued(PROCESS) == ["processed", "processed"]
-    assert run_queued(LATE) == ["already answered", "already answered"]
-    assert not OutboundMessage.objects.exists()
+    case = Case.objects.get()
+    assert case.channel == "kakao"
+    customer_words = case.messages.filter(kind=MessageKind.CUSTOMER).order_by("pk").values_list("body", flat=True)
+    assert list(customer_words) == ["주문한 신발이 아직 안 왔어요", "주문번호는 AB12345678 입니다"]
+    bot_words = case.messages.filter(kind=MessageKind.REPLY, author_user__isnull=True).values_list("body", flat=True)
+    assert list(bot_words) == ["배송은 보통 2~3일 걸립니다."] * 2  # recorded as given, the bot not asked again
+    assert len(ASKED) == 2
+    identities = set(case.customer.identities.values_list("channel", "external_id"))
+    assert identities == {("kakao", USER), ("kakao", "plusfriend:Xk3f9QwErT1y"), ("kakao", "app:1234567890")}
+    calls = SkillCall.objects.order_by("pk")
+    assert [call.delivery for call in calls] == [Delivery.INLINE] * 2
+    assert [call.answer.body for call in calls if call.answer] == ["배송은 보통 2~3일 걸립니다."] * 2
+    assert not OutboundMessage.objects.exists()  # answered in the HTTP answer, not sent again
+    assert set(RawPayload.objects.values_list("state", flat=True)) == {"processed"}
+    assert not DBTaskResult.objects.filter(task_path=LATE).exists()  # every answer was given
+
+
+def test_a_call_whose_request_died_before_the_bot_is_answered_by_its_processing(
+    account: ChannelAccount, client: Client, settings: Any
+) -> None:
+    with FakeProvider() as kakao:
+        raw = encoded(payload("skill_callback.json", callback_url=f"{kakao.url}/cb"))
+        with transaction.atomic():  # stored as the webhook stores it; its process dies before it answers
+            pipeline.receive("kakao", raw, account=account, source="test")
+        assert run_queued(PROCESS) == ["processed"]
+        assert run_queued(LATE) == ["callback"]
+        (posted,) = kakao.to("/cb")
+    assert posted.json()["template"]["outputs"] == [{"simpleText": {"text": "배송은 보통 2~3일 걸립니다."}}]
+    assert SkillCall.objects.get().answer.body == "배송은 보통 2~3일 걸립니다."  # type: ignore[union-attr]
 
 
 def test_a_bot_that_offers_a_person_adds_the_quick_reply(account: ChannelAccount, client: Client) -> None:
@@ -149,6 +178,7 @@ def test_a_redelivered_call_is_stored_once_and_gets_the_same_answer(account: Cha
     assert answers[0] == answers[1] == answers[2]
     assert answers[0]["template"]["outputs"][0]["simpleText"]["text"] == "배송은 보통 2~3일 걸립니다."
     assert RawPayload.objects.count() == 1
+    assert run_queued(PROCESS) == ["processed"]
     assert ChannelMessage.objects.count() == 1
     assert Case.objects.get().messages.filter(kind=MessageKind.REPLY).count() == 1
 
@@ -235,7 +265,8 @@ def test_a_bot_past_the_deadline_gets_a_fallback_and_its_answer_goes_to_the_deal
     }
 
     skill.stop_pool()  # the bot finishes; its thread queues the late answer
-    assert run_queued(LATE) == ["outbox", "already answered"]  # the late answer, then the safety net
+    assert run_queued(LATE) == ["outbox"]  # the call goes onto its case first, then the answer to the dealer
+    assert run_queued(PROCESS) == ["processed"]
     case = Case.objects.get()
     assert (
         case.messages.filter(kind=MessageKind.REPLY).values_list("body", flat=True).get()
@@ -260,8 +291,9 @@ def test_a_bot_past_the_deadline_answers_through_the_callback_url(
         assert time.monotonic() - started < SLOW_SECONDS  # the bot is still thinking
         assert answer.json() == {"version": "2.0", "useCallback": True, "data": {"text": "답변을 준비하고 있어요..."}}
         skill.stop_pool()
-        assert run_queued(LATE) == ["callback", "already answered"]
+        assert run_queued(LATE) == ["callback"]
         (posted,) = kakao.to("/callback/v1/7e1d0c3b")
+    assert run_queued(PROCESS) == ["processed"]
     assert posted.json() == {
         "version": "2.0",
         "template": {"outputs": [{"simpleText": {"text": "배송은 보통 2~3일 걸립니다."}}]},
@@ -316,6 +348,7 @@ def dealer_account(account: ChannelAccount) -> Iterator[tuple[ChannelAccount, Fa
 
 def _agent_reply(client: Client, alice: Any, text: str) -> tuple[Case, OutboundMessage]:
     post(client, encoded(payload()))
+    run_queued(PROCESS)
     case = Case.objects.get()
     case.assignee = alice
     case.save()
@@ -383,6 +416,7 @@ def test_identities_of_another_customer_are_left_with_them(account: ChannelAccou
     other["userRequest"]["user"]["id"] = "another-bot-user-key"
     post(client, encoded(payload()))
     post(client, encoded(other))
+    run_queued(PROCESS)
     owners = Identity.objects.filter(**Identity.match("kakao", "plusfriend:Xk3f9QwErT1y")).values_list(
         "customer_id", flat=True
     )
