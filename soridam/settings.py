@@ -112,6 +112,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "soridam.urls"
 WSGI_APPLICATION = "soridam.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# One query for a user's own and their groups' permissions (soridam/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["soridam.accounts.backends.PermissionsInOneQuery"]
 LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:inbox"
 LOGOUT_REDIRECT_URL = "workspace:login"

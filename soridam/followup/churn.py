@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Func, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from soridam.cases.models import Case
 from soridam.customers import profile
+from soridam.customers.models import Customer
 from soridam.followup.models import NpsSurvey, Survey
 from soridam.odr.models import Dispute
 from soridam.orders.models import CaseOrder
@@ -49,10 +51,21 @@ def churn_risk(customer_id: int, *, repeat_contact: bool | None = None) -> Churn
     if repeat_contact is None:
         repeat_contact = profile.repeat_contact(customer_id) is not None
     since = timezone.now() - timedelta(days=WINDOW_DAYS)
-    low_csat = Survey.objects.filter(case__customer_id=customer_id, rating__lte=2, answered_at__gte=since).count()
-    low_nps = NpsSurvey.objects.filter(customer_id=customer_id, score__lte=6, answered_at__gte=since).count()
-    disputes = Dispute.objects.filter(Q(claimant_id=customer_id) | Q(case__customer_id=customer_id)).count()
-    return ChurnRisk(repeat_contact, low_csat + low_nps, disputes)
+    # The three counts in one statement: the case page shows the flag on every view (bench/case_page.py).
+    counts = Customer.objects.filter(pk=customer_id).values(
+        low_csat_count=_count(
+            Survey.objects.filter(case__customer_id=customer_id, rating__lte=2, answered_at__gte=since)
+        ),
+        low_nps_count=_count(NpsSurvey.objects.filter(customer_id=customer_id, score__lte=6, answered_at__gte=since)),
+        dispute_count=_count(Dispute.objects.filter(Q(claimant_id=customer_id) | Q(case__customer_id=customer_id))),
+    )
+    found = counts.first() or {"low_csat_count": 0, "low_nps_count": 0, "dispute_count": 0}
+    return ChurnRisk(repeat_contact, found["low_csat_count"] + found["low_nps_count"], found["dispute_count"])
+
+
+def _count(rows: QuerySet[Any]) -> Subquery:
+    """``SELECT COUNT(*)`` of ``rows`` as a scalar sub-select (a plain Func: no GROUP BY, always one row)."""
+    return Subquery(rows.order_by().annotate(counted=Func(F("pk"), function="COUNT")).values("counted"))
 
 
 @dataclass(frozen=True)

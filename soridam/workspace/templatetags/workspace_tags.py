@@ -6,8 +6,9 @@ from collections.abc import Mapping
 
 from django import forms, template
 from django.forms import BoundField
+from django.template.base import FilterExpression, Parser, Token
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from soridam.cases.models import Category, EventKind, Priority, Status, TimelineEvent
@@ -105,3 +106,31 @@ def field_rows(form: forms.Form) -> list[FieldRow]:
 def inbox_params(query: InboxQuery, **changes: str) -> str:
     """The query string of the inbox with ``changes`` applied (any change but a cursor restarts at page 1)."""
     return query.url_params(**changes)
+
+
+class RenderedOnceNode(template.Node):
+    """Output that depends only on the language and the given values (translated labels, URLs, static paths),
+    kept per process on the node itself: a template reloaded in development is a new node with an empty store."""
+
+    def __init__(self, nodelist: template.NodeList, vary: list[FilterExpression]) -> None:
+        self.nodelist = nodelist
+        self.vary = vary
+        self.rendered: dict[tuple[str, ...], SafeString] = {}
+
+    def render(self, context: template.Context) -> SafeString:
+        key = (get_language() or "", *(str(value.resolve(context)) for value in self.vary))
+        found = self.rendered.get(key)
+        if found is None:
+            found = self.rendered[key] = mark_safe(self.nodelist.render(context))  # noqa: S308 - rendered here
+        return found
+
+
+@register.tag
+def rendered_once(parser: Parser, token: Token) -> RenderedOnceNode:
+    """``{% rendered_once user.effective_role %}…{% endrendered_once %}``: the workspace's navigation and its
+    shortcut dialog are the same on every page for a language and role, and cost 2–3 ms to render each time
+    (bench/case_page.py). Nothing personal, no CSRF token and no query may go inside."""
+    vary = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endrendered_once",))
+    parser.delete_first_token()
+    return RenderedOnceNode(nodelist, vary)

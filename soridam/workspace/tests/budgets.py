@@ -5,7 +5,8 @@ remedies of the last 12 months (one query each, however long the history); issue
 counts low CSAT, low NPS and disputes (one query each; a flagged customer's proposed retention remedy is
 the policy engine's evaluation, tested in followup). Issue 18's "Open a dispute" button reads the agent's
 permissions (their own and their groups': two queries, once per request). Issue 19 added one INSERT: the
-access-log entry of the view (R-SEC-5).
+access-log entry of the view (R-SEC-5). Issue 13 took three back out: the churn counts are one statement
+(three scalar sub-selects) and a user's own and group permissions one (``accounts.backends``).
 """
 
-CASE_PAGE_QUERIES = 28
+CASE_PAGE_QUERIES = 25
