@@ -25,13 +25,14 @@ class ProducerFailed(RuntimeError):
 
 
 class Producer:
-    """Runs ``work(job)`` in a forked process for each submitted job, in the order submitted."""
+    """Runs ``work(job)`` in a forked process for each submitted job, in the order submitted (``start()`` first,
+    once, in that process)."""
 
-    def __init__(self, work: Callable[[Any], list[bytes]]) -> None:
+    def __init__(self, work: Callable[[Any], list[bytes]], *, start: Callable[[], None] = lambda: None) -> None:
         context = multiprocessing.get_context("fork")
         self._jobs = context.Queue()
         self._results, child_end = context.Pipe(duplex=False)
-        self._process = context.Process(target=_serve, args=(work, self._jobs, child_end), daemon=True)
+        self._process = context.Process(target=_serve, args=(start, work, self._jobs, child_end), daemon=True)
         self._child_end = child_end
 
     def __enter__(self) -> Producer:
@@ -67,7 +68,8 @@ class Producer:
         self._results.close()
 
 
-def _serve(work: Callable[[Any], list[bytes]], jobs: Any, results: Connection) -> None:
+def _serve(start: Callable[[], None], work: Callable[[Any], list[bytes]], jobs: Any, results: Connection) -> None:
+    start()
     while (job := jobs.get()) is not None:
         try:
             parts = work(job)

@@ -13,7 +13,7 @@ import secrets
 import time
 from base64 import urlsafe_b64encode
 from collections.abc import Iterator
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -38,8 +38,10 @@ ORDERED_SHARE = 7  # of ten
 POOL_DOMAIN = "bench.example.net"
 SPAN_DAYS = 730
 REBUILD_AT = 100_000
-# Batches handed to the producer ahead of the one being stored: one being made, one waiting.
+# Batches handed to each producer ahead of the one being stored: one being made, one waiting.
 AHEAD = 2
+# Processes composing rows for PostgreSQL: with the server storing them, both cores are busy.
+PRODUCERS = 2
 LANGUAGES = ("ko", "en")
 ACTIVE = frozenset({"open", "waiting"})
 STAGE_INDEX = {str(stage): index for index, stage in enumerate(STAGE_ORDER)}
@@ -191,22 +193,34 @@ def order_number(case_id: int, created: datetime) -> str:
 
 
 def _copy_batches(mix: Mix, sizes: list[int]) -> None:
-    """PostgreSQL: a forked producer composes and encodes each batch while this process reserves the ids of
-    the batches ahead and streams the finished ones to the server (producer.py)."""
-    connection.ensure_connection()  # the producer encodes with this connection's adapters
-    with Producer(partial(_encoded_batch, mix)) as producer:
-        for size in sizes[:AHEAD]:
-            producer.submit(_reservation(size))
+    """PostgreSQL: forked producers compose and encode the batches (batch i by producer i mod PRODUCERS) while
+    this process reserves the ids of the batches ahead and streams the finished ones to the server."""
+    connection.ensure_connection()  # the producers encode with this connection's adapters
+    ahead = AHEAD * PRODUCERS
+    with ExitStack() as stack:
+        producers = [
+            stack.enter_context(Producer(partial(_encoded_batch, mix), start=partial(_own_stream, mix, stream)))
+            for stream in range(PRODUCERS)
+        ]
+        for index, size in enumerate(sizes[:ahead]):
+            producers[index % PRODUCERS].submit(_reservation(size))
         for index in range(len(sizes)):
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     # Benchmark rows: a crash may lose the last batches, so don't wait for the WAL flush at commit.
                     cursor.execute("SET LOCAL synchronous_commit = off")
+                producer = producers[index % PRODUCERS]
                 cases, messages = producer.result()
-                if index + AHEAD < len(sizes):
-                    producer.submit(_reservation(sizes[index + AHEAD]))
+                if index + ahead < len(sizes):
+                    producer.submit(_reservation(sizes[index + ahead]))
                 bulkload.copy_encoded(Case, CASE_COLUMNS, cases)
                 bulkload.copy_encoded(Message, MESSAGE_COLUMNS, messages)
+
+
+def _own_stream(mix: Mix, stream: int) -> None:
+    """In producer ``stream``: random draws of its own, seeded from the stream it was forked with (so a seed
+    still gives the same cases, and two producers never the same ones)."""
+    mix.rng.seed(mix.rng.getrandbits(64) + stream)
 
 
 def _encoded_batch(mix: Mix, reservation: tuple[list[int], list[int]]) -> list[bytes]:
