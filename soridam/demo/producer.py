@@ -57,7 +57,7 @@ class Producer:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        if kind is None:
+        if kind is None and self._process.is_alive():
             self._jobs.put(None)
             self._process.join(EXIT_SECONDS)
         if self._process.is_alive():
