@@ -51,7 +51,25 @@ def legacy_module() -> types.ModuleType:
     module = types.ModuleType("legacy_synthetic")
     sys.modules[module.__name__] = module  # dataclasses look their module up
     exec(compile(source, "legacy_synthetic.py", "exec"), module.__dict__)  # noqa: S102 - our own history
+    module.bulkload = legacy_bulkload()
     return module
+
+
+def legacy_bulkload() -> types.SimpleNamespace:
+    """The two ``bulkload`` calls the legacy generator makes. Its ``write_rows`` is now ``encode_rows`` and
+    ``copy_encoded`` on PostgreSQL (one batch encoded, then sent: no longer streamed) and ``insert_rows`` on
+    SQLite."""
+    from django.db import connection
+
+    from soridam.demo import bulkload
+
+    def write_rows(model: type, columns: list[str], rows: list[tuple[object, ...]]) -> None:
+        if connection.vendor == "postgresql":
+            bulkload.copy_encoded(model, columns, bulkload.encode_rows(model, columns, rows))
+        else:
+            bulkload.insert_rows(model, columns, rows)
+
+    return types.SimpleNamespace(write_rows=write_rows, indexes_built_after=bulkload.indexes_built_after)
 
 
 def empty_cases() -> None:
