@@ -13,9 +13,10 @@ import secrets
 import time
 from base64 import urlsafe_b64encode
 from collections.abc import Iterator
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -29,6 +30,7 @@ from soridam.customers.models import Customer, Identity
 from soridam.demo import bulkload
 from soridam.demo.composer import Composer
 from soridam.demo.people import english_contacts, ensure_teams, korean_contacts
+from soridam.demo.producer import Producer
 from soridam.demo.stories import CATEGORY_WEIGHTS, CHANNEL_WEIGHTS
 
 POOL_SIZE = 1000
@@ -36,6 +38,10 @@ ORDERED_SHARE = 7  # of ten
 POOL_DOMAIN = "bench.example.net"
 SPAN_DAYS = 730
 REBUILD_AT = 100_000
+# Batches handed to each producer ahead of the one being stored: one being made, one waiting.
+AHEAD = 2
+# Processes composing rows for PostgreSQL: with the server storing them, both cores are busy.
+PRODUCERS = 2
 LANGUAGES = ("ko", "en")
 ACTIVE = frozenset({"open", "waiting"})
 STAGE_INDEX = {str(stage): index for index, stage in enumerate(STAGE_ORDER)}
@@ -131,19 +137,16 @@ def generate_cases(count: int, *, batch: int = 5000, seed: int = 7, now: datetim
     started = time.perf_counter()
     mix = _mix(random.Random(seed), now or timezone.now())  # noqa: S311 - benchmark data, not secrets
     rebuild = count >= max(REBUILD_AT, Case.objects.count())
+    sizes = [min(batch, count - start) for start in range(0, count, batch)]
+    write = _copy_batches if connection.vendor == "postgresql" else _insert_batches
     with (
         transaction.atomic() if rebuild else nullcontext(),
         bulkload.indexes_built_after([Case, Message]) if rebuild else nullcontext(),
     ):
-        done = 0
-        while done < count:
-            size = min(batch, count - done)
-            with transaction.atomic():
-                _insert_batch(mix, size)
-            done += size
+        write(mix, sizes)
         loaded = time.perf_counter()
     finished = time.perf_counter()
-    return Generated(done, finished - started, finished - loaded if rebuild else 0.0)
+    return Generated(count, finished - started, finished - loaded if rebuild else 0.0)
 
 
 def _mix(rng: random.Random, now: datetime) -> Mix:
@@ -189,26 +192,65 @@ def order_number(case_id: int, created: datetime) -> str:
     return f"{created.year}-{(case_id * 7919) % 9_000_000 + 1_000_000}"
 
 
-def _insert_batch(mix: Mix, size: int) -> None:
-    if connection.vendor == "postgresql":
-        # Benchmark rows: a crash may lose the last batches, so don't wait for the WAL flush at commit.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
-    ids = _reserve_case_ids(size)
-    numbers = allocate_numbers(size)
-    tokens = _tracking_tokens(size)
+def _copy_batches(mix: Mix, sizes: list[int]) -> None:
+    """PostgreSQL: forked producers compose and encode the batches (batch i by producer i mod PRODUCERS) while
+    this process reserves the ids of the batches ahead and streams the finished ones to the server."""
+    connection.ensure_connection()  # the producers encode with this connection's adapters
+    ahead = AHEAD * PRODUCERS
+    with ExitStack() as stack:
+        producers = [
+            stack.enter_context(Producer(partial(_encoded_batch, mix), start=partial(_own_stream, mix, stream)))
+            for stream in range(PRODUCERS)
+        ]
+        for index, size in enumerate(sizes[:ahead]):
+            producers[index % PRODUCERS].submit(_reservation(size))
+        for index in range(len(sizes)):
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    # Benchmark rows: a crash may lose the last batches, so don't wait for the WAL flush at commit.
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+                producer = producers[index % PRODUCERS]
+                cases, messages = producer.result()
+                if index + ahead < len(sizes):
+                    producer.submit(_reservation(sizes[index + ahead]))
+                bulkload.copy_encoded(Case, CASE_COLUMNS, cases)
+                bulkload.copy_encoded(Message, MESSAGE_COLUMNS, messages)
+
+
+def _own_stream(mix: Mix, stream: int) -> None:
+    """In producer ``stream``: random draws of its own, seeded from the stream it was forked with (so a seed
+    still gives the same cases, and two producers never the same ones)."""
+    mix.rng.seed(mix.rng.getrandbits(64) + stream)
+
+
+def _encoded_batch(mix: Mix, reservation: tuple[list[int], list[int]]) -> list[bytes]:
+    """In the producer: one batch of cases and of their first messages, in COPY's binary format."""
+    ids, numbers = reservation
     messages: list[tuple[Any, ...]] = []
 
     def cases() -> Iterator[tuple[Any, ...]]:
-        # Made while they are written: on PostgreSQL the server stores one part of the batch while Python
-        # composes the next (COPY streams), instead of waiting for the whole list.
-        for case_id, number, token in zip(ids, numbers, tokens, strict=True):
+        for case_id, number, token in zip(ids, numbers, _tracking_tokens(len(ids)), strict=True):
             case, message = _case_row(mix, case_id, number, token)
             messages.append(message)
             yield case
 
-    bulkload.write_rows(Case, CASE_COLUMNS, cases())
-    bulkload.write_rows(Message, MESSAGE_COLUMNS, messages)
+    encoded_cases = bulkload.encode_rows(Case, CASE_COLUMNS, cases())
+    return [encoded_cases, bulkload.encode_rows(Message, MESSAGE_COLUMNS, messages)]
+
+
+def _insert_batches(mix: Mix, sizes: list[int]) -> None:
+    """SQLite: executemany takes Python values, so the rows are made here, one batch per transaction."""
+    for size in sizes:
+        with transaction.atomic():
+            ids, numbers = _reservation(size)
+            rows = [_case_row(mix, *ticket) for ticket in zip(ids, numbers, _tracking_tokens(size), strict=True)]
+            bulkload.insert_rows(Case, CASE_COLUMNS, [case for case, _message in rows])
+            bulkload.insert_rows(Message, MESSAGE_COLUMNS, [message for _case, message in rows])
+
+
+def _reservation(size: int) -> tuple[list[int], list[int]]:
+    """The ids and case numbers of the next ``size`` cases."""
+    return _reserve_case_ids(size), allocate_numbers(size)
 
 
 def _reserve_case_ids(size: int) -> list[int]:
