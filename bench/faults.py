@@ -48,6 +48,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import faults_history  # noqa: E402
 from bench.common import GRANIAN, PYTHON, ROOT, Client, bench_env, free_port, machine_note, manage, table  # noqa: E402
 from soridam.channels.email.tests.imapserver import ImapServer, MailStore  # noqa: E402
 from soridam.channels.email.tests.mails import mail  # noqa: E402
@@ -126,6 +127,7 @@ class SmtpSink:
         from aiosmtpd.controller import Controller
 
         self.message_ids: list[str] = []
+        self.received: list[tuple[str, float]] = []  # (Message-ID, when), for the history of a duplicate
         self.lock = threading.Lock()
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
@@ -134,6 +136,7 @@ class SmtpSink:
         headers = BytesParser().parsebytes(envelope.content, headersonly=True)
         with self.lock:
             self.message_ids.append(str(headers.get("Message-ID", "")))
+            self.received.append((self.message_ids[-1], time.time()))
         return "250 OK"
 
 
@@ -149,6 +152,7 @@ class Stack:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     restarts: Counter[str] = field(default_factory=Counter)
     first_seen: dict[int, float] = field(default_factory=dict)
+    events: list[tuple[float, str]] = field(default_factory=list)  # (when, what): faults and restarts
     log: Any = None
 
     def start(self, name: str) -> None:
@@ -164,6 +168,7 @@ class Stack:
         return [name for name in self.named if "worker" in name and name != "web server"]
 
     def kill(self, name: str) -> None:
+        self.events.append((time.time(), f"{name} kill -9"))
         with suppress(ProcessLookupError):
             os.kill(self.processes[name].pid, signal.SIGKILL)
         self.processes[name].wait()
@@ -174,6 +179,7 @@ class Stack:
         for name in [*self.task_workers(), "web server"]:
             if self.processes[name].poll() is not None:
                 self.restarts[name] += 1
+                self.events.append((time.time(), f"{name} restarted"))
                 self.start(name)
 
     def web_workers(self, older_than: float = 0.0) -> list[int]:
@@ -283,9 +289,11 @@ def chaos(
                 stack.kill(name)
             done["task worker kill -9"] += 1
         if not done["PostgreSQL crash and restart"] and progress >= 0.5:
+            stack.events.append((time.time(), "PostgreSQL crash"))
             cluster.crash()
             time.sleep(1)
             cluster.start()
+            stack.events.append((time.time(), "PostgreSQL started"))
             done["PostgreSQL crash and restart"] += 1
         time.sleep(1)
         stack.revive()
@@ -643,6 +651,7 @@ def exercise(
         table(["webhook", "signed copies", "answers", "payloads stored", "forged answer", "duplicated"], hook_rows),
         "",
         "client errors retried: " + (", ".join(f"{k} {v}" for k, v in tally.errors.most_common()) or "none"),
+        faults_history.duplicates(cluster, sink.received, stack.events),
     ]  # fmt: skip
     return "\n".join(lines)
 
