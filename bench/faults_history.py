@@ -50,7 +50,7 @@ def duplicates(database: Rows, received: list[tuple[str, float]], events: list[t
 def _tasks(database: Rows, outbound_id: int) -> list[str]:
     tasks = database.rows(
         "SELECT status, worker_ids, enqueued_at, run_after, started_at, finished_at, exception_class_path "
-        "FROM django_tasks_db_dbtaskresult WHERE task_path LIKE %s AND args_kwargs -> 'args' ->> 0 = %s "
+        "FROM django_tasks_database_dbtaskresult WHERE task_path LIKE %s AND args_kwargs -> 'args' ->> 0 = %s "
         "ORDER BY enqueued_at",
         ("%deliver_outbound", str(outbound_id)),
     )
