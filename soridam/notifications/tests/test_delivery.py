@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from conftest import WorkerKilled
 from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.models import Case
@@ -103,10 +104,6 @@ def test_a_temporary_failure_schedules_the_retry_as_a_deferred_task(
     assert retry.run_after == row.next_attempt_at
 
 
-class Killed(BaseException):
-    """The worker process dies here (kill -9): nothing after this line of delivery runs, nothing is recorded."""
-
-
 def test_a_worker_killed_before_its_send_began_sends_again_and_one_killed_after_the_250_leaves_it_in_doubt(
     smtp_server: Mailbox, teams: object, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -123,10 +120,10 @@ def test_a_worker_killed_before_its_send_began_sends_again_and_one_killed_after_
 
     def killed_after_the_250(*args: Any) -> Any:
         real_send(*args)  # the server answered 250: the customer has it
-        raise Killed
+        raise WorkerKilled
 
     monkeypatch.setattr(sending, "send_email", killed_after_the_250)
-    with pytest.raises(Killed):
+    with pytest.raises(WorkerKilled):
         delivery.deliver(rows[1].pk)
     monkeypatch.undo()
     assert OutboundMessage.objects.filter(state=DeliveryState.SENDING).count() == 2

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from conftest import WorkerKilled
 from soridam.accounts.models import User
 from soridam.audit.actors import Actor
 from soridam.cases import actions
@@ -174,10 +175,6 @@ def test_the_bot_answers_a_message_once_however_often_its_task_runs() -> None:
     assert [f["author"] for f in _frames(session)] == ["customer", "bot"]
 
 
-class Killed(BaseException):
-    """The worker process dies here (kill -9): nothing after this line of delivery runs, nothing is recorded."""
-
-
 @pytest.mark.django_db
 def test_a_reply_whose_worker_died_after_writing_it_to_the_chat_is_repeated_and_shown_once(
     alice: User, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
@@ -194,10 +191,10 @@ def test_a_reply_whose_worker_died_after_writing_it_to_the_chat_is_repeated_and_
 
     def killed_after_writing(transport: ChatTransport, row: OutboundMessage) -> SendResult:
         real_send(transport, row)
-        raise Killed
+        raise WorkerKilled
 
     monkeypatch.setattr(ChatTransport, "send", killed_after_writing)
-    with pytest.raises(Killed):
+    with pytest.raises(WorkerKilled):
         delivery.deliver(outbound.pk)
     monkeypatch.undo()
 
