@@ -256,6 +256,11 @@ class Mailbox:
         return "250 Message accepted for delivery"
 
 
+class WorkerKilled(BaseException):
+    """Raised where a test has the worker process die (kill -9): nothing after that line runs, nothing is
+    recorded. A BaseException, so no ``except Exception`` on the way out handles it."""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

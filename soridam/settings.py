@@ -293,8 +293,9 @@ SORIDAM_CHECK_IN_SILENCE_DAYS = env_int("SORIDAM_CHECK_IN_SILENCE_DAYS", 3, mini
 SORIDAM_NPS_INTERVAL_DAYS = env_int("SORIDAM_NPS_INTERVAL_DAYS", 90, minimum=1)
 SORIDAM_CONTACT_THROTTLE = env_int("SORIDAM_CONTACT_THROTTLE", 5, minimum=1)
 # Outbound delivery on every channel: attempts per message (the old e-mail-only name still works), the
-# first retry's delay (doubled each time), and how long a worker holds a message it is sending: longer
-# than any send takes (EMAIL_TIMEOUT is 20 s), since a row whose lease ran out is sent again.
+# first retry's delay (doubled each time), and how long a worker holds a message it is sending, renewed when
+# each send begins: longer than any send takes (EMAIL_TIMEOUT is 20 s a step), since a row whose send began
+# and whose lease ran out without a record is declared in doubt (``notifications.delivery``).
 SORIDAM_OUTBOUND_MAX_ATTEMPTS = env_int(
     "SORIDAM_OUTBOUND_MAX_ATTEMPTS", env_int("SORIDAM_EMAIL_MAX_ATTEMPTS", 6, minimum=1), minimum=1
 )

@@ -10,7 +10,8 @@ transaction. After the commit a task claims the row (one short transaction: stat
 one more attempt), calls ``send`` outside any transaction, and records the result (a second one). A
 ``TransportError(permanent=True)`` fails the row at once; a temporary one is retried with backoff up to
 ``SORIDAM_OUTBOUND_MAX_ATTEMPTS``. A row whose worker died is claimed again once its lease has expired,
-so ``send`` must be idempotent where the provider allows it (e-mail re-sends the same Message-ID).
+unless its send had begun: then the message may have arrived, and the row is left in doubt rather than sent
+twice, except on a transport whose ``repeat_is_harmless`` (it finds what it delivered before).
 """
 
 from __future__ import annotations
@@ -95,6 +96,10 @@ class Transport(ABC):
     # Providers that call us: ``POST /hooks/<kind>/<account slug>/`` (``channels.webhooks``).
     webhook: ClassVar[bool] = False
     max_body: ClassVar[int] = 1_000_000  # bytes; a longer webhook body gets 413
+    # A send whose worker died before its result was recorded may have reached the customer. It is repeated only
+    # where a repeat cannot reach them twice (the transport finds what it delivered before); elsewhere the row
+    # is left in doubt (``notifications.delivery``).
+    repeat_is_harmless: ClassVar[bool] = False
 
     @abstractmethod
     def external_id(self, raw: bytes) -> str:
@@ -135,8 +140,8 @@ class Transport(ABC):
 
     def send(self, outbound: OutboundMessage) -> SendResult:
         """Deliver one outbox row (its ``recipient``, ``account``, ``subject`` and ``body``) to the
-        customer. Runs outside any transaction; raise TransportError on failure. A row can be sent again
-        after a worker died mid-send: reuse ``outbound.external_id`` where the provider de-duplicates."""
+        customer. Runs outside any transaction; raise TransportError on failure. A row is sent again after a
+        temporary failure: reuse ``outbound.external_id`` where the provider de-duplicates."""
         raise TransportError(f"the {self.kind} channel cannot send messages yet", permanent=True)
 
     @contextlib.contextmanager

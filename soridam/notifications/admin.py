@@ -44,6 +44,7 @@ class OutboundMessageAdmin(admin.ModelAdmin[OutboundMessage]):
         "external_id",
         "attempts",
         "lease_until",
+        "send_started_at",
         "last_error",
     )
 

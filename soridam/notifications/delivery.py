@@ -4,30 +4,40 @@ The claim and each record are single UPDATE statements, each its own short trans
 while the provider is talked to (an SMTP server can take its whole timeout). A claim leases the rows
 (state ``sending``, ``lease_until``) and counts an attempt on each. A batch of rows (``deliver_many``, what
 the worker hands a batch of delivery tasks to) is claimed in one statement and sent over one provider
-session (one SMTP connection), each row recorded as soon as it is sent: a crash re-sends at most the row
-that was on the wire, and a failure of one row is recorded on that row alone. A worker killed before
-recording leaves the lease to run out, and the row is claimed again: the transport re-sends it under the
-same external id where the provider allows (e-mail: the same Message-ID). The record only lands if the
-row is still ours (same state and attempt count), so a worker that overslept its lease cannot overwrite a
-newer result.
+session (one SMTP connection), each row recorded as soon as it is sent, and a failure of one row is
+recorded on that row alone.
+
+Right before each send, one more UPDATE (``_begin_send``) checks that the row is still this attempt's (its
+attempt count is the fencing token) and marks the send begun (``send_started_at``), renewing the lease. So
+a worker that slept through its lease (starved of CPU, stuck on a slow server) never sends a row another
+worker has claimed since, and a row whose send began is never claimed again: a lapsed lease alone cannot
+tell "died before the provider had it" from "died after the provider's 250". The policy for the second
+case (the worker killed, or the database gone, between the send and its record): the row is **in doubt**
+(``settle_lapsed``): not sent again by itself, so that the customer can never get it twice, and written on
+the case's timeline with an alert, so that the agent can decide. Only a transport whose repeat cannot
+reach the customer twice (``Transport.repeat_is_harmless``: live chat finds the message it wrote) is
+claimed and sent again. A row whose worker died before its send began is claimed again once its lease
+runs out. The record of a send retries a lost database until the lease ends, and lands if the row is
+still ours (same attempt, sending or in doubt), so an earlier worker cannot overwrite a newer result.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from soridam.accounts import processors
 from soridam.cases.delivery_actions import record_delivery_failure
-from soridam.channels.base import SendResult, TransportError, get_transport
+from soridam.channels.base import SendResult, TransportError, get_transport, registered_kinds
 from soridam.notifications import contact_rules
 from soridam.notifications.models import DeliveryState, OutboundMessage
 from soridam.notifications.outbox import first_external_id, route_after_intake
@@ -35,6 +45,11 @@ from soridam.notifications.rendering import render
 
 logger = logging.getLogger(__name__)
 _PROCESSOR_NOT_ACCEPTED = "outside processor not accepted: an admin must accept its outsourcing notice first"
+IN_DOUBT_REASON = (
+    "In doubt: the worker stopped after handing the message to the provider and before recording its answer, "
+    "so it may have arrived. It is not sent again by itself, so that the customer never gets it twice."
+)
+_RECORD_RETRY_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -98,9 +113,8 @@ def _send_all(channel: str, rows: list[OutboundMessage]) -> dict[int, Outcome]:
             raise TransportError(_PROCESSOR_NOT_ACCEPTED, permanent=True)
         with get_transport(channel).session(rows) as send:
             for outbound in rows:
-                if outbound.lease_until is not None and timezone.now() >= outbound.lease_until:
-                    # Earlier rows took the whole lease: another worker may have claimed this one since.
-                    outcomes[outbound.pk] = Outcome(DeliveryState.SENDING, retry_at=outbound.lease_until)
+                if not _begin_send(outbound):  # its lease ran out during earlier rows, and another worker took it
+                    outcomes[outbound.pk] = _unclaimed(outbound.pk)
                     continue
                 try:
                     result = send(outbound)
@@ -108,11 +122,27 @@ def _send_all(channel: str, rows: list[OutboundMessage]) -> dict[int, Outcome]:
                     outcomes[outbound.pk] = _failed(outbound, exc)
                 else:
                     outcomes[outbound.pk] = _record_sent(outbound, result)
-    except Exception as exc:  # noqa: BLE001 - the session could not start: its rows are retried
+    except Exception as exc:  # noqa: BLE001 - the session could not start, or the database is gone
         for outbound in rows:
             if outbound.pk not in outcomes:
-                outcomes[outbound.pk] = _failed(outbound, exc)
+                # A row whose send began and whose result could not be recorded stays as it is: in doubt once its
+                # lease runs out, never retried as if it had not gone.
+                began = outbound.send_started_at is not None
+                outcomes[outbound.pk] = Outcome(DeliveryState.SENDING) if began else _failed(outbound, exc)
     return outcomes
+
+
+def _begin_send(outbound: OutboundMessage) -> bool:
+    """Mark the send begun, if the row is still this attempt's and no send of it has begun; the lease runs from
+    now. Nothing may come between this and the send: it is the check a worker that overslept its lease fails."""
+    now = timezone.now()
+    lease_until = now + _lease()
+    began = (
+        _still_ours(outbound).filter(send_started_at__isnull=True).update(send_started_at=now, lease_until=lease_until)
+    )
+    if began:
+        outbound.send_started_at, outbound.lease_until = now, lease_until
+    return bool(began)
 
 
 def _failed(outbound: OutboundMessage, exc: Exception) -> Outcome:
@@ -139,9 +169,10 @@ def claim_many(outbound_ids: list[int]) -> list[OutboundMessage]:
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
     marks = ", ".join(["%s"] * len(outbound_ids))
+    repeatable = _repeatable_channels()
     with connection.cursor() as cursor:
         cursor.execute(
-            _CLAIM.format(ids=marks),
+            _CLAIM.format(ids=marks, repeatable=", ".join(["%s"] * len(repeatable)) or "NULL"),
             [
                 DeliveryState.SENDING,
                 adapt(now + _lease()),
@@ -151,6 +182,7 @@ def claim_many(outbound_ids: list[int]) -> list[OutboundMessage]:
                 DeliveryState.SENDING,
                 adapt(now),
                 settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS,
+                *repeatable,
             ],
         )
         taken = [pk for (pk,) in cursor.fetchall()]
@@ -161,12 +193,18 @@ def claim_many(outbound_ids: list[int]) -> list[OutboundMessage]:
 
 
 # What ``claim`` did with the ORM (its due and lapsed conditions), with the ids it took returned: Django's
-# update() returns only a count.
+# update() returns only a count. A lapsed row whose send began is taken again only on a channel where a repeat
+# is harmless (``settle_lapsed`` puts the others in doubt).
 _CLAIM = (
-    f"UPDATE {OutboundMessage._meta.db_table} SET state = %s, lease_until = %s, attempts = attempts + 1 "  # noqa: S608
-    "WHERE id IN ({ids}) AND ((state = %s AND next_attempt_at <= %s) "
-    "OR (state = %s AND lease_until <= %s AND attempts < %s)) RETURNING id"
+    f"UPDATE {OutboundMessage._meta.db_table} SET state = %s, lease_until = %s, attempts = attempts + 1, "  # noqa: S608
+    "send_started_at = NULL WHERE id IN ({ids}) AND ((state = %s AND next_attempt_at <= %s) "
+    "OR (state = %s AND lease_until <= %s AND attempts < %s "
+    "AND (send_started_at IS NULL OR channel IN ({repeatable})))) RETURNING id"
 )
+
+
+def _repeatable_channels() -> list[str]:
+    return [kind for kind in registered_kinds() if get_transport(kind).repeat_is_harmless]
 
 
 def _address_once(outbound: OutboundMessage) -> None:
@@ -196,6 +234,12 @@ def _unclaimed(outbound_id: int) -> Outcome:
     row = OutboundMessage.objects.filter(pk=outbound_id).values("state", "lease_until", "next_attempt_at").first()
     if row is None:
         return Outcome("gone")
+    lapsed = row["lease_until"] is not None and row["lease_until"] <= timezone.now()
+    if row["state"] == DeliveryState.SENDING and lapsed:
+        # Lapsed and yet not claimable: its send began (in doubt) or it used every attempt. Settled now, else the
+        # retry below would come back at once, again and again, until the sweep.
+        settle_lapsed([outbound_id])
+        return Outcome(str(OutboundMessage.objects.filter(pk=outbound_id).values_list("state", flat=True).get()))
     if row["state"] == DeliveryState.SENDING:  # another worker holds it; if that one died, try after its lease
         return Outcome(str(row["state"]), retry_at=row["lease_until"])
     if row["state"] == DeliveryState.QUEUED and row["next_attempt_at"] > timezone.now():
@@ -204,7 +248,10 @@ def _unclaimed(outbound_id: int) -> Outcome:
 
 
 def _record_sent(outbound: OutboundMessage, result: SendResult) -> Outcome:
-    _still_ours(outbound).update(
+    # Also over "in doubt": this worker outlived its lease, and now knows that the message went.
+    _write_result(
+        outbound,
+        (DeliveryState.SENDING, DeliveryState.IN_DOUBT),
         state=DeliveryState.SENT,
         sent_at=timezone.now(),
         last_error="",
@@ -222,20 +269,39 @@ def _record_failure(
         extra={"outbound_id": outbound.pk, "attempt": outbound.attempts, "permanent": permanent},
     )
     if permanent or outbound.attempts >= settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS:
-        if _still_ours(outbound).update(state=DeliveryState.FAILED, last_error=reason[:2000], lease_until=None):
+        if _write_result(outbound, state=DeliveryState.FAILED, last_error=reason[:2000], lease_until=None):
             record_delivery_failure(outbound.case_id, outbound_id=outbound.pk, channel=outbound.channel, reason=reason)
         return Outcome(DeliveryState.FAILED)
     # The provider's Retry-After when it gave one (a 429), else our own backoff.
     wait = timedelta(seconds=retry_after) if retry_after is not None else backoff(outbound.attempts)
     retry_at = timezone.now() + wait
-    _still_ours(outbound).update(
-        state=DeliveryState.QUEUED, last_error=reason[:2000], lease_until=None, next_attempt_at=retry_at
+    _write_result(
+        outbound, state=DeliveryState.QUEUED, last_error=reason[:2000], lease_until=None, next_attempt_at=retry_at
     )
     return Outcome(DeliveryState.QUEUED, retry_at=retry_at)
 
 
-def _still_ours(outbound: OutboundMessage) -> QuerySet[OutboundMessage]:
-    return OutboundMessage.objects.filter(pk=outbound.pk, state=DeliveryState.SENDING, attempts=outbound.attempts)
+def _still_ours(
+    outbound: OutboundMessage, states: tuple[str, ...] = (DeliveryState.SENDING,)
+) -> QuerySet[OutboundMessage]:
+    return OutboundMessage.objects.filter(pk=outbound.pk, state__in=states, attempts=outbound.attempts)
+
+
+def _write_result(
+    outbound: OutboundMessage, states: tuple[str, ...] = (DeliveryState.SENDING,), **fields: object
+) -> int:
+    """Record what the provider answered, on the row if it is still ours. A lost database connection (a
+    restart) or a locked SQLite file is retried until the row's lease ends: a send whose record is lost leaves
+    its row in doubt, though the customer has the message."""
+    while True:
+        try:
+            return _still_ours(outbound, states).update(**fields)
+        except (OperationalError, InterfaceError):
+            if outbound.lease_until is None or timezone.now() >= outbound.lease_until:
+                raise
+            logger.warning("recording an outbound result failed; retrying", extra={"outbound_id": outbound.pk})
+        connection.close()  # a dead connection is replaced at the next query
+        time.sleep(_RECORD_RETRY_SECONDS)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -247,13 +313,33 @@ def _lease() -> timedelta:
     return timedelta(seconds=settings.SORIDAM_OUTBOUND_LEASE_SECONDS)
 
 
-def fail_abandoned(now: datetime | None = None) -> int:
+def settle_lapsed(outbound_ids: list[int] | None = None, now: datetime | None = None) -> int:
+    """Rows whose lease ran out that cannot be claimed again (of ``outbound_ids``, else all): in doubt where a
+    send began, failed where the worker died in every allowed attempt. Returns how many."""
+    lapsed = OutboundMessage.objects.filter(state=DeliveryState.SENDING, lease_until__lte=now or timezone.now())
+    if outbound_ids is not None:
+        lapsed = lapsed.filter(pk__in=outbound_ids)
+    return _declare_in_doubt(lapsed) + _fail_abandoned(lapsed)
+
+
+def _declare_in_doubt(lapsed: QuerySet[OutboundMessage]) -> int:
+    """Each row in its own transaction with its timeline entry and alert: the agent is told that the customer
+    may or may not have the message (nothing shows which; the mail server's log could)."""
+    began = lapsed.filter(send_started_at__isnull=False).exclude(channel__in=_repeatable_channels())
+    declared = 0
+    for pk, case_id, channel in began.values_list("pk", "case_id", "channel"):
+        with transaction.atomic():
+            if began.filter(pk=pk).update(state=DeliveryState.IN_DOUBT, lease_until=None, last_error=IN_DOUBT_REASON):
+                record_delivery_failure(case_id, outbound_id=pk, channel=channel, reason=IN_DOUBT_REASON)
+                declared += 1
+    return declared
+
+
+def _fail_abandoned(lapsed: QuerySet[OutboundMessage]) -> int:
     """Rows whose worker died during every allowed attempt (a message that kills the worker) fail."""
-    return OutboundMessage.objects.filter(
-        state=DeliveryState.SENDING,
-        lease_until__lte=now or timezone.now(),
-        attempts__gte=settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS,
-    ).update(state=DeliveryState.FAILED, lease_until=None, last_error="The worker stopped during every attempt")
+    return lapsed.filter(attempts__gte=settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS).update(
+        state=DeliveryState.FAILED, lease_until=None, last_error="The worker stopped during every attempt"
+    )
 
 
 def due_ids(now: datetime | None = None, limit: int = 1000) -> list[int]:

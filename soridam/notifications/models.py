@@ -37,11 +37,16 @@ class DeliveryState(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     READ = "read", _("Read")
     FAILED = "failed", _("Failed")
+    # The worker stopped between handing the message to the provider and recording the answer: it may have
+    # arrived. Never sent again by itself, so that the customer cannot get it twice (``delivery``).
+    IN_DOUBT = "in_doubt", _("In doubt")
 
 
 class OutboundMessage(models.Model):
     """A message to a customer and its delivery. ``attempts`` counts claims: a worker killed mid-send
-    has used one. ``lease_until`` is set while a worker holds the row (state ``sending``)."""
+    has used one. ``lease_until`` is set while a worker holds the row (state ``sending``).
+    ``send_started_at``: when the claimed attempt handed the message to the provider; a lapsed lease with it
+    set means the send may have happened (``delivery``: the row is in doubt, not claimed again)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outbound_messages")
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
@@ -53,6 +58,7 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     lease_until = models.DateTimeField(null=True, blank=True)
+    send_started_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)

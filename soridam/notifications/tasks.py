@@ -47,8 +47,9 @@ deliver_email = deliver_outbound
 @task(priority=jobs.CUSTOMER)
 def sweep_outbox() -> int:
     """Enqueue a delivery for each row whose task was lost (a worker killed mid-send, a task row gone):
-    delivery never depends on one task row surviving. Claiming keeps a duplicate task harmless."""
-    delivery.fail_abandoned()
+    delivery never depends on one task row surviving. Claiming keeps a duplicate task harmless. Rows whose
+    lapsed lease cannot be claimed again are settled first (in doubt, or failed: ``delivery.settle_lapsed``)."""
+    delivery.settle_lapsed()
     due = delivery.due_ids()
     for outbound_id in due:
         deliver_outbound.enqueue(outbound_id)

@@ -23,6 +23,7 @@ from soridam.notifications.models import OutboundMessage
 
 class ChatTransport(Transport):
     kind = Channel.CHAT
+    repeat_is_harmless = True  # ``send`` finds the message it wrote before
 
     def external_id(self, raw: bytes) -> str:
         return hashlib.sha256(raw).hexdigest()

@@ -3,9 +3,9 @@
 Cases are filed over HTTP (the API) to two separate granian servers while three ``db_worker`` processes work
 the queue, and one worker is SIGKILLed while it holds claimed tasks. A real SMTP server (aiosmtpd) receives
 the acknowledgements. At the end every case exists once and was acknowledged, triaged, routed and indexed
-once; every task row succeeded, and only the killed worker's rows ran a second time; every acknowledgement
-arrived, and a message was sent twice only if the killed worker was sending it (under the same Message-ID,
-which the outbox keeps for a re-send). PostgreSQL only: the processes share the committed test database.
+once; every task row succeeded, and only the killed worker's rows ran a second time; no acknowledgement
+arrived twice, and every one arrived but the one the killed worker may have been sending, which is left in
+doubt (``notifications.delivery``). PostgreSQL only: the processes share the committed test database.
 """
 
 from __future__ import annotations
@@ -46,13 +46,6 @@ WORKERS = ("pool-w1", "pool-w2", "pool-w3")
 KILLED = WORKERS[0]
 
 pytestmark = [pytest.mark.slow, pytest.mark.smtp, pytest.mark.django_db(transaction=True)]
-
-
-class CountingMailbox(Mailbox):
-    """The SMTP server's side: every DATA it accepted, and its bytes."""
-
-    def bytes_received(self) -> int:
-        return sum(len(envelope.content or b"") for envelope, _message in self.messages)
 
 
 def _env(smtp_port: int, tmp_path: Path) -> dict[str, str]:
@@ -146,7 +139,7 @@ def _all_done() -> bool:
     unfinished = DBTaskResult.objects.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
     if unfinished.exists():
         return False
-    return not OutboundMessage.objects.exclude(state=DeliveryState.SENT).exists()
+    return not OutboundMessage.objects.exclude(state__in=[DeliveryState.SENT, DeliveryState.IN_DOUBT]).exists()
 
 
 def test_two_web_processes_and_three_workers_one_killed_process_every_case_and_job_once(
@@ -161,7 +154,7 @@ def test_two_web_processes_and_three_workers_one_killed_process_every_case_and_j
     set_strategy(teams["delivery"], "least_load")
     admin = User.objects.create_superuser(username="root", password="pw-root", email="r@shop.test", role=Role.ADMIN)
     _token, raw = ApiToken.issue(admin)
-    mailbox = CountingMailbox()
+    mailbox = Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
@@ -200,7 +193,7 @@ def test_two_web_processes_and_three_workers_one_killed_process_every_case_and_j
 
     _assert_every_case_processed_once(references)
     _assert_every_task_ran_once_or_was_retried_after_the_kill()
-    _assert_every_acknowledgement_arrived_and_none_twice_but_the_one_in_flight(mailbox)
+    _assert_no_acknowledgement_arrived_twice_and_only_the_one_in_flight_may_be_in_doubt(mailbox)
 
 
 def _assert_every_case_processed_once(references: list[str]) -> None:
@@ -229,18 +222,17 @@ def _assert_every_task_ran_once_or_was_retried_after_the_kill() -> None:
     assert {worker_ids[-1] for _status, worker_ids, _path in rows} <= set(WORKERS)
 
 
-def _assert_every_acknowledgement_arrived_and_none_twice_but_the_one_in_flight(mailbox: CountingMailbox) -> None:
+def _assert_no_acknowledgement_arrived_twice_and_only_the_one_in_flight_may_be_in_doubt(
+    mailbox: Mailbox,
+) -> None:
     acknowledgements = OutboundMessage.objects.filter(kind=NotificationKind.CASE_OPENED)
     assert acknowledgements.count() == CASES
     expected = set(OutboundMessage.objects.values_list("external_id", flat=True))
     received = Counter(mailbox.message_ids())
-    assert set(received) == expected
-    twice = [message_id for message_id, n in received.items() if n > 1]
-    # Only a message the killed worker was sending can arrive twice (one worker sends one message at a time).
-    assert len(twice) <= 1
-    if twice:
-        resent = OutboundMessage.objects.get(external_id=twice[0])
-        assert resent.attempts == 2
-    by_id = {str(message["Message-ID"]): len(envelope.content or b"") for envelope, message in mailbox.messages}
-    assert mailbox.bytes_received() == sum(by_id[mid] * n for mid, n in received.items())
-    assert sum(received.values()) == len(expected) + len(twice)
+    assert set(received) <= expected
+    assert [message_id for message_id, n in received.items() if n > 1] == []
+    # Only a message the killed worker was sending can be in doubt (one worker sends one message at a time): not
+    # sent again, and missing only if the kill came before the server's 250.
+    in_doubt = set(OutboundMessage.objects.filter(state=DeliveryState.IN_DOUBT).values_list("external_id", flat=True))
+    assert len(in_doubt) <= 1
+    assert expected - set(received) <= in_doubt

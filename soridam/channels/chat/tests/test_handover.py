@@ -4,21 +4,27 @@ the chat; off hours (the Korean calendar, frozen time) or with nobody online it 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
+from conftest import WorkerKilled
 from soridam.accounts.models import User
 from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.models import Case, MessageKind
+from soridam.channels.base import SendResult
 from soridam.channels.chat import conversation, store
 from soridam.channels.chat.models import ChatMessage, ChatSession, SessionState
+from soridam.channels.chat.transport import ChatTransport
 from soridam.channels.models import ChannelMessage
+from soridam.notifications import delivery
 from soridam.notifications.models import DeliveryState, OutboundMessage
+from soridam.notifications.tasks import sweep_outbox
 from soridam.routing.presence import set_presence
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -167,3 +173,35 @@ def test_the_bot_answers_a_message_once_however_often_its_task_runs() -> None:
     message = _visitor_says(session, "배송 조회")
     conversation.answer_customer(message.pk)
     assert [f["author"] for f in _frames(session)] == ["customer", "bot"]
+
+
+@pytest.mark.django_db
+def test_a_reply_whose_worker_died_after_writing_it_to_the_chat_is_repeated_and_shown_once(
+    alice: User, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    set_presence(alice, "online")
+    with time_machine.travel(MONDAY_MORNING, tick=False):
+        session = _session()
+        _visitor_says(session, "상담원 연결")
+    case = Case.objects.get(pk=ChatSession.objects.get(pk=session.pk).case_id)
+    with django_capture_on_commit_callbacks(execute=False):  # the task is left to the "worker" below
+        actions.reply(case, "주문을 확인해 보겠습니다.", actor=Actor(user=alice))
+    outbound = OutboundMessage.objects.get(case=case)
+    real_send = ChatTransport.send
+
+    def killed_after_writing(transport: ChatTransport, row: OutboundMessage) -> SendResult:
+        real_send(transport, row)
+        raise WorkerKilled
+
+    monkeypatch.setattr(ChatTransport, "send", killed_after_writing)
+    with pytest.raises(WorkerKilled):
+        delivery.deliver(outbound.pk)
+    monkeypatch.undo()
+
+    # A repeat is harmless on chat (the transport finds the message it wrote), so the row is not left in doubt.
+    later = timezone.now() + timedelta(seconds=settings.SORIDAM_OUTBOUND_LEASE_SECONDS * 2)
+    with time_machine.travel(later, tick=False):
+        assert sweep_outbox.call() == 1
+    outbound.refresh_from_db()
+    assert (outbound.state, outbound.attempts) == (DeliveryState.SENT, 2)
+    assert [f.get("text") for f in _frames(session)].count("주문을 확인해 보겠습니다.") == 1
