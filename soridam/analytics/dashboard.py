@@ -24,10 +24,11 @@ def _minutes(seconds: float | None) -> float | None:
 
 
 def build(filters: Filters, scope: Scope) -> dict[str, Any]:
-    days = metrics.series_by_day(filters)
+    days = metrics.series(filters)
     histogram = metrics.response_time_histogram(filters)
     figures = metrics.figures(metrics.totals(days), histogram)
-    by_channel = metrics.breakdown(filters, "channel")
+    breakdowns = metrics.breakdowns(filters, ("channel", "agent_id") if scope.sees_agents else ("channel",))
+    by_channel = breakdowns["channel"]
     cost = costs.cost_to_serve(
         {channel: sums.get("cases", 0) for channel, sums in by_channel.items()},
         deflected=costs.deflections_between(filters.start, filters.end),
@@ -38,10 +39,10 @@ def build(filters: Filters, scope: Scope) -> dict[str, Any]:
         "cards": _cards(figures, metrics.nps(filters)),
         "cost": cost,
         "channel_labels": dict(Channel.choices),
-        "agent_rows": _agent_rows(filters) if scope.sees_agents else [],
+        "agent_rows": _agent_rows(breakdowns["agent_id"]) if scope.sees_agents else [],
         "charts": {
-            "volume": _volume_chart(days),
-            "rates": _rates_chart(days),
+            "volume": _volume_chart(days, metrics.by_month(filters)),
+            "rates": _rates_chart(days, metrics.by_month(filters)),
             "channels": _channel_chart(by_channel),
             "backlog": _backlog_chart(metrics.backlog_by_age(filters)),
             "response_times": _histogram_chart(histogram),
@@ -67,14 +68,14 @@ def _cards(figures: Figures, nps: float | None) -> list[tuple[str, str]]:
     ]
 
 
-def _day_labels(days: list[tuple[date, Sums]]) -> list[str]:
-    return [day.isoformat() for day, _sums in days]
+def _labels(days: list[tuple[date, Sums]], by_month: bool) -> list[str]:
+    return [f"{day:%Y-%m}" if by_month else day.isoformat() for day, _sums in days]
 
 
-def _volume_chart(days: list[tuple[date, Sums]]) -> dict[str, Any]:
+def _volume_chart(days: list[tuple[date, Sums]], by_month: bool) -> dict[str, Any]:
     return {
         "type": "bar",
-        "labels": _day_labels(days),
+        "labels": _labels(days, by_month),
         "datasets": [
             {"label": _("Cases opened"), "data": [sums.get("cases", 0) for _day, sums in days]},
             {"label": _("Cases solved"), "data": [sums.get("resolved", 0) for _day, sums in days]},
@@ -82,13 +83,13 @@ def _volume_chart(days: list[tuple[date, Sums]]) -> dict[str, Any]:
     }
 
 
-def _rates_chart(days: list[tuple[date, Sums]]) -> dict[str, Any]:
+def _rates_chart(days: list[tuple[date, Sums]], by_month: bool) -> dict[str, Any]:
     def series(part: str, whole: str) -> list[float | None]:
         return [_percent(sums.get(part, 0) / sums[whole]) if sums.get(whole) else None for _day, sums in days]
 
     return {
         "type": "line",
-        "labels": _day_labels(days),
+        "labels": _labels(days, by_month),
         "datasets": [
             {"label": _("Answered within 4 hours (%)"), "data": series("within_4h", "within_4h_decided")},
             {"label": _("First contact resolution (%)"), "data": series("fcr", "fcr_decided")},
@@ -141,8 +142,7 @@ def _cost_chart(cost: costs.CostToServe) -> dict[str, Any]:
     }
 
 
-def _agent_rows(filters: Filters) -> list[tuple[str, Figures]]:
+def _agent_rows(rows: dict[Any, Sums]) -> list[tuple[str, Figures]]:
     names = {user.pk: user.label() for user in User.objects.filter(role__in=("agent", "lead", "admin"))}
-    rows = metrics.breakdown(filters, "agent_id")
     ordered = sorted(rows.items(), key=lambda item: -item[1].get("cases", 0))
     return [(names.get(agent_id, _("Unassigned")), metrics.figures(sums, [])) for agent_id, sums in ordered]

@@ -1,13 +1,14 @@
 """The dashboard's measures (SPEC R-ANALYTICS-2), summed by the database.
 
-Past days come from the daily rollups; today is summed live from today's facts with the same aggregates
-(``sums.fact_sums``). The ratios are taken only after summing, so a day with 1 case and a day with 1,000
-weigh what they should.
+Past days come from the rollups: a period over 90 days reads its whole months from the monthly rollups and
+only the days at its two ends from the daily ones, and is charted by month. Today is summed live from
+today's facts with the same aggregates (``sums.fact_sums``). The ratios are taken only after summing, so a
+day with 1 case and a day with 1,000 weigh what they should.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,13 +16,22 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from soridam.analytics.models import FRT_EDGES_MINUTES, CaseFact, DailyResponseTimes, DailyRollup
+from soridam.analytics.models import (
+    FRT_EDGES_MINUTES,
+    CaseFact,
+    DailyResponseTimes,
+    DailyRollup,
+    MonthlyResponseTimes,
+    MonthlyRollup,
+)
 from soridam.analytics.sums import ROLLUP_COLUMNS, fact_sums
 from soridam.cases.models import ACTIVE_STATUSES, Case
 from soridam.followup.models import NpsSurvey
 from soridam.followup.nps import nps_score
 
 COLUMNS = tuple(ROLLUP_COLUMNS.values())
+SUMMED = {column: Sum(column) for column in COLUMNS}
+MONTHS_AFTER_DAYS = 90  # longer periods read whole months from the monthly rollups and are charted by month
 BACKLOG_AGES = ((1, "under_1"), (3, "days_1_3"), (7, "days_3_7"), (14, "days_7_14"), (None, "over_14"))
 Sums = dict[str, int]
 
@@ -106,10 +116,39 @@ def today() -> date:
     return timezone.localdate()
 
 
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def by_month(filters: Filters) -> bool:
+    return (filters.end - filters.start).days + 1 > MONTHS_AFTER_DAYS
+
+
 def rollups(filters: Filters) -> QuerySet[DailyRollup]:
-    """Rollup rows of the past days in the period (today is live)."""
+    """Daily rollup rows of the past days in the period (today is live)."""
     last = min(filters.end, today() - timedelta(days=1))
     return DailyRollup.objects.filter(filters.dimension_filter(), day__gte=filters.start, day__lte=last)
+
+
+def _past(filters: Filters, daily: type[Any], monthly: type[Any]) -> list[QuerySet[Any]]:
+    """The rollup rows of the past days in the period: whole months from ``monthly`` when the period is long,
+    the days before the first whole month and after the last one from ``daily``."""
+    last = min(filters.end, today() - timedelta(days=1))
+    if last < filters.start:
+        return []
+    first_whole = filters.start if filters.start.day == 1 else next_month(filters.start)
+    after_whole = month_of(last + timedelta(days=1))
+    if not by_month(filters) or first_whole >= after_whole:
+        return [daily.objects.filter(filters.dimension_filter(), day__gte=filters.start, day__lte=last)]
+    ends = Q(day__gte=filters.start, day__lt=first_whole) | Q(day__gte=after_whole, day__lte=last)
+    return [
+        daily.objects.filter(filters.dimension_filter(), ends),
+        monthly.objects.filter(filters.dimension_filter(), day__gte=first_whole, day__lt=after_whole),
+    ]
 
 
 def today_facts(filters: Filters) -> QuerySet[CaseFact]:
@@ -131,14 +170,18 @@ def _add(into: Sums, more: Sums) -> None:
         into[column] = into.get(column, 0) + value
 
 
-def series_by_day(filters: Filters) -> list[tuple[date, Sums]]:
-    """The sums of each day of the period that has cases, in order."""
-    past = rollups(filters).values("day").annotate(**{c: Sum(c) for c in COLUMNS}).order_by("day")
-    days = [(row["day"], _summed(row)) for row in past]
+def series(filters: Filters) -> list[tuple[date, Sums]]:
+    """The sums of each day of the period that has cases, in order; of each month (its first day) when
+    ``by_month``."""
+    point = month_of if by_month(filters) else (lambda day: day)
+    points: dict[date, Sums] = {}
+    for past in _past(filters, DailyRollup, MonthlyRollup):
+        for row in past.values("day").annotate(**SUMMED).order_by():
+            _add(points.setdefault(point(row["day"]), {}), _summed(row))
     live = today_facts(filters).aggregate(**fact_sums())
     if live["cases"]:
-        days.append((today(), _renamed(live)))
-    return days
+        _add(points.setdefault(point(today()), {}), _renamed(live))
+    return sorted(points.items())
 
 
 def totals(days: Iterable[tuple[date, Sums]]) -> Sums:
@@ -148,22 +191,30 @@ def totals(days: Iterable[tuple[date, Sums]]) -> Sums:
     return summed
 
 
-def breakdown(filters: Filters, dimension: str) -> dict[Any, Sums]:
-    """The sums by ``channel``, ``team_id``, ``agent_id`` or ``category_id`` over the period."""
-    past = rollups(filters).values(dimension).annotate(**{c: Sum(c) for c in COLUMNS}).order_by()
-    result = {row[dimension]: _summed(row) for row in past}
-    for row in today_facts(filters).values(dimension).annotate(**fact_sums()).order_by():
-        _add(result.setdefault(row[dimension], {}), _renamed(row))
+def breakdowns(filters: Filters, dimensions: Sequence[str]) -> dict[str, dict[Any, Sums]]:
+    """The sums by each of ``dimensions`` (``channel``, ``team_id``, ``agent_id``, ``category_id``) over the
+    period, from one grouping by all of them: one scan of the rollups however many breakdowns the page shows."""
+    result: dict[str, dict[Any, Sums]] = {dimension: {} for dimension in dimensions}
+    rows = [
+        (row, _summed(row))
+        for past in _past(filters, DailyRollup, MonthlyRollup)
+        for row in past.values(*dimensions).annotate(**SUMMED).order_by()
+    ]
+    rows += [
+        (row, _renamed(row)) for row in today_facts(filters).values(*dimensions).annotate(**fact_sums()).order_by()
+    ]
+    for row, sums in rows:
+        for dimension in dimensions:
+            _add(result[dimension].setdefault(row[dimension], {}), sums)
     return result
 
 
 def response_time_histogram(filters: Filters) -> list[int]:
     """First responses per ``FRT_EDGES_MINUTES`` bucket over the period."""
     histogram = [0] * (len(FRT_EDGES_MINUTES) + 1)
-    last = min(filters.end, today() - timedelta(days=1))
-    past = DailyResponseTimes.objects.filter(filters.dimension_filter(), day__gte=filters.start, day__lte=last)
-    for bucket, count in past.values("bucket").annotate(n=Sum("count")).values_list("bucket", "n").order_by():
-        histogram[bucket] += count
+    for past in _past(filters, DailyResponseTimes, MonthlyResponseTimes):
+        for bucket, count in past.values("bucket").annotate(n=Sum("count")).values_list("bucket", "n").order_by():
+            histogram[bucket] += count
     live = today_facts(filters).filter(first_response_bucket__isnull=False).values("first_response_bucket")
     for live_bucket, live_count in live.annotate(n=Count("pk")).values_list("first_response_bucket", "n").order_by():
         histogram[live_bucket or 0] += live_count

@@ -1,9 +1,11 @@
-"""The incremental refresh: facts of the cases that changed, then the rollups of the days they opened on.
+"""The incremental refresh: facts of the cases that changed, then the rollups of the days whose sums moved.
 
 Changed means: new since the last run (by id: bulk loads backdate ``updated_at``), updated since it (with
 a short overlap for transactions that were still open), a survey answered since it, or facts that were not
 settled yet and are due a second look (the 4-hour promise and the 7-day FCR window pass with no change to
-the case). Each touched day is summed again from its facts by one INSERT … SELECT per table.
+the case). A day is touched only when a fact on it now counts differently: most second looks find nothing
+new, and summing their days again would cost more than all the rest. Each touched day is summed again from
+its facts, and each touched month from its days, by one INSERT … SELECT per table.
 """
 
 from __future__ import annotations
@@ -15,11 +17,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Sum, Value
+from django.db.models.fields import DateField
 from django.utils import timezone
 
 from soridam.analytics.facts import compute_facts
-from soridam.analytics.models import CaseFact, DailyResponseTimes, DailyRollup, RefreshMark
+from soridam.analytics.models import (
+    CaseFact,
+    DailyResponseTimes,
+    DailyRollup,
+    MonthlyResponseTimes,
+    MonthlyRollup,
+    RefreshMark,
+)
 from soridam.analytics.sums import DIMENSIONS, ROLLUP_COLUMNS, fact_sums
 from soridam.cases.models import Case
 from soridam.followup.models import Survey
@@ -30,6 +40,22 @@ DAYS_PER_STATEMENT = 200
 OVERLAP = timedelta(minutes=2)
 RECHECK_AFTER = timedelta(minutes=15)
 RECHECK_LIMIT = 20_000
+# The fact fields the rollups group by or sum: a fact whose values here are unchanged leaves its day as it was.
+ROLLED_UP = (
+    "opened_on",
+    *DIMENSIONS,
+    "first_response_seconds",
+    "first_response_bucket",
+    "answered_within_4h",
+    "resolved",
+    "resolution_seconds",
+    "fcr",
+    "sla_due",
+    "sla_met",
+    "csat",
+    "bot_contained",
+)
+STORED = (*ROLLED_UP, "settled")
 
 
 @dataclass(frozen=True)
@@ -52,6 +78,7 @@ def refresh(now: datetime | None = None) -> Refreshed:
         for chunk in _chunks(changed, BATCH):
             days |= store_facts(chunk, now)
         rebuild_days(days)
+        rebuild_months({day.replace(day=1) for day in days})
         mark.last_case_id = max([mark.last_case_id, *changed], default=0) if changed else mark.last_case_id
         mark.cases_until = mark.surveys_until = mark.refreshed_at = now
         mark.save()
@@ -72,13 +99,23 @@ def _changed_case_ids(mark: RefreshMark, now: datetime) -> list[int]:
 
 
 def store_facts(case_ids: Sequence[int], now: datetime) -> set[date]:
-    """Replace these cases' facts; return the days whose rollups they touch (before and after)."""
-    facts = compute_facts(case_ids, now)
-    old = CaseFact.objects.filter(case_id__in=case_ids)
-    days = set(old.values_list("opened_on", flat=True).distinct())
-    old.delete()
-    _insert_facts(facts)
-    return days | {fact.opened_on for fact in facts}
+    """Bring these cases' facts up to date; return the days whose rollups they change (before and after).
+    A fact found as it was is kept, with its ``computed_at`` moved on so the next recheck looks at others."""
+    facts = {fact.case_id: fact for fact in compute_facts(case_ids, now)}
+    stored = CaseFact.objects.filter(case_id__in=case_ids).values_list("case_id", *STORED)
+    old = {row[0]: row[1:] for row in stored}
+    new = {case_id: tuple(getattr(fact, name) for name in STORED) for case_id, fact in facts.items()}
+    kept = [case_id for case_id, values in new.items() if old.get(case_id) == values]
+    replaced = [case_id for case_id in old.keys() | new.keys() if old.get(case_id) != new.get(case_id)]
+    days = set()
+    for case_id in replaced:
+        before, after = old.get(case_id), new.get(case_id)
+        if before is None or after is None or before[: len(ROLLED_UP)] != after[: len(ROLLED_UP)]:
+            days |= {values[0] for values in (before, after) if values is not None}
+    CaseFact.objects.filter(case_id__in=kept).update(computed_at=now)
+    CaseFact.objects.filter(case_id__in=[case_id for case_id in replaced if case_id in old]).delete()
+    _insert_facts([facts[case_id] for case_id in replaced if case_id in facts])
+    return days
 
 
 def _insert_facts(facts: Sequence[CaseFact]) -> None:
@@ -115,9 +152,22 @@ def rebuild_days(days: Iterable[date]) -> None:
         _insert_from(DailyResponseTimes, ["day", *DIMENSIONS, "bucket", "count"], counts.query.sql_with_params())
 
 
-def _insert_from(
-    model: type[DailyRollup] | type[DailyResponseTimes], columns: list[str], select: tuple[str, Any]
-) -> None:
+def rebuild_months(months: Iterable[date]) -> None:
+    """Sum each month's daily rollup rows into its monthly ones again (``months`` are first days)."""
+    for month in sorted(months):
+        in_month = {"day__gte": month, "day__lt": (month + timedelta(days=32)).replace(day=1)}
+        MonthlyRollup.objects.filter(day=month).delete()
+        MonthlyResponseTimes.objects.filter(day=month).delete()
+        first_day = Value(month, output_field=DateField())
+        sums = DailyRollup.objects.filter(**in_month).order_by().values(*DIMENSIONS)
+        sums = sums.annotate(month=first_day, **{column: Sum(column) for column in ROLLUP_COLUMNS.values()})
+        _insert_from(MonthlyRollup, [*DIMENSIONS, "day", *ROLLUP_COLUMNS.values()], sums.query.sql_with_params())
+        counts = DailyResponseTimes.objects.filter(**in_month).order_by().values(*DIMENSIONS, "bucket")
+        counts = counts.annotate(month=first_day, n=Sum("count"))
+        _insert_from(MonthlyResponseTimes, [*DIMENSIONS, "bucket", "day", "count"], counts.query.sql_with_params())
+
+
+def _insert_from(model: type[Any], columns: list[str], select: tuple[str, Any]) -> None:
     """INSERT … SELECT: the day's sums never travel through Python."""
     sql, params = select
     quote = connection.ops.quote_name

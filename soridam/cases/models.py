@@ -183,6 +183,14 @@ class Case(models.Model):
                 name="case_active_scope",
                 condition=models.Q(status__in=ACTIVE_STATUSES),
             ),
+            # The analytics backlog by age counts the active cases of one channel or category: without the filter
+            # columns here PostgreSQL fetched each active row from the heap (0.5 s at 1M cases, load 30).
+            models.Index(
+                fields=["created_at"],
+                include=["id", "channel", "category", "team", "assignee"],
+                name="case_active_backlog",
+                condition=models.Q(status__in=ACTIVE_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:

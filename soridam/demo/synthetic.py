@@ -118,6 +118,7 @@ class Mix:
     categories: dict[str, tuple[int, int | None]]
     agents_by_team: dict[int, list[int]]
     customers: list[tuple[int, str, str]]
+    span_days: float = SPAN_DAYS  # cases open at any moment over the last span_days days
 
     def __post_init__(self) -> None:
         self.category = Sampler(self.rng, CATEGORY_WEIGHTS)
@@ -128,14 +129,21 @@ class Mix:
         self.stage = {status: Sampler(self.rng, weights) for status, weights in STAGE_BY_STATUS.items()}
 
 
-def generate_cases(count: int, *, batch: int = 5000, seed: int = 7, now: datetime | None = None) -> Generated:
+def generate_cases(
+    count: int, *, batch: int = 5000, seed: int = 7, now: datetime | None = None, today: bool = False
+) -> Generated:
     """Insert ``count`` synthetic cases, each with its first customer message, ``batch`` per transaction.
+    They open over the last two years, or with ``today`` since local midnight, as a live desk's new cases do.
 
     A big load (at least REBUILD_AT cases, and at least as many as the table holds) runs as one
     transaction that builds the indexes once at the end; the tables are locked meanwhile.
     """
     started = time.perf_counter()
-    mix = _mix(random.Random(seed), now or timezone.now())  # noqa: S311 - benchmark data, not secrets
+    now = now or timezone.now()
+    mix = _mix(random.Random(seed), now)  # noqa: S311 - benchmark data, not secrets
+    if today:
+        midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        mix.span_days = (now - midnight) / timedelta(days=1)
     rebuild = count >= max(REBUILD_AT, Case.objects.count())
     sizes = [min(batch, count - start) for start in range(0, count, batch)]
     write = _copy_batches if connection.vendor == "postgresql" else _insert_batches
@@ -282,7 +290,7 @@ def _tracking_tokens(size: int) -> list[str]:
 
 def _case_row(mix: Mix, case_id: int, number: int, token: str) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     rng = mix.rng
-    age_days = rng.random() * SPAN_DAYS
+    age_days = rng.random() * mix.span_days
     status = _status(mix, age_days)
     stage = mix.stage[status]()
     category = "other" if status == "spam" else mix.category()

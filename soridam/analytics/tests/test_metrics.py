@@ -121,7 +121,7 @@ def test_sla_attainment_is_met_over_due(
     with time_machine.travel(now, tick=False):
         day = kst(2026, 11, 23).date()
         figures = metrics.figures(
-            metrics.totals(metrics.series_by_day(metrics.Filters(day, day))),
+            metrics.totals(metrics.series(metrics.Filters(day, day))),
             metrics.response_time_histogram(metrics.Filters(day, day)),
         )
     assert figures.sla_attainment == pytest.approx(2 / 4)
@@ -140,7 +140,7 @@ def test_past_days_come_from_the_rollups_and_agree_with_the_facts(
     with time_machine.travel(kst(2026, 11, 26, 9, 0), tick=False):
         rollups.refresh()
         period = metrics.Filters(kst(2026, 11, 23).date(), kst(2026, 11, 26).date())
-        days = metrics.series_by_day(period)
+        days = metrics.series(period)
         histogram = metrics.response_time_histogram(period)
     assert [(day.isoformat(), sums["cases"]) for day, sums in days] == [("2026-11-23", 2), ("2026-11-24", 1)]
     figures = metrics.figures(metrics.totals(days), histogram)

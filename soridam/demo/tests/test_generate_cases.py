@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from soridam.audit.models import AuditEntry
 from soridam.cases.models import Case, Category, Message, Priority, TimelineEvent
@@ -64,6 +65,14 @@ def test_generated_cases_spread_over_teams_stages_and_statuses_and_reuse_a_custo
     for case in Case.objects.exclude(closed_at=None)[:50]:
         assert case.created_at <= case.updated_at
         assert case.closed_at == case.updated_at
+
+
+def test_generate_cases_today_opens_them_all_since_local_midnight_as_a_live_desks_do() -> None:
+    generate("300", "--today")
+
+    opened = Case.objects.values_list("created_at", flat=True)
+    assert {timezone.localtime(moment).date() for moment in opened} == {timezone.localdate()}
+    assert {"open", "waiting"} <= set(Case.objects.values_list("status", flat=True))
 
 
 def test_generated_cases_bypass_timeline_audit_and_notifications() -> None:

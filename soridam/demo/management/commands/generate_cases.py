@@ -19,11 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("count", type=int, help="How many cases to create.")
         parser.add_argument("--batch", type=int, default=5000, help="Cases per transaction (default 5000).")
         parser.add_argument("--seed", type=int, default=7, help="Random seed for the mix of cases.")
+        parser.add_argument("--today", action="store_true", help="Open them all today (default: over two years).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["count"] < 1 or options["batch"] < 1:
             raise CommandError("count and --batch must be at least 1")
-        generated = generate_cases(options["count"], batch=options["batch"], seed=options["seed"])
+        generated = generate_cases(
+            options["count"], batch=options["batch"], seed=options["seed"], today=options["today"]
+        )
         self.stdout.write(
             f"Created {generated.count} synthetic cases (with one message each) in {generated.seconds:.2f} s: "
             f"{generated.rate:,.0f} cases/s{_index_note(generated.index_seconds)}. "
