@@ -8,7 +8,9 @@ A case is urgent or high only for a reason a person can read back (LABELING.md, 
 - the model never says `urgent`: only a rule does.
 
 So urgency words alone ("급해요", "asap") in a short text make nothing high, and a message of one letter is
-normal or low. VIP tier raises the level one step (never to urgent), as the tier's shorter SLA expects.
+normal or low. The guide's failed orders that a reader can tell from the words (an item found faulty when it came,
+a parcel stuck for days) are rules; so is praise with no problem named (`low`). VIP tier raises the level one
+step (never to urgent), as the tier's shorter SLA expects.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from soridam.triage import cues, harm_cues, lexicon
+from soridam.triage import cues, harm_cues, lexicon, order_cues
 
 URGENT, HIGH, NORMAL, LOW = "urgent", "high", "normal", "low"
 LEVELS = (URGENT, HIGH, NORMAL, LOW)  # most pressing first
@@ -91,6 +93,18 @@ def _secret_given_away(evidence: Evidence) -> bool:
     return all(lexicon.hits(text, words) for words in (harm_cues.SECRETS, harm_cues.GAVE_AWAY, harm_cues.DOUBT))
 
 
+def _arrived_faulty(evidence: Evidence) -> bool:
+    """An item found faulty, short or wrong when it came; a fault after weeks of use is a repair (`normal`)."""
+    text = evidence.text
+    found_on_arrival = lexicon.hits(text, order_cues.ITEM_FAULT) and lexicon.hits(text, order_cues.ARRIVAL)
+    return bool(found_on_arrival) and not lexicon.hits(text, order_cues.LONG_USE)
+
+
+def _praise_only(evidence: Evidence) -> bool:
+    """Thanks or praise with no complaint and no problem named: the guide's `low`."""
+    return "positive" in evidence.signals and not evidence.signals & (PROBLEM_SIGNALS | {"negative"})
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "safety",
@@ -129,6 +143,18 @@ RULES: tuple[Rule, ...] = (
         lambda e: "money_wrong" in e.signals,
     ),
     Rule(
+        "arrived_faulty",
+        HIGH,
+        "The item came defective, damaged, spoiled, short or not what was ordered (not a fault after weeks of use).",
+        _arrived_faulty,
+    ),
+    Rule(
+        "order_stuck",
+        HIGH,
+        "The parcel has not moved for days, or shows delivered but never came.",
+        lambda e: lexicon.hits(e.text, order_cues.STUCK) > 0,
+    ),
+    Rule(
         "second_contact",
         HIGH,
         "The customer already has an open case about the same order or problem.",
@@ -139,6 +165,12 @@ RULES: tuple[Rule, ...] = (
         HIGH,
         "The case's first-response target had already passed when triage read it.",
         lambda e: e.context.sla_breached,
+    ),
+    Rule(
+        "praise_only",
+        LOW,
+        "Thanks or praise with no complaint and no problem named.",
+        _praise_only,
     ),
 )
 RULES_BY_NAME = {rule.name: rule for rule in RULES}

@@ -85,7 +85,8 @@ def test_a_category_the_customer_chose_and_an_undecided_priority_need_no_review(
     teams: Any, make_case: Callable[..., Case]
 ) -> None:
     """The demo's 81 % (issue 12 §4): triage reviews only what it decides, not what the customer filed."""
-    case = make_case()  # filed under delivery; no model, no evidence: the priority stays intake's default
+    # filed under delivery; no model, no evidence (a week-late parcel would be `order_stuck`): intake's default stays
+    case = make_case(subject="배송 문의", body="주문한 상품이 언제쯤 도착하는지 궁금합니다.")
     prediction = Prediction.objects.get(case=case)
     assert (prediction.needs_review, prediction.priority_confidence < 0.5) == (False, True)
 

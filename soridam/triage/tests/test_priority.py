@@ -16,9 +16,12 @@ EVIDENCE: dict[str, tuple[str, str, Context, str]] = {
     "fraud_with_harm": ("", "제가 하지 않은 결제가 카드에 두 건 찍혔어요", Context(), "urgent"),
     "secret_given_away": ("", "결제창에서 카드번호랑 CVC를 입력했는데 가짜 사이트 같아요", Context(), "urgent"),
     "third_contact": ("", "아직 교환이 안 됐어요", Context(same_problem_contacts=2), "urgent"),
-    "money_wrongly_taken": ("", "한 번 주문했는데 카드에서 이중 결제가 됐습니다", Context(), "high"),
+    "money_wrongly_taken": ("", "사흘 안에 돌려준다던 돈이 일주일이 넘도록 아직 환불이 안 됐어요", Context(), "high"),
     "second_contact": ("", "문의드린 건 어떻게 되었나요", Context(same_problem_contacts=1), "high"),
     "sla_breached": ("", "문의드린 건 어떻게 되었나요", Context(sla_breached=True), "high"),
+    "arrived_faulty": ("", "어제 받은 블루투스 스피커가 처음부터 전원이 안 켜져요", Context(), "high"),
+    "order_stuck": ("", "택배 조회하면 나흘째 같은 지역 터미널에 머물러 있네요", Context(), "high"),
+    "praise_only": ("", "포장이 꼼꼼해서 선물하기 딱 좋았어요 👍 다음에도 이용할게요", Context(), "low"),
 }
 
 
@@ -41,8 +44,11 @@ def test_each_rule_sets_its_level_and_without_it_the_level_is_lower(
 
     monkeypatch.setattr(priority, "RULES", tuple(rule for rule in priority.RULES if rule.name != name))
     without = model.predict(subject, body, context=context).priority
-    lower = priority.LEVELS.index(without.value) > priority.LEVELS.index(level)
-    assert lower or without.confidence < 0.5, without  # lower, or too doubtful to be applied
+    if level == priority.LOW:  # the one rule that lowers: without it, no rule's confidence stands behind `low`
+        assert without.value != level or without.confidence < priority.RULE_CONFIDENCE, without
+    else:
+        lower = priority.LEVELS.index(without.value) > priority.LEVELS.index(level)
+        assert lower or without.confidence < 0.5, without  # lower, or too doubtful to be applied
     assert name not in model.predict(subject, body, context=context).signals
 
 
@@ -124,3 +130,30 @@ def test_money_or_secrets_without_a_fraud_or_a_doubt_are_not_urgent(body: str) -
     doc = make_doc("", body)
     fired = [rule.name for rule in priority.fired(priority.evidence_for(doc.text, signals(doc), Context()))]
     assert not {"fraud_with_harm", "secret_given_away"} & set(fired), fired
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "반년 넘게 잘 쓰던 전기포트가 요즘 전원이 안 켜져요 수리 맡길 수 있나요",  # a repair after use
+        "두 번 빨았더니 니트 소매가 늘어나 있어요",  # after washing
+        "주문했는데 언제 와요?",  # no fault named
+    ],
+)
+def test_a_fault_after_use_or_no_fault_is_not_an_item_that_came_faulty(body: str) -> None:
+    doc = make_doc("", body)
+    fired = [rule.name for rule in priority.fired(priority.evidence_for(doc.text, signals(doc), Context()))]
+    assert "arrived_faulty" not in fired, fired
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "친절하게 안내해 주셔서 감사한데 아직 환불이 안 들어왔어요",  # thanks, then a problem
+        "감사합니다만 배송이 너무 늦어서 실망했어요",  # thanks, then a complaint
+    ],
+)
+def test_thanks_beside_a_complaint_is_not_praise(body: str) -> None:
+    doc = make_doc("", body)
+    fired = [rule.name for rule in priority.fired(priority.evidence_for(doc.text, signals(doc), Context()))]
+    assert "praise_only" not in fired, fired
