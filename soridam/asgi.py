@@ -23,7 +23,8 @@ application = ProtocolTypeRouter({"http": django_http, "websocket": URLRouter(we
 # collection scans it again. Each frame allocates coroutines, futures and dicts that die young by reference
 # count: with the default 700 the young generation was collected many times a second, and each
 # collection promoted the frames still in flight, which set off a full collection every few seconds
-# (100-200 ms of CPU each, finding nothing to free). A young generation of 20,000 is collected in about a
-# millisecond and rarely promotes, so full collections become rare; cycles are still collected.
+# (100-250 ms of CPU each, finding nothing to free). A young generation of 20,000 is collected in about 1 ms on
+# average (45 ms at worst, at load 20) and promotes rarely, so full collections become rare; cycles are still
+# collected.
 gc.freeze()
 gc.set_threshold(20_000, 20, 10)

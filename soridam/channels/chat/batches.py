@@ -3,9 +3,10 @@
 One socket's store or read is a hop to a thread and a query; a thousand sockets doing it at once (every
 visitor reconnecting after a network blip, each with its token and its resume) paid a thousand hops and
 queries, and threads of the loop's pool fought the loop for the interpreter while the acks waited
-(bench/README.md, "Live chat"). Here the sockets queue their item and one thread handles everything that
-queued while its previous call ran, in one call: under a light load a call is one item, handled at once;
-under a heavy one the calls grow and stay few. The thread has its own database connection.
+(bench/README.md, "Live chat: the reconnect of every socket"). Here the sockets queue their item and one
+thread handles everything that queued while its previous call ran, in one call: under a light load a call
+is one item, handled at once; under a heavy one the calls grow and stay few. The thread has its own
+database connection.
 """
 
 from __future__ import annotations
