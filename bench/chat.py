@@ -63,6 +63,7 @@ DATABASE_URL = "postgres://postgres@127.0.0.1:5432/soridam_bench_chatbench"
 ORIGIN = "http://shop.bench"
 ASGI_APP = os.environ.get("BENCH_ASGI_APP", "soridam.asgi:application")  # a wrapper, e.g. to profile
 OPENERS = 8  # concurrent session openings (HTTP) before a level starts
+SLOW = 0.1  # an ack slower than the target's p99: when such acks were sent is printed per second of the run
 SETTLE_SECONDS = 15  # after the last send: time for the last acks and fan-out frames
 
 
@@ -133,9 +134,12 @@ class Ledger:
     resent: set[str] = field(default_factory=set)
     acked: set[str] = field(default_factory=set)
     ack_latencies: list[float] = field(default_factory=list)
+    slow_acks: list[tuple[float, float]] = field(default_factory=list)  # (when sent, latency) of acks over SLOW
     fanout_latencies: list[float] = field(default_factory=list)
     duplicate_frames: int = 0  # a frame whose seq was already shown (a resume re-sends; the widget skips it)
     reconnects: int = 0
+    start: float = 0.0  # when the first second of sending began
+    asgi_cpu: list[tuple[float, float]] = field(default_factory=list)  # (when, ASGI workers' CPU seconds so far)
     errors: list[str] = field(default_factory=list)
 
 
@@ -167,7 +171,10 @@ class Visitor:
             if kind == "ack":
                 client_id = frame["client_id"]
                 if self.unacked.pop(client_id, None) is not None and client_id not in ledger.resent:
-                    ledger.ack_latencies.append(now - ledger.first_sent[client_id])
+                    latency = now - ledger.first_sent[client_id]
+                    ledger.ack_latencies.append(latency)
+                    if latency > SLOW:
+                        ledger.slow_acks.append((ledger.first_sent[client_id], latency))
                 ledger.acked.add(client_id)
             elif kind in ("message", "handover"):
                 if frame["seq"] <= self.last_seq:
@@ -317,9 +324,9 @@ async def run_level(
     open_seconds = time.perf_counter() - started
     agent_tasks = [asyncio.create_task(run_agent(socket, ledger)) for socket in agent_sockets]
     rss = {name: 0.0 for name in pids}
-    sampler = asyncio.create_task(sample_rss(pids, rss))
+    sampler = asyncio.create_task(sample_processes(pids, rss, ledger.asgi_cpu))
     cpu_before = cpu_now(env["DATABASE_URL"], pids)
-    start = time.perf_counter() + 1
+    start = ledger.start = time.perf_counter() + 1
     await asyncio.gather(
         *(
             run_visitor(visitor, ws_port, start, seconds, index / len(visitors))
@@ -378,10 +385,12 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
-async def sample_rss(pids: dict[str, int], peak: dict[str, float]) -> None:
+async def sample_processes(pids: dict[str, int], peak: dict[str, float], cpu: list[tuple[float, float]]) -> None:
+    """The peak RSS of each process, and the ASGI workers' CPU time once a second (where a stall spent it)."""
     while True:
         for name, pid in pids.items():
             peak[name] = max(peak[name], rss_mib(pid))
+        cpu.append((time.perf_counter(), sum(cpu_seconds(pid) for name, pid in pids.items() if "worker" in name)))
         await asyncio.sleep(1)
 
 
@@ -527,8 +536,24 @@ def run_served(
     level.tree = name
     print(f"{name}, {sessions} sessions: opened in {level.open_seconds:.1f} s, ran {args.seconds} s", file=sys.stderr)
     row = summary_row(level, stored_counts(args.database_url, level.session_ids))
+    print(f"acks over {SLOW * 1000:.0f} ms by second of sending: {slow_by_second(level.ledger)}", file=sys.stderr)
+    print(f"ASGI CPU ms in each second of sending: {cpu_by_second(level.ledger)}", file=sys.stderr)
     print(" | ".join(str(cell) for cell in row), f"| RSS {level.peak_rss}", file=sys.stderr)  # if a later level fails
     return level
+
+
+def slow_by_second(ledger: Ledger) -> dict[int, int]:
+    """How many slow acks were sent in each second of the run: a stall shows as a run of seconds."""
+    seconds: dict[int, int] = {}
+    for sent, _latency in ledger.slow_acks:
+        second = int(sent - ledger.start)
+        seconds[second] = seconds.get(second, 0) + 1
+    return dict(sorted(seconds.items()))
+
+
+def cpu_by_second(ledger: Ledger) -> list[int]:
+    samples = [(when - ledger.start, used) for when, used in ledger.asgi_cpu if when >= ledger.start]
+    return [round((b - a) * 1000 / (tb - ta)) for (ta, a), (tb, b) in zip(samples, samples[1:], strict=False)]
 
 
 def report(args: argparse.Namespace, results: list[Level]) -> None:

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from soridam.accounts.models import User
 from soridam.cases.access import access_case
-from soridam.channels.chat import store, tokens
+from soridam.channels.chat import reads, store, tokens
 from soridam.channels.chat.inbox import inbox
 from soridam.channels.chat.live import pusher
 from soridam.channels.chat.models import ChatMessage, ChatSession
@@ -60,7 +60,7 @@ class ChatConsumer(_Consumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         try:
-            self.session = await _read(tokens.session_for)(_query(self.scope, "token"))
+            self.session = await reads.sessions.call(_query(self.scope, "token"))
         except tokens.BadToken:
             await self.close(code=CLOSE_UNAUTHORISED)
             return
@@ -246,7 +246,7 @@ class _Transcript(Protocol):
 async def deliver(socket: _Transcript, session_id: int) -> None:
     """Send every stored frame after the last one sent, in order; concurrent calls send each once."""
     async with socket.sending:
-        messages = await _read(store.messages_after)(session_id, socket.sent)
+        messages = await reads.transcripts.call((session_id, socket.sent))
         for message in messages:
             await socket.send_json(store.frame(message))
             socket.sent = message.seq
@@ -266,9 +266,9 @@ async def offer(socket: _Transcript, session_id: int, message: ChatMessage) -> N
 
 
 def _read(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
-    """``database_sync_to_async`` on the loop's pool of threads, each with its own connection: the reads of many
-    sockets at once (a reconnect of them all, each with its token and its resume) no longer wait in line for
-    the one thread and connection that ``thread_sensitive`` keeps. Reads only: they need no order."""
+    """``database_sync_to_async`` on the loop's pool of threads, not the one thread ``thread_sensitive`` keeps:
+    an agent's case page opening never waits behind another socket's query. Reads only: they need no order.
+    (The visitors' sockets, a thousand at a time, read in batches: ``reads.py``.)"""
     reader: Callable[P, Awaitable[R]] = database_sync_to_async(function, thread_sensitive=False)
     return reader
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -249,6 +250,21 @@ def _append(session: ChatSession, author: str, text: str, **fields: Any) -> Chat
 
 def messages_after(session_id: int, after: int) -> list[ChatMessage]:
     return list(ChatMessage.objects.filter(session_id=session_id, seq__gt=after).order_by("seq")[:TRANSCRIPT_LIMIT])
+
+
+def transcripts(asks: Sequence[tuple[int, int]]) -> list[list[ChatMessage]]:
+    """``messages_after(session_id, after)`` for each ask, with one query (the sockets resuming at once)."""
+    if len(asks) == 1:
+        return [messages_after(*asks[0])]
+    wanted = Q()
+    for session_id, after in set(asks):
+        wanted |= Q(session_id=session_id, seq__gt=after)
+    by_session: dict[int, list[ChatMessage]] = {}
+    for message in ChatMessage.objects.filter(wanted).order_by("session_id", "seq"):
+        by_session.setdefault(message.session_id, []).append(message)
+    return [
+        [m for m in by_session.get(session_id, []) if m.seq > after][:TRANSCRIPT_LIMIT] for session_id, after in asks
+    ]
 
 
 def frame(message: ChatMessage) -> dict[str, Any]:

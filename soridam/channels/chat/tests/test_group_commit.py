@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -113,13 +114,13 @@ def test_a_message_the_database_refuses_fails_alone() -> None:
 def test_the_inbox_commits_what_arrives_together_in_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     sessions = [_session() for _ in range(3)]
     batches: list[int] = []
-    store_batch = inbox_module._store
+    store_batch = inbox_module.receive_many
 
-    def counted(batch: list[store.Inbound]) -> list[store.Stored | Exception]:
+    def counted(batch: Sequence[store.Inbound]) -> list[store.Stored | Exception]:
         batches.append(len(batch))
         return store_batch(batch)
 
-    monkeypatch.setattr(inbox_module, "_store", counted)
+    monkeypatch.setattr(inbox_module, "receive_many", counted)
     inbox = inbox_module.Inbox()
 
     async def visitors() -> list[store.Stored]:
