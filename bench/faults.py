@@ -251,11 +251,14 @@ def send_cases(port: int, token: str, run: str, numbers: list[int], tally: Tally
             time.sleep(0.2 if answer.status != 409 else 0.5)
 
 
-def feed_mail(store: MailStore, run: str, count: int, seconds: float, stop: threading.Event) -> None:
-    """Deliver ``count`` mails into the mailbox, spread over ``seconds``."""
+def feed_mail(
+    store: MailStore, run: str, count: int, seconds: float, intake_done: threading.Event, aborted: threading.Event
+) -> None:
+    """Deliver ``count`` mails into the mailbox, spread over ``seconds``; all that are left at once when the API
+    intake ends first (a quiet machine's intake outruns the pace), none more when the run is stopped."""
     pause = seconds / max(count, 1)
     for number in range(count):
-        if stop.is_set():
+        if aborted.is_set():
             return
         raw = mail(
             sender=f"Customer {number} <m{number}-{run}@faults.test>",
@@ -265,7 +268,8 @@ def feed_mail(store: MailStore, run: str, count: int, seconds: float, stop: thre
             message_id=f"<{run}-mail-{number}@faults.test>",
         )
         store.deliver(raw)
-        time.sleep(pause)
+        if not intake_done.is_set():
+            time.sleep(pause)
 
 
 def chaos(
@@ -616,14 +620,15 @@ def exercise(
     secrets: dict[str, str],
 ) -> str:
     tally = Tally()
-    stop = threading.Event()
+    stop, aborted = threading.Event(), threading.Event()
     numbers = list(range(args.cases))
     started = time.monotonic()
     clients = [
         threading.Thread(target=send_cases, args=(port, token, run, numbers[n :: args.clients], tally, stop))
         for n in range(args.clients)
     ]
-    feeder = threading.Thread(target=feed_mail, args=(store, run, args.emails, max(10.0, args.cases / 40), stop))
+    pace = max(10.0, args.cases / 40)
+    feeder = threading.Thread(target=feed_mail, args=(store, run, args.emails, pace, stop, aborted))
     for thread in [*clients, feeder]:
         thread.start()
     result: dict[str, Counter[str]] = {}
@@ -634,6 +639,9 @@ def exercise(
     try:
         for thread in clients:
             thread.join()
+    except BaseException:
+        aborted.set()
+        raise
     finally:  # also when the run is stopped (SIGTERM): no client keeps the process alive, no restart after the stop
         stop.set()
         chaos_thread.join()
