@@ -164,7 +164,7 @@ def make_case(teams: dict[str, Team], django_capture_on_commit_callbacks: Any) -
 
     def make(
         subject: str = "배송이 너무 늦어요",
-        body: str = "주문한 상품이 일주일째 오지 않습니다.",
+        body: str = "주문한 상품이 아직 오지 않았습니다.",
         *,
         category: str = "delivery",
         email: str = "kim@example.kr",

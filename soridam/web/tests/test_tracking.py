@@ -38,7 +38,7 @@ def test_tracking_page_shows_agent_replies_and_public_history_but_never_internal
     assert f'<span id="case-reference">{case.reference}</span>' in page
     assert "배송이 너무 늦어요" in page
     assert "기사님께 확인해 보니 내일 도착 예정입니다." in page
-    assert "주문한 상품이 일주일째 오지 않습니다." in page
+    assert "주문한 상품이 아직 오지 않았습니다." in page
     assert "INTERNAL" not in page
     assert "환불을 요청함" not in page
     assert "We received your request." in page

@@ -42,7 +42,7 @@ def test_case_page_shows_header_stage_bar_conversation_notes_and_timeline(
         assert text in html
     assert html.count('<li class="current" aria-current="step">') == 1
     assert html.count('<li class="todo"') == 5
-    assert "주문한 상품이 일주일째 오지 않습니다." in html
+    assert "주문한 상품이 아직 오지 않았습니다." in html
     assert 'class="message message-note"' in html
     assert '<strong class="note-label">Internal note</strong>' in html
     assert "Courier says Tuesday" in html
