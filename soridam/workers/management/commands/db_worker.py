@@ -64,30 +64,34 @@ class Command(DatabaseWorkerCommand):
             excluded_queue_names=excluded,
         )
         worker.min_priority = options["min_priority"]
-        requeue_stale_tasks()
+        reloading = options["reload"] and not options["batch"]
+        if not reloading:
+            # Before anything slow: a SIGTERM during the warm-up (seconds on a busy machine) must still run the
+            # ``finally`` below, or the worker dies with its heartbeat row left behind, as if it had crashed.
+            worker.configure_signals()
         heartbeat = Heartbeat(worker.worker_id)
-        heartbeat.start()
         scheduler = SchedulerThread() if options["scheduler"] else None
-        if scheduler is not None:
-            scheduler.start()
         lane = CustomerLane(worker, CUSTOMER_LANE_INTERVAL) if options["customer_lane"] else None
-        if lane is not None:
-            lane.start()
         try:
+            requeue_stale_tasks()
+            heartbeat.start()
+            if scheduler is not None:
+                scheduler.start()
+            if lane is not None:
+                lane.start()
             if worker.min_priority is None:
                 # Kiwi and the triage model before the first claim: loading them holds the interpreter for
                 # seconds, which would silence the heartbeat while this worker held a batch (and get it requeued).
                 # A mail-only worker needs neither (and saves their memory).
                 warm_up(WORKER_STEPS)
-            if options["reload"] and not options["batch"]:
+            if reloading:
                 if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                     worker.configure_signals()  # only in the child that runs tasks
                 run_with_reloader(worker.run)
             else:
-                worker.configure_signals()
                 worker.run()
         finally:
-            if lane is not None:
+            if lane is not None and lane.is_alive():
                 lane.stop(CUSTOMER_LANE_STOP_SECONDS)
             heartbeat.stop()
             if scheduler is not None:
