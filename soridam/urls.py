@@ -8,6 +8,7 @@ from soridam.channels import webhooks
 from soridam.lib import health
 
 handler400 = "soridam.lib.request_guards.bad_request"
+handler500 = "soridam.lib.unavailable.server_error"  # 503 while the database cannot be reached
 
 urlpatterns = [
     path("admin/login/", limited_admin_login),  # before admin.site.urls, whose own login has no rate limit
