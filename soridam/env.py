@@ -110,8 +110,8 @@ def email_settings(name: str, default: str) -> dict[str, object]:
     raw = env_str(name, default)
     url = urlsplit(raw)
     backends = {
-        "smtp": "django.core.mail.backends.smtp.EmailBackend",
-        "smtps": "django.core.mail.backends.smtp.EmailBackend",
+        "smtp": "soridam.channels.email.backend.EmailBackend",  # Django's, knowing when a send is in doubt
+        "smtps": "soridam.channels.email.backend.EmailBackend",
         "console": "django.core.mail.backends.console.EmailBackend",
         "locmem": "django.core.mail.backends.locmem.EmailBackend",
         "file": "django.core.mail.backends.filebased.EmailBackend",

@@ -74,12 +74,16 @@ class TransportError(Exception):
     validation or auth error, an unknown recipient) and the same request will never succeed, so it is not
     retried. Otherwise (a timeout, a connection error, an SMTP 4xx, an HTTP 429 or 5xx) the delivery is
     retried later: after ``retry_after`` seconds when the provider said so (``Retry-After``), else with
-    the outbox's backoff."""
+    the outbox's backoff. ``in_doubt``: the provider was handed the whole message and its answer never came, so
+    the customer may have it; it is neither retried nor failed, but left for a person to check."""
 
-    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, *, permanent: bool, retry_after: float | None = None, in_doubt: bool = False
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
+        self.in_doubt = in_doubt
 
 
 Sender = Callable[["OutboundMessage"], SendResult]

@@ -49,6 +49,10 @@ IN_DOUBT_REASON = (
     "In doubt: the worker stopped after handing the message to the provider and before recording its answer, "
     "so it may have arrived. It is not sent again by itself, so that the customer never gets it twice."
 )
+UNANSWERED_REASON = (
+    "In doubt: the provider was handed the whole message and its answer never came ({error}), so it may have "
+    "arrived. It is not sent again by itself, so that the customer never gets it twice."
+)
 _RECORD_RETRY_SECONDS = 0.5
 
 
@@ -146,6 +150,8 @@ def _begin_send(outbound: OutboundMessage) -> bool:
 
 
 def _failed(outbound: OutboundMessage, exc: Exception) -> Outcome:
+    if isinstance(exc, TransportError) and exc.in_doubt:
+        return _record_in_doubt(outbound, UNANSWERED_REASON.format(error=exc))
     if isinstance(exc, TransportError):
         return _record_failure(outbound, str(exc), permanent=exc.permanent, retry_after=exc.retry_after)
     # A bug in rendering or a transport is retried like a temporary error, a bounded number of times.
@@ -279,6 +285,13 @@ def _record_failure(
         outbound, state=DeliveryState.QUEUED, last_error=reason[:2000], lease_until=None, next_attempt_at=retry_at
     )
     return Outcome(DeliveryState.QUEUED, retry_at=retry_at)
+
+
+def _record_in_doubt(outbound: OutboundMessage, reason: str) -> Outcome:
+    logger.warning("outbound delivery in doubt", extra={"outbound_id": outbound.pk, "attempt": outbound.attempts})
+    if _write_result(outbound, state=DeliveryState.IN_DOUBT, last_error=reason[:2000], lease_until=None):
+        record_delivery_failure(outbound.case_id, outbound_id=outbound.pk, channel=outbound.channel, reason=reason)
+    return Outcome(DeliveryState.IN_DOUBT)
 
 
 def _still_ours(

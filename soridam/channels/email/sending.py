@@ -21,6 +21,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from soridam.channels.base import Sender, SendResult, TransportError
+from soridam.channels.email.backend import message_handed_over
 from soridam.channels.email.outbound import Threads, auto_submitted
 from soridam.notifications.models import OutboundMessage
 
@@ -47,20 +48,25 @@ def send_email(
     outbound: OutboundMessage, backend: BaseEmailBackend | None = None, threads: Threads | None = None
 ) -> SendResult:
     """Send the row's rendered subject and body under its stored Message-ID (the same id on a re-send).
-    With ``backend`` (a session's), over its connection, opened if it is not; else over a new one."""
+    With ``backend`` (a session's), over its connection, opened if it is not; else over a new one, closed after."""
+    own = backend is None
+    backend = backend or get_connection(fail_silently=False)
     try:
         _send(outbound, backend, threads or Threads([outbound]))
     except Exception:
-        if backend is not None:
-            _drop(backend)  # the connection may be half-way through a message: the next one starts clean
+        _drop(backend)  # the connection may be half-way through a message: the next one starts clean
         raise
+    finally:
+        if own:
+            _drop(backend)
     return SendResult(external_id=outbound.external_id)
 
 
-def _send(outbound: OutboundMessage, backend: BaseEmailBackend | None, threads: Threads) -> None:
+def _send(outbound: OutboundMessage, backend: BaseEmailBackend, threads: Threads) -> None:
     try:
-        if backend is not None:
-            backend.open()  # a no-op while its connection is up (and for backends without one)
+        # Opened here, not by the send: an error then leaves the connection on the backend to be asked whether
+        # the message was handed over. A no-op while it is up (and for backends without one).
+        backend.open()
         _message(outbound, backend, threads).send(fail_silently=False)
     except smtplib.SMTPAuthenticationError as exc:
         # A 535 is a 5xx, but it is our credentials that are wrong, not the message: retry after a fix.
@@ -71,7 +77,7 @@ def _send(outbound: OutboundMessage, backend: BaseEmailBackend | None, threads: 
     except smtplib.SMTPResponseException as exc:
         raise TransportError(_describe(exc), permanent=exc.smtp_code >= 500) from exc
     except (smtplib.SMTPException, OSError) as exc:  # disconnects, refused connections, timeouts
-        raise TransportError(_describe(exc), permanent=False) from exc
+        raise TransportError(_describe(exc), permanent=False, in_doubt=message_handed_over(backend)) from exc
 
 
 def _drop(backend: BaseEmailBackend) -> None:
@@ -79,7 +85,7 @@ def _drop(backend: BaseEmailBackend) -> None:
         backend.close()
 
 
-def _message(outbound: OutboundMessage, backend: BaseEmailBackend | None, threads: Threads) -> EmailMessage:
+def _message(outbound: OutboundMessage, backend: BaseEmailBackend, threads: Threads) -> EmailMessage:
     case = outbound.case
     # Same thread in the customer's mail client; their answer comes back to the right mailbox.
     headers = {"Message-ID": outbound.external_id, **threads.headers(outbound)}

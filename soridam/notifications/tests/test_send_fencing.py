@@ -126,3 +126,60 @@ def test_a_send_whose_database_connection_dies_before_the_250_is_recorded_once_t
         sweep_outbox.call()
         assert delivery.deliver(row.pk).state == DeliveryState.SENT
     assert _received(smtp_server, row) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_timeout_after_the_whole_message_was_handed_over_puts_it_in_doubt_and_it_is_never_sent_again(
+    smtp_server: Mailbox, make_case: Callable[..., Case], settings: Any
+) -> None:
+    """The server took the DATA up to its final dot but its answer came after our timeout: the customer may well
+    have the mail (RFC 1047's duplicate), so the row is in doubt and the agent is told, instead of a retry."""
+    case = make_case(email="late-answer@example.kr")
+    settings.TASKS = STORED_TASKS
+    settings.EMAIL_TIMEOUT = 1
+    row = _queued_reply(case)
+    tried_before = len(smtp_server.recipients_tried)  # the case's acknowledgement
+    server = HeldData(smtp_server, hold=True)
+    try:
+        outcome = delivery.deliver(row.pk)  # waits for the 250 longer than EMAIL_TIMEOUT
+    finally:
+        server.release.set()  # the server then answers 250 and keeps the message
+
+    assert (outcome.state, outcome.retry_at) == (DeliveryState.IN_DOUBT, None)
+    row.refresh_from_db()
+    assert row.state == DeliveryState.IN_DOUBT
+    assert "may have arrived" in row.last_error
+    assert case.events.filter(kind="delivery_failed").count() == 1
+    assert len(smtp_server.recipients_tried) == tried_before + 1
+    with time_machine.travel(timezone.now() + timedelta(days=1)):  # past every backoff and lease
+        sweep_outbox.call()
+        assert delivery.deliver(row.pk).state == DeliveryState.IN_DOUBT
+    assert len(smtp_server.recipients_tried) == tried_before + 1  # no second attempt reached the server
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_timeout_before_the_message_was_handed_over_is_retried(
+    smtp_server: Mailbox, make_case: Callable[..., Case], settings: Any
+) -> None:
+    """No answer to RCPT: the server never had the message, so a later attempt is safe."""
+    case = make_case(email="slow-rcpt@example.kr")
+    settings.TASKS = STORED_TASKS
+    settings.EMAIL_TIMEOUT = 1
+    row = _queued_reply(case)
+    release = threading.Event()
+    real = smtp_server.handle_RCPT
+
+    async def slow_rcpt(server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return await real(server, session, envelope, address, options)
+
+    smtp_server.handle_RCPT = slow_rcpt  # type: ignore[method-assign]
+    try:
+        outcome = delivery.deliver(row.pk)
+    finally:
+        release.set()
+
+    assert outcome.state == DeliveryState.QUEUED
+    assert outcome.retry_at is not None
+    assert _received(smtp_server, row) == 0

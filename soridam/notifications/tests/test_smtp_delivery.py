@@ -79,7 +79,7 @@ def test_closing_sends_a_signed_survey_link_whose_answer_is_stored_on_the_case(
 def test_unreachable_smtp_server_keeps_the_mail_queued_with_the_reason_then_fails_after_the_last_attempt(
     settings: Any, make_case: Callable[..., Case]
 ) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "soridam.channels.email.backend.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.SORIDAM_OUTBOUND_MAX_ATTEMPTS = 2
