@@ -117,6 +117,12 @@ def _worker() -> ThreadPoolExecutor:
     return _encoder
 
 
+def token_count(text: str) -> int:
+    """The tokens the encoder reads for `text` as a query, its prefix and markers included (0 without one)."""
+    model = _load()
+    return int(model.token_count(text, True)) if model is not None else 0
+
+
 def passage_text(title: str, body: str) -> str:
     return f"{title}\n{body[:PASSAGE_BODY_CHARS]}"
 

