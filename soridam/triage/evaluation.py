@@ -51,6 +51,8 @@ def score(rows: Sequence[dict[str, Any]], results: Sequence[Result], millis: Seq
         "category": {
             "macro_f1": round(float(f1_score(gold("category"), guessed("category"), average="macro")), 4),
             "accuracy": round(float(accuracy_score(gold("category"), guessed("category"))), 4),
+            "per_class": per_class_f1(gold("category"), guessed("category")),
+            "confusion": confusion(gold("category"), guessed("category")),
         }
     }
     for name in ("priority", "sentiment", "language"):
@@ -77,6 +79,23 @@ def per_level(gold: Sequence[str], guessed: Sequence[str], levels: Sequence[str]
         }
         for index, level in enumerate(levels)
     }
+
+
+def per_class_f1(gold: Sequence[str], guessed: Sequence[str]) -> dict[str, float]:
+    """F1 of each labelled class: macro-F1 is their mean, so this shows which classes pull it down."""
+    labels = sorted(set(gold))
+    scores = f1_score(gold, guessed, labels=labels, average=None, zero_division=0)
+    return {label: round(float(value), 4) for label, value in zip(labels, scores, strict=True)}
+
+
+def confusion(gold: Sequence[str], guessed: Sequence[str]) -> dict[str, dict[str, int]]:
+    """The mistakes only: labelled class → {predicted class: count}, for every class confused at least once."""
+    counts: dict[str, dict[str, int]] = {}
+    for right, guess in zip(gold, guessed, strict=True):
+        if right != guess:
+            row = counts.setdefault(right, {})
+            row[guess] = row.get(guess, 0) + 1
+    return counts
 
 
 def review_share(results: Sequence[Result], threshold: float) -> float:

@@ -29,7 +29,10 @@ def test_eval_command_prints_the_agreed_json(tmp_path: Path, capsys: pytest.Capt
     cases = _write(tmp_path / "cases.jsonl", SEED[::3])
     call_command("eval_triage", "--train", str(train), "--cases", str(cases), "--json")
     report = json.loads(capsys.readouterr().out)
-    assert set(report["category"]) == {"macro_f1", "accuracy"}
+    assert set(report["category"]) == {"macro_f1", "accuracy", "per_class", "confusion"}
+    per_class = report["category"]["per_class"]
+    assert set(per_class) == {row[2] for row in SEED[::3]}
+    assert report["category"]["macro_f1"] == pytest.approx(sum(per_class.values()) / len(per_class), abs=1e-3)
     assert {"priority", "sentiment", "language"} <= set(report)
     assert set(report["pii"]["phone"]) >= {"recall", "precision"}
     assert report["ms_per_case_p95"] > 0
@@ -39,6 +42,13 @@ def test_eval_command_prints_the_agreed_json(tmp_path: Path, capsys: pytest.Capt
     assert set(levels["urgent"]) == {"precision", "recall", "labelled", "predicted"}
     assert sum(level["labelled"] for level in levels.values()) == len(SEED[::3])
     assert 0 <= report["needs_review_share"] <= 1
+
+
+def test_confusion_counts_only_the_mistakes() -> None:
+    gold = ["payment", "payment", "delivery", "other"]
+    guessed = ["payment", "delivery", "delivery", "delivery"]
+    assert evaluation.confusion(gold, guessed) == {"payment": {"delivery": 1}, "other": {"delivery": 1}}
+    assert evaluation.per_class_f1(gold, guessed) == {"delivery": 0.5, "other": 0.0, "payment": 0.6667}
 
 
 def test_eval_command_rejects_bad_input(tmp_path: Path) -> None:
