@@ -48,9 +48,10 @@ def render_email(outbound: OutboundMessage) -> RenderedEmail:
         "message": outbound.message,
         "stage_label": Stage(case.stage).label,
         "survey_url": open_survey_url(case) if outbound.kind in _CARRY_SURVEY else "",
-        "first_response_due": promised_first_response(case) if outbound.kind == NotificationKind.CASE_OPENED else None,
         "greet": not (outbound.message and opens_with_greeting(outbound.message.body, case.customer.name)),
     }
+    if outbound.kind == NotificationKind.CASE_OPENED:
+        context["first_response_due"], context["opens_at"] = promised_first_response(case)
     context.update(_follow_up_links(outbound))
     with translation.override(case.language):
         text = render_to_string(f"notifications/email/{outbound.kind}.txt", context)

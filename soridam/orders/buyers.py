@@ -7,7 +7,10 @@ then their canonical phone number, each as an identity first and as the customer
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from soridam.channels.kinds import Channel
 from soridam.customers.models import Customer, Identity
@@ -46,6 +49,34 @@ def claim_orders_for(customer: Customer) -> int:
     if not match:
         return 0
     return Order.objects.filter(match, customer__isnull=True).update(customer=customer)
+
+
+def claim_orders_for_many(customers: Iterable[Customer]) -> int:
+    """``claim_orders_for`` for a batch of new cases' customers (``tasks.link_cases_orders``): one read of the
+    unclaimed orders any of them bought, then one UPDATE per customer who has some, in the given order (an
+    order two of them match goes to the first, as one call per customer in turn would do). Nearly every batch
+    finds none: one statement instead of one a case."""
+    people = list({customer.pk: customer for customer in customers}.values())
+    emails = {customer.email.upper() for customer in people if customer.email}
+    phones = {customer.phone for customer in people if customer.phone}
+    if not emails and not phones:
+        return 0
+    unclaimed = Order.objects.filter(customer__isnull=True).annotate(email_key=Upper("buyer_email"))
+    found = list(
+        unclaimed.filter(Q(email_key__in=emails) | Q(buyer_phone__in=phones)).values_list(
+            "pk", "email_key", "buyer_phone"
+        )
+    )
+    claimed, taken = 0, set[int]()
+    for customer in people:
+        email = customer.email.upper() if customer.email else None
+        mine = [
+            pk for pk, key, phone in found if pk not in taken and (key == email or (phone and phone == customer.phone))
+        ]
+        if mine:
+            taken.update(mine)
+            claimed += Order.objects.filter(pk__in=mine, customer__isnull=True).update(customer=customer)
+    return claimed
 
 
 def _identity_keys(shop: Shop, shop_customer_id: str, email: str, phone: str) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from soridam.cases.models import FINISHED_STATUSES, Case, MessageKind, Status
 from soridam.lib.rows import Lookup
 from soridam.sla import config as sla_config
-from soridam.sla.business_time import Schedule, add_business_time, business_time_between
+from soridam.sla.business_time import Schedule, add_business_time, business_time_between, next_opening
 from soridam.sla.escalation_plan import plan, running_dues
 from soridam.sla.models import CaseSla, EscalationRule, SlaPolicy
 from soridam.sla.schedules import default_schedule, schedule_of
@@ -187,6 +187,11 @@ def customer_wrote(case: Case, now: datetime | None = None) -> CaseSla | None:
     return sla
 
 
-def promised_first_response(case: Case) -> datetime | None:
+def promised_first_response(case: Case) -> tuple[datetime | None, datetime | None]:
+    """What the acknowledgement promises: the first reply's due time and, when the case came in while the team
+    was closed, the time it opens again. One read of the clocks for both (each was a query of every mail)."""
     sla = clocks_of(case)
-    return sla.first_response_due if sla is not None else None
+    if sla is None or sla.first_response_due is None:
+        return None, None
+    opens = next_opening(schedule_for(sla), sla.started_at)
+    return sla.first_response_due, opens if opens > sla.started_at else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import timedelta
+from email.header import decode_header, make_header
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -225,6 +226,14 @@ def test_a_batch_of_deliveries_is_claimed_at_once_and_sent_over_one_smtp_connect
     assert len(set(counter.peers.values())) == 1
     claims = [q for q in ctx.captured_queries if q["sql"].startswith("UPDATE") and "RETURNING" in q["sql"]]
     assert len(claims) == 1
+    # The texts rendered for the batch are kept in one statement, before the first send, as sent.
+    updates = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
+    texts = [sql for sql in updates if "subject" in sql.split("WHERE")[0]]
+    assert len(texts) == 1
+    sent = {str(message["Message-ID"]): message for _envelope, message in smtp_server.messages}
+    for row in OutboundMessage.objects.filter(pk__in=[r.pk for r in rows]).select_related("case"):
+        assert row.subject.startswith(f"[{row.case.reference}]")
+        assert str(make_header(decode_header(sent[row.external_id]["Subject"]))).strip() == row.subject
     # A second run (a duplicate task row) finds every row sent: nothing goes twice.
     deliver_outbounds([row.pk for row in rows])
     assert len(smtp_server.messages) == 6 + 6  # the six acknowledgements, then the six replies

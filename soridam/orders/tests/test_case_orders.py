@@ -18,7 +18,7 @@ from soridam.cases.models import Case, EventKind, TimelineEvent
 from soridam.cases.order_actions import link_order
 from soridam.orders.cafe24.tests.fake import FakeCafe24, order_payload
 from soridam.orders.models import CaseOrder, Order, Shop
-from soridam.orders.tasks import link_case_orders
+from soridam.orders.tasks import link_case_orders, link_cases_orders
 from soridam.workspace.tests.budgets import CASE_PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +118,32 @@ def test_the_case_page_lists_linked_orders_without_a_query_of_its_own(
     with django_assert_max_num_queries(CASE_PAGE_QUERIES):
         page = alice_client.get(f"/workspace/cases/{case.pk}/").content.decode()
     assert 'name="number" value="20261201-0000001"' in page
+
+
+def test_a_batch_of_cases_links_each_to_its_own_orders_and_claims_its_buyers_orders(
+    make_case: Callable[..., Case], django_assert_max_num_queries: Any
+) -> None:
+    """The worker's batch of ``link_case_orders`` rows: every case gets the orders it names, none another's,
+    the stored orders of each customer are claimed, and cases that name no order cost the batch a few
+    statements in all, not a few each."""
+    cases = [
+        make_case(order_number="20261201-0000101", email="lee@example.kr"),
+        make_case(body="주문번호 20261201-0000102 상품이 안 왔어요.", email="park@example.kr"),
+        make_case(email="choi@example.kr"),  # names no order
+        make_case(email="yoon@example.kr"),
+        make_case(email="han@example.kr"),
+    ]
+    shop = Shop.objects.create(
+        slug="linen", name="Linen", provider="cafe24", base_url="https://linen.example", options={"demo": True}
+    )
+    at = cases[0].created_at
+    for number, buyer in (("20261201-0000101", ""), ("20261201-0000102", ""), ("20261201-0000103", "CHOI@example.kr")):
+        Order.objects.create(
+            shop=shop, external_id=number, number=number, status="paid", total=1, placed_at=at, buyer_email=buyer
+        )
+    assert link_cases_orders([case.pk for case in cases] + [cases[0].pk]) == 2
+    assert [_linked(case) for case in cases] == [["20261201-0000101"], ["20261201-0000102"], [], [], []]
+    assert Order.objects.get(number="20261201-0000103").customer == cases[2].customer
+    assert link_cases_orders([case.pk for case in cases]) == 0  # a second run links nothing twice
+    with django_assert_max_num_queries(4):  # cases, unclaimed orders, first messages, stored orders
+        assert link_cases_orders([case.pk for case in cases[2:]]) == 0

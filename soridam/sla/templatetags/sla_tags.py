@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django import template
@@ -10,8 +9,6 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from soridam.cases.models import Case
-from soridam.sla.business_time import next_opening
-from soridam.sla.clock import clocks_of, schedule_for
 from soridam.sla.models import CaseSla
 from soridam.sla.risk import level
 
@@ -38,14 +35,3 @@ def was_met(sla: CaseSla) -> bool:
     """Every target that had a due time was reached by it."""
     reached = [(sla.first_responded_at, sla.first_response_due), (sla.resolved_at, sla.resolution_due)]
     return all(done is None or due is None or done <= due for done, due in reached)
-
-
-@register.simple_tag
-def sla_next_opening(case: Case) -> datetime | None:
-    """When the team opens again, if the case was filed while it was closed (for the acknowledgement)."""
-
-    sla = clocks_of(case)
-    if sla is None:
-        return None
-    opens = next_opening(schedule_for(sla), sla.started_at)
-    return opens if opens > sla.started_at else None
