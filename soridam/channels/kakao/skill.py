@@ -80,6 +80,7 @@ class Pace:
         self._thinking: list[float] = []  # when each answer being worked on began (monotonic)
         self._waiters = 0
         self._estimate = 0.0  # seconds an answer takes, smoothed
+        self._sampled = False
 
     def submitted(self) -> None:
         with self._lock:
@@ -98,7 +99,10 @@ class Pace:
         with self._lock:
             self._thinking.remove(began)
             if asked:
-                self._estimate += self.SMOOTHING * (took - self._estimate)
+                # The first answer is the estimate (from 0 a 5 s bot would read as 1.5 s, under a 2 s wait).
+                weight = self.SMOOTHING if self._sampled else 1.0
+                self._estimate += weight * (took - self._estimate)
+                self._sampled = True
 
     @contextmanager
     def waiting(self) -> Iterator[None]:

@@ -481,3 +481,26 @@ def test_identities_of_another_customer_are_left_with_them(account: ChannelAccou
         "customer_id", flat=True
     )
     assert list(owners) == [Case.objects.order_by("pk").first().customer_id]  # type: ignore[union-attr]
+
+
+def test_the_pace_waits_again_once_the_bot_answers_fast_again() -> None:
+    pace = skill.Pace()
+    assert pace.worth_waiting(0.2, threads=2)  # nothing known: wait
+    pace.submitted()
+    began = pace.began()
+    assert pace.worth_waiting(0.2, threads=2)  # one thinking for less than the wait
+    time.sleep(0.3)
+    assert not pace.worth_waiting(0.2, threads=2)  # ... and now for longer: slow
+    pace.ended(began, asked=True)
+    pace.submitted()
+    pace.ended(pace.began(), asked=False)  # not asked (the call was processed already): no sample
+    assert not pace.worth_waiting(0.2, threads=2)  # its 0.3 s are the estimate (the first answer)
+    for _ in range(12):  # fast answers bring the estimate back under the wait
+        pace.submitted()
+        pace.ended(pace.began(), asked=True)
+    assert pace.worth_waiting(0.05, threads=2)
+    with pace.waiting():
+        assert not pace.worth_waiting(0.05, threads=2)  # another call already holds a web thread
+    pace.submitted()
+    pace.submitted()
+    assert not pace.worth_waiting(0.05, threads=2)  # both threads taken: the call would queue
