@@ -7,9 +7,9 @@ with the customer lane) on PostgreSQL database soridam_bench_kakao (created, mig
 with the bench's bot (bench/kakao_bot.py). Then, in rounds that alternate, ``--requests`` concurrent skill calls from
 as many new KakaoTalk users (a new case each) answered by the echo bot (the baseline: intake, case, storage, but
 no bot work) and by Soridam's bot engine. A call counts as a timeout past 5 s (Kakao's limit) and as a fallback
-when the bot missed the 4.5 s deadline. Last, the same burst with the bot slowed past the deadline and a
-``callbackUrl`` pointing at a local callback server: every call must get ``useCallback`` at once and its answer
-must reach the callback server within a minute.
+when the bot missed the 4.5 s deadline. Last, on each stack in turn, the same burst with the bot slowed past the
+deadline and a ``callbackUrl`` pointing at a local callback server: every call must get ``useCallback`` within
+5 s and its answer must reach the callback server within a minute (``--rounds 0``: this burst only).
 
 Each burst's CPU is read from /proc (``proc_cpu``): the web workers, the other processes of the stack (task
 workers, analyser, chat sockets) and the PostgreSQL backends of the database, during the burst and until the
@@ -281,7 +281,7 @@ def prepare(label: str, tree: Path, database_url: str, args: argparse.Namespace)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=3, help="alternating echo/bot rounds")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating echo/bot rounds (0: the slowed bot only)")
     parser.add_argument("--slow-seconds", type=float, default=5.0)
     parser.add_argument("--database-url", default=DATABASE_URL)
     parser.add_argument("--baseline-tree", type=Path, help="another source tree to compare with, round by round")
@@ -304,37 +304,46 @@ def main() -> None:
                     results[f"{stack.label}, {bot}"].append(
                         measured_burst(port, stack, meter, utterance, tag, args.requests)
                     )
-    with make_run(stacks[-1], port):
+    slow_runs = [slow_burst(stack, port, args.requests) for stack in stacks]
+    print(f"KakaoTalk skill calls, {args.requests} concurrent, {args.rounds} alternating rounds; {machine_note()}")
+    if args.rounds:
+        headers = ["stack, bot", "calls", "p50 ms", "p99 ms", "max ms", "answered", "fallback", "timeouts/errors"]
+        headers += ["web CPU ms/call", "other CPU ms/call", "PG CPU ms/call", "drain CPU ms/call", "drain s"]
+        print(table(headers, [row(label, bursts) for label, bursts in results.items()]))
+    print(f"1-minute load average at the end: {os.getloadavg()[0]:.2f}")
+    print(slow_report(args, slow_runs))
+
+
+def slow_burst(stack: Stack, port: int, count: int) -> tuple[str, list[Call], Callbacks, float]:
+    """The burst with the bot slowed past the deadline and a callbackUrl on every call (each stack in turn)."""
+    with make_run(stack, port):
         callbacks = Callbacks()
         sent = time.perf_counter()
-        slow = burst(port, stacks[-1].slug, args.requests, "[slow] 환불은 언제 되나요?", "slow", callbacks.url)
-        while len(callbacks.arrived) < args.requests and time.perf_counter() - sent < 70:
+        slow = burst(port, stack.slug, count, "[slow] 환불은 언제 되나요?", f"slow-{stack.label[0]}", callbacks.url)
+        while len(callbacks.arrived) < count and time.perf_counter() - sent < 70:
             time.sleep(0.5)
-    print(f"KakaoTalk skill calls, {args.requests} concurrent, {args.rounds} alternating rounds; {machine_note()}")
-    headers = ["stack, bot", "calls", "p50 ms", "p99 ms", "max ms", "answered", "fallback", "timeouts/errors"]
-    headers += ["web CPU ms/call", "other CPU ms/call", "PG CPU ms/call", "drain CPU ms/call", "drain s"]
-    print(table(headers, [row(label, bursts) for label, bursts in results.items()]))
-    print(f"1-minute load average at the end: {os.getloadavg()[0]:.2f}")
-    print(slow_report(args, slow, callbacks, sent))
+    return stack.label, slow, callbacks, sent
 
 
-def slow_report(args: argparse.Namespace, slow: list[Call], callbacks: Callbacks, sent: float) -> str:
-    waits = [arrived - sent for arrived, _body in callbacks.arrived.values()]
-    answered = sum(
-        body.get("template", {}).get("outputs", [{}])[0].get("simpleText", {}).get("text", "").startswith("[slow]")
-        for _at, body in callbacks.arrived.values()
-    )
-    headers = ["bot", "calls", "useCallback", "HTTP p99 ms", "timeouts/errors", "callbacks", "last callback s"]
-    cells = [
-        f"slowed to {args.slow_seconds:g} s",
-        len(slow),
-        sum(call.outcome == "callback" for call in slow),
-        ms(percentile([call.seconds for call in slow], 0.99)),
-        sum(call.outcome in ("timeout", "error") for call in slow),
-        f"{answered}/{len(slow)}",
-        f"{max(waits):.1f}" if waits else "-",
-    ]
-    return "\n" + table(headers, [cells])
+def slow_report(args: argparse.Namespace, runs: list[tuple[str, list[Call], Callbacks, float]]) -> str:
+    headers = ["stack, bot", "calls", "useCallback", "HTTP p99 ms", "timeouts/errors", "callbacks", "last callback s"]
+    rows = []
+    for label, slow, callbacks, sent in runs:
+        waits = [arrived - sent for arrived, _body in callbacks.arrived.values()]
+        outputs = [body.get("template", {}).get("outputs", [{}])[0] for _at, body in callbacks.arrived.values()]
+        answered = sum(output.get("simpleText", {}).get("text", "").startswith("[slow]") for output in outputs)
+        rows.append(
+            [
+                f"{label}, slowed to {args.slow_seconds:g} s",
+                len(slow),
+                sum(call.outcome == "callback" for call in slow),
+                ms(percentile([call.seconds for call in slow], 0.99)),
+                sum(call.outcome in ("timeout", "error") for call in slow),
+                f"{answered}/{len(slow)}",
+                f"{max(waits):.1f}" if waits else "-",
+            ]
+        )
+    return "\n" + table(headers, rows)
 
 
 if __name__ == "__main__":

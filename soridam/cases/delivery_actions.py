@@ -25,3 +25,14 @@ def record_delivery_failure(case_id: int, *, outbound_id: int, channel: str, rea
         events.record(case, EventKind.DELIVERY_FAILED, actor=SYSTEM, reason=reason[:500], channel=channel)
         audit.record_case(SYSTEM, "case.delivery_failed", target=case, data={"outbound": outbound_id})
         fanout.for_event(case, AlertKind.DELIVERY_FAILED, actor=SYSTEM)
+
+
+def record_notice_sent(case_id: int, *, outbound_id: int, channel: str, way: str, text: str) -> None:
+    """A notice sent outside the conversation (an AlimTalk template, or the text message it fell back to):
+    on the timeline with its words and the way it went, since no message of the case carries it."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None:
+            return
+        events.record(case, EventKind.NOTICE_SENT, actor=SYSTEM, after=way, reason=text[:500], channel=channel)
+        audit.record_case(SYSTEM, "case.notice_sent", target=case, data={"outbound": outbound_id, "way": way})

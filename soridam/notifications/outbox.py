@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from soridam.cases.models import Case, Message
 from soridam.channels.email.outbound import new_message_id
+from soridam.channels.kakao_alimtalk.models import ALIMTALK_ACCOUNT, AlimTalkTemplate, TemplateStatus
 from soridam.channels.kinds import Channel
 from soridam.channels.models import ChannelAccount, ChannelMessage
 from soridam.lib.jobs import enqueue_on_commit, task_at
@@ -47,7 +48,7 @@ def notify_customer(case: Case, kind: NotificationKind, message: Message | None 
         held = _join_waiting(case, kind, decision.hold)
         if held is not None:
             return held
-    route = customer_route(case, new=kind == NotificationKind.CASE_OPENED)
+    route = alimtalk_route(case, kind) or customer_route(case, new=kind == NotificationKind.CASE_OPENED)
     if route is None:
         return None
     outbound = insert(
@@ -126,6 +127,29 @@ def customer_route(case: Case, *, new: bool = False) -> Route | None:
         kind, account_id, sender = last
         return Route(channel=kind, recipient=sender, account_id=account_id)
     return _email_route(case)
+
+
+def alimtalk_route(case: Case, kind: NotificationKind) -> Route | None:
+    """A notice by KakaoTalk AlimTalk to the customer's phone (its SMS fallback is the sender's): when the shop
+    registered an approved template for this kind of notice, has an active AlimTalk account, and the customer
+    has a phone and is a KakaoTalk customer or one we would text anyway. The row's channel is KakaoTalk and its
+    account the AlimTalk one (``channels.kakao_alimtalk.sender.send_outbound``). Costs no query for a
+    customer without a phone number (most messenger customers)."""
+    phone = case.customer.phone
+    if not phone or not AlimTalkTemplate.objects.filter(notice=kind, status=TemplateStatus.APPROVED).exists():
+        return None
+    account_id = (
+        ChannelAccount.objects.filter(kind=ALIMTALK_ACCOUNT, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if account_id is None:
+        return None
+    texted = case.channel in (Channel.KAKAO, Channel.SMS, Channel.PHONE)
+    if not texted and not case.customer.identities.filter(channel=Channel.KAKAO).exists():
+        return None
+    return Route(channel=Channel.KAKAO, recipient=phone, account_id=account_id)
 
 
 def sms_route(case: Case) -> Route | None:

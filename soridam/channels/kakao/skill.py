@@ -8,7 +8,9 @@ was stored. 200 calls at once then cost the web a few statements each, and the c
 and the follow-on jobs are written by the queued processing once the burst is over; it records the answer as
 it was given (``KakaoTransport.process``). Past the deadline the request answers at once, with ``useCallback``
 when Kakao gave a ``callbackUrl``, else with a short text; the thread goes on, stores the answer, and a task
-posts it to the callback URL (or sends it through the 상담톡 dealer once it is on the case). The thread holds the
+posts it to the callback URL (or sends it through the 상담톡 dealer once it is on the case). A call with a
+callback does not wait at all when waiting cannot give the answer in time (``Pace``): the web threads are few,
+and a thread held for a slow bot is a thread the calls queued behind it in the web server wait for. The thread holds the
 payload's row lock while the bot thinks, so the processing waits for the answer instead of asking the bot
 again. If the request's process died first, the processing asks the bot itself and its safety net
 (``deliver_late_answer``) gives the answer that nobody gave.
@@ -18,8 +20,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -58,13 +63,80 @@ class _Race:
     gave_up: bool = False  # the request answered without it
 
 
+class Pace:
+    """What this process knows of how fast the bot answers now: may a call that has a callback wait for it?
+
+    It may not when another such call is already waiting (at most one web thread held; the rest serve), when
+    the bot's threads are all busy (the call would queue behind them), or when the bot is slow: its recent
+    answers took longer than the wait, or one still thinking already has. A single hung answer then sends the
+    calls to the callback until it ends; the cost is a round trip, never a missed answer. Answers finished on
+    the threads bring the estimate back down when the bot is fast again."""
+
+    SMOOTHING = 0.3  # weight of the newest answer in the running estimate
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queued = 0  # submitted, not begun
+        self._thinking: list[float] = []  # when each answer being worked on began (monotonic)
+        self._waiters = 0
+        self._estimate = 0.0  # seconds an answer takes, smoothed
+        self._sampled = False
+
+    def submitted(self) -> None:
+        with self._lock:
+            self._queued += 1
+
+    def began(self) -> float:
+        began = time.monotonic()
+        with self._lock:
+            self._queued -= 1
+            self._thinking.append(began)
+        return began
+
+    def ended(self, began: float, *, asked: bool) -> None:
+        """``asked``: the bot was asked (a call it was not asked for says nothing of its pace)."""
+        took = time.monotonic() - began
+        with self._lock:
+            self._thinking.remove(began)
+            if asked:
+                # The first answer is the estimate (from 0 a 5 s bot would read as 1.5 s, under a 2 s wait).
+                weight = self.SMOOTHING if self._sampled else 1.0
+                self._estimate += weight * (took - self._estimate)
+                self._sampled = True
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        with self._lock:
+            self._waiters += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._waiters -= 1
+
+    def worth_waiting(self, wait: float, threads: int) -> bool:
+        with self._lock:
+            if self._waiters or self._queued + len(self._thinking) >= threads:
+                return False
+            oldest = min(self._thinking, default=time.monotonic())
+            return max(self._estimate, time.monotonic() - oldest) <= wait
+
+
+PACE = Pace()
+
+
 def answer_in_time(account: ChannelAccount, payload: RawPayload, request: SkillRequest) -> dict[str, Any]:
     race = _Race()
     callback = usable_callback(request, account)
+    waits = not callback or PACE.worth_waiting(settings.SORIDAM_KAKAO_CALLBACK_WAIT_MS / 1000, _threads())
+    PACE.submitted()
     future = _executor().submit(_answer, account, payload, request, race)
     try:
         try:
-            return future.result(timeout=_time_left(payload, callback))
+            if not waits:
+                raise FutureTimeout  # useCallback at once: the answer follows by callback
+            with PACE.waiting():
+                return future.result(timeout=_time_left(payload, callback))
         except FutureTimeout:
             with race.lock:
                 race.gave_up = not race.inline
@@ -108,6 +180,17 @@ def _time_left(payload: RawPayload, callback: str) -> float:
 
 
 def _answer(account: ChannelAccount, payload: RawPayload, request: SkillRequest, race: _Race) -> dict[str, Any]:
+    began = PACE.began()
+    asked: list[bool] = []
+    try:
+        return _answer_now(account, payload, request, race, asked)
+    finally:
+        PACE.ended(began, asked=bool(asked))
+
+
+def _answer_now(
+    account: ChannelAccount, payload: RawPayload, request: SkillRequest, race: _Race, asked: list[bool]
+) -> dict[str, Any]:
     if payload.state != PayloadState.PENDING or not request.user_id or not request.utterance.strip():
         return response.received()  # quarantined or ignored by the processing: no message for the bot to answer
     close_old_connections()
@@ -115,8 +198,13 @@ def _answer(account: ChannelAccount, payload: RawPayload, request: SkillRequest,
         _process_earlier_calls(payload, request.user_id)
         with transaction.atomic():
             # Held while the bot thinks: the queued processing waits for this answer rather than asking again.
-            list(RawPayload.objects.select_for_update().filter(pk=payload.pk).values_list("pk", flat=True))
+            locked = RawPayload.objects.select_for_update().filter(pk=payload.pk).values_list("state", flat=True)
+            if list(locked) != [PayloadState.PENDING]:
+                # Queued behind busy threads past the deadline: the processing asked the bot and queued the
+                # late answer itself; asking again would hold a thread for an answer nobody gets.
+                return response.received()
             reply, language = messaging.bot_answer_ahead(account, parse.inbound(request, ""))
+            asked.append(True)
             body = response.bot_answer(reply, language) if reply is not None else response.received(language)
             with race.lock:
                 race.inline = not race.gave_up
@@ -249,12 +337,16 @@ _pool_lock = threading.Lock()
 _pool_connections: list[BaseDatabaseWrapper] = []
 
 
+def _threads() -> int:
+    return int(settings.SORIDAM_KAKAO_SKILL_THREADS)
+
+
 def _executor() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
             _pool = ThreadPoolExecutor(
-                max_workers=settings.SORIDAM_KAKAO_SKILL_THREADS,
+                max_workers=_threads(),
                 thread_name_prefix="kakao-skill",
                 initializer=_remember_connection,
             )
@@ -267,11 +359,12 @@ def _remember_connection() -> None:
 
 def stop_pool() -> None:
     """Wait for the skill threads and close their connections (tests; a database is dropped after them)."""
-    global _pool
+    global _pool, PACE
     with _pool_lock:
         pool, _pool = _pool, None
     if pool is not None:
         pool.shutdown(wait=True)
+    PACE = Pace()  # a test's slow bot says nothing of the next test's
     while _pool_connections:
         connection = _pool_connections.pop()
         connection.inc_thread_sharing()  # closed from this thread, now that its own has ended

@@ -36,6 +36,8 @@ from soridam.channels.base import (
 from soridam.channels.kakao import parse, skill
 from soridam.channels.kakao.dealer import MAX_TEXT, configured_dealer
 from soridam.channels.kakao.models import SkillCall
+from soridam.channels.kakao_alimtalk.models import ALIMTALK_ACCOUNT
+from soridam.channels.kakao_alimtalk.sender import send_outbound
 from soridam.channels.kinds import Channel
 from soridam.channels.messaging import TakenIn, replaying, take_in, thread_of
 from soridam.channels.models import ChannelAccount, RawPayload
@@ -89,6 +91,8 @@ class KakaoTransport(Transport):
 
     def send(self, outbound: OutboundMessage) -> SendResult:
         account = outbound.account
+        if account is not None and account.kind == ALIMTALK_ACCOUNT:
+            return send_outbound(outbound)  # a notice by AlimTalk (notifications.outbox.alimtalk_route)
         dealer = configured_dealer(account) if account is not None else None
         if account is None or dealer is None:
             raise TransportError(_("KakaoTalk needs a 상담톡 dealer to send an agent's reply."), permanent=True)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from soridam.cases.models import Case
 
+ALIMTALK_ACCOUNT = "alimtalk"  # the ChannelAccount kind of the AlimTalk agency's account (sender.py)
+
 
 class TemplateStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
@@ -28,6 +30,14 @@ class AlimTalkTemplate(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=TemplateStatus.choices, default=TemplateStatus.PENDING
+    )
+    # A notification kind (notifications.models.NotificationKind; not imported: models are independent).
+    notice = models.CharField(
+        _("customer notice"),
+        max_length=32,
+        blank=True,
+        db_index=True,
+        help_text=_("The customer notice sent with this template, by AlimTalk, to customers with a phone number."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -24,13 +24,18 @@ from django.utils.translation import gettext as _
 
 from soridam.accounts import processors
 from soridam.accounts.models import ProcessorKind
+from soridam.cases.delivery_actions import record_notice_sent
 from soridam.cases.models import Case
-from soridam.channels.base import TransportError
+from soridam.cases.stages import Stage
+from soridam.channels.base import SendResult, TransportError
 from soridam.channels.http import HttpError, post_json
-from soridam.channels.kakao_alimtalk.models import AlimTalkSend, AlimTalkTemplate, SendState
-from soridam.channels.kakao_alimtalk.templates import render
+from soridam.channels.kakao_alimtalk.models import AlimTalkSend, AlimTalkTemplate, SendState, TemplateStatus
+from soridam.channels.kakao_alimtalk.templates import TemplateRefused, render, variables_in
+from soridam.channels.kinds import Channel
 from soridam.channels.models import ChannelAccount
 from soridam.channels.sms.sending import national_number, send_text
+from soridam.notifications.models import OutboundMessage
+from soridam.notifications.rendering import tracking_url
 
 API_BASE = "https://api-alimtalk.cloud.toast.com"
 
@@ -43,14 +48,16 @@ def send_notice(
     account: ChannelAccount,
     sms_account: ChannelAccount | None,
     case: Case | None = None,
+    idempotency_key: str = "",
 ) -> AlimTalkSend:
     """Render, send by AlimTalk, fall back to SMS when AlimTalk refuses; the stored record of what happened.
-    Raises TemplateRefused before anything is sent, TransportError when AlimTalk should be tried again."""
+    Raises TemplateRefused before anything is sent, TransportError when AlimTalk should be tried again
+    (with the same ``idempotency_key``: the agency refuses a repeat within 10 minutes)."""
     text = render(template, values)
     record = AlimTalkSend(
         template=template, case=case, recipient=national_number(phone), variables=dict(values), text=text
     )
-    record.idempotency_key = uuid.uuid4().hex
+    record.idempotency_key = idempotency_key or uuid.uuid4().hex
     try:
         record.request_id = _post(account, template, record)
         record.state = SendState.SENT
@@ -112,3 +119,56 @@ def _fall_back(record: AlimTalkSend, sms_account: ChannelAccount | None) -> None
         record.state, record.fallback_error = SendState.FAILED, str(exc)
         return
     record.state = SendState.FALLBACK_SENT
+
+
+def send_outbound(outbound: OutboundMessage) -> SendResult:
+    """An outbox row routed to AlimTalk (``notifications.outbox.alimtalk_route``): the approved template of its
+    kind filled from its case, sent with the SMS fallback, and written on the case's timeline. A notice that
+    can go neither way fails for good, with the reasons (the delivery records it on the case and alerts)."""
+    case = outbound.case
+    template = AlimTalkTemplate.objects.filter(notice=outbound.kind, status=TemplateStatus.APPROVED).first()
+    if template is None:
+        raise TransportError(_("No approved AlimTalk template for this notice any more."), permanent=True)
+    sms_account = ChannelAccount.objects.filter(kind=Channel.SMS, is_active=True).order_by("pk").first()
+    try:
+        record = send_notice(
+            template,
+            outbound.recipient,
+            notice_values(template, outbound),
+            account=_account(outbound),
+            sms_account=sms_account,
+            case=case,
+            idempotency_key=f"soridam-outbound-{outbound.pk}",  # the same on every retry of the row
+        )
+    except TemplateRefused as exc:
+        raise TransportError(str(exc), permanent=True) from None
+    if record.state == SendState.FAILED:
+        reasons = "; ".join(reason for reason in (record.alimtalk_error, record.fallback_error) if reason)
+        raise TransportError(reasons, permanent=True)
+    way = "alimtalk" if record.state == SendState.SENT else "sms"
+    record_notice_sent(case.pk, outbound_id=outbound.pk, channel=Channel.KAKAO, way=way, text=record.text)
+    return SendResult(external_id=record.request_id if way == "alimtalk" else f"sms:{record.fallback_request_id}")
+
+
+def _account(outbound: OutboundMessage) -> ChannelAccount:
+    if outbound.account is None or not outbound.account.is_active:
+        raise TransportError(_("The AlimTalk account is missing or switched off."), permanent=True)
+    return outbound.account
+
+
+def notice_values(template: AlimTalkTemplate, outbound: OutboundMessage) -> dict[str, str]:
+    """The values of the template's variables that we know, by their Korean or English names; a variable we do
+    not know is left out, and ``render`` refuses the notice naming it (the template asks for what we lack)."""
+    case = outbound.case
+    known = {
+        "고객명": case.customer.name or _("고객"),
+        "문의번호": case.reference,
+        "진행상태": str(Stage(case.stage).label),
+        "조회링크": tracking_url(case),
+        "답변": outbound.message.body if outbound.message is not None else "",
+    }
+    known.update(zip(ENGLISH_NAMES, list(known.values()), strict=True))
+    return {name: known[name] for name in variables_in(template.body) if known.get(name)}
+
+
+ENGLISH_NAMES = ("customer_name", "case_reference", "stage", "tracking_url", "reply")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -304,6 +304,66 @@ def test_a_bot_past_the_deadline_answers_through_the_callback_url(
     assert not OutboundMessage.objects.exists()
 
 
+def from_user(body: dict[str, Any], user: str) -> dict[str, Any]:
+    changed = copy.deepcopy(body)
+    changed["userRequest"]["user"]["id"] = user
+    changed["userRequest"]["user"]["properties"]["plusfriendUserKey"] = f"pf-{user}"
+    return changed
+
+
+# Two calls at once while a bot thinks: on SQLite the thinking thread's transaction holds the database's write
+# lock (IMMEDIATE), so the second call's storing waits for the first bot. PostgreSQL locks the one payload row.
+concurrent_calls = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes one at a time")
+
+
+@concurrent_calls
+def test_once_the_bot_is_known_slow_a_call_with_a_callback_does_not_hold_a_web_thread(
+    account: ChannelAccount, client: Client, settings: Any
+) -> None:
+    settings.SORIDAM_CHAT_RESPONDER = f"{HERE}.answer_slowly"
+    settings.SORIDAM_KAKAO_CALLBACK_WAIT_MS = 600
+    with FakeProvider() as kakao:
+        started = time.monotonic()
+        first = post(client, encoded(payload("skill_callback.json", callback_url=f"{kakao.url}/cb/first")))
+        assert time.monotonic() - started >= 0.6  # nothing known of the bot yet: the first call waits
+        # The first answer has been thinking for longer than the wait: the next call cannot be answered in time
+        # by waiting, so it answers useCallback at once and frees its web thread.
+        started = time.monotonic()
+        body = from_user(payload("skill_callback.json", callback_url=f"{kakao.url}/cb/second"), "second-user")
+        second = post(client, encoded(body))
+        assert time.monotonic() - started < 0.3
+        assert first.json()["useCallback"] is True
+        assert second.json()["useCallback"] is True
+        skill.stop_pool()
+        assert run_queued(LATE) == ["callback", "callback"]
+        assert [len(kakao.to("/cb/first")), len(kakao.to("/cb/second"))] == [1, 1]
+    assert len(ASKED) == 2
+    assert sorted(run_queued(PROCESS)) == ["processed", "processed"]
+    assert Case.objects.count() == 2
+
+
+@concurrent_calls
+def test_a_call_queued_behind_busy_bot_threads_is_not_asked_twice(
+    account: ChannelAccount, client: Client, settings: Any
+) -> None:
+    settings.SORIDAM_CHAT_RESPONDER = f"{HERE}.answer_slowly"
+    settings.SORIDAM_KAKAO_SKILL_THREADS = 1
+    settings.SORIDAM_KAKAO_CALLBACK_WAIT_MS = 100
+    with FakeProvider() as kakao:
+        post(client, encoded(payload("skill_callback.json", callback_url=f"{kakao.url}/cb/first")))
+        body = from_user(payload("skill_callback.json", callback_url=f"{kakao.url}/cb/second"), "second-user")
+        started = time.monotonic()
+        assert post(client, encoded(body)).json()["useCallback"] is True
+        assert time.monotonic() - started < 0.3  # the only thread is busy: no wait
+        # Its processing comes before a thread is free: it asks the bot and queues the late answer itself.
+        second_payload = max(RawPayload.objects.values_list("pk", flat=True))
+        assert pipeline.process(second_payload).state == "processed"
+        skill.stop_pool()  # the thread then finds the call processed and does not ask the bot again
+        assert len(ASKED) == 2
+        assert sorted(run_queued(LATE)) == ["callback", "callback"]
+        assert [len(kakao.to("/cb/first")), len(kakao.to("/cb/second"))] == [1, 1]
+
+
 def test_a_callback_url_off_kakaos_hosts_is_never_called(
     account: ChannelAccount, client: Client, settings: Any
 ) -> None:
@@ -421,3 +481,26 @@ def test_identities_of_another_customer_are_left_with_them(account: ChannelAccou
         "customer_id", flat=True
     )
     assert list(owners) == [Case.objects.order_by("pk").first().customer_id]  # type: ignore[union-attr]
+
+
+def test_the_pace_waits_again_once_the_bot_answers_fast_again() -> None:
+    pace = skill.Pace()
+    assert pace.worth_waiting(0.2, threads=2)  # nothing known: wait
+    pace.submitted()
+    began = pace.began()
+    assert pace.worth_waiting(0.2, threads=2)  # one thinking for less than the wait
+    time.sleep(0.3)
+    assert not pace.worth_waiting(0.2, threads=2)  # ... and now for longer: slow
+    pace.ended(began, asked=True)
+    pace.submitted()
+    pace.ended(pace.began(), asked=False)  # not asked (the call was processed already): no sample
+    assert not pace.worth_waiting(0.2, threads=2)  # its 0.3 s are the estimate (the first answer)
+    for _ in range(12):  # fast answers bring the estimate back under the wait
+        pace.submitted()
+        pace.ended(pace.began(), asked=True)
+    assert pace.worth_waiting(0.05, threads=2)
+    with pace.waiting():
+        assert not pace.worth_waiting(0.05, threads=2)  # another call already holds a web thread
+    pace.submitted()
+    pace.submitted()
+    assert not pace.worth_waiting(0.05, threads=2)  # both threads taken: the call would queue
