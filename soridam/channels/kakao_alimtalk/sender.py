@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from soridam.accounts import processors
@@ -160,10 +161,12 @@ def notice_values(template: AlimTalkTemplate, outbound: OutboundMessage) -> dict
     """The values of the template's variables that we know, by their Korean or English names; a variable we do
     not know is left out, and ``render`` refuses the notice naming it (the template asks for what we lack)."""
     case = outbound.case
+    with translation.override(case.language):  # the customer's words, not the worker's
+        stage = str(Stage(case.stage).label)
     known = {
-        "고객명": case.customer.name or _("고객"),
+        "고객명": case.customer.name or ("고객" if case.language == "ko" else "customer"),
         "문의번호": case.reference,
-        "진행상태": str(Stage(case.stage).label),
+        "진행상태": stage,
         "조회링크": tracking_url(case),
         "답변": outbound.message.body if outbound.message is not None else "",
     }

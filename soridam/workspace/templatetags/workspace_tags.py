@@ -84,6 +84,7 @@ _ONE_VALUE_KINDS = frozenset(
         EventKind.TAG_REMOVED,
         EventKind.MERGED,
         EventKind.NOT_NOTIFIED,
+        EventKind.NOTICE_SENT,
         EventKind.ORDER_LINKED,
         EventKind.ORDER_UNLINKED,
     }
