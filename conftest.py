@@ -84,10 +84,12 @@ def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
 def _fresh_sla_config() -> None:
     """SLA policies and calendars are cached per process; a test's rolled-back rows must not linger."""
     from soridam.cases import categories
+    from soridam.policy import proposals
     from soridam.sla import config
 
     config.clear()
     categories.forget()  # the same for the active categories
+    proposals.forget()  # and for the active remedy rules and authority limits
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ from soridam.followup.models import NpsSurvey, Survey
 from soridam.odr.models import Dispute
 from soridam.orders.models import CaseOrder
 from soridam.policy.models import RemedyKind
-from soridam.policy.rules import auto_approvable
+from soridam.policy.proposals import proposable
 
 WINDOW_DAYS = 180
 FLAG_AT = 2
@@ -80,6 +80,7 @@ def retention_offer(case: Case) -> RetentionOffer | None:
     allow without approval (with its cap); None when policy allows none of them."""
     link = CaseOrder.objects.filter(case=case).select_related("order").order_by("-linked_at", "-pk").first()
     order = link.order if link is not None else None
-    allowed = {offer.kind: offer for offer in auto_approvable(case, order)}
+    # From the per-process copy of the active rules (``policy.proposals``): a proposal, not a grant.
+    allowed = {offer.kind: offer for offer in proposable(case, order)}
     kind = next((kind for kind in RETENTION_KINDS if kind in allowed), None)
     return None if kind is None else RetentionOffer(kind, str(kind.label), allowed[kind].cap)

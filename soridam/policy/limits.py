@@ -39,6 +39,16 @@ def limit_for(role: str, kind: str) -> Decimal | None:
     return DEFAULT_LIMITS.get(role, {}).get(group, Decimal(0))
 
 
+def limit_in(table: dict[tuple[str, str], Decimal | None], role: str, kind: str) -> Decimal | None:
+    """``limit_for`` read from a copy of every ``AuthorityLimit`` row, keyed by role and group."""
+    group = group_of(kind)
+    if group is None:
+        return None
+    if (role, group) in table:
+        return table[role, group]
+    return DEFAULT_LIMITS.get(role, {}).get(group, Decimal(0))
+
+
 def within_limit(user: User, kind: str, amount: Decimal) -> bool:
     limit = limit_for(user.effective_role, kind)
     return limit is None or amount <= limit

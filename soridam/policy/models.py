@@ -9,7 +9,7 @@ rows and ``policy.execution`` carries them out through the shop's order connecto
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -57,13 +57,44 @@ class ExceptionReason(models.TextChoices):
     OTHER = "other", _("Other (explain)")
 
 
+class _PolicyVersion:
+    """Counts this process's saves and deletes of rule sets, rules, allowances and authority limits:
+    ``policy.proposals`` then reads them again (it reads these models, so they cannot call it)."""
+
+    value = 0
+
+    @classmethod
+    def bump(cls) -> None:
+        cls.value += 1
+
+
+def policy_version() -> int:
+    return _PolicyVersion.value
+
+
+class _PolicyConfigModel(models.Model):
+    """Saving or deleting policy configuration drops this process's copy (see policy/proposals.py)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        _PolicyVersion.bump()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)
+        _PolicyVersion.bump()
+        return result
+
+
 class RuleSetState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("Active")
     RETIRED = "retired", _("Retired")
 
 
-class RuleSet(models.Model):
+class RuleSet(_PolicyConfigModel):
     """One version of the rules. Rules of an active or retired set are history: change a new draft instead."""
 
     version = models.PositiveIntegerField(unique=True)
@@ -88,7 +119,7 @@ class RuleSet(models.Model):
         return f"v{self.version} {self.name} ({self.get_state_display()})"
 
 
-class Rule(models.Model):
+class Rule(_PolicyConfigModel):
     """Conditions (all optional; an empty one matches anything) and, through ``allowances``, what they allow."""
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="rules")
@@ -118,7 +149,7 @@ class Rule(models.Model):
         return f"{self.code}: {self.title}"
 
 
-class RuleAllowance(models.Model):
+class RuleAllowance(_PolicyConfigModel):
     """A remedy kind a rule allows, up to an amount or a share of the order value (neither: no cap)."""
 
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="allowances")
@@ -142,7 +173,7 @@ class LimitGroup(models.TextChoices):
     VOUCHER = "voucher", _("Vouchers and points")
 
 
-class AuthorityLimit(models.Model):
+class AuthorityLimit(_PolicyConfigModel):
     """How much one role may grant without approval; a role with no row uses ``limits.DEFAULT_LIMITS``."""
 
     role = models.CharField(max_length=16)

@@ -6,6 +6,9 @@ retired in the same transaction, so exactly one version answers at any time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,19 +56,27 @@ def evaluate_case(case: Case, order: Order | None) -> tuple[Evaluation, RuleSet 
     rule_set = active_rule_set()
     if rule_set is None:
         return UNGOVERNED, None
+    return evaluate_specs(specs_of(rule_set), case, order), rule_set
+
+
+def evaluate_specs(specs: tuple[RuleSpec, ...], case: Case, order: Order | None) -> Evaluation:
+    """The active rule set's ``specs`` (and the statutory minima) applied to this case's facts."""
     case_facts = facts.gather(case, order)
-    minima = statutory.as_rules(case_facts.category)
-    return evaluate(specs_of(rule_set), case_facts, statutory=minima), rule_set
+    return evaluate(specs, case_facts, statutory=statutory.as_rules(case_facts.category))
 
 
 def auto_approvable(case: Case, order: Order | None) -> tuple[Allowed, ...]:
     """What may be offered with no person deciding (the bot, R-BOT-5): the kinds the active rules allow,
     each capped at an agent's authority limit. Nothing when no rule set is active."""
     evaluation, _rule_set = evaluate_case(case, order)
+    return capped(evaluation, lambda kind: limits.limit_for(Role.AGENT, kind))
+
+
+def capped(evaluation: Evaluation, limit_of: Callable[[str], Decimal | None]) -> tuple[Allowed, ...]:
+    """Each allowed kind capped at the lower of the rules' cap and ``limit_of`` its kind (None: no cap)."""
     offers = []
     for allowed in evaluation.allowed:
-        limit = limits.limit_for(Role.AGENT, allowed.kind)
-        caps = [cap for cap in (allowed.cap, limit) if cap is not None]
+        caps = [cap for cap in (allowed.cap, limit_of(allowed.kind)) if cap is not None]
         offers.append(Allowed(allowed.kind, min(caps) if caps else None))
     return tuple(offers)
 

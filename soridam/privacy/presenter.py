@@ -7,6 +7,7 @@ written when this user gave a reason, and only if the user may reveal personal d
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from soridam.cases.models import Message
@@ -26,6 +27,17 @@ def is_revealed(user: Any, reveal: AccessLog | None) -> bool:
 def shown(user: Any, text: str, *, reveal: AccessLog | None = None) -> str:
     """``text`` as this user may see it now."""
     return text if is_revealed(user, reveal) else pii.mask(text)
+
+
+# What sealing leaves in a stored body (900101-1******, ****-****-****-1234): there is something to reveal.
+_SEALED_MASK = re.compile(r"[\d-]\*{2,}|\*{2,}[\d-]")
+
+
+def shown_body(user: Any, body: str) -> tuple[str, bool]:
+    """A stored message body as shown, and whether it holds personal data a reveal would show (masked here,
+    or sealed at intake and so already masked)."""
+    text = shown(user, body)
+    return text, text != body or _SEALED_MASK.search(body) is not None
 
 
 def shown_message(user: Any, message: Message, *, reveal: AccessLog | None = None) -> str:

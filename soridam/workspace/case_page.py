@@ -7,8 +7,9 @@ message costs (bench/case_page.py, target p95 ≤ 30 ms).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -18,18 +19,23 @@ from django.utils import timezone
 from soridam.accounts.models import User
 from soridam.cases.models import Attachment, Case, EventKind, Message, MessageKind, TimelineEvent
 from soridam.cases.presenters import stage_steps
+from soridam.channels.message_info import MessageChannelInfo, channel_info_by_message
 from soridam.channels.meta.models import MessageTemplate, TemplateChannel
 from soridam.channels.meta.window import META_KINDS, Permission, free_text
 from soridam.channels.phone.models import PhoneCall
 from soridam.channels.sms.composer import replies_by_sms
 from soridam.followup.models import Survey
 from soridam.macros.access import macros_usable_by
+from soridam.privacy import presenter
+from soridam.privacy.access import may_reveal_pii
 from soridam.workspace.case_actions import ACTIONS
 from soridam.workspace.customer_panel import customer_panel
 from soridam.workspace.forms import CaseForm
 from soridam.workspace.templatetags.workspace_tags import event_change, event_label
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django_stubs_ext import StrOrPromise
 
 # The assignee is left out: it is often empty, and joining the user table costs more than the rare lookup.
@@ -42,6 +48,9 @@ class Moment:
 
     iso: str
     text: str
+
+
+NO_CHANNEL_INFO = MessageChannelInfo()
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,12 @@ class MessageRow:
     channel: str = ""
     from_customer: bool = False
     written_at: datetime | None = None
+    # As this user sees them (the masking presenter), worked out here rather than by a tag per message.
+    shown_author: str = ""
+    shown_body: str = ""
+    may_reveal: bool = False  # the body holds personal data and this user may ask to see it
+    may_open_original: bool = False  # the message has a stored original and this user may reveal
+    info: MessageChannelInfo = field(default_factory=MessageChannelInfo)
 
 
 @dataclass(frozen=True)
@@ -75,8 +90,10 @@ def moment(value: datetime) -> Moment:
     return Moment(iso=local.isoformat(), text=local.strftime("%Y-%m-%d %H:%M"))
 
 
-def conversation(case: Case) -> list[MessageRow]:
-    """All messages, internal notes included: this page is for staff only."""
+def conversation(case: Case, user: User) -> list[MessageRow]:
+    """All messages, internal notes included: this page is for staff only. Each row carries what the page
+    prints of it (masked author and body, deliveries, the original): one template, no include or tag per
+    message."""
     messages = list(
         # A logged call comes in the same query (a reverse one-to-one join): the call list costs nothing.
         case.messages.select_related("author_user", "author_customer", "phone_call")
@@ -90,15 +107,32 @@ def conversation(case: Case) -> list[MessageRow]:
         for attachment in Attachment.objects.filter(message__case=case).order_by("id"):
             files.setdefault(attachment.message_id, []).append(attachment)
     kinds = {value: str(label) for value, label in MessageKind.choices}
-    return [_message_row(message, kinds, files.get(message.pk, [])) for message in messages]
+    infos = channel_info_by_message(case)
+    # A permission lookup can cost queries: asked once, and only when a message has something to reveal.
+    may_reveal = cache(lambda: may_reveal_pii(user))
+    return [
+        _message_row(
+            user, message, kinds, files.get(message.pk, []), infos.get(message.pk, NO_CHANNEL_INFO), may_reveal
+        )
+        for message in messages
+    ]
 
 
-def _message_row(message: Message, kinds: dict[str, str], attachments: list[Attachment]) -> MessageRow:
+def _message_row(
+    user: User,
+    message: Message,
+    kinds: dict[str, str],
+    attachments: list[Attachment],
+    info: MessageChannelInfo,
+    may_reveal: Callable[[], bool],
+) -> MessageRow:
+    body, has_pii = presenter.shown_body(user, message.body)
+    author = message.author_display()
     return MessageRow(
         pk=message.pk,
         is_internal=message.is_internal,
         kind=kinds.get(message.kind, message.kind),
-        author=message.author_display(),
+        author=author,
         at=moment(message.created_at),
         body=message.body,
         attachments=attachments,
@@ -106,6 +140,11 @@ def _message_row(message: Message, kinds: dict[str, str], attachments: list[Atta
         channel=message.channel,
         from_customer=message.kind == MessageKind.CUSTOMER,
         written_at=message.created_at,
+        shown_author=presenter.shown(user, author),
+        shown_body=body,
+        may_reveal=has_pii and may_reveal(),
+        may_open_original=info.has_original and may_reveal(),
+        info=info,
     )
 
 
@@ -161,7 +200,7 @@ def case_context(
         forms[failed[0]] = failed[1]
     timeline_events = list(TimelineEvent.objects.filter(case=case).order_by("created_at", "id"))
     events = timeline_rows(timeline_events)
-    rows = conversation(case)
+    rows = conversation(case, user)
     window = reply_window(case, rows)
     return {
         "case": case,

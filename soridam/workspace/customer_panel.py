@@ -5,12 +5,18 @@ may see, newest first, at most ``OTHER_CASES``), the identities, the latest answ
 cases, the newest orders with their shops, the latest notes, the tags of the visible cases and the
 repeat-contact flag. Every address, number and comment reaches the page through the masking presenter
 (``soridam.privacy``).
+
+The visible cases are read once, with their surveys, up to ``VISIBLE_CASES_READ`` of them: the other cases
+and the last rating come from those rows, and the tags and remedies are then asked of their ids (a plain
+``IN``, not ``cases_visible_to``'s sub-select compiled again for each). A customer with a longer history
+falls back to a query for the last rating and to the sub-select.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -28,8 +34,12 @@ from soridam.orders.models import Order, Shop
 from soridam.privacy.presenter import shown, shown_email, shown_phone
 
 OTHER_CASES = 10
+VISIBLE_CASES_READ = 200
 # Plain rows with their labels looked up here: get_FOO_display builds a dict of every choice on each call.
-_OTHER_CASE_COLUMNS = ("id", "reference", "subject", "status", "stage", "created_at", "survey__rating")
+_CASE_COLUMNS = (
+    *("id", "reference", "subject", "status", "stage", "created_at"),
+    *("survey__id", "survey__rating", "survey__answered_at", "survey__comment"),
+)
 _STATUSES = dict(Status.choices)
 _STAGES = dict(Stage.choices)
 _PHONE_CHANNELS = (Channel.SMS, Channel.PHONE)
@@ -59,11 +69,22 @@ class OtherCase:
 
 
 @dataclass(frozen=True)
+class LastRating:
+    """The latest answered survey among the visible cases, with its case's reference."""
+
+    rating: int
+    case_id: int
+    reference: str
+    answered_at: datetime
+    comment: str
+
+
+@dataclass(frozen=True)
 class CustomerPanel:
     customer: Customer
     other_cases: list[OtherCase]
     identities: list[IdentityRow]
-    last_survey: Survey | None
+    last_survey: LastRating | None
     last_survey_comment: str
     orders: list[Order]
     unavailable_shops: list[Shop]
@@ -72,6 +93,8 @@ class CustomerPanel:
     repeat: profile.RepeatContact | None
     churn: ChurnRisk | None = None
     retention: RetentionOffer | None = None  # proposed through the policy engine, never carried out here
+    # Every visible case of the customer, for the remedies list; None past ``VISIBLE_CASES_READ``.
+    visible_case_ids: list[int] | None = None
 
 
 def shown_identity(user: User, view: profile.IdentityView) -> str:
@@ -94,12 +117,15 @@ def customer_panel(user: User, case: Case) -> CustomerPanel:
 def panel_for(user: User, customer: Customer, *, exclude_case: int | None = None) -> CustomerPanel:
     """The caller loaded ``customer`` under permission (``access_customer``, or a case it may see)."""
     visible = cases_visible_to(user).filter(customer_id=customer.pk)
+    rows = list(visible.order_by("-created_at", "-id").values(*_CASE_COLUMNS)[: VISIBLE_CASES_READ + 1])
+    ids = [row["id"] for row in rows] if len(rows) <= VISIBLE_CASES_READ else None
+    survey = _last_rating(rows) if ids is not None else _last_survey(visible)
+    scope: QuerySet[Case, Any] | list[int] = ids if ids is not None else visible.values("pk")
     orders = profile.recent_orders(customer.pk)
-    survey = _last_survey(visible)
     repeat = profile.repeat_contact(customer.pk)
     return CustomerPanel(
         customer=customer,
-        other_cases=_other_cases(visible, exclude_case),
+        other_cases=_other_cases(rows, exclude_case),
         identities=[
             IdentityRow(str(_KIND_LABELS.get(view.kind, view.kind)), shown_identity(user, view), view.verified)
             for view in profile.identities_of(customer.pk)
@@ -109,14 +135,15 @@ def panel_for(user: User, customer: Customer, *, exclude_case: int | None = None
         orders=orders,
         unavailable_shops=_unavailable_shops(orders),
         notes=profile.recent_notes(customer.pk),
-        tags=list(Tag.objects.filter(cases__in=visible.values("pk")).distinct().order_by("name")),
+        tags=list(Tag.objects.filter(cases__in=scope).distinct().order_by("name")) if scope != [] else [],
         repeat=repeat,
         churn=churn_risk(customer.pk, repeat_contact=repeat is not None),
+        visible_case_ids=ids,
     )
 
 
-def _other_cases(visible: QuerySet[Case], exclude_case: int | None) -> list[OtherCase]:
-    rows = visible.exclude(pk=exclude_case) if exclude_case is not None else visible
+def _other_cases(rows: list[dict[str, Any]], exclude_case: int | None) -> list[OtherCase]:
+    """The newest visible cases but ``exclude_case``: the rows come newest first."""
     return [
         OtherCase(
             row["id"],
@@ -127,17 +154,32 @@ def _other_cases(visible: QuerySet[Case], exclude_case: int | None) -> list[Othe
             row["created_at"],
             row["survey__rating"],
         )
-        for row in rows.order_by("-created_at", "-id").values(*_OTHER_CASE_COLUMNS)[:OTHER_CASES]
-    ]
+        for row in rows
+        if row["id"] != exclude_case
+    ][:OTHER_CASES]
 
 
-def _last_survey(visible: QuerySet[Case]) -> Survey | None:
-    return (
+def _last_rating(rows: list[dict[str, Any]]) -> LastRating | None:
+    """As ``_last_survey`` orders them: the latest answer, the newer survey on a tie."""
+    answered = [row for row in rows if row["survey__answered_at"] is not None and row["survey__rating"] is not None]
+    if not answered:
+        return None
+    row = max(answered, key=lambda row: (row["survey__answered_at"], row["survey__id"]))
+    return LastRating(
+        row["survey__rating"], row["id"], row["reference"], row["survey__answered_at"], row["survey__comment"]
+    )
+
+
+def _last_survey(visible: QuerySet[Case]) -> LastRating | None:
+    survey = (
         Survey.objects.filter(case__in=visible.values("pk"), answered_at__isnull=False, rating__isnull=False)
         .select_related("case")
         .order_by("-answered_at", "-id")
         .first()
     )
+    if survey is None or survey.rating is None or survey.answered_at is None:
+        return None
+    return LastRating(survey.rating, survey.case_id, survey.case.reference, survey.answered_at, survey.comment)
 
 
 def _unavailable_shops(orders: list[Order]) -> list[Shop]:

@@ -15,8 +15,8 @@ from soridam.audit.actors import Actor
 from soridam.cases.models import Case
 from soridam.followup.churn import churn_risk, retention_offer
 from soridam.followup.models import NpsSurvey, Survey
-from soridam.policy import rules
-from soridam.policy.models import Remedy, Rule, RuleAllowance, RuleSet
+from soridam.policy import proposals, rules
+from soridam.policy.models import AuthorityLimit, Remedy, Rule, RuleAllowance, RuleSet
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,28 @@ def test_a_flagged_customer_gets_the_retention_remedy_the_active_policy_allows(
     page = alice_client.get(f"/workspace/cases/{case.pk}/").content.decode()
     assert '<strong id="retention-offer">쿠폰</strong>' in page
     assert not Remedy.objects.exists()
+
+
+def test_the_proposal_follows_this_processs_rule_and_limit_changes_at_once_and_others_within_the_ttl(
+    make_case: Callable[..., Case], root: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = make_case()
+    rule_set = RuleSet.objects.create(version=1, name="v1")
+    rule = Rule.objects.create(rule_set=rule_set, code="voucher-any", title="voucher")
+    RuleAllowance.objects.create(rule=rule, kind="voucher", cap_amount=Decimal(50_000))
+    rules.activate(rule_set, actor=Actor(user=root))
+    offer = retention_offer(case)
+    assert offer is not None
+    assert offer.cap == Decimal(30_000)  # an agent's default voucher limit
+    AuthorityLimit.objects.create(role="agent", group="voucher", max_amount=Decimal(20_000))  # saved here
+    offer = retention_offer(case)
+    assert offer is not None
+    assert offer.cap == Decimal(20_000)
+    # Another process's edit: no save in this one, so the copy holds until it is TTL_SECONDS old.
+    AuthorityLimit.objects.filter(role="agent").update(max_amount=Decimal(10_000))
+    RuleAllowance.objects.filter(rule=rule).delete()  # a queryset delete: no model delete() either
+    offer = retention_offer(case)
+    assert offer is not None
+    assert offer.cap == Decimal(20_000)
+    monkeypatch.setattr(proposals, "TTL_SECONDS", 0.0)
+    assert retention_offer(case) is None  # the rule allows nothing now

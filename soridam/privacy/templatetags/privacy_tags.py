@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import template
@@ -16,8 +15,6 @@ from soridam.privacy.models import AccessAction, AccessLog
 register = template.Library()
 
 ACCESS_LOG_ROWS = 20
-# What sealing leaves in a stored body (900101-1******, ****-****-****-1234): there is something to reveal.
-_SEALED_MASK = re.compile(r"[\d-]\*{2,}|\*{2,}[\d-]")
 
 
 @register.filter
@@ -34,16 +31,6 @@ def shown_email(address: str | None, user: Any) -> str:
 @register.filter
 def shown_phone(number: str | None, user: Any) -> str:
     return presenter.shown_phone(user, number or "")
-
-
-@register.simple_tag(takes_context=True)
-def shown_body(context: Any, body: str) -> dict[str, Any]:
-    """A message body as shown, and whether this user may ask to reveal it."""
-    user = context.get("user")
-    text = presenter.shown(user, body)
-    has_pii = text != body or _SEALED_MASK.search(body) is not None  # sealed at intake: already masked
-    # Permission lookups cost queries: ask only when there is something to reveal.
-    return {"text": text, "may_reveal": has_pii and user is not None and may_reveal_pii(user)}
 
 
 @register.simple_tag(takes_context=True)

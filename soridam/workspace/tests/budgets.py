@@ -6,7 +6,8 @@ counts low CSAT, low NPS and disputes (one query each; a flagged customer's prop
 the policy engine's evaluation, tested in followup). Issue 18's "Open a dispute" button reads the agent's
 permissions (their own and their groups': two queries, once per request). Issue 19 added one INSERT: the
 access-log entry of the view (R-SEC-5). Issue 13 took three back out: the churn counts are one statement
-(three scalar sub-selects) and a user's own and group permissions one (``accounts.backends``).
+(three scalar sub-selects) and a user's own and group permissions one (``accounts.backends``), and one
+more: the 360 panel's last rating comes from its read of the visible cases (``workspace.customer_panel``).
 """
 
-CASE_PAGE_QUERIES = 25
+CASE_PAGE_QUERIES = 24

@@ -17,6 +17,8 @@ from soridam.cases import actions
 from soridam.cases.models import Case
 from soridam.customers.models import Identity
 from soridam.followup.models import Survey
+from soridam.policy.models import Remedy
+from soridam.workspace import customer_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +108,43 @@ def test_panel_costs_seven_queries_however_long_the_history(
     case = make_case()
     # the case page's 16, and the 360 panel's orders, notes, tags, flag and remedies of the last 12 months,
     # the churn-risk flag's low CSAT, low NPS and dispute counts (issue 17), the view's access-log entry
-    # (issue 19) and the dispute button's permission check (issue 18: two queries)
-    with django_assert_max_num_queries(27):
+    # (issue 19) and the dispute button's permission check (issue 18: two queries); the last survey comes with
+    # the other cases (issue 13)
+    with django_assert_max_num_queries(26):
         assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("read_whole", [True, False], ids=["history-read-whole", "history-past-the-cap"])
+def test_panel_shows_only_visible_cases_tags_rating_and_remedies_whether_or_not_it_read_them_all(
+    read_whole: bool,
+    alice: User,
+    alice_client: Client,
+    make_case: Callable[..., Case],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Past VISIBLE_CASES_READ the panel asks the visibility sub-select instead of the ids it read: same answer.
+    monkeypatch.setattr(customer_panel, "VISIBLE_CASES_READ", 200 if read_whole else 2)
+    seen, unseen = make_case(), make_case(category="payment")  # the Payments team's case: not alice's
+    actions.add_tag(seen, "재배송", actor=Actor(user=alice))
+    actions.add_tag(unseen, "이중결제", actor=Actor(user=alice))
+    answer_survey(seen, 3, "보통", days_ago=2)
+    answer_survey(unseen, 1, "결제팀 불만", days_ago=1)
+    for case, amount in ((seen, 7000), (unseen, 9000)):
+        Remedy.objects.create(
+            case=case,
+            customer=case.customer,
+            kind="voucher",
+            amount=amount,
+            state="executed",
+            idempotency_key=f"k{amount}",
+        )
+    current = make_case()
+    html = panel(alice_client, current)
+    assert "<li>재배송</li>" in html
+    assert "이중결제" not in html
+    assert "<strong>5점 만점에 3점</strong>" in html
+    assert "결제팀 불만" not in html
+    assert seen.reference in html
+    assert unseen.reference not in html
+    assert "7,000 KRW" in html
+    assert "9,000 KRW" not in html

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from django import template
 from django.db.models import Q
 
 from soridam.cases.models import Case, Message
 from soridam.channels.kinds import Channel
 from soridam.notifications.models import DeliveryState
-
-register = template.Library()
 
 
 @dataclass(frozen=True)
@@ -31,8 +27,9 @@ class MessageChannelInfo:
     notes: str = ""
 
 
-def _load(case: Case) -> dict[int, MessageChannelInfo]:
-    """One query for the whole conversation: deliveries and originals joined onto the case's messages."""
+def channel_info_by_message(case: Case) -> dict[int, MessageChannelInfo]:
+    """One query for the whole conversation: deliveries and originals joined onto the case's messages (the
+    workspace's case page puts them in its message rows; messages with neither are left out)."""
     labels, channels = dict(DeliveryState.choices), dict(Channel.choices)
     rows = (
         Message.objects.filter(case=case)
@@ -57,15 +54,3 @@ def _load(case: Case) -> dict[int, MessageChannelInfo]:
         if meta_id is not None:
             row.has_original, row.possibly_related, row.notes = True, bool(related), notes or ""
     return info
-
-
-@register.simple_tag(takes_context=True)
-def message_channel_info(context: Any, message_id: int) -> MessageChannelInfo:
-    case = context.get("case")
-    if not isinstance(case, Case):
-        return MessageChannelInfo()
-    cache: dict[int, MessageChannelInfo] | None = getattr(case, "_channel_info", None)
-    if cache is None:
-        cache = _load(case)
-        setattr(case, "_channel_info", cache)  # noqa: B010 - one load per rendered case, not a model field
-    return cache.get(message_id, MessageChannelInfo())
