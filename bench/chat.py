@@ -137,6 +137,8 @@ class Ledger:
     slow_acks: list[tuple[float, float]] = field(default_factory=list)  # (when sent, latency) of acks over SLOW
     fanout_latencies: list[float] = field(default_factory=list)
     duplicate_frames: int = 0  # a frame whose seq was already shown (a resume re-sends; the widget skips it)
+    late_frames: int = 0  # a frame shown after one with a higher seq (a resume filling a gap behind a push)
+    agent_duplicate_frames: int = 0  # a frame an agent's socket had already shown
     reconnects: int = 0
     start: float = 0.0  # when the first second of sending began
     asgi_cpu: list[tuple[float, float]] = field(default_factory=list)  # (when, ASGI workers' CPU seconds so far)
@@ -177,8 +179,10 @@ class Visitor:
                         ledger.slow_acks.append((ledger.first_sent[client_id], latency))
                 ledger.acked.add(client_id)
             elif kind in ("message", "handover"):
-                if frame["seq"] <= self.last_seq:
+                if frame["seq"] in self.seen:  # shown before; a lower seq arriving late is not a duplicate
                     ledger.duplicate_frames += 1
+                elif frame["seq"] < self.last_seq:
+                    ledger.late_frames += 1
                 self.last_seq = max(self.last_seq, frame["seq"])
                 self.seen.add(frame["seq"])
             elif kind == "error":
@@ -225,11 +229,15 @@ async def run_visitor(visitor: Visitor, port: int, start: float, seconds: int, p
 async def run_agent(socket: Socket, ledger: Ledger) -> None:
     """An agent's case page: every visitor message that reaches it, timed from the visitor's first send."""
     socket.send({"type": "resume", "after": 0})
+    seen: set[int] = set()
     while True:
         try:
             frame = await socket.recv()
         except Closed:
             return
+        if frame.get("type") in ("message", "handover"):
+            ledger.agent_duplicate_frames += frame["seq"] in seen
+            seen.add(frame["seq"])
         text = str(frame.get("text", ""))
         if frame.get("type") == "message" and text.startswith("bench "):
             client_id = text[len("bench ") :]
@@ -475,6 +483,8 @@ def summary_row(level: Level, stored: dict[str, int]) -> list[object]:
         duplicated,
         level.missed_frames,
         ledger.duplicate_frames,
+        ledger.late_frames,
+        ledger.agent_duplicate_frames,
         len(ledger.errors),
         f"{level.cpu['asgi'] * per_message:.2f}",
         f"{level.cpu['postgres'] * per_message:.2f}",
@@ -580,6 +590,8 @@ def report(args: argparse.Namespace, results: list[Level]) -> None:
         "duplicated (DB)",
         "frames missed",
         "frames shown twice",
+        "frames late",
+        "agent frames twice",
         "errors",
         "ASGI CPU ms/msg",
         "PostgreSQL CPU ms/msg",

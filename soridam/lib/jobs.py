@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.compat import normalize_json, task_enqueued
 
+from soridam.lib import rows as rows_module
 from soridam.lib.rows import insert_many
 
 _Call = tuple[Any, tuple[Any, ...], dict[str, Any]]
@@ -130,9 +133,54 @@ def _insert(calls: list[_Call]) -> None:
         rows.append((backend, row))
     if not rows:
         return
-    insert_many([row for _backend, row in rows])  # ids are set: inside ``rows.together`` it rides along
+    # Inside ``rows.together`` the rows ride along with the held ones (one round trip for a new case).
+    if len(rows) > 1 and connection.vendor == "postgresql" and rows_module._open_block() is None:
+        _insert_arrays([row for _backend, row in rows])
+    else:
+        insert_many([row for _backend, row in rows])  # ids are set: inside ``rows.together`` it rides along
     for backend, row in rows:
         task_enqueued.send(type(backend), task_result=row.task_result)
+
+
+# The columns ``_insert_arrays`` fills from each row; every other column gets what a new row always holds.
+_ARRAY_COLUMNS = (
+    ("id", "uuid"),
+    ("args_kwargs", "jsonb"),
+    ("priority", "integer"),
+    ("task_path", "text"),
+    ("queue_name", "text"),
+    ("backend_name", "text"),
+    ("run_after", "timestamptz"),
+)
+
+
+def _insert_arrays(rows: list[Any]) -> None:
+    """On PostgreSQL, many task rows as one array per column: ``bulk_create`` prepared every field of every
+    row in Python (about half of the chat's group commit: bench/README.md, "Live chat: cheaper task rows"),
+    and its SQL text changed with the count, so it was never a prepared statement. Writes what ``bulk_create``
+    would: a new row is READY, enqueued now, with no worker, result or error yet."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    for row in rows:
+        row.enqueued_at = now  # auto_now_add
+        row._state.adding, row._state.db = False, connection.alias
+    columns = [[getattr(row, name) for row in rows] for name, _type in _ARRAY_COLUMNS]
+    columns[1] = [json.dumps(value) for value in columns[1]]  # jsonb from text: the JSON the ORM would write
+    with connection.cursor() as cursor:
+        cursor.execute(_array_insert_sql(DBTaskResult), [rows[0].status, now, *columns])
+
+
+@functools.cache
+def _array_insert_sql(model: Any) -> str:
+    quote = connection.ops.quote_name
+    named = ", ".join(quote(name) for name, _type in _ARRAY_COLUMNS)
+    arrays = ", ".join(f"%s::{kind}[]" for _name, kind in _ARRAY_COLUMNS)
+    fixed = "status, enqueued_at, started_at, finished_at, worker_ids, return_value, exception_class_path, traceback"
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} ({named}, {fixed}) "  # noqa: S608 - the model's own names
+        f"SELECT {named}, %s, %s, NULL, NULL, '[]'::jsonb, NULL, '', '' FROM unnest({arrays}) AS r({named})"
+    )
 
 
 def _is_transactional(task: Any) -> bool:

@@ -10,14 +10,19 @@ visitor's typing, and who else has the case open or is typing (collision). Frame
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, Protocol, TypeVar
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +35,7 @@ from soridam.channels.chat.models import ChatMessage, ChatSession
 from soridam.channels.chat.origins import origin_allowed, same_site
 from soridam.lib.ratelimit import RateLimited
 
+logger = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 8 * 1024
 CLOSE_UNAUTHORISED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -38,6 +44,39 @@ R = TypeVar("R")
 
 
 class _Consumer(AsyncWebsocketConsumer):
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """As Channels runs a consumer, but the socket's frames are read in this task and the channel layer's
+        events (typing, presence) in a second one, each dispatched as it comes. Channels waits on both with a
+        new ``asyncio.wait`` and a new task after every frame: a thousand sockets at a message a second paid
+        that on every frame, on the one loop that answers them all (bench/README.md, "Live chat: the
+        dispatch loop"). A layer event no longer waits for a message being stored to be acknowledged."""
+        layer = get_channel_layer(self.channel_layer_alias)
+        if layer is None:
+            await super().__call__(scope, receive, send)
+            return
+        self.scope, self.channel_layer, self.base_send = scope, layer, send
+        self.channel_name = await layer.new_channel()
+        self.channel_receive = functools.partial(layer.receive, self.channel_name)
+        events = asyncio.ensure_future(self._dispatch_events())
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
+        finally:
+            events.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await events
+
+    async def _dispatch_events(self) -> None:
+        try:
+            while True:
+                await self.dispatch(await self.channel_receive())
+        except StopConsumer:
+            return
+        except Exception:  # the socket's own task goes on; Channels would have ended the consumer
+            logger.exception("chat socket: a channel layer event failed")
+
     async def dispatch(self, message: dict[str, Any]) -> None:
         """As Channels dispatches, without its ``aclose_old_connections`` before every frame: that is a hop to
         the one thread ``database_sync_to_async`` runs on, so every frame of every socket queued behind the
@@ -52,6 +91,8 @@ class _Consumer(AsyncWebsocketConsumer):
 class ChatConsumer(_Consumer):
     session: ChatSession
     sent: int
+    start: int
+    resumed: bool
     sending: asyncio.Lock
 
     async def connect(self) -> None:
@@ -65,6 +106,7 @@ class ChatConsumer(_Consumer):
             await self.close(code=CLOSE_UNAUTHORISED)
             return
         self.sent, self.sending = self.session.last_seq, asyncio.Lock()
+        self.start, self.resumed = self.sent, False
         await self.channel_layer.group_add(typing_group(self.session.pk), self.channel_name)
         pusher.add(self.session.pk, self)
 
@@ -114,9 +156,7 @@ class ChatConsumer(_Consumer):
         if not isinstance(after, int) or after < 0:
             await self.error("bad_after", "after must be a sequence number.")
             return
-        async with self.sending:
-            self.sent = after
-        await self.deliver()
+        await resume(self, self.session.pk, after)
 
     async def on_typing(self, data: dict[str, Any]) -> None:
         event = {"type": "chat.typing", "author": "customer", "name": self.session.name, "sender": self.channel_name}
@@ -154,6 +194,8 @@ class AgentConsumer(_Consumer):
     case_id: int
     session_id: int | None
     sent: int
+    start: int
+    resumed: bool
     sending: asyncio.Lock
 
     async def connect(self) -> None:
@@ -171,7 +213,7 @@ class AgentConsumer(_Consumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user, self.case_id = user, int(_query(self.scope, "case"))
-        self.sent, self.sending = 0, asyncio.Lock()
+        self.sent, self.start, self.resumed, self.sending = 0, 0, False, asyncio.Lock()
         await self.channel_layer.group_add(case_group(self.case_id), self.channel_name)
         if self.session_id is not None:
             await self.channel_layer.group_add(typing_group(self.session_id), self.channel_name)
@@ -192,9 +234,8 @@ class AgentConsumer(_Consumer):
         if data is None:
             return
         if data.get("type") == "resume" and isinstance(data.get("after"), int):
-            async with self.sending:
-                self.sent = max(0, data["after"])
-            await self.deliver()
+            if self.session_id is not None:
+                await resume(self, self.session_id, max(0, data["after"]))
         elif data.get("type") == "typing":
             await self.announce("typing")
             if self.session_id is not None:
@@ -235,9 +276,12 @@ class AgentConsumer(_Consumer):
 
 
 class _Transcript(Protocol):
-    """A socket that shows a chat's transcript: the last seq it sent, under its lock."""
+    """A socket that shows a chat's transcript: the last seq it sent, under its lock; ``start``: the last seq
+    stored when it opened (what it sent since are the frames after it); ``resumed``: it got a resume."""
 
     sent: int
+    start: int
+    resumed: bool
     sending: asyncio.Lock
 
     async def send_json(self, content: dict[str, Any]) -> None: ...
@@ -250,6 +294,25 @@ async def deliver(socket: _Transcript, session_id: int) -> None:
         for message in messages:
             await socket.send_json(store.frame(message))
             socket.sent = message.seq
+
+
+async def resume(socket: _Transcript, session_id: int, after: int) -> None:
+    """Every frame after ``after``. A client sends its first resume as the socket opens, before it has read
+    anything from it, so frames pushed to this socket meanwhile (those after ``start``: a message stored
+    by the visitor's previous socket, an agent's reply) reach it before this answer: they are not sent
+    twice. A later resume is answered in full."""
+    async with socket.sending:
+        pushed = range(socket.start + 1, socket.sent + 1) if not socket.resumed else range(0)
+        socket.resumed = True
+        if pushed and after >= socket.start:  # the client then has everything up to ``sent``
+            after = socket.sent = max(socket.sent, after)
+        elif not pushed:
+            socket.sent = after
+        for message in await reads.transcripts.call((session_id, after)):
+            if message.seq in pushed:
+                continue
+            await socket.send_json(store.frame(message))
+            socket.sent = max(socket.sent, message.seq)
 
 
 async def offer(socket: _Transcript, session_id: int, message: ChatMessage) -> None:

@@ -50,6 +50,11 @@ class ChatSession(models.Model):
     bot_state = models.JSONField(default=dict, blank=True, help_text="The bot's opaque state between turns")
     intent = models.CharField(max_length=64, blank=True)
     last_seq = models.PositiveIntegerField(default=0)
+    # The visitor's messages in the current rate-limit window (``store.RATE_WINDOW``), counted on this row
+    # while the store holds its lock anyway: no cache round trip per message, and each session's window
+    # starts at its own first message, so a thousand sessions do not all start a new one in the same second.
+    rate_window_start = models.DateTimeField(null=True, blank=True)
+    rate_count = models.PositiveIntegerField(default=0)
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="chat_sessions")
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -6,10 +6,11 @@ so a message is in the database, with its ``seq``, before anything acknowledges 
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,14 +21,13 @@ from django.utils.translation import gettext as _
 
 from soridam.channels.chat.models import Author, ChatMessage, ChatSession
 from soridam.lib.jobs import batched, enqueue_job_on_commit
-from soridam.lib.ratelimit import RateLimited, check_rate
+from soridam.lib.ratelimit import RateLimited
 
 # Above this module (it calls the bot and the case actions): named, not imported (lib.jobs).
 ANSWER_TASK = "soridam.channels.chat.tasks.answer_customer"
-# Hits a process takes from a session's shared count at once (lib/ratelimit.py). A session writes through
-# one socket (one ASGI process) or the polling fallback, so taking 10 at a time refuses a visitor at most
-# 9 messages early per other process, far above one a second, and spares nine count updates in ten.
-RATE_BLOCK = 10
+# A session's messages are limited per window of this length, from its first message after the last window
+# (``SORIDAM_RATE_LIMITS["chat_message"]``: RATE_LIMIT_CHAT_MESSAGES).
+RATE_WINDOW = timedelta(seconds=60)
 TRANSCRIPT_LIMIT = 500  # frames per resume or poll; the widget asks again from the last seq it got
 
 
@@ -105,25 +105,22 @@ def receive_many(inbound: Sequence[Inbound]) -> list[Stored | Exception]:
     raise for it alone (``RateLimited``, ``BadMessage``, or the database's refusal of that one message)."""
     outcomes: dict[int, Stored | Exception] = {}
     accepted: list[tuple[int, _Checked]] = []
+    for index, item in enumerate(inbound):
+        try:
+            accepted.append((index, _Checked(item.session_id, parse_client_id(item.client_id), clean_text(item.text))))
+        except BadMessage as exc:
+            outcomes[index] = exc
+    limit = settings.SORIDAM_RATE_LIMITS["chat_message"]
     try:
         with transaction.atomic():
-            # Counted inside the transaction: with the database cache, one commit for the counts and the rows.
-            for index, item in enumerate(inbound):
-                try:
-                    check_rate("chat_message", f"session:{item.session_id}", block=RATE_BLOCK)
-                    checked = _Checked(item.session_id, parse_client_id(item.client_id), clean_text(item.text))
-                except (RateLimited, BadMessage) as exc:
-                    outcomes[index] = exc
-                else:
-                    accepted.append((index, checked))
-            for (index, _checked), stored in zip(accepted, _store_many([c for _i, c in accepted]), strict=True):
-                outcomes[index] = stored
+            for (index, _checked), outcome in zip(accepted, _store_many([c for _i, c in accepted], limit), strict=True):
+                outcomes[index] = outcome
     except (DatabaseError, ChatSession.DoesNotExist) as exc:
         if len(accepted) == 1:
             outcomes[accepted[0][0]] = exc
         else:  # one message the database refuses (a NUL in its text) must not fail the others: each on its own
             for index, checked in accepted:
-                outcomes[index] = _store_alone(checked)
+                outcomes[index] = _store_alone(checked, limit)
     return [outcomes[index] for index in range(len(inbound))]
 
 
@@ -134,25 +131,42 @@ class _Checked:
     text: str
 
 
-def _store_alone(checked: _Checked) -> Stored | Exception:
+def _store_alone(checked: _Checked, limit: int) -> Stored | Exception:
     try:
-        return store_customer_message(checked.session_id, checked.client_id, checked.text)
+        return _store_many([checked], limit)[0]
     except (DatabaseError, ChatSession.DoesNotExist) as exc:
         return exc
 
 
 def store_customer_message(session_id: int, client_id: uuid.UUID, text: str) -> Stored:
-    """Store the visitor's message once per ``client_id`` and have the bot (or the case) take it after commit."""
-    return _store_many([_Checked(session_id, client_id, text)])[0]
+    """Store the visitor's message once per ``client_id`` (no rate limit) and have the bot (or the case) take
+    it after commit."""
+    stored = _store_many([_Checked(session_id, client_id, text)], None)[0]
+    assert isinstance(stored, Stored)  # noqa: S101 - without a limit nothing is refused
+    return stored
 
 
-def _store_many(messages: Sequence[_Checked]) -> list[Stored]:
+def _take_hit(session: ChatSession, now: datetime, limit: int) -> RateLimited | None:
+    """Count one message against the session's window (the row is locked); RateLimited when it is spent."""
+    if session.rate_window_start is None or now - session.rate_window_start >= RATE_WINDOW:
+        session.rate_window_start, session.rate_count = now, 0
+    if session.rate_count >= limit:
+        left = session.rate_window_start + RATE_WINDOW - now
+        return RateLimited(max(1, math.ceil(left.total_seconds())))
+    session.rate_count += 1
+    return None
+
+
+def _store_many(messages: Sequence[_Checked], limit: int | None) -> list[Stored | Exception]:
     """Each message once per ``(session, client_id)`` with the next seq of its session, in one transaction:
     the sessions locked in id order (as any other writer locks one), one SELECT for the resends, one INSERT,
-    one UPDATE of the sessions' ``last_seq``, one INSERT of the bot's (or the case's) task rows."""
+    one UPDATE of the sessions' ``last_seq`` and rate counts, one INSERT of the bot's (or the case's) task
+    rows. ``limit``: messages a session may send per ``RATE_WINDOW`` (each one counts, resends too); over it
+    the message gets ``RateLimited``."""
     if not messages:
         return []
     session_ids = sorted({m.session_id for m in messages})
+    now = timezone.now()
     with transaction.atomic(), batched():
         locked = ChatSession.objects.select_for_update().filter(pk__in=session_ids).order_by("pk")
         sessions = {session.pk: session for session in locked}
@@ -160,11 +174,15 @@ def _store_many(messages: Sequence[_Checked]) -> list[Stored]:
             raise ChatSession.DoesNotExist("a chat session is gone")
         known = ChatMessage.objects.filter(session_id__in=session_ids, client_id__in={m.client_id for m in messages})
         by_client_id = {(m.session_id, m.client_id): m for m in known}
-        results, new = [], []
+        results: list[Stored | Exception] = []
+        new = []
         for item in messages:
+            session = sessions[item.session_id]
+            refused = None if limit is None else _take_hit(session, now, limit)
             message = by_client_id.get((item.session_id, item.client_id))
-            if message is None:
-                session = sessions[item.session_id]
+            if refused is not None:
+                results.append(refused)
+            elif message is None:
                 session.last_seq += 1
                 message = ChatMessage(
                     session=session,
@@ -180,7 +198,7 @@ def _store_many(messages: Sequence[_Checked]) -> list[Stored]:
             else:  # a resend: answered with the seq it was stored with
                 results.append(Stored(message, created=False))
         _insert(new)
-        _save_last_seqs({m.session_id: m.seq for m in new})
+        _save_sessions(list(sessions.values()))
         for message in new:
             enqueue_job_on_commit(ANSWER_TASK, message.pk)
     return results
@@ -194,9 +212,11 @@ _INSERT_PG = """
     FROM unnest(%s::bigint[], %s::integer[], %s::uuid[], %s::text[], %s::text[])
         AS m(session_id, seq, client_id, name, text)
     RETURNING id, session_id, seq"""
-_LAST_SEQS_PG = """
-    UPDATE chat_chatsession SET last_seq = v.seq
-    FROM unnest(%s::bigint[], %s::integer[]) AS v(id, seq) WHERE chat_chatsession.id = v.id"""
+_SESSIONS_PG = """
+    UPDATE chat_chatsession SET last_seq = v.seq, rate_window_start = v.rate_window_start, rate_count = v.rate_count
+    FROM unnest(%s::bigint[], %s::integer[], %s::timestamptz[], %s::integer[])
+        AS v(id, seq, rate_window_start, rate_count)
+    WHERE chat_chatsession.id = v.id"""
 
 
 def _insert(messages: list[ChatMessage]) -> None:
@@ -216,18 +236,27 @@ def _insert(messages: list[ChatMessage]) -> None:
         message._state.adding = False
 
 
-def _save_last_seqs(last_seqs: dict[int, int]) -> None:
-    """One statement for every session; ``bulk_update``'s CASE WHEN cost more Python than the rest of a batch."""
-    if not last_seqs:
-        return
+def _save_sessions(sessions: list[ChatSession]) -> None:
+    """The locked sessions' ``last_seq`` and rate counts in one statement; ``bulk_update``'s CASE WHEN cost
+    more Python than the rest of a batch."""
+    columns: list[list[Any]] = [
+        [s.pk for s in sessions],
+        [s.last_seq for s in sessions],
+        [s.rate_window_start for s in sessions],
+        [s.rate_count for s in sessions],
+    ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_LAST_SEQS_PG, [list(last_seqs), list(last_seqs.values())])
+            cursor.execute(_SESSIONS_PG, columns)
             return
         table = connection.ops.quote_name(ChatSession._meta.db_table)
+        field = ChatSession._meta.get_field("rate_window_start")
         cursor.executemany(
-            f"UPDATE {table} SET last_seq = %s WHERE id = %s",  # noqa: S608 - the model's own table name
-            [(seq, session_id) for session_id, seq in last_seqs.items()],
+            f"UPDATE {table} SET last_seq = %s, rate_window_start = %s, rate_count = %s WHERE id = %s",  # noqa: S608
+            [
+                (seq, field.get_db_prep_save(start, connection), count, pk)
+                for pk, seq, start, count in zip(*columns, strict=True)
+            ],
         )
 
 

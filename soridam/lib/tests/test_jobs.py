@@ -52,6 +52,12 @@ def test_batched_writes_the_rows_of_several_tasks_in_one_insert(db_tasks: None) 
             reference.queue_name,
             reference.backend_name,
         )
+        # and every other column as a new row has it (on PostgreSQL the rows go as arrays, not through the ORM)
+        fresh = ("status", "started_at", "finished_at", "worker_ids", "return_value", "exception_class_path")
+        fresh += ("traceback",)
+        assert [getattr(row, name) for name in fresh] == [getattr(reference, name) for name in fresh]
+        assert row.enqueued_at is not None
+        assert row.task_result.args == row.args_kwargs["args"]
 
 
 def test_an_error_inside_batched_queues_nothing(db_tasks: None) -> None:

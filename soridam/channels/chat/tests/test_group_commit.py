@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -151,3 +152,21 @@ def test_the_in_memory_layer_cleans_up_at_most_once_a_second() -> None:
         return kept, "visitor.one" in layer.channels
 
     assert asyncio.run(scenario()) == (True, False)
+
+
+@pytest.mark.django_db
+def test_a_sessions_rate_window_starts_at_its_first_message_and_is_counted_on_its_row(settings: Any) -> None:
+    # Counted on the session's row (locked anyway): no cache statement per message, and no minute boundary
+    # at which every session's count starts again at once.
+    settings.SORIDAM_RATE_LIMITS = {**settings.SORIDAM_RATE_LIMITS, "chat_message": 2}
+    session = _session()
+    with CaptureQueriesContext(connection) as queries:
+        for n in range(2):
+            store.receive(session.pk, str(uuid.uuid4()), f"메시지 {n}")
+    with pytest.raises(RateLimited) as refused:
+        store.receive(session.pk, str(uuid.uuid4()), "셋째")
+
+    assert not [q for q in queries if "cache" in q["sql"]]
+    assert 58 <= refused.value.retry_after <= 60
+    ChatSession.objects.filter(pk=session.pk).update(rate_window_start=timezone.now() - timedelta(seconds=61))
+    assert store.receive(session.pk, str(uuid.uuid4()), "1분 뒤").message.seq == 3
