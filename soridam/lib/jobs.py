@@ -16,8 +16,7 @@ from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.compat import normalize_json, task_enqueued
 
-from soridam.lib import rows as rows_module
-from soridam.lib.rows import insert_many
+from soridam.lib.rows import holding, insert_many
 
 _Call = tuple[Any, tuple[Any, ...], dict[str, Any]]
 _local = threading.local()
@@ -134,7 +133,7 @@ def _insert(calls: list[_Call]) -> None:
     if not rows:
         return
     # Inside ``rows.together`` the rows ride along with the held ones (one round trip for a new case).
-    if len(rows) > 1 and connection.vendor == "postgresql" and rows_module._open_block() is None:
+    if len(rows) > 1 and connection.vendor == "postgresql" and not holding():
         _insert_arrays([row for _backend, row in rows])
     else:
         insert_many([row for _backend, row in rows])  # ids are set: inside ``rows.together`` it rides along

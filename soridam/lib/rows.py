@@ -266,6 +266,11 @@ def _open_block() -> _Together | None:
     return block
 
 
+def holding() -> bool:
+    """Whether a ``together`` block is open on this connection (its inserts ride along at its end)."""
+    return _open_block() is not None
+
+
 @contextlib.contextmanager
 def together(*models: type[Model], sequence: str = "") -> Iterator[int | None]:
     """Reserve one id for each of ``models`` (and the next value of ``sequence``, yielded) in one SELECT, and
