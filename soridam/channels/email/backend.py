@@ -10,12 +10,9 @@ a message; an error in any earlier step (connect, MAIL, RCPT, the body itself) l
 from __future__ import annotations
 
 import smtplib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.mail.backends import smtp
-
-if TYPE_CHECKING:
-    from _typeshed import ReadableBuffer
 
 END_OF_DATA = b"\r\n.\r\n"
 
@@ -23,7 +20,7 @@ END_OF_DATA = b"\r\n.\r\n"
 class _HandOver:
     message_handed_over = False
 
-    def send(self, s: ReadableBuffer | str) -> None:
+    def send(self, s: Any) -> None:  # str or any bytes-like buffer, as smtplib's
         self.message_handed_over = False
         super().send(s)  # type: ignore[misc]
         tail = (
