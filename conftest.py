@@ -81,15 +81,12 @@ def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_sla_config() -> None:
-    """SLA policies and calendars are cached per process; a test's rolled-back rows must not linger."""
-    from soridam.cases import categories
-    from soridam.policy import proposals
-    from soridam.sla import config
+def _fresh_process_copies() -> None:
+    """SLA configuration, categories, notification rules and remedy rules are kept per process
+    (``lib.process_copy``); a test's rolled-back rows must not linger."""
+    from soridam.lib.process_copy import forget_every_copy
 
-    config.clear()
-    categories.forget()  # the same for the active categories
-    proposals.forget()  # and for the active remedy rules and authority limits
+    forget_every_copy()
 
 
 @pytest.fixture(autouse=True)
@@ -98,14 +95,6 @@ def _fresh_triage_model() -> None:
     from soridam.triage import training
 
     training.forget()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_notification_policy() -> None:
-    """The customer notification policy is cached per process too (``notifications.policy``)."""
-    from soridam.notifications import policy
-
-    policy.clear()
 
 
 @pytest.fixture

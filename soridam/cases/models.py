@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +15,7 @@ from soridam.cases.stages import Stage
 from soridam.channels.kinds import Channel
 from soridam.customers.models import Customer
 from soridam.lib.bilingual import BilingualName
+from soridam.lib.process_copy import ChangeCount, CountedChanges
 
 
 class Status(models.TextChoices):
@@ -38,7 +38,13 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
-class Category(BilingualName, models.Model):
+# Saves and deletes of categories in this process: ``cases.categories`` then reads them again.
+category_changes = ChangeCount()
+
+
+class Category(BilingualName, CountedChanges):
+    changes = category_changes
+
     slug = models.SlugField(max_length=40, unique=True)
     name_ko = models.CharField(max_length=80)
     name_en = models.CharField(max_length=80)
@@ -53,29 +59,6 @@ class Category(BilingualName, models.Model):
 
     def __str__(self) -> str:
         return self.name_en
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        _CategoryVersion.bump()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        result = super().delete(*args, **kwargs)
-        _CategoryVersion.bump()
-        return result
-
-
-class _CategoryVersion:
-    """Counts this process's saves and deletes of categories: ``cases.categories`` then reads them again."""
-
-    value = 0
-
-    @classmethod
-    def bump(cls) -> None:
-        cls.value += 1
-
-
-def category_version() -> int:
-    return _CategoryVersion.value
 
 
 def new_tracking_token() -> str:

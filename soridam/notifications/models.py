@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from soridam.cases.models import Case, Message
 from soridam.channels.kinds import Channel
 from soridam.channels.models import ChannelAccount
+from soridam.lib.process_copy import ChangeCount, CountedChanges
 
 
 class NotificationKind(models.TextChoices):
@@ -105,19 +104,15 @@ class CustomerEvent(models.TextChoices):
     NPS_REQUEST = "nps_request", _("NPS question (at most once per customer in 90 days)")
 
 
-class _PolicyVersion:
-    """Counts this process's saves of the policy, so its cached copy is dropped at once (``policy``)."""
-
-    value = 0
+# Saves and deletes of notification rules in this process: ``notifications.policy`` then reads them again.
+rule_changes = ChangeCount()
 
 
-def policy_version() -> int:
-    return _PolicyVersion.value
-
-
-class NotificationRule(models.Model):
+class NotificationRule(CountedChanges):
     """Whether the customer hears of one kind of event, and how long such a message waits to be
     combined with the case's later changes (the customer gets one message with the latest state)."""
+
+    changes = rule_changes
 
     event = models.CharField(_("event"), max_length=32, choices=CustomerEvent.choices, unique=True)
     send = models.BooleanField(_("tell the customer"), default=True)
@@ -137,12 +132,3 @@ class NotificationRule(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_event_display())
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        _PolicyVersion.value += 1
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        result = super().delete(*args, **kwargs)
-        _PolicyVersion.value += 1
-        return result

@@ -1,22 +1,20 @@
 """The customer notification policy: whether the customer hears of an event, and how long the message waits.
 
 ``notify_customer`` (``outbox``) asks ``decide`` before it writes anything; nothing else decides whether a
-customer is told. The rules are rows an admin edits (``NotificationRule``); this process keeps them for
-``TTL_SECONDS`` (every message to a customer would otherwise read them), forgets them at once when it saves
-one, and falls back to ``DEFAULTS`` for an event without a row.
+customer is told. The rules are rows an admin edits (``NotificationRule``); each process keeps a copy of them
+(``lib.process_copy``: every message to a customer would otherwise read them) and falls back to ``DEFAULTS``
+for an event without a row.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from soridam.cases.models import Case
-from soridam.notifications.models import CustomerEvent, NotificationKind, NotificationRule, policy_version
+from soridam.lib.process_copy import ProcessCopy
+from soridam.notifications.models import CustomerEvent, NotificationKind, NotificationRule, rule_changes
 from soridam.privacy.models_dsr import processing_limited
-
-TTL_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -95,29 +93,13 @@ def event_of(case: Case, kind: NotificationKind) -> CustomerEvent:
 
 
 def rule_for(event: str) -> Rule:
-    return _cache.get().get(event) or DEFAULTS[event]
+    return RULES.get().get(event) or DEFAULTS[event]
 
 
-class _Cache:
-    def __init__(self) -> None:
-        self.rules: dict[str, Rule] | None = None
-        self.loaded_at = 0.0
-        self.version = -1
-
-    def get(self) -> dict[str, Rule]:
-        now = time.monotonic()
-        if self.rules is None or self.version != policy_version() or now - self.loaded_at > TTL_SECONDS:
-            self.version, self.loaded_at = policy_version(), now
-            self.rules = {
-                row.event: Rule(send=row.send, coalesce_minutes=row.coalesce_minutes)
-                for row in NotificationRule.objects.all()
-            }
-        return self.rules
+def _read() -> dict[str, Rule]:
+    return {
+        row.event: Rule(send=row.send, coalesce_minutes=row.coalesce_minutes) for row in NotificationRule.objects.all()
+    }
 
 
-_cache = _Cache()
-
-
-def clear() -> None:
-    """Forget the cached rules (tests roll back the rows they changed)."""
-    _cache.rules = None
+RULES = ProcessCopy(_read, rule_changes)

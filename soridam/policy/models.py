@@ -9,7 +9,7 @@ rows and ``policy.execution`` carries them out through the shop's order connecto
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from soridam.cases.models import Case
 from soridam.customers.models import Customer, Tier
+from soridam.lib.process_copy import ChangeCount, CountedChanges
 from soridam.orders.models import Order
 
 if TYPE_CHECKING:
@@ -57,35 +58,18 @@ class ExceptionReason(models.TextChoices):
     OTHER = "other", _("Other (explain)")
 
 
-class _PolicyVersion:
-    """Counts this process's saves and deletes of rule sets, rules, allowances and authority limits:
-    ``policy.proposals`` then reads them again (it reads these models, so they cannot call it)."""
-
-    value = 0
-
-    @classmethod
-    def bump(cls) -> None:
-        cls.value += 1
+# Saves and deletes of rule sets, rules, allowances and authority limits in this process: ``policy.proposals``
+# then reads them again (it reads these models, so they cannot call it).
+policy_changes = ChangeCount()
 
 
-def policy_version() -> int:
-    return _PolicyVersion.value
-
-
-class _PolicyConfigModel(models.Model):
+class _PolicyConfigModel(CountedChanges):
     """Saving or deleting policy configuration drops this process's copy (see policy/proposals.py)."""
+
+    changes = policy_changes
 
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        _PolicyVersion.bump()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        result = super().delete(*args, **kwargs)
-        _PolicyVersion.bump()
-        return result
 
 
 class RuleSetState(models.TextChoices):

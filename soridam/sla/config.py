@@ -2,22 +2,19 @@
 
 Starting the clocks needs the active policies, the team's business calendar with its hours and closed
 days, and the escalation rules: five or six queries for every new case (intake, e-mail, every channel)
-to read rows that change a few times a year. This process forgets them as soon as it saves or deletes
-one of them (the models count their changes); other processes see an admin's change within ``TTL_SECONDS``.
+to read rows that change a few times a year, so each process keeps a copy (``lib.process_copy``).
 A running case's clocks are read from the database; their policy and calendar come from here.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from soridam.cases.models import Case
+from soridam.lib.process_copy import ProcessCopy
 from soridam.sla.business_time import Schedule
-from soridam.sla.models import BusinessCalendar, EscalationRule, SlaPolicy, configuration_version
+from soridam.sla.models import BusinessCalendar, EscalationRule, SlaPolicy, configuration_changes
 from soridam.sla.schedules import schedule_of
-
-TTL_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -59,30 +56,8 @@ class Snapshot:
         return [rule for rule in self.rules if rule.policy_id is None or rule.policy_id == policy_id]
 
 
-class _Cache:
-    def __init__(self) -> None:
-        self.snapshot: Snapshot | None = None
-        self.loaded_at = 0.0
-        self.version = -1
-
-    def get(self) -> Snapshot:
-        now = time.monotonic()
-        stale = self.version != configuration_version() or now - self.loaded_at > TTL_SECONDS
-        if self.snapshot is None or stale:
-            self.version = configuration_version()
-            self.snapshot, self.loaded_at = _load(), now
-        return self.snapshot
-
-
-_cache = _Cache()
-
-
 def current() -> Snapshot:
-    return _cache.get()
-
-
-def clear() -> None:
-    _cache.snapshot = None
+    return CONFIGURATION.get()
 
 
 def _load() -> Snapshot:
@@ -100,3 +75,6 @@ def _load() -> Snapshot:
         default_calendar=defaults[0] if defaults else None,
         rules=tuple(EscalationRule.objects.filter(is_active=True)),
     )
+
+
+CONFIGURATION = ProcessCopy(_load, configuration_changes)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,37 +10,20 @@ from soridam.accounts.models import Team
 from soridam.cases.models import Case, Category, Priority
 from soridam.channels.kinds import Channel
 from soridam.customers.models import Tier
+from soridam.lib.process_copy import ChangeCount, CountedChanges
+
+# Saves and deletes of SLA configuration in this process: ``sla/config.py`` then reads it again (config reads
+# these models, so they cannot call it).
+configuration_changes = ChangeCount()
 
 
-class _ConfigurationVersion:
-    """Counts this process's saves and deletes of SLA configuration; ``sla/config.py`` reloads its cached
-    copy when the count moves (config reads these models, so they cannot call it)."""
+class _SlaConfigModel(CountedChanges):
+    """Saving or deleting SLA configuration drops this process's copy (see sla/config.py)."""
 
-    value = 0
-
-    @classmethod
-    def bump(cls) -> None:
-        cls.value += 1
-
-
-def configuration_version() -> int:
-    return _ConfigurationVersion.value
-
-
-class _SlaConfigModel(models.Model):
-    """Saving or deleting SLA configuration drops this process's cached copy (see sla/config.py)."""
+    changes = configuration_changes
 
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        _ConfigurationVersion.bump()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        result = super().delete(*args, **kwargs)
-        _ConfigurationVersion.bump()
-        return result
 
 
 class BusinessCalendar(_SlaConfigModel):

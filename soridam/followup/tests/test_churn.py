@@ -91,5 +91,5 @@ def test_the_proposal_follows_this_processs_rule_and_limit_changes_at_once_and_o
     offer = retention_offer(case)
     assert offer is not None
     assert offer.cap == Decimal(20_000)
-    monkeypatch.setattr(proposals, "TTL_SECONDS", 0.0)
+    monkeypatch.setattr(proposals.POLICY, "ttl", 0.0)
     assert retention_offer(case) is None  # the rule allows nothing now

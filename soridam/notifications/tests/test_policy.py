@@ -176,7 +176,7 @@ def test_policy_admin_switching_stage_mails_on_makes_them_go_out(
 @pytest.fixture
 def stage_mails_on() -> None:
     NotificationRule.objects.filter(event__startswith="stage_").update(send=True, coalesce_minutes=10)
-    policy.clear()  # a bulk update bypasses save(), which is what drops the cached rules
+    policy.RULES.forget()  # a bulk update bypasses save(), which is what drops the cached rules
 
 
 def test_changes_within_ten_minutes_are_combined_into_one_mail_with_the_latest_stage(

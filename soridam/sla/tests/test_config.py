@@ -66,5 +66,5 @@ def test_other_processes_see_changes_within_the_ttl(policy: SlaPolicy, monkeypat
     assert config.current().policies == (policy,)
     SlaPolicy.objects.filter(pk=policy.pk).update(is_active=False)  # as another process would: no save()
     assert config.current().policies == (policy,)
-    monkeypatch.setattr(config, "TTL_SECONDS", 0.0)
+    monkeypatch.setattr(config.CONFIGURATION, "ttl", 0.0)
     assert config.current().policies == ()
