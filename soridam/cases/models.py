@@ -266,6 +266,7 @@ class EventKind(models.TextChoices):
     MERGED = "merged", _("Merged")
     NOT_NOTIFIED = "not_notified", _("Customer not notified")
     DELIVERY_FAILED = "delivery_failed", _("Message not delivered")
+    DELIVERY_RETRIED = "delivery_retried", _("Message sent again")
     NOTICE_SENT = "notice_sent", _("Customer notified by AlimTalk or text message")
     CUSTOMER_CHANGED = "customer_changed", _("Customer changed")
     ORDER_LINKED = "order_linked", _("Order linked")

@@ -13,6 +13,7 @@ from soridam.notifications.models import DeliveryState
 
 @dataclass(frozen=True)
 class Delivery:
+    outbound_id: int
     state: str
     state_label: str
     last_error: str
@@ -37,6 +38,7 @@ def channel_info_by_message(case: Case) -> dict[int, MessageChannelInfo]:
         .order_by("pk", "deliveries__id")
         .values_list(
             "pk",
+            "deliveries__id",
             "deliveries__state",
             "deliveries__last_error",
             "deliveries__channel",
@@ -46,11 +48,13 @@ def channel_info_by_message(case: Case) -> dict[int, MessageChannelInfo]:
         )
     )
     info: dict[int, MessageChannelInfo] = {}
-    for message_id, state, last_error, channel, meta_id, related, notes in rows:
+    for message_id, outbound_id, state, last_error, channel, meta_id, related, notes in rows:
         row = info.setdefault(message_id, MessageChannelInfo())
         if state:
             channel_label = str(channels.get(channel, channel))
-            row.deliveries.append(Delivery(state, str(labels.get(state, state)), last_error or "", channel_label))
+            row.deliveries.append(
+                Delivery(outbound_id, state, str(labels.get(state, state)), last_error or "", channel_label)
+            )
         if meta_id is not None:
             row.has_original, row.possibly_related, row.notes = True, bool(related), notes or ""
     return info

@@ -63,7 +63,7 @@ def notify_customer(case: Case, kind: NotificationKind, message: Message | None 
             next_attempt_at=timezone.now() + decision.hold,
         )
     )
-    _deliver_on_commit(outbound.pk, outbound.next_attempt_at)
+    deliver_on_commit(outbound.pk, outbound.next_attempt_at)
     return outbound
 
 
@@ -89,12 +89,12 @@ def _join_waiting(case: Case, kind: NotificationKind, hold: timedelta) -> Outbou
     if not joined:
         return None
     if due < waiting.next_attempt_at:
-        _deliver_on_commit(waiting.pk, due)
+        deliver_on_commit(waiting.pk, due)
     waiting.kind, waiting.next_attempt_at = combined, due
     return waiting
 
 
-def _deliver_on_commit(outbound_id: int, due: datetime) -> None:
+def deliver_on_commit(outbound_id: int, due: datetime) -> None:
     """A message that waits is delivered by a task deferred to its time where the backend can defer;
     elsewhere the task finds it not yet due and the sweep sends it later."""
     task = task_at(DELIVERY_TASK)

@@ -14,6 +14,7 @@ from soridam.alerts import fanout
 from soridam.audit.actors import Actor
 from soridam.cases import actions, rca_actions
 from soridam.cases.access import access_case
+from soridam.cases.delivery_actions import send_again
 from soridam.cases.errors import CaseError
 from soridam.cases.models import Case
 from soridam.cases.order_actions import link_order, linkable_order, unlink_order
@@ -23,6 +24,7 @@ from soridam.macros.apply import apply_macro
 from soridam.macros.text import fill_variables
 from soridam.orders.sync import find_order
 from soridam.workspace.call_forms import CaseCallForm, call_details
+from soridam.workspace.delivery_forms import SendAgainForm
 from soridam.workspace.forms import (
     AssignForm,
     CaseForm,
@@ -162,6 +164,11 @@ def _order_unlink(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
     return unlink_order(case, data["number"], actor=actor)
 
 
+def _send_again(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
+    send_again(case, data["outbound"], actor=actor)
+    return None
+
+
 def _tag_remove(case: Case, data: Mapping[str, Any], actor: Actor) -> object:
     return actions.remove_tag(case, data["tag"], actor=actor)
 
@@ -182,6 +189,7 @@ ACTIONS: dict[str, CaseAction] = {
         CaseAction("call", CaseCallForm, _call, _("Call logged.")),
         CaseAction("order_link", OrderLinkForm, _order_link, _("Order linked.")),
         CaseAction("order_unlink", OrderUnlinkForm, _order_unlink, _("Order unlinked.")),
+        CaseAction("send_again", SendAgainForm, _send_again, _("The message will be sent again.")),
     )
 }
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("workspace/cases/<int:case_id>/calls/", cases.case_call, name="case_call"),
     path("workspace/cases/<int:case_id>/orders/link/", cases.case_order_link, name="case_order_link"),
     path("workspace/cases/<int:case_id>/orders/unlink/", cases.case_order_unlink, name="case_order_unlink"),
+    path("workspace/cases/<int:case_id>/deliveries/again/", cases.case_send_again, name="case_send_again"),
     path("workspace/calls/new/", calls.log_call, name="log_call"),
     path("workspace/customers/<int:customer_id>/", customers.customer_detail, name="customer"),
     path("workspace/customers/<int:customer_id>/notes/", customers.customer_note, name="customer_note"),

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from soridam.cases.models import Category, EventKind, Priority, Status, TimelineEvent
 from soridam.cases.stages import Stage
 from soridam.customers.profile import RepeatContact
+from soridam.notifications.models import DeliveryState
 from soridam.rca.models import CauseCode
 from soridam.workspace.forms import FieldRow, Option, form_field_rows, select_options
 from soridam.workspace.inbox import InboxQuery
@@ -30,6 +31,7 @@ VALUE_LABELS: dict[str, Mapping[str, object]] = {
     EventKind.PRIORITY_CHANGED: dict(Priority.choices),
     EventKind.NOT_NOTIFIED: {**_STAGES, **_STATUSES},  # the stage or status the case moved to silently
     EventKind.CAUSE_SET: dict(CauseCode.choices),
+    EventKind.DELIVERY_RETRIED: dict(DeliveryState.choices),  # the state the message was in
 }
 # Events that name only where the case went, not where it came from.
 
@@ -85,6 +87,7 @@ _ONE_VALUE_KINDS = frozenset(
         EventKind.MERGED,
         EventKind.NOT_NOTIFIED,
         EventKind.NOTICE_SENT,
+        EventKind.DELIVERY_RETRIED,
         EventKind.ORDER_LINKED,
         EventKind.ORDER_UNLINKED,
     }

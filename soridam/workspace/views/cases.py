@@ -156,3 +156,9 @@ def case_order_unlink(request: StaffRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_call(request: StaffRequest, case_id: int) -> HttpResponse:
     return _perform(request, case_id, "call")
+
+
+@staff_required
+@require_POST
+def case_send_again(request: StaffRequest, case_id: int) -> HttpResponse:
+    return _perform(request, case_id, "send_again")
