@@ -40,9 +40,13 @@ CAUSES = {
 }
 
 
+# How long before the seed the crushed boxes were reported.
+CRUSHED_BOXES_AGO = timedelta(minutes=40)
+
+
 def file_crushed_boxes(backdating: Backdating, now: datetime) -> list[int]:
     """This morning's complaints about crushed boxes (filed as the story's last step, backdated with it)."""
-    backdating.mark(now - timedelta(minutes=40))
+    backdating.mark(now - CRUSHED_BOXES_AGO)
     delivery = Category.objects.get(slug="delivery")
     contacts = demo_contacts()
     filed = []
@@ -52,12 +56,15 @@ def file_crushed_boxes(backdating: Backdating, now: datetime) -> list[int]:
     return filed
 
 
-def seed_root_causes() -> int | None:
+def seed_root_causes(now: datetime) -> int | None:
     """Give cause codes, run the spike detector on the delivery category and record the problem; returns its
     id (None when the detector found nothing, e.g. a demo already busy with delivery complaints)."""
     with transaction.atomic():
         _give_causes()
-        found = detection.detect_spikes(only=("category", "delivery"), days_back=0)
+        # On the day the boxes were reported: seeded in the first 40 minutes after midnight (Seoul), that is
+        # yesterday, and the detector's "today" would hold none of them.
+        reported = now - CRUSHED_BOXES_AGO
+        found = detection.detect_spikes(reported, only=("category", "delivery"), days_back=0)
         lead = Membership.objects.filter(team__slug="delivery", is_lead=True).select_related("user").first()
         if not found or lead is None:
             return None

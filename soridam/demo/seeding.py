@@ -18,6 +18,7 @@ from soridam.demo.rca import file_crushed_boxes, seed_root_causes
 from soridam.demo.shop import seed_demo_orders
 from soridam.demo.stories import Cast, Story
 from soridam.kb.demo import seed_help_centre
+from soridam.odr.demo import seed_disputes
 from soridam.policy.demo import seed_policy
 from soridam.sla.demo import seed_routing_and_sla
 
@@ -49,7 +50,8 @@ def seed_demo(*, cases: int = 300, seed: int = 2026) -> Seeded:
         backdating.apply(case_ids, since)
         seed_help_centre()
         seed_policy(staff)  # after the stories: its remedies are on their cases
-        seed_root_causes()
+        seed_root_causes(since)
+        seed_disputes(staff["admin"])  # after the stories: filed from their finished cases
     customers = len({story.contact.email for story in stories})
     return Seeded(cases=len(case_ids), customers=customers, seconds=time.perf_counter() - started)
 

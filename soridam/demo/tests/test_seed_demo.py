@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from io import StringIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Sum
@@ -25,6 +27,7 @@ from soridam.demo.writing import fix_particles
 from soridam.followup.models import Survey
 from soridam.lib import jobs
 from soridam.notifications.tasks import deliver_outbound
+from soridam.odr.models import Dispute, DisputeState, Offer
 from soridam.rca.models import CaseCause, ProblemStatus, Spike
 from soridam.routing.models import AgentState, Presence
 
@@ -83,10 +86,22 @@ def test_seed_demo_creates_teams_staff_customers_and_300_cases_across_every_stag
     assert active > Case.objects.filter(status__in=[Status.SOLVED, Status.CLOSED]).count()
     assert {"customer", "reply", "note"} <= set(Message.objects.values_list("kind", flat=True))
     assert Survey.objects.filter(rating__isnull=False).count() >= 10
+    _assert_two_disputes_filed_through_the_odr_actions()
 
     assert "Demo logins (demo only, bound to 127.0.0.1): admin / soridam-admin" in output
     assert "http://127.0.0.1:8000/workspace/" in output
     assert "http://127.0.0.1:8000/complaint/" in output
+
+
+def _assert_two_disputes_filed_through_the_odr_actions() -> None:
+    """One waits for the shop's answer; the other is in negotiation with the shop's answer and offer."""
+    disputes = list(Dispute.objects.order_by("pk"))
+    assert [dispute.state for dispute in disputes] == [DisputeState.ANSWER, DisputeState.NEGOTIATION]
+    assert all(d.case.status in (Status.SOLVED, Status.CLOSED) and d.claimant == d.case.customer for d in disputes)
+    assert [offer.amount for offer in Offer.objects.filter(dispute=disputes[1])] == [33_000]
+    for dispute in disputes:
+        assert first_broken_entry(f"odr.dispute:{dispute.pk}") is None
+        assert AuditEntry.objects.filter(stream=f"odr.dispute:{dispute.pk}").count() >= 2
 
 
 def test_seeded_cases_were_made_through_the_actions_layer_with_timeline_and_intact_audit() -> None:
@@ -233,3 +248,11 @@ def test_seed_demo_adds_closed_history_and_builds_the_analytics_rollups() -> Non
     assert "Analytics:" in output
     assert DailyRollup.objects.aggregate(cases=Sum("cases"))["cases"] == CaseFact.objects.count()
     assert CaseFact.objects.filter(first_response_seconds__isnull=False).count() >= history.count()
+
+
+def test_the_crushed_boxes_spike_is_found_when_the_demo_is_seeded_just_after_midnight_in_seoul() -> None:
+    # 00:10 in Seoul: the boxes were reported 40 minutes earlier, yesterday; the detector looks at that day.
+    with time_machine.travel(datetime(2026, 12, 8, 0, 10, tzinfo=ZoneInfo("Asia/Seoul")), tick=True):
+        seed("--cases", "100")
+    spike = Spike.objects.get()
+    assert (spike.key, spike.day, spike.problem is not None) == ("delivery", date(2026, 12, 7), True)
