@@ -7,7 +7,7 @@ expire after ``expiry`` (60 s), so looking once a second frees them at most a se
 
 Every socket also asks for a channel name when it opens. Channels draws its twelve letters one
 ``random.choice`` at a time: about a sixth of the loop's CPU when every widget reconnects at once (bench/README.md,
-"Live chat: a cheap reconnect"). One ``uuid4`` is as unique (channels_redis names its channels so).
+"live chat, a cheap reconnect"). One ``uuid4`` is as unique (channels_redis names its channels so).
 """
 
 from __future__ import annotations

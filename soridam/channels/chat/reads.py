@@ -2,7 +2,7 @@
 names, when a socket connects; the frames after a seq when it resumes; and the same when the push loop finds
 it behind (``catch_ups``). Catch-ups have their own queue: when every widget reconnects at once, a thousand
 resumes queue in ``transcripts``, and a live push (an agent's case page catching up) must not wait behind
-them (bench/README.md, "Live chat: a cheap reconnect")."""
+them (bench/README.md, "live chat, a cheap reconnect")."""
 
 from __future__ import annotations
 
