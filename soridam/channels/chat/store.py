@@ -295,7 +295,7 @@ def transcripts(asks: Sequence[tuple[int, int]]) -> list[list[ChatMessage]]:
     """``messages_after(session_id, after)`` for each ask, with one query (the sockets resuming at once).
 
     On PostgreSQL the asks go as two arrays: a thousand sockets resuming at once cost 150-240 us of CPU each when
-    the query was an ORM filter of a thousand ``OR``-ed conditions (bench/README.md, "Live chat: a cheap
+    the query was an ORM filter of a thousand ``OR``-ed conditions (bench/README.md, "live chat, a cheap
     reconnect"), mostly building and compiling that filter."""
     if len(asks) == 1:
         return [messages_after(*asks[0])]
