@@ -16,7 +16,10 @@ latency is from the send to the ack. Some chats are handed over to a case first 
 socket (/ws/agent/?case=) is open on each: the fan-out latency is from the visitor's send to the frame on
 the agent's socket. Half-way every visitor socket is aborted right after a send (its ack may be lost), then
 reconnects with ``resume`` from the last seq it saw and resends every unacknowledged message with the same
-client_id. Resent messages are left out of the latencies. At the end the database is counted: every
+client_id. ``--reconnect widget`` (the default) reconnects after the widget's first retry delay, 0.5-1.5 s
+(``RETRY_DELAY``), and the messages due while the socket is down wait in ``unacked`` as in the widget's
+``pending``; ``--reconnect immediate`` reconnects every socket at once. Resent messages (and those sent while
+down) are left out of the latencies. At the end the database is counted: every
 client_id sent must be stored exactly once. The baseline is a smaller load in the same run (there is no
 older chat code to compare with); the machine is shared, so the load averages are printed.
 """
@@ -28,6 +31,7 @@ import asyncio
 import base64
 import json
 import os
+import random
 import secrets
 import struct
 import subprocess
@@ -65,6 +69,15 @@ ASGI_APP = os.environ.get("BENCH_ASGI_APP", "soridam.asgi:application")  # a wra
 OPENERS = 8  # concurrent session openings (HTTP) before a level starts
 SLOW = 0.1  # an ack slower than the target's p99: when such acks were sent is printed per second of the run
 SETTLE_SECONDS = 15  # after the last send: time for the last acks and fan-out frames
+RECONNECT_MODES = ("widget", "immediate")
+
+
+def widget_retry_delay(attempts: int = 1) -> float:
+    """Seconds before the widget's retry number ``attempts``, as soridam/channels/chat/static/chat/widget.js
+    waits in ``ws.onclose``: ``Math.min(30000, 500 * Math.pow(2, attempts)) * (0.5 + Math.random())`` ms, with
+    ``attempts`` 1 on the first retry (0.5-1.5 s, jittered so that a server restart is not met by every widget
+    at once)."""
+    return min(30000, 500 * 2**attempts) * (0.5 + random.random()) / 1000  # noqa: S311 - jitter, not a secret
 
 
 class Closed(Exception):
@@ -193,13 +206,15 @@ class Visitor:
         if self.socket is not None:
             self.socket.send({"type": "message", "client_id": client_id, "text": text})
 
-    async def reconnect(self, port: int) -> None:
-        """Drop the connection as a network failure would, then resume and resend what was not acked."""
+    async def reconnect(self, port: int, delay: float = 0.0) -> None:
+        """Drop the connection as a network failure would, wait ``delay`` seconds (messages sent meanwhile stay
+        in ``unacked``), then resume and resend what was not acked."""
         assert self.socket is not None
         assert self.reader is not None
         self.socket.abort()
         await self.reader
         self.socket = None
+        await asyncio.sleep(delay)
         self.ledger.reconnects += 1
         await self.connect(port)
         assert self.socket is not None
@@ -214,16 +229,26 @@ class Visitor:
             await self.reader
 
 
-async def run_visitor(visitor: Visitor, port: int, start: float, seconds: int, phase: float) -> None:
+async def run_visitor(visitor: Visitor, port: int, start: float, seconds: int, phase: float, mode: str) -> None:
+    """One message a second; half-way the socket is dropped and reconnects (``mode``: RECONNECT_MODES) while
+    the seconds go on."""
     ledger = visitor.ledger
     reconnect_tick = seconds // 2
+    reconnecting: asyncio.Task[None] | None = None
     for tick in range(seconds):
         await asyncio.sleep(max(0.0, start + phase + tick - time.perf_counter()))
         client_id = str(uuid.uuid4())
         ledger.first_sent[client_id] = time.perf_counter()
+        if visitor.socket is None:  # down: the widget keeps it in ``pending`` and sends it on reconnect
+            ledger.resent.add(client_id)
         visitor.send(client_id, f"bench {client_id}")
         if tick == reconnect_tick:
-            await visitor.reconnect(port)
+            delay = widget_retry_delay() if mode == "widget" else 0.0
+            reconnecting = asyncio.get_running_loop().create_task(visitor.reconnect(port, delay))
+            if mode == "immediate":
+                await reconnecting
+    if reconnecting is not None:
+        await reconnecting
 
 
 async def run_agent(socket: Socket, ledger: Ledger) -> None:
@@ -314,7 +339,14 @@ class Level:
 
 
 async def run_level(
-    env: dict[str, str], web_port: int, ws_port: int, sessions: int, agents: int, seconds: int, pids: dict[str, int]
+    env: dict[str, str],
+    web_port: int,
+    ws_port: int,
+    sessions: int,
+    agents: int,
+    seconds: int,
+    pids: dict[str, int],
+    mode: str = "widget",
 ) -> Level:
     """One load level against the ASGI server on ``ws_port`` (its processes: ``pids``)."""
     load_start = os.getloadavg()[0]
@@ -337,7 +369,7 @@ async def run_level(
     start = ledger.start = time.perf_counter() + 1
     await asyncio.gather(
         *(
-            run_visitor(visitor, ws_port, start, seconds, index / len(visitors))
+            run_visitor(visitor, ws_port, start, seconds, index / len(visitors), mode)
             for index, visitor in enumerate(visitors)
         )
     )
@@ -503,6 +535,12 @@ def main() -> None:
     parser.add_argument("--database-url", default=DATABASE_URL)
     parser.add_argument("--baseline-tree", help="another source tree (git archive + .venv link) served in turn")
     parser.add_argument("--rounds", type=int, default=1, help="runs of each level and tree, alternating the order")
+    parser.add_argument(
+        "--reconnect",
+        choices=RECONNECT_MODES,
+        default="widget",
+        help="widget: after widget.js's first retry delay (0.5-1.5 s, jittered); immediate: every socket at once",
+    )
     args = parser.parse_args()
     if args.seconds < 2:
         raise SystemExit("--seconds must be at least 2 (the reconnect is half-way)")
@@ -542,7 +580,7 @@ def run_served(
         pids = {"granian asginl (supervisor)": asgi.pid}
         pids.update({f"granian asginl worker {i + 1}": pid for i, pid in enumerate(children_of(asgi.pid))})
         agents = min(args.agents, sessions)
-        level = asyncio.run(run_level(env, web_port, ws_port, sessions, agents, args.seconds, pids))
+        level = asyncio.run(run_level(env, web_port, ws_port, sessions, agents, args.seconds, pids, args.reconnect))
     level.tree = name
     print(f"{name}, {sessions} sessions: opened in {level.open_seconds:.1f} s, ran {args.seconds} s", file=sys.stderr)
     row = summary_row(level, stored_counts(args.database_url, level.session_ids))
@@ -567,7 +605,11 @@ def cpu_by_second(ledger: Ledger) -> list[int]:
 
 
 def report(args: argparse.Namespace, results: list[Level]) -> None:
-    print(f"## Live chat: {args.seconds} s, 1 message/s per socket, a forced reconnect of every socket half-way\n")
+    when = "after widget.js's first retry delay, 0.5-1.5 s" if args.reconnect == "widget" else "at once"
+    print(
+        f"## Live chat: {args.seconds} s, 1 message/s per socket, a forced reconnect of every socket half-way"
+        f" (--reconnect {args.reconnect}: {when})\n"
+    )
     print(machine_note())
     print(f"PostgreSQL {args.database_url.rsplit('/', 1)[1]}; {args.asgi_workers} granian asginl worker(s);")
     print('SORIDAM_CHAT_RESPONDER="" and no task worker (the channel, not the bot); RATE_LIMIT_CHAT raised.\n')

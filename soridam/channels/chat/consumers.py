@@ -290,7 +290,7 @@ class _Transcript(Protocol):
 async def deliver(socket: _Transcript, session_id: int) -> None:
     """Send every stored frame after the last one sent, in order; concurrent calls send each once."""
     async with socket.sending:
-        messages = await reads.transcripts.call((session_id, socket.sent))
+        messages = await reads.catch_ups.call((session_id, socket.sent))
         for message in messages:
             await socket.send_json(store.frame(message))
             socket.sent = message.seq

@@ -76,13 +76,24 @@ class Pusher:
                 await listener.offer(message)
 
     async def wake(self, newest: dict[int, int | None]) -> None:
-        """Deliver to the sockets of each session that have not sent its newest ``seq`` (None: unknown)."""
-        for session_id, seq in newest.items():
-            for listener in list(self.listeners.get(session_id, ())):
-                if seq is not None and listener.sent >= seq:
-                    continue
-                with contextlib.suppress(Exception):
-                    await listener.deliver()
+        """Deliver to the sockets of each session that have not sent its newest ``seq`` (None: unknown).
+
+        All at once: their reads then go in one batch (``reads.catch_ups``). One after the other, each socket's
+        read was a batch of its own, and the sockets later in the look (an agent's case page among them, its
+        own pushes held by the lock its ``deliver`` took) waited for every read before theirs. Each socket
+        still sends its frames in order under its own lock."""
+        behind = [
+            listener
+            for session_id, seq in newest.items()
+            for listener in list(self.listeners.get(session_id, ()))
+            if seq is None or listener.sent < seq
+        ]
+        await asyncio.gather(*(_deliver(listener) for listener in behind))
+
+
+async def _deliver(listener: Listener) -> None:
+    with contextlib.suppress(Exception):
+        await listener.deliver()
 
 
 def _sessions_written_since(pusher: Pusher) -> dict[int, int | None]:

@@ -4,6 +4,7 @@ socket getting what its own read would have given it."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from soridam.channels.chat import store, tokens
+from soridam.channels.chat import consumers, reads, store, tokens
 from soridam.channels.chat.batches import Batches
 from soridam.channels.chat.models import Author, ChatSession
 
@@ -61,6 +62,56 @@ def test_many_resumes_are_read_with_one_query_each_from_its_own_seq() -> None:
         [(1, "첫째 0"), (2, "첫째 1"), (3, "첫째 2"), (4, "첫째 3")],
     ]
     assert [[m.seq for m in messages] for messages in store.transcripts([(first.pk, 3)])] == [[4]]
+
+
+@pytest.mark.django_db
+def test_each_resume_of_a_batch_gets_at_most_the_transcript_limit_from_its_own_seq(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    long, short = _session(), _session()
+    for n in range(5):
+        store.append(long.pk, Author.BOT, f"긴 {n}")
+    store.append(short.pk, Author.BOT, "짧은")
+    monkeypatch.setattr(store, "TRANSCRIPT_LIMIT", 2)
+
+    found = store.transcripts([(long.pk, 0), (short.pk, 0), (long.pk, 3), (long.pk, 5)])
+
+    assert [[m.seq for m in messages] for messages in found] == [[1, 2], [1], [4, 5], []]
+    assert [m.seq for m in store.messages_after(long.pk, 0)] == [1, 2]  # one ask alone: the same limit
+
+
+class _Page:
+    """A socket that shows a transcript (consumers._Transcript), as the push loop finds it behind."""
+
+    def __init__(self) -> None:
+        self.sent, self.start, self.resumed, self.sending = 0, 0, True, asyncio.Lock()
+
+    async def send_json(self, content: dict[str, object]) -> None:
+        raise AssertionError("nothing is stored for this chat")
+
+
+@pytest.mark.django_db
+def test_a_push_catching_a_socket_up_does_not_wait_behind_a_burst_of_resumes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every widget reconnecting at once queues a thousand resume reads; an agent's case page the push loop
+    wakes reads in a queue of its own."""
+    release = threading.Event()
+
+    def stuck(asks: Sequence[tuple[int, int]]) -> list[list[object]]:
+        release.wait(10)
+        return [[] for _ask in asks]
+
+    monkeypatch.setattr(reads.transcripts, "handle", stuck)
+
+    async def catch_up_while_resumes_wait() -> None:
+        resumes = asyncio.ensure_future(reads.transcripts.call((1, 0)))
+        await asyncio.sleep(0.05)  # the resumes' call has started and holds its thread
+        try:
+            await asyncio.wait_for(consumers.deliver(_Page(), 999_999), timeout=5)
+        finally:
+            release.set()
+            await resumes
+
+    asyncio.run(catch_up_while_resumes_wait())
 
 
 def test_what_queues_while_a_call_runs_is_handled_in_the_next_call_and_errors_stay_with_their_item() -> None:

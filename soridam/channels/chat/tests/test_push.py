@@ -38,6 +38,33 @@ def test_the_loop_wakes_only_the_sockets_behind_the_newest_seq() -> None:
     assert (behind.deliveries, current.deliveries) == (2, 1)
 
 
+def test_the_loop_delivers_to_every_socket_behind_at_once_not_one_after_the_other() -> None:
+    """Their reads then go in one batch; one after the other, a socket late in the look (an agent's case page)
+    waited for every read before its own, and its own pushes waited on the lock its delivery held."""
+    entered: list[str] = []
+
+    class Waiting(Socket):
+        def __init__(self, name: str, release: asyncio.Event) -> None:
+            super().__init__(sent=0)
+            self.name, self.release = name, release
+
+        async def deliver(self) -> None:
+            entered.append(self.name)
+            await self.release.wait()
+
+    async def look() -> None:
+        release = asyncio.Event()
+        pusher = Pusher()
+        pusher.listeners = {1: {Waiting("visitor", release)}, 2: {Waiting("agent", release)}}
+        waking = asyncio.ensure_future(pusher.wake({1: 3, 2: 7}))
+        await asyncio.sleep(0.05)
+        assert sorted(entered) == ["agent", "visitor"]  # both reading before either has its answer
+        release.set()
+        await asyncio.wait_for(waking, timeout=5)
+
+    asyncio.run(look())
+
+
 @pytest.mark.django_db
 def test_a_row_that_commits_behind_one_already_seen_still_wakes_its_session() -> None:
     """Ids are given at INSERT, visible at COMMIT: a slow transaction's row shows up below the loop's last id."""
