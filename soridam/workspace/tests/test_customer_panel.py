@@ -128,8 +128,11 @@ def test_the_case_page_loads_the_panel_after_itself_and_links_the_customer_page(
     assert "지난번 배송 문의" in panel(alice_client, case)
 
 
-def test_another_teams_case_panel_is_404(bob_client: Client, make_case: Callable[..., Case]) -> None:
+def test_another_teams_case_panel_is_404(
+    alice_client: Client, bob_client: Client, make_case: Callable[..., Case]
+) -> None:
     case = make_case()  # a delivery case: bob works in payments
+    assert alice_client.get(f"/workspace/cases/{case.pk}/customer/").status_code == 200
     response = bob_client.get(f"/workspace/cases/{case.pk}/customer/")
     assert response.status_code == 404
     assert case.customer.name not in response.content.decode()
