@@ -107,13 +107,12 @@ def row(what: str, user: str, times: list[float], tree: str = "") -> list[object
     return [label, user, len(times), ms(percentile(times, 0.5)), ms(percentile(times, 0.95)), ms(max(times))]
 
 
-# (label, path, which client: 0 the signed-in session, 1 the API token). The customer 360 panel and the
-# investigation tasks load after the page (htmx) since issue 13 §3: their own requests, timed beside the page so
-# their cost is not hidden. A tree without them (a baseline from before) has them in the page: no row for it.
+# (label, path, which client: 0 the signed-in session, 1 the API token). The customer 360 panel loads after the
+# page (htmx) since issue 13 §3: its own request, timed beside the page so its cost is not hidden. A tree
+# without it (a baseline from before) has the panel inside the page and gets no row for it.
 ENDPOINTS = (
     ("workspace /workspace/cases/<id>/", "/workspace/cases/{}/", 0),
     ("its 360 panel /workspace/cases/<id>/customer/", "/workspace/cases/{}/customer/", 0),
-    ("its tasks /workspace/cases/<id>/tasks/list/", "/workspace/cases/{}/tasks/list/", 0),
     ("API GET /api/v1/cases/{id}", "/api/v1/cases/{}", 1),
 )
 

@@ -3,13 +3,12 @@
     .venv/bin/python bench/case_page_cpu.py [--cases 20] [--rounds 3] [--pairs 3] [--baseline-tree DIR] [--profile]
 
 On a crowded machine wall-clock percentiles measure the scheduler; the CPU a request takes in its own process
-does not. Each run is a fresh process that serves the page, and what loads after it (the 360 panel and the
-investigation tasks, ``AFTER_THE_PAGE``; their statements and CPU added up beside the page's), through Django's
+does not. Each run is a fresh process that serves the page, and its 360 panel (loaded after it), through Django's
 test client (middleware, session, access log and template included) for the minji (agent) and admin users,
 ``--rounds`` times over the open Delivery cases that ``bench/case_page.py`` topped up (the first round is a
-warm-up and not counted). With ``--baseline-tree`` the baseline's code runs in its own processes, alternating
-with this tree's, ``--pairs`` times, against the same database. ``--profile`` prints this tree's hottest
-functions (cProfile, cumulative).
+warm-up and not counted). With
+``--baseline-tree`` the baseline's code runs in its own processes, alternating with this tree's, ``--pairs``
+times, against the same database. ``--profile`` prints this tree's hottest functions (cProfile, cumulative).
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import DEFAULT_DATABASE_URL, DEMO_PASSWORDS, PYTHON, ROOT, bench_env, machine_note, table  # noqa: E402 - path tweak
 
 USERS = ("minji", "admin")
-AFTER_THE_PAGE = ("customer/", "tasks/list/")  # the requests the page's htmx makes once it has loaded
 
 
 def chosen_cases(database_url: str, count: int) -> list[int]:
@@ -65,14 +63,12 @@ def serve_in_process(tree: Path, case_ids: list[int], rounds: int, profile: bool
             raise SystemExit(f"signing in as {username} answered {answer.status_code}")
         pages = [f"/workspace/cases/{case_id}/" for case_id in case_ids]
         results[username] = measured(client, pages, rounds, profile=profile and username == "minji")
-        # The 360 panel and the investigation tasks load after the page since issue 13 §3 (htmx): their CPU is
-        # the page's too, added up here. A baseline from before has them inside the page and answers 404.
-        for suffix in AFTER_THE_PAGE:
-            sections = [f"/workspace/cases/{case_id}/{suffix}" for case_id in case_ids]
-            if client.get(sections[0]).status_code != 404:
-                section = measured(client, sections, rounds, profile=False)
-                for key in ("queries", "mean"):
-                    results[username][f"after_{key}"] = results[username].get(f"after_{key}", 0) + section[key]
+        # The 360 panel loads after the page since issue 13 §3 (htmx): its CPU is the page's too. A baseline
+        # from before has it inside the page and answers 404 here.
+        panels = [f"/workspace/cases/{case_id}/customer/" for case_id in case_ids]
+        if client.get(panels[0]).status_code != 404:
+            panel = measured(client, panels, rounds, profile=False)
+            results[username] |= {f"panel_{key}": value for key, value in panel.items()}
     return results
 
 
@@ -138,14 +134,14 @@ def run_tree(tree: Path, database_url: str, case_ids: list[int], rounds: int, pr
 
 
 def summary_row(username: str, name: str, by_user: list[dict[str, float]]) -> list[object]:
-    """One user and tree over its runs; a tree whose page holds the panel and tasks shows "in the page"."""
+    """One user and tree over its runs; a tree whose page holds the 360 panel shows "in the page" for it."""
     mean = statistics.fmean(result["mean"] for result in by_user)
     row: list[object] = [username, name, by_user[0]["queries"], " / ".join(f"{r['p50']:.1f}" for r in by_user)]
     row.append(f"{mean:.1f}")
-    if "after_mean" not in by_user[0]:
+    if "panel_mean" not in by_user[0]:
         return [*row, "in the page", "in the page", f"{mean:.1f}"]
-    after = statistics.fmean(result["after_mean"] for result in by_user)
-    return [*row, by_user[0]["after_queries"], f"{after:.1f}", f"{mean + after:.1f}"]
+    panel = statistics.fmean(result["panel_mean"] for result in by_user)
+    return [*row, by_user[0]["panel_queries"], f"{panel:.1f}", f"{mean + panel:.1f}"]
 
 
 def main() -> None:
@@ -182,7 +178,7 @@ def main() -> None:
     when = time.strftime("%Y-%m-%d %H:%M")
     print(f"\n## Case page CPU in process, {len(case_ids)} cases × {args.rounds} rounds ({when})\n")
     headers = ["user", "tree", "queries", "CPU p50 ms per run", "CPU mean ms"]
-    headers += ["queries after the page", "CPU after the page ms", "page + after CPU mean ms"]
+    headers += ["panel queries", "panel CPU mean ms", "page + panel CPU mean ms"]
     print(table(headers, rows))
     print(f"\n{machine_note()}; load {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
 
