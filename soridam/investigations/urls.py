@@ -9,6 +9,5 @@ urlpatterns = [
     path("workspace/tasks/<int:task_id>/", views.task_detail, name="task"),
     path("workspace/tasks/<int:task_id>/close/", views.close_task, name="close"),
     path("workspace/cases/<int:case_id>/tasks/", views.open_task, name="open"),
-    path("workspace/cases/<int:case_id>/tasks/list/", views.case_tasks, name="case_tasks"),
     path("workspace/cases/<int:case_id>/tasks/override/", views.override_tasks, name="override"),
 ]

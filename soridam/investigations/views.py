@@ -73,14 +73,6 @@ def open_task(request: StaffRequest, case_id: int) -> HttpResponse:
 
 
 @staff_required
-@require_GET
-def case_tasks(request: StaffRequest, case_id: int) -> HttpResponse:
-    """The case page's task section (loaded by htmx after the page), under the page's access check."""
-    case = access_case(request.user, case_id)
-    return render(request, "investigations/_case_tasks_list.html", {"case": case})
-
-
-@staff_required
 @require_POST
 def override_tasks(request: StaffRequest, case_id: int) -> HttpResponse:
     """A lead moves the case on past open blocking tasks, with a reason."""

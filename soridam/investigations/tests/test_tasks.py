@@ -115,7 +115,6 @@ def test_the_team_asked_sees_its_task_and_closes_it_without_seeing_the_case(
     clerk = Client()
     clerk.force_login(wes)
     assert clerk.get(f"/workspace/cases/{investigating.pk}/").status_code == 404
-    assert clerk.get(f"/workspace/cases/{investigating.pk}/tasks/list/").status_code == 404  # the page's section
     listing = clerk.get("/workspace/tasks/").content.decode()
     assert task.title in listing
     assert investigating.reference in listing
@@ -146,10 +145,6 @@ def test_the_case_page_lists_the_task_and_opens_one_from_a_form(
     }
     assert alice_client.post(f"/workspace/cases/{investigating.pk}/tasks/", form).status_code == 302
     page = alice_client.get(f"/workspace/cases/{investigating.pk}/").content.decode()
-    # The list loads after the page (htmx): the page names where from, the section holds the task.
-    assert f'hx-get="/workspace/cases/{investigating.pk}/tasks/list/" hx-trigger="load"' in page
-    assert 'class="investigation-tasks"' not in page
-    page = alice_client.get(f"/workspace/cases/{investigating.pk}/tasks/list/").content.decode()
     assert "환불 계좌 확인" in page
     assert "Warehouse" in page
     assert InvestigationTask.objects.get().due_at is not None
