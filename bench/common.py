@@ -120,9 +120,17 @@ def issue_token(env: dict[str, str], username: str) -> str:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free loopback port; within ``BENCH_PORTS`` ("8800-8899") when set: on a shared machine each session
+    is given its own range."""
+    first, _, last = os.environ.get("BENCH_PORTS", "0-0").partition("-")
+    for candidate in range(int(first), int(last or first) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise SystemExit(f"no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 
 @contextmanager

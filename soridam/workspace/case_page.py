@@ -29,7 +29,6 @@ from soridam.macros.access import macros_usable_by
 from soridam.privacy import presenter
 from soridam.privacy.access import may_reveal_pii
 from soridam.workspace.case_actions import ACTIONS
-from soridam.workspace.customer_panel import customer_panel
 from soridam.workspace.forms import CaseForm
 from soridam.workspace.templatetags.workspace_tags import event_change, event_label
 
@@ -217,7 +216,6 @@ def case_context(
         "macros": list(macros_usable_by(user)),
         "notice": notice,
         "survey": answered_survey(case),
-        "customer_panel": customer_panel(user, case),
         "sms_reply": replies_by_sms(case),  # the composer shows the SMS limits; no query for other channels
         "reply_window": window,
         "reply_closed": window is not None and not window.allowed,

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Model, Q, QuerySet
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -370,17 +372,42 @@ class FieldRow:
     help_text: str
     errors: list[str]
     described: str
-    kind: str  # "checkbox", "select" or another input type
+    kind: str  # "checkbox", "select", "textarea" or another input type
     value: Any
     options: list[Option]
     max_length: int | None
     required: bool
+    # The options as Django's Select writes them, joined here: a template loop costs more per option than
+    # the option itself (57 of them on a case page).
+    options_html: SafeString = SafeString("")
+    input_type: str = "text"  # the <input type>, e.g. "datetime-local" for a DateTimeInput with that attribute
+    text: str = ""  # the value as the widget formats it (a date in its input format)
+    rows: int | None = None  # a textarea's
+
+
+def options_html(options: list[Option]) -> SafeString:
+    return format_html_join(
+        "\n",
+        "{}",
+        ((format_html('<option value="{}"{}>{}</option>', o.value, _SELECTED[o.selected], o.label),) for o in options),
+    )
+
+
+_SELECTED = {True: SafeString(" selected"), False: SafeString("")}
+
+
+def _formatted(widget: forms.Widget, value: Any) -> str:
+    shown = widget.format_value(value)
+    return "" if shown is None else str(shown)
 
 
 def form_field_rows(form: forms.Form) -> list[FieldRow]:
     rows = []
     for bound in form:
         kind = bound.widget_type
+        widget = bound.field.widget
+        options = select_options(bound) if kind == "select" else []
+        value = bound.value()
         rows.append(
             FieldRow(
                 name=bound.html_name,
@@ -391,10 +418,14 @@ def form_field_rows(form: forms.Form) -> list[FieldRow]:
                 errors=[str(error) for error in bound.errors],
                 described=bound.aria_describedby or "",
                 kind=kind,
-                value=bound.value(),
-                options=select_options(bound) if kind == "select" else [],
+                value=value,
+                options=options,
                 max_length=getattr(bound.field, "max_length", None),
                 required=bound.field.required,
+                options_html=options_html(options),
+                input_type=str(widget.attrs.get("type") or getattr(widget, "input_type", "text")),
+                text=_formatted(widget, value) if kind not in ("select", "checkbox") else "",
+                rows=widget.attrs.get("rows"),
             )
         )
     return rows

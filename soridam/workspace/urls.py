@@ -15,6 +15,7 @@ urlpatterns = [
     path("workspace/views/<int:view_id>/", saved_views.saved_view_rename, name="saved_view_rename"),
     path("workspace/views/<int:view_id>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
     path("workspace/cases/<int:case_id>/", cases.case_detail, name="case"),
+    path("workspace/cases/<int:case_id>/customer/", cases.case_customer, name="case_customer"),
     path("workspace/cases/<int:case_id>/reply/", cases.case_reply, name="case_reply"),
     path("workspace/cases/<int:case_id>/template/", cases.case_template, name="case_template"),
     path("workspace/cases/<int:case_id>/assign/", cases.case_assign, name="case_assign"),

@@ -1,4 +1,4 @@
-"""The 360 panel on the case page and the customer page (R-CRM-3)."""
+"""The 360 panel on the case page (loaded after it, ``/customer/``) and the customer page (R-CRM-3)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_the_case_page_shows_orders_newest_first_with_status_total_items_and_tra
     case = make_case()
     make_order(case.customer, "20261101-0000001", days_ago=40, status=OrderStatus.DELIVERED)
     make_order(case.customer, "20261201-0000002", days_ago=2)
-    panel = _panel(english_alice.get(f"/workspace/cases/{case.pk}/").content.decode())
+    panel = _panel(english_alice.get(f"/workspace/cases/{case.pk}/customer/").content.decode())
     assert panel.index("20261201-0000002") < panel.index("20261101-0000001")
     assert "Shipped" in panel
     assert "Delivered" in panel
@@ -48,7 +48,7 @@ def test_an_unavailable_shop_shows_when_it_last_synced_and_the_stored_orders_sta
     make_order(case.customer, "20261201-0000002")
     synced = timezone.localtime(timezone.now() - timedelta(hours=3))
     Shop.objects.filter(pk=shop.pk).update(unavailable_since=timezone.now(), last_synced_at=synced)
-    response = english_alice.get(f"/workspace/cases/{case.pk}/")
+    response = english_alice.get(f"/workspace/cases/{case.pk}/customer/")
     assert response.status_code == 200
     panel = _panel(response.content.decode())
     assert f"데모 샵: unavailable, last synced at {synced:%Y-%m-%d %H:%M}." in panel
@@ -60,7 +60,7 @@ def test_the_panel_reads_in_korean(alice_client: Client, make_case: Callable[...
     make_case("또 배송 문의")
     make_case("세 번째 배송 문의")
     Shop.objects.filter(pk=shop.pk).update(unavailable_since=timezone.now())
-    panel = _panel(alice_client.get(f"/workspace/cases/{case.pk}/").content.decode())
+    panel = _panel(alice_client.get(f"/workspace/cases/{case.pk}/customer/").content.decode())
     assert "재문의 고객" in panel
     assert "주문 내역이 없습니다." in panel
 
@@ -77,7 +77,7 @@ def test_the_repeat_contact_flag_identities_tags_tier_notes_and_ratings_are_show
     actions.add_note(case.customer, "주말에는 연락 불가", author_id=alice.pk)
     first.tags.create(name="파손")
     _answer(first, 2)
-    panel = _panel(english_alice.get(f"/workspace/cases/{case.pk}/").content.decode())
+    panel = _panel(english_alice.get(f"/workspace/cases/{case.pk}/customer/").content.decode())
     assert '<p class="repeat-contact" role="alert"><strong>Repeat contact</strong>:' in panel
     assert "3 cases about Delivery in the last 30 days." in panel
     assert "<strong>VIP</strong>" in panel

@@ -29,12 +29,12 @@ def test_two_low_scores_flag_the_customer_on_the_360_panel_and_nothing_is_carrie
     assert not churn_risk(case.customer_id).flagged
     Survey.objects.create(case=case, expires_at=now, rating=1, answered_at=now)
     assert churn_risk(case.customer_id).points == 1
-    page = alice_client.get(f"/workspace/cases/{case.pk}/").content.decode()
+    page = alice_client.get(f"/workspace/cases/{case.pk}/customer/").content.decode()
     assert 'id="churn-risk"' not in page
     NpsSurvey.objects.create(customer=case.customer, expires_at=now, score=3, answered_at=now)
     risk = churn_risk(case.customer_id)
     assert (risk.low_scores, risk.flagged) == (2, True)
-    page = alice_client.get(f"/workspace/cases/{case.pk}/").content.decode()
+    page = alice_client.get(f"/workspace/cases/{case.pk}/customer/").content.decode()
     assert 'id="churn-risk"' in page
     assert "낮은 평가 2건, 분쟁 0건" in page
     assert not Remedy.objects.exists()  # proposed, never executed
@@ -65,7 +65,7 @@ def test_a_flagged_customer_gets_the_retention_remedy_the_active_policy_allows(
     now = datetime.now(UTC)
     Survey.objects.create(case=case, expires_at=now, rating=2, answered_at=now)
     NpsSurvey.objects.create(customer=case.customer, expires_at=now, score=5, answered_at=now)
-    page = alice_client.get(f"/workspace/cases/{case.pk}/").content.decode()
+    page = alice_client.get(f"/workspace/cases/{case.pk}/customer/").content.decode()
     assert '<strong id="retention-offer">쿠폰</strong>' in page
     assert not Remedy.objects.exists()
 

@@ -8,6 +8,10 @@ permissions (their own and their groups': two queries, once per request). Issue 
 access-log entry of the view (R-SEC-5). Issue 13 took three back out: the churn counts are one statement
 (three scalar sub-selects) and a user's own and group permissions one (``accounts.backends``), and one
 more: the 360 panel's last rating comes from its read of the visible cases (``workspace.customer_panel``).
+Issue 13 §3 then moved the 360 panel into its own request after the page (``workspace:case_customer``, htmx):
+its eight reads (other cases, identities, orders, notes, tags, repeat contact, churn counts, remedies) left
+the page's budget for the panel's, beside the session, user, teams and case that every request reads.
 """
 
-CASE_PAGE_QUERIES = 24
+CASE_PAGE_QUERIES = 16
+CUSTOMER_PANEL_QUERIES = 12

@@ -350,10 +350,8 @@ def test_case_page_query_count_does_not_grow_with_messages(
     # Session, user, the agent's teams (also the team options), case (with customer, category, team), messages,
     # attachments (only because a message has one), events, the assignee options, the active categories (the
     # per-process copy, read again at most every few seconds), the tags, the macros, the e-mail delivery states
-    # and the investigation tasks, the header's presence, and the customer 360 panel's other cases (with the last
-    # survey), identities, orders (with their shops), notes, tags, repeat-contact flag and remedies of 12 months:
-    # one query each, however long the conversation or the customer's history (20 with no files and the
-    # categories copied). The remedy section itself (policy rules, offer form) loads after the page (htmx).
+    # and the investigation tasks, the header's presence: one query each, however long the conversation. The
+    # customer 360 panel and the remedy section (policy rules, offer form) load after the page (htmx).
     with django_assert_max_num_queries(CASE_PAGE_QUERIES):
         assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
 

@@ -19,12 +19,13 @@ from soridam.customers.models import Identity
 from soridam.followup.models import Survey
 from soridam.policy.models import Remedy
 from soridam.workspace import customer_panel
+from soridam.workspace.tests.budgets import CUSTOMER_PANEL_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 
 def panel(client: Client, case: Case) -> str:
-    html = client.get(f"/workspace/cases/{case.pk}/").content.decode()
+    html = client.get(f"/workspace/cases/{case.pk}/customer/").content.decode()
     match = re.search(r'<section aria-labelledby="customer-panel-title".*?</section>', html, re.S)
     assert match is not None
     return match.group(0)
@@ -100,18 +101,41 @@ def test_panel_without_history_says_so(alice_client: Client, make_case: Callable
     assert 'class="customer-last-rating"' not in html
 
 
-def test_panel_costs_seven_queries_however_long_the_history(
+def test_panel_costs_the_same_queries_however_long_the_history(
     alice: User, alice_client: Client, make_case: Callable[..., Case], django_assert_max_num_queries: Any
 ) -> None:
     for n in range(12):
         answer_survey(make_case(subject=f"문의 {n}"), 4, "좋아요")
     case = make_case()
-    # the case page's 16, and the 360 panel's orders, notes, tags, flag and remedies of the last 12 months,
-    # the churn-risk flag's low CSAT, low NPS and dispute counts (issue 17), the view's access-log entry
-    # (issue 19) and the dispute button's permission check (issue 18: two queries); the last survey comes with
-    # the other cases (issue 13)
-    with django_assert_max_num_queries(26):
-        assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
+    # Session, user, the agent's teams, the case with its customer, then the panel's other cases (with the last
+    # survey), identities, orders (with their shops), notes, tags, repeat-contact flag, churn counts (one
+    # statement) and remedies of 12 months: one query each.
+    with django_assert_max_num_queries(CUSTOMER_PANEL_QUERIES):
+        assert alice_client.get(f"/workspace/cases/{case.pk}/customer/").status_code == 200
+
+
+def test_the_case_page_loads_the_panel_after_itself_and_links_the_customer_page(
+    alice_client: Client, make_case: Callable[..., Case]
+) -> None:
+    make_case(subject="지난번 배송 문의")
+    case = make_case()
+    html = alice_client.get(f"/workspace/cases/{case.pk}/").content.decode()
+    slot = re.search(r'<section aria-labelledby="customer-panel-title".*?</section>', html, re.S)
+    assert slot is not None
+    assert f'hx-get="/workspace/cases/{case.pk}/customer/" hx-trigger="load"' in slot.group(0)
+    assert f'href="/workspace/customers/{case.customer_id}/"' in slot.group(0)  # without JavaScript
+    assert "지난번 배송 문의" not in html
+    assert "지난번 배송 문의" in panel(alice_client, case)
+
+
+def test_another_teams_case_panel_is_404(
+    alice_client: Client, bob_client: Client, make_case: Callable[..., Case]
+) -> None:
+    case = make_case()  # a delivery case: bob works in payments
+    assert alice_client.get(f"/workspace/cases/{case.pk}/customer/").status_code == 200
+    response = bob_client.get(f"/workspace/cases/{case.pk}/customer/")
+    assert response.status_code == 404
+    assert case.customer.name not in response.content.decode()
 
 
 @pytest.mark.parametrize("read_whole", [True, False], ids=["history-read-whole", "history-past-the-cap"])
