@@ -163,7 +163,7 @@ def history_writes(source: Source) -> list[str]:
 def _history_call(call: ast.Call) -> list[str]:
     text = ast.unparse(call.func)
     name = text.rsplit(".", 1)[-1]
-    if name in ("record_case", "record_case_many", "record_cases"):
+    if name in ("record_case", "record_case_many", "record_cases", "record_cases_many"):
         return [f"calls {text}"]
     if name in HISTORY_MODELS:
         return [f"builds {name}"]
@@ -191,6 +191,7 @@ def test_only_the_case_actions_write_a_case_timeline_or_audit_entry() -> None:
         "from soridam.audit import audit\naudit.record_case(actor, 'case.x', target=case)\n",
         "audit.record_case_many(actor, [('case.x', {})], target=case)\n",
         "audit.record_cases(actor, [(case, 'case.x', {})])\n",
+        "audit.record_cases_many(actor, [(case, [('case.x', {})])])\n",
         "TimelineEvent.objects.create(case=case, kind='note')\n",
         "case.events.create(kind='note')\n",
         "AuditEntry(stream='cases.case:1')\n",

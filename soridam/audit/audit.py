@@ -92,33 +92,47 @@ def record_case_many(actor: Actor, entries: Sequence[tuple[str, dict[str, Any]]]
 def record_cases(actor: Actor, entries: Sequence[tuple[Model, str, dict[str, Any]]]) -> list[AuditEntry]:
     """``record_case`` for one entry on each of many cases (a routing pass): the streams' last entries are
     read in one query, the new entries stored in one INSERT. The caller holds every case's row lock."""
-    targets = [target for target, _action, _data in entries]
+    if len({stream_of(target) for target, _action, _data in entries}) != len(entries):
+        raise ValueError("one entry per case")
+    return record_cases_many(actor, [(target, [(action, data)]) for target, action, data in entries])
+
+
+def record_cases_many(
+    actor: Actor, entries: Sequence[tuple[Model, Sequence[tuple[str, dict[str, Any]]]]]
+) -> list[AuditEntry]:
+    """``record_case_many`` for many cases (a triage batch): each case's ``(action, data)`` entries chained to
+    its stream's last entry and to each other, every stream's last entry read at once and all the new
+    entries stored in one INSERT. The caller holds every case's row lock; a case appears once."""
+    targets = [target for target, _changes in entries]
     if any(target._meta.label_lower != _CASE for target in targets):
         raise ValueError("only cases")
     streams = [stream_of(target) for target in targets]
     if len(set(streams)) != len(streams):
-        raise ValueError("one entry per case")
-    tops = AuditEntry.objects.filter(stream__in=streams).values("stream").annotate(top=Max("seq"))
-    last: dict[str, AuditEntry] = {}
-    if tops:
-        wanted = Q()
-        for row in tops:
-            wanted |= Q(stream=row["stream"], seq=row["top"])
-        last = {entry.stream: entry for entry in AuditEntry.objects.filter(wanted)}
+        raise ValueError("a case appears once")
+    last = _last_entries(streams)
     made = []
-    for stream, (_target, action, data) in zip(streams, entries, strict=True):
+    for stream, (_target, changes) in zip(streams, entries, strict=True):
         before = last.get(stream)
-        entry = AuditEntry(
-            actor=actor.label(),
-            action=action,
-            stream=stream,
-            seq=before.seq + 1 if before else 1,
-            data=data,
-            prev_hash=before.entry_hash if before else GENESIS,
-        )
-        seal(entry)
-        made.append(entry)
+        seq, prev_hash = (before.seq, before.entry_hash) if before else (0, GENESIS)
+        for action, data in changes:
+            seq += 1
+            entry = AuditEntry(
+                actor=actor.label(), action=action, stream=stream, seq=seq, data=data, prev_hash=prev_hash
+            )
+            prev_hash = seal(entry)
+            made.append(entry)
     return AuditEntry.objects.bulk_create(made)
+
+
+def _last_entries(streams: list[str]) -> dict[str, AuditEntry]:
+    """The last entry of each stream that has one."""
+    tops = AuditEntry.objects.filter(stream__in=streams).values("stream").annotate(top=Max("seq"))
+    if not tops:
+        return {}
+    wanted = Q()
+    for row in tops:
+        wanted |= Q(stream=row["stream"], seq=row["top"])
+    return {entry.stream: entry for entry in AuditEntry.objects.filter(wanted)}
 
 
 def _append(actor: Actor, action: str, stream: str, data: dict[str, Any] | None, new: bool) -> AuditEntry:

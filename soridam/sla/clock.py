@@ -11,16 +11,17 @@ which keeps the due times exact to the minute.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
 from soridam.cases.models import FINISHED_STATUSES, Case, MessageKind, Status
-from soridam.lib.rows import Lookup
+from soridam.lib.rows import Lookup, update_many
 from soridam.sla import config as sla_config
 from soridam.sla.business_time import Schedule, add_business_time, business_time_between, next_opening
-from soridam.sla.escalation_plan import plan, running_dues
+from soridam.sla.escalation_plan import Fired, fired_on, plan, running_dues
 from soridam.sla.models import CaseSla, EscalationRule, SlaPolicy
 from soridam.sla.schedules import default_schedule, schedule_of
 
@@ -51,16 +52,17 @@ def clocks_of(case: Case) -> CaseSla | None:
     customer message reads them: one short query instead of a three-table join)."""
     sla = _CLOCKS.first(case.pk)
     if sla is not None:
-        config = sla_config.current()
-        if sla.policy_id is not None and (policy := config.policy(sla.policy_id)) is not None:
-            sla.policy = policy
-        if sla.calendar_id is not None and sla.calendar_id in config.calendars:
-            sla.calendar = config.calendars[sla.calendar_id]
+        _with_config(sla, sla_config.current())
     return sla  # a policy switched off since is not in the configuration: it loads when read
 
 
 def schedule_for(sla: CaseSla) -> Schedule:
-    return schedule_of(sla.calendar)
+    """The clocks' schedule from the per-process configuration, as new clocks get theirs (``planned``): built
+    from the calendar's rows it cost two queries and a third of an acknowledgement's rendering."""
+    schedules = sla_config.current().schedules
+    if sla.calendar_id is not None and sla.calendar_id in schedules:
+        return schedules[sla.calendar_id]
+    return schedule_of(sla.calendar)  # a calendar newer than this process's configuration
 
 
 def start(case: Case, now: datetime | None = None) -> CaseSla | None:
@@ -94,6 +96,45 @@ def recompute(case: Case) -> CaseSla | None:
     sla = clocks_of(case)
     if sla is None:
         return start(case, case.created_at)
+    _recomputed(sla, case)
+    sla.save()
+    return sla
+
+
+def recompute_many(cases: Sequence[Case]) -> dict[int, CaseSla | None]:
+    """``recompute`` for a batch (triage's): the clocks read in one query and written in one UPDATE; a case
+    without clocks starts them as ``recompute`` does. The caller holds every case's row lock."""
+    config = sla_config.current()
+    found = {
+        sla.case_id: _with_config(sla, config)
+        for sla in CaseSla.objects.filter(case_id__in=[case.pk for case in cases])
+    }
+    fired = fired_on(list(found))
+    result: dict[int, CaseSla | None] = {}
+    for case in cases:
+        sla = found.get(case.pk)
+        if sla is None:
+            result[case.pk] = start(case, case.created_at)
+        else:
+            result[case.pk] = _recomputed(sla, case, fired[case.pk])
+    update_many([found[case.pk] for case in cases if case.pk in found], *_SAVED)
+    return result
+
+
+_SAVED = tuple(f.name for f in CaseSla._meta.concrete_fields if not f.primary_key)  # what save() writes
+
+
+def _with_config(sla: CaseSla, config: sla_config.Snapshot) -> CaseSla:
+    """The clocks with their policy and calendar from the per-process configuration (as ``clocks_of``)."""
+    if sla.policy_id is not None and (policy := config.policy(sla.policy_id)) is not None:
+        sla.policy = policy
+    if sla.calendar_id is not None and sla.calendar_id in config.calendars:
+        sla.calendar = config.calendars[sla.calendar_id]
+    return sla
+
+
+def _recomputed(sla: CaseSla, case: Case, fired: Fired | None = None) -> CaseSla:
+    """Set (not save) the clocks for the case's policy and calendar chosen again, keeping elapsed time."""
     config = sla_config.current()
     sla.policy = config.choose_policy(case)
     sla.calendar = config.calendar_for_team(case.team_id)
@@ -102,8 +143,7 @@ def recompute(case: Case) -> CaseSla | None:
         began = _next_response_began(sla, case)
         sla.next_response_due = add_business_time(schedule, began, timedelta(minutes=sla.policy.next_response_minutes))
     rules = config.rules_for(sla.policy.pk) if sla.policy is not None else None
-    _set_dues(sla, case, schedule, rules=rules)
-    sla.save()
+    _set_dues(sla, case, schedule, rules=rules, fired=fired)
     return sla
 
 
@@ -112,7 +152,9 @@ def _next_response_began(sla: CaseSla, case: Case) -> datetime:
     return last.first() or sla.started_at
 
 
-def _set_dues(sla: CaseSla, case: Case, schedule: Schedule, rules: list[EscalationRule] | None = None) -> None:
+def _set_dues(
+    sla: CaseSla, case: Case, schedule: Schedule, rules: list[EscalationRule] | None = None, fired: Fired | None = None
+) -> None:
     """First-response and resolution dues from the start, the policy and the time spent paused."""
     if sla.policy is None:
         sla.first_response_due = sla.resolution_due = sla.next_response_due = None
@@ -124,7 +166,7 @@ def _set_dues(sla: CaseSla, case: Case, schedule: Schedule, rules: list[Escalati
     if sla.resolved_at is None:
         target = timedelta(minutes=sla.policy.resolution_minutes)
         sla.resolution_due = add_business_time(schedule, sla.started_at, target + paused)
-    plan(sla, schedule, case, rules=rules)
+    plan(sla, schedule, case, rules=rules, fired=fired)
 
 
 def earliest_due(sla: CaseSla | None) -> datetime | None:

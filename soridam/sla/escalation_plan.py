@@ -34,17 +34,30 @@ def threshold_at(schedule: Schedule, due: datetime, target_minutes: int, percent
     return add_business_time(schedule, due, -before_due)
 
 
+Fired = set[tuple[int, str]]  # the (rule id, target) pairs that fired on a case
+
+
+def fired_on(case_ids: list[int]) -> dict[int, Fired]:
+    """What fired on each of many cases, in one query (a batch's ``plan``)."""
+    fired: dict[int, Fired] = {case_id: set() for case_id in case_ids}
+    rows = EscalationFired.objects.filter(case_id__in=case_ids).values_list("case_id", "rule_id", "target")
+    for case_id, rule_id, target in rows:
+        fired[case_id].add((rule_id, target))
+    return fired
+
+
 def pending(
-    sla: CaseSla, schedule: Schedule, rules: list[EscalationRule] | None = None
+    sla: CaseSla, schedule: Schedule, rules: list[EscalationRule] | None = None, fired: Fired | None = None
 ) -> list[tuple[datetime, EscalationRule, str]]:
     if sla.policy is None:
         return []
     dues = running_dues(sla)
     if not dues:
         return []
-    fired: set[tuple[int, str]] = set()
-    if sla.pk is not None:  # a clock being started has fired nothing yet
-        fired = set(EscalationFired.objects.filter(case_id=sla.case_id).values_list("rule_id", "target"))
+    if fired is None:
+        fired = set()
+        if sla.pk is not None:  # a clock being started has fired nothing yet
+            fired = set(EscalationFired.objects.filter(case_id=sla.case_id).values_list("rule_id", "target"))
     pending = []
     for rule in rules_for(sla) if rules is None else rules:
         for target, due in dues:
@@ -54,8 +67,15 @@ def pending(
     return sorted(pending, key=lambda item: (item[0], item[1].percent, item[1].pk))
 
 
-def plan(sla: CaseSla, schedule: Schedule, case: Case, *, rules: list[EscalationRule] | None = None) -> None:
+def plan(
+    sla: CaseSla,
+    schedule: Schedule,
+    case: Case,
+    *,
+    rules: list[EscalationRule] | None = None,
+    fired: Fired | None = None,
+) -> None:
     """Set (not save) the next instant an escalation of this case can fire (``rules``: the active
-    rules of its policy when the caller has them already)."""
-    upcoming = pending(sla, schedule, rules) if case.status == Status.OPEN else []
+    rules of its policy, ``fired``: what fired on the case, when the caller has them already)."""
+    upcoming = pending(sla, schedule, rules, fired) if case.status == Status.OPEN else []
     sla.next_escalation_at = upcoming[0][0] if upcoming else None

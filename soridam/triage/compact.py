@@ -15,7 +15,8 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import itemgetter, mul
 from typing import Any
 
 from soridam.lib.kiwi import morphemes
@@ -106,8 +107,12 @@ class CompactLogistic:
         return [self._probabilities(row) for row in rows]
 
     def _probabilities(self, row: Row) -> list[float]:
+        # The products summed in C (itemgetter, map): a generator per class cost more than the rest of triage;
+        # the same products in the same order, so the same floats.
+        values = list(row.values())
+        pick = _picker(list(row))
         scores = [
-            intercept + sum(value * weights[column] for column, value in row.items())
+            intercept + sum(map(mul, values, pick(weights)))
             for weights, intercept in zip(self.weights, self.intercepts, strict=True)
         ]
         if len(scores) == 1:  # two classes: one weight line for the second class
@@ -117,6 +122,16 @@ class CompactLogistic:
         exponentials = [math.exp(score - top) for score in scores]
         total = sum(exponentials)
         return [value / total for value in exponentials]
+
+
+def _picker(columns: list[int]) -> Callable[[array[float]], Sequence[float]]:
+    """The weights of ``columns`` from a weight line, as a tuple (``itemgetter`` alone gives a bare value for one)."""
+    if len(columns) == 1:
+        column = columns[0]
+        return lambda weights: (weights[column],)
+    if not columns:
+        return lambda weights: ()
+    return itemgetter(*columns)
 
 
 def _expit(value: float) -> float:

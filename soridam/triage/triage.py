@@ -138,8 +138,8 @@ def triage_many(case_ids: Sequence[int]) -> list[int]:
             rows.append(_prediction(case, result, version_id=version.pk if version else None, needs_review=review))
             applies.append((case, result, category, open_fields))
         _store_all(rows)
-        for case, result, category, open_fields in applies:
-            _apply(case, result, category, open_fields=open_fields)
+        changes = [_change(case, result, category, open_fields=of) for case, result, category, of in applies]
+        triage_actions.apply_triage_many(changes, actor=TRIAGE_ACTOR)
     return ids
 
 
@@ -246,6 +246,14 @@ def _store_all(predictions: list[Prediction]) -> None:
 
 def _apply(case: Case, result: Result, category: Category | None, *, open_fields: _OpenFields) -> None:
     """Set only what is confident, never override an agent, never move the stage: one action call."""
+    _case, chosen, language, priority = _change(case, result, category, open_fields=open_fields)
+    triage_actions.apply_triage(case, actor=TRIAGE_ACTOR, category=chosen, language=language, priority=priority)
+
+
+def _change(
+    case: Case, result: Result, category: Category | None, *, open_fields: _OpenFields
+) -> triage_actions.TriageChange:
+    """What triage sets on the case: the confident fields that are triage's to decide (None: left alone)."""
     confident = threshold()
     chosen = None
     if category is not None and open_fields.category and result.category.confidence >= confident:
@@ -256,4 +264,4 @@ def _apply(case: Case, result: Result, category: Category | None, *, open_fields
     # Only a priority nobody chose: intake's default, never one a person or the intake form set higher.
     guess = result.priority
     priority = guess.value if guess.confidence >= confident and open_fields.priority else None
-    triage_actions.apply_triage(case, actor=TRIAGE_ACTOR, category=chosen, language=language, priority=priority)
+    return case, chosen, language, priority

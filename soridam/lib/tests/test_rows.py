@@ -130,6 +130,21 @@ def test_update_writes_only_the_named_fields(make_case: Any) -> None:
         update(case, "language")
 
 
+def test_update_many_writes_each_rows_named_fields_in_one_statement(make_case: Any) -> None:
+    cases = [make_case() for _ in range(3)]
+    for n, case in enumerate(cases):
+        case.subject, case.language, case.priority = "새 제목", ("en", "ko", "en")[n], ("high", "low", "urgent")[n]
+    with CaptureQueriesContext(connection) as captured:
+        rows.update_many([*cases, cases[0]], "language", "priority")  # a row given twice is written once
+    assert len(captured.captured_queries) == 1
+    stored = {c.pk: (c.language, c.priority, c.subject) for c in Case.objects.filter(pk__in=[c.pk for c in cases])}
+    assert [stored[c.pk][:2] for c in cases] == [("en", "high"), ("ko", "low"), ("en", "urgent")]
+    assert all(subject != "새 제목" for _language, _priority, subject in stored.values())
+    Case.objects.filter(pk=cases[1].pk).delete()
+    with pytest.raises(DatabaseError):
+        rows.update_many(cases, "language")
+
+
 # ``together``: the rows of one change sent in one round trip (PostgreSQL).
 
 

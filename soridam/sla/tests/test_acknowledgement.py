@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from soridam.cases import actions
 from soridam.cases.models import Case
 from soridam.customers.actions import Contact
-from soridam.sla.models import SlaPolicy
+from soridam.notifications.models import NotificationKind, OutboundMessage
+from soridam.notifications.rendering import render_email
+from soridam.sla import clock
+from soridam.sla.models import BusinessCalendar, ClosedDay, SlaPolicy
+from soridam.sla.schedules import schedule_of
 
 KST = ZoneInfo("Asia/Seoul")
 
@@ -68,3 +76,30 @@ def test_filed_while_closed_names_the_next_opening(policy: SlaPolicy, django_cap
     (email,) = mail.outbox
     assert "We are closed right now and open again at Oct. 6, 2028, 9 a.m. (Korea time)." in email.body
     assert "We will reply by Oct. 6, 2028, 2 p.m. (Korea time)" in email.body
+
+
+@pytest.mark.parametrize("filed", [datetime(2028, 9, 29, 17, 50, tzinfo=KST), datetime(2028, 10, 3, 20, 0, tzinfo=KST)])
+def test_the_acknowledgement_reads_the_same_with_the_kept_schedule(
+    policy: SlaPolicy, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch, filed: datetime
+) -> None:
+    office = BusinessCalendar.objects.get()
+    ClosedDay.objects.create(calendar=office, date=date(2028, 10, 6), reason="창립기념일")  # a closed day of its own
+    with time_machine.travel(filed, tick=False), django_capture_on_commit_callbacks(execute=False):
+        english = _english_case()
+        korean = actions.open_case(
+            actions.NewCase(subject="배송", body="언제 와요", contact=Contact(name="김민지", email="kim@example.kr"))
+        )
+    mails = [
+        OutboundMessage.objects.select_related("case__customer").get(case=case, kind=NotificationKind.CASE_OPENED)
+        for case in (english, korean)
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        kept = [render_email(outbound) for outbound in mails]
+
+    # The schedule built from the calendar's own rows, as every mail did before: the same words, byte for byte.
+    monkeypatch.setattr(clock, "schedule_for", lambda sla: schedule_of(sla.calendar))
+    assert [render_email(outbound) for outbound in mails] == kept
+    assert "2028" in kept[0].body  # a promise was made…
+    assert "Oct. 6, 2028" not in kept[0].body  # … past the closed 6th
+    assert "2028년 10월 6일" not in kept[1].body
+    assert len(captured.captured_queries) <= 2  # each mail's clocks; no calendar rows

@@ -3,10 +3,11 @@ before ``apply_triage``), and that the one-call apply keeps the history and the 
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -20,7 +21,7 @@ from soridam.sla.models import BusinessCalendar, CaseSla, EscalationRule, SlaPol
 from soridam.triage import training
 from soridam.triage.tests.conftest import SEED
 from soridam.triage.tests.test_batch import MESSAGES
-from soridam.triage.triage import earlier_open_cases, same_problem_counts, triage_many
+from soridam.triage.triage import earlier_open_cases, same_problem_counts, triage, triage_many
 
 
 @pytest.fixture
@@ -116,3 +117,54 @@ def test_the_batch_counts_repeat_contacts_as_each_case_alone_does(
 
     assert batch == {case.pk: earlier_open_cases(case) for case in cases}
     assert (batch[opened[0].pk], batch[follow_up.pk], batch[opened[5].pk]) == (1, 1, 0)
+
+
+@pytest.mark.django_db
+def test_a_batch_applies_in_as_many_statements_for_twenty_cases_as_for_five(
+    sla_setup: None, seed_model: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    training.store(seed_model, metrics={}, trained_on=len(SEED), source="file", activate=True)
+    counts = []
+    for copies in (1, 4):
+        ids = _open(copies, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=False), CaptureQueriesContext(connection) as captured:
+            triage_many(ids)
+        counts.append(len(captured.captured_queries))
+        assert TimelineEvent.objects.filter(case_id__in=ids, kind=EventKind.CATEGORY_CHANGED).count() >= len(ids) // 2
+
+    # The cases, their clocks, events and audit entries are written once a batch, not once a case (the
+    # first batch also reads what the process then keeps, hence at most).
+    assert counts[1] <= counts[0], f"{counts[0]} statements for 5 cases, {counts[1]} for 20"
+
+
+@pytest.mark.django_db
+def test_a_batch_writes_the_rows_that_triaging_each_case_alone_writes(
+    sla_setup: None, seed_model: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    training.store(seed_model, metrics={}, trained_on=len(SEED), source="file", activate=True)
+    with time_machine.travel(datetime(2026, 12, 7, 10, 30, tzinfo=UTC), tick=False):  # same instants both ways
+        alone, batch = _open(2, django_capture_on_commit_callbacks), _open(2, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=False):
+            for case_id in alone:
+                triage(case_id)
+            triage_many(batch)
+
+    assert [_written(pk) for pk in batch] == [_written(pk) for pk in alone]
+    assert {_written(pk)[0][3] for pk in batch} >= {"urgent", "normal"}  # priorities were set, not only read
+    assert all(first_broken_entry(stream_of(Case(pk=pk))) is None for pk in batch)
+
+
+def _written(case_id: int) -> tuple[Any, ...]:
+    """What triage wrote for a case, without ids: its fields, clocks, timeline events and audit entries."""
+    case = Case.objects.filter(pk=case_id).values_list("category", "team", "language", "priority", "sla_due_at")
+    sla = CaseSla.objects.filter(case_id=case_id).values_list(
+        "policy", "calendar", "first_response_due", "resolution_due", "next_response_due", "next_escalation_at"
+    )
+    timeline = TimelineEvent.objects.filter(case_id=case_id).order_by("pk")
+    entries = AuditEntry.objects.filter(stream=f"cases.case:{case_id}", seq__gt=1).order_by("seq")  # after intake
+    return (
+        case.get(),
+        sla.get(),
+        list(timeline.values_list("kind", "actor", "actor_kind", "from_value", "to_value", "is_public", "created_at")),
+        list(entries.values_list("seq", "actor", "action", "data")),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import pickletools
 
 import joblib
@@ -10,7 +11,7 @@ import pytest
 
 from soridam.triage import training
 from soridam.triage.classifier import TriageModel
-from soridam.triage.compact import compact
+from soridam.triage.compact import CompactLogistic, compact
 from soridam.triage.text import make_doc
 
 from .conftest import SEED
@@ -41,6 +42,26 @@ def test_the_compact_copy_gives_scikit_learns_probabilities(seed_model: TriageMo
         for want, got in zip(expected, found, strict=True):
             assert list(got) == pytest.approx(list(want), abs=1e-9)
     assert light.fits_its_features()
+
+
+def test_the_scores_are_the_plain_sums_of_products_to_the_last_bit(seed_model: TriageModel) -> None:
+    light = compact(seed_model)
+    assert light.features is not None
+    rows = light.features.transform([make_doc(subject, body) for subject, body in _messages()])
+    rows += [{}, dict(list(rows[0].items())[:1])]  # no known term; one term
+    for classifier in light.classifiers.values():
+        assert isinstance(classifier, CompactLogistic)
+        for row, got in zip(rows, classifier.predict_proba(rows), strict=True):
+            scores = [
+                intercept + sum(value * weights[column] for column, value in row.items())
+                for weights, intercept in zip(classifier.weights, classifier.intercepts, strict=True)
+            ]
+            if len(scores) == 1:  # two classes: the logistic of the one score
+                score = scores[0]
+                assert got[1] == (1 / (1 + math.exp(-score)) if score >= 0 else math.exp(score) / (1 + math.exp(score)))
+                continue
+            exponentials = [math.exp(score - max(scores)) for score in scores]
+            assert got == [value / sum(exponentials) for value in exponentials]
 
 
 def test_the_compact_copy_predicts_the_same_results(seed_model: TriageModel) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -14,12 +14,13 @@ from django_tasks_db.models import DBTaskResult
 from soridam.cases.models import Case
 from soridam.lib import jobs
 from soridam.notifications.tasks import deliver_outbound, deliver_outbounds
+from soridam.routing import assignment
 from soridam.routing.tasks import route_case
 from soridam.search import engine, tasks
 from soridam.search.indexing import CASE
 from soridam.search.models import SearchDocument
 from soridam.triage.models import Prediction
-from soridam.triage.tasks import triage_case
+from soridam.triage.tasks import triage_case, triage_cases
 from soridam.workers.worker import BatchWorker
 
 pytestmark = pytest.mark.django_db
@@ -121,13 +122,28 @@ def test_the_worker_serves_customer_mail_then_triage_and_routing_then_indexing(
 
     order = _drain(worker)
 
-    # triage queues routing for each case it classified: one batch of three, after the first triage batch
-    assert order[0] == ("deliver_outbound", 1)
-    assert order[1] == ("triage_case", 3)
-    assert [name for name, _n in order[2:-1]] == ["route_case"] * (len(order) - 3)
-    assert order[-1] == ("index_case", 3)
+    # triage routes the cases it classified itself (no route_case row of their own): only the row queued
+    # above is left for routing, and finds its case routed already
+    assert order == [("deliver_outbound", 1), ("triage_case", 3), ("route_case", 1), ("index_case", 3)]
+    assert DBTaskResult.objects.filter(task_path=route_case.module_path).count() == 1
     assert Prediction.objects.filter(case__in=cases).count() == 3
     assert all(Case.objects.get(pk=c.pk).team_id is not None for c in cases)
+
+
+def test_cases_whose_routing_fails_after_triage_get_their_routing_rows(
+    make_case: Callable[..., Case], db_tasks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = _cases(make_case, 2)
+
+    def deadlocked(case_ids: Any) -> dict[int, str]:
+        raise OperationalError("deadlock detected")
+
+    monkeypatch.setattr(assignment, "route_many", deadlocked)
+    assert triage_cases([case.pk for case in cases]) == 2
+
+    routing = DBTaskResult.objects.filter(task_path=route_case.module_path, status=TaskResultStatus.READY)
+    assert sorted(row.args_kwargs["args"][0] for row in routing) == [case.pk for case in cases]
+    assert Prediction.objects.filter(case__in=cases).count() == 2  # triage itself stands
 
 
 def test_a_batch_handler_is_known_by_its_tasks_path() -> None:
