@@ -6,6 +6,8 @@ the groups on their own.
 
 from __future__ import annotations
 
+import re
+
 # The item itself: defective, damaged, spoiled, short or not what was ordered.
 ITEM_FAULT = (
     "파손",
@@ -168,3 +170,10 @@ LONG_USE = (
     "after using",
     "warranty",
 )
+# "X를 시켰는데 Y가 왔어요": the item that came is named apart from the one ordered (the guide's "not what was
+# ordered"), without any fault word. The object particle (or 만) before the verb names what was ordered; what
+# came (group 1) is an item, not the parcel or a message about it (NOT_ITEMS).
+WRONG_ITEM = re.compile(
+    r"(?:을|를|만) (?:시켰|주문했|샀|구매했)는데[^.?!\n]{0,24}?([가-힣]+)[이가] (?:왔|도착했|들어 있|들어있)"
+)
+NOT_ITEMS = ("택배", "상자", "박스", "문자", "연락", "알림", "메일", "카톡", "전화", "답장", "답변", "안내", "기사")
