@@ -164,6 +164,12 @@ RULES: tuple[Rule, ...] = (
         lambda e: lexicon.hits(e.text, order_cues.STUCK) > 0,
     ),
     Rule(
+        "deadline_soon",
+        HIGH,
+        "The customer needs an answer or the order by today or tomorrow (a deadline within about two days).",
+        lambda e: order_cues.DEADLINE.search(e.text) is not None,
+    ),
+    Rule(
         "second_contact",
         HIGH,
         "The customer already has an open case about the same order or problem.",

@@ -23,6 +23,7 @@ EVIDENCE: dict[str, tuple[str, str, Context, str]] = {
     "sla_breached": ("", "문의드린 건 어떻게 되었나요", Context(sla_breached=True), "high"),
     "arrived_faulty": ("", "어제 받은 블루투스 스피커가 처음부터 전원이 안 켜져요", Context(), "high"),
     "order_stuck": ("", "택배 조회하면 나흘째 같은 지역 터미널에 머물러 있네요", Context(), "high"),
+    "deadline_soon": ("", "행사에 쓸 물건이라 내일까지 꼭 받아야 합니다 확인 부탁드려요", Context(), "high"),
     "praise_only": ("", "포장이 꼼꼼해서 선물하기 딱 좋았어요 👍 다음에도 이용할게요", Context(), "low"),
 }
 
@@ -198,3 +199,13 @@ def test_a_fault_after_weeks_of_use_does_not_let_the_model_say_high(monkeypatch:
     assert priority.decide(leaning_high, evidence).level == "normal"
     monkeypatch.setattr(priority, "_repair_after_use", lambda _evidence: False)
     assert priority.decide(leaning_high, evidence).level == "high"
+
+
+@pytest.mark.parametrize(
+    "body", ["오늘 주문하면 오늘 중으로 발송되나요?", "급해요 빨리 보내 주세요", "내일 도착 예정이라고 떠요"]
+)
+def test_a_day_named_without_a_deadline_is_not_one(body: str) -> None:
+    """A question about today's dispatch, or urgency words, are not a deadline the customer must meet."""
+    doc = make_doc("", body)
+    fired = [rule.name for rule in priority.fired(priority.evidence_for(doc.text, signals(doc), Context()))]
+    assert "deadline_soon" not in fired, fired
