@@ -3,8 +3,8 @@
 A logistic regression's top probability is not the chance that it is right: trained with balanced class
 weights on a few hundred labels it is over-confident on short texts and under-confident on long ones.
 While a model is fitted, each training example is also predicted by a model that never saw it (k folds);
-the calibrator learns P(right | top probability) from those pairs. The review threshold (50 % by default)
-then reads as "at least even odds that this field is right".
+the calibrator learns P(right | top probability) from those pairs. The review threshold (55 % by default)
+then reads as "a better than even chance that this field is right".
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # fitting needs scikit-learn; predicting with a compact model
 FIELDS = ("category", "priority", "sentiment")
 CALIBRATED = ("category", "priority")
 CATEGORY_FALLBACK = "other"
-RULES_ONLY_CONFIDENCE = 0.45  # below the default threshold (50 %): cue words alone only suggest
+RULES_ONLY_CONFIDENCE = 0.45  # below the default threshold (55 %): cue words alone only suggest
 
 
 @dataclass(frozen=True)

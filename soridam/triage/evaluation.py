@@ -17,6 +17,7 @@ from soridam.triage.classifier import Example, Result, TriageModel
 
 LABELLED_FIELDS = ("category", "priority", "sentiment", "language")
 PRIORITY_LEVELS = ("urgent", "high", "normal", "low")
+REVIEW_THRESHOLDS = (40, 45, 50, 55, 60, 65, 70)  # percent, as SORIDAM_TRIAGE_MIN_CONFIDENCE
 
 
 def to_example(row: dict[str, Any]) -> Example:
@@ -59,6 +60,11 @@ def score(rows: Sequence[dict[str, Any]], results: Sequence[Result], millis: Seq
         report[name] = {"accuracy": round(float(accuracy_score(gold(name), guessed(name))), 4)}
     report["priority"]["per_level"] = per_level(gold("priority"), guessed("priority"), PRIORITY_LEVELS)
     report["needs_review_share"] = review_share(results, settings.SORIDAM_TRIAGE_MIN_CONFIDENCE / 100)
+    # The share at other thresholds, on the same held-back predictions: how the default threshold is chosen
+    # (the review list should hold 10–25 % of new cases) when the model's confidences move.
+    report["needs_review_by_threshold"] = {
+        str(percent): review_share(results, percent / 100) for percent in REVIEW_THRESHOLDS
+    }
     report["pii"] = _pii_scores(rows, results)
     report["ms_per_case_p95"] = round(float(np.percentile(millis, 95)), 2) if millis else 0.0
     return report

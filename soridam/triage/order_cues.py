@@ -6,6 +6,8 @@ the groups on their own.
 
 from __future__ import annotations
 
+import re
+
 # The item itself: defective, damaged, spoiled, short or not what was ordered.
 ITEM_FAULT = (
     "파손",
@@ -167,4 +169,18 @@ LONG_USE = (
     "months",
     "after using",
     "warranty",
+)
+# "X를 시켰는데 Y가 왔어요": the item that came is named apart from the one ordered (the guide's "not what was
+# ordered"), without any fault word. The object particle (or 만) before the verb names what was ordered; what
+# came (group 1) is an item, not the parcel or a message about it (NOT_ITEMS).
+WRONG_ITEM = re.compile(
+    r"(?:을|를|만) (?:시켰|주문했|샀|구매했)는데[^.?!\n]{0,24}?([가-힣]+)[이가] (?:왔|도착했|들어 있|들어있)"
+)
+NOT_ITEMS = ("택배", "상자", "박스", "문자", "연락", "알림", "메일", "카톡", "전화", "답장", "답변", "안내", "기사")
+# A deadline within about two days (the guide's `high`): today or tomorrow as the limit ("오늘 중으로",
+# "내일까지", "by tomorrow") with what must happen by then asked for or needed. A limit alone ("오늘 발송되나요?")
+# is a question, and urgency words ("급해요", "asap") are not a deadline.
+DEADLINE = re.compile(
+    r"(?:오늘 ?중으로|오늘 안에|오늘까지|내일 ?중으로|내일 안에|내일까지|모레까지|by tomorrow|by today|by tonight"
+    r"|by the end of (?:the )?day)[^.?!\n]{0,30}?(?:주세요|주십시오|바랍니다|받아야|와야|필요|해야|please|need)"
 )

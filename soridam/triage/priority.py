@@ -94,10 +94,19 @@ def _secret_given_away(evidence: Evidence) -> bool:
 
 
 def _arrived_faulty(evidence: Evidence) -> bool:
-    """An item found faulty, short or wrong when it came; a fault after weeks of use is a repair (`normal`)."""
+    """An item found faulty, short or wrong when it came; a fault after weeks of use is a repair (`normal`).
+    An item other than the one ordered ("양말을 시켰는데 구두가 왔어요") is wrong without any fault word."""
     text = evidence.text
     found_on_arrival = lexicon.hits(text, order_cues.ITEM_FAULT) and lexicon.hits(text, order_cues.ARRIVAL)
-    return bool(found_on_arrival) and not lexicon.hits(text, order_cues.LONG_USE)
+    came = order_cues.WRONG_ITEM.search(text)
+    wrong_item = came is not None and not came.group(1).startswith(order_cues.NOT_ITEMS)
+    return bool(found_on_arrival or wrong_item) and not lexicon.hits(text, order_cues.LONG_USE)
+
+
+def _repair_after_use(evidence: Evidence) -> bool:
+    """An item fault that appeared after weeks of use: the guide's repair (A/S), `normal`, not a failed order."""
+    text = evidence.text
+    return bool(lexicon.hits(text, order_cues.ITEM_FAULT) and lexicon.hits(text, order_cues.LONG_USE))
 
 
 def _praise_only(evidence: Evidence) -> bool:
@@ -155,6 +164,12 @@ RULES: tuple[Rule, ...] = (
         lambda e: lexicon.hits(e.text, order_cues.STUCK) > 0,
     ),
     Rule(
+        "deadline_soon",
+        HIGH,
+        "The customer needs an answer or the order by today or tomorrow (a deadline within about two days).",
+        lambda e: order_cues.DEADLINE.search(e.text) is not None,
+    ),
+    Rule(
         "second_contact",
         HIGH,
         "The customer already has an open case about the same order or problem.",
@@ -195,8 +210,13 @@ def fired(evidence: Evidence) -> list[Rule]:
 
 
 def allowed_levels(evidence: Evidence) -> tuple[str, ...]:
-    """What the model may choose from: `high` only when the text names a problem, never `urgent`."""
-    return (HIGH, NORMAL, LOW) if evidence.signals & PROBLEM_SIGNALS else (NORMAL, LOW)
+    """What the model may choose from: `high` only when the text names a problem, never `urgent`. A fault
+    after weeks of use is not such a problem: the guide makes it a repair (`normal`), so the fault words
+    that name it do not open `high` on their own."""
+    problems = evidence.signals & PROBLEM_SIGNALS
+    if _repair_after_use(evidence):
+        problems -= {"order_failed"}
+    return (HIGH, NORMAL, LOW) if problems else (NORMAL, LOW)
 
 
 def model_choice(probabilities: Mapping[str, float], evidence: Evidence) -> tuple[str, float]:

@@ -47,8 +47,12 @@ def test_platt_scaling_turns_an_over_confident_score_into_the_chance_of_being_ri
     assert calibration.Calibrator()(0.7) == pytest.approx(0.7)  # unfitted: the identity
 
 
-def test_calibration_keeps_the_review_share_in_range_on_a_synthetic_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    """At the default threshold, between 10 % and 25 % of cases go to review; raw probabilities would not."""
+def test_calibration_keeps_the_review_share_in_range_on_a_synthetic_set(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """At even odds (threshold 50), between 10 % and 25 % of cases go to review; raw probabilities would not.
+    The threshold is pinned: the default (55) was chosen on ko-cs-dev, not on this synthetic set."""
+    settings.SORIDAM_TRIAGE_MIN_CONFIDENCE = 50
     rows = synthetic_rows(140, blur=0.25)  # about one case in four has a field wrong
     share = evaluation.cross_validate(rows, folds=4)["needs_review_share"]
     assert 0.10 <= share <= 0.25, share

@@ -42,6 +42,8 @@ def test_eval_command_prints_the_agreed_json(tmp_path: Path, capsys: pytest.Capt
     assert set(levels["urgent"]) == {"precision", "recall", "labelled", "predicted"}
     assert sum(level["labelled"] for level in levels.values()) == len(SEED[::3])
     assert 0 <= report["needs_review_share"] <= 1
+    shares = list(report["needs_review_by_threshold"].values())
+    assert shares == sorted(shares)  # a higher threshold never sends fewer cases to review
 
 
 def test_confusion_counts_only_the_mistakes() -> None:
@@ -86,9 +88,9 @@ def test_ko_cs_dev_cross_validation_meets_the_targets(shared_data: Callable[...,
         pytest.skip("uses no database: once, on the SQLite run, is enough (about 30 s)")
     report = evaluation.cross_validate(read_jsonl(dev), folds=5)
     assert report["category"]["macro_f1"] >= 0.86  # 0.88 measured (issue 12 asks 0.90: not reached yet)
-    assert report["priority"]["accuracy"] >= 0.75  # 0.77 measured (0.74 before evidence rules; asked: 0.85)
+    assert report["priority"]["accuracy"] >= 0.84  # 0.852 measured (0.74 before evidence rules; asked: 0.85)
     assert report["priority"]["per_level"]["urgent"]["precision"] >= 0.85  # 1.00 measured: only rules say urgent
-    assert 0.10 <= report["needs_review_share"] <= 0.25  # 0.13 measured at the default threshold
+    assert 0.10 <= report["needs_review_share"] <= 0.25  # 0.119 measured at the default threshold (55)
     for kind in ("phone", "email", "rrn", "card"):
         assert report["pii"][kind]["recall"] >= 0.99
     # ms_per_case_p95 (4–9 ms here when the machine is idle) is a timing: measured by the command and

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from soridam.triage import priority
@@ -21,6 +23,7 @@ EVIDENCE: dict[str, tuple[str, str, Context, str]] = {
     "sla_breached": ("", "문의드린 건 어떻게 되었나요", Context(sla_breached=True), "high"),
     "arrived_faulty": ("", "어제 받은 블루투스 스피커가 처음부터 전원이 안 켜져요", Context(), "high"),
     "order_stuck": ("", "택배 조회하면 나흘째 같은 지역 터미널에 머물러 있네요", Context(), "high"),
+    "deadline_soon": ("", "행사에 쓸 물건이라 내일까지 꼭 받아야 합니다 확인 부탁드려요", Context(), "high"),
     "praise_only": ("", "포장이 꼼꼼해서 선물하기 딱 좋았어요 👍 다음에도 이용할게요", Context(), "low"),
 }
 
@@ -157,3 +160,52 @@ def test_thanks_beside_a_complaint_is_not_praise(body: str) -> None:
     doc = make_doc("", body)
     fired = [rule.name for rule in priority.fired(priority.evidence_for(doc.text, signals(doc), Context()))]
     assert "praise_only" not in fired, fired
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "반팔 티셔츠를 시켰는데 웬 청바지가 왔어요",
+        "무선 마우스만 주문했는데 키보드가 들어 있네요",
+    ],
+)
+def test_an_item_other_than_the_one_ordered_came_is_a_failed_order(body: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guide's "not what was ordered", said without a fault word: what came is named apart from the order."""
+    doc = make_doc("", body)
+    evidence = priority.evidence_for(doc.text, signals(doc), Context())
+    assert priority.decide({"normal": 0.6, "low": 0.4}, evidence).level == "high"
+    monkeypatch.setattr(priority.order_cues, "WRONG_ITEM", re.compile("(?!)"))
+    assert "arrived_faulty" not in [rule.name for rule in priority.fired(evidence)]
+
+
+@pytest.mark.parametrize(
+    "body", ["운동화를 주문했는데 택배가 왔어요 언제 열어 봐야 하나요", "가방을 샀는데 배송 완료 문자가 왔어요"]
+)
+def test_the_parcel_or_a_message_arriving_is_not_a_wrong_item(body: str) -> None:
+    doc = make_doc("", body)
+    assert "arrived_faulty" not in [
+        rule.name for rule in priority.fired(priority.evidence_for(doc.text, set(), Context()))
+    ]
+
+
+def test_a_fault_after_weeks_of_use_does_not_let_the_model_say_high(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guide: faults that appeared after weeks of use (A/S) are `normal`; the fault words alone named a
+    failed order before, which let a model leaning `high` choose it."""
+    body = "반년 전에 산 전동칫솔이 요즘 충전이 안 돼요 보증 기간이면 수리 맡기고 싶어요"
+    doc = make_doc("", body)
+    evidence = priority.evidence_for(doc.text, signals(doc), Context())
+    assert "order_failed" in evidence.signals
+    leaning_high = {"high": 0.5, "normal": 0.3, "low": 0.2}
+    assert priority.decide(leaning_high, evidence).level == "normal"
+    monkeypatch.setattr(priority, "_repair_after_use", lambda _evidence: False)
+    assert priority.decide(leaning_high, evidence).level == "high"
+
+
+@pytest.mark.parametrize(
+    "body", ["오늘 주문하면 오늘 중으로 발송되나요?", "급해요 빨리 보내 주세요", "내일 도착 예정이라고 떠요"]
+)
+def test_a_day_named_without_a_deadline_is_not_one(body: str) -> None:
+    """A question about today's dispatch, or urgency words, are not a deadline the customer must meet."""
+    doc = make_doc("", body)
+    fired = [rule.name for rule in priority.fired(priority.evidence_for(doc.text, signals(doc), Context()))]
+    assert "deadline_soon" not in fired, fired
