@@ -273,6 +273,15 @@ def smtp_server(settings: Any) -> Iterator[Mailbox]:
         controller.stop()
 
 
+def wait_for_requests_in_flight(live_server: Any) -> None:
+    """Let the requests the page started finish before the test's tables are flushed. A page fires requests of its
+    own (htmx loads such as the case page's customer panel, polls); on SQLite the live server shares the test's
+    in-memory connection, so one still running during the flush left that connection inside a broken transaction
+    and failed every later browser test. The server's request threads are socketserver's ``_threads``."""
+    for thread in list(getattr(live_server.thread.httpd, "_threads", None) or ()):
+        thread.join(timeout=10)
+
+
 def require_shared_data(*parts: str) -> Path:
     """A path in the shared data folder (``../shared/data`` beside the repository). A missing one skips the
     test on a developer's checkout, but under ``CI=true`` it fails: a CI run must not go green by quietly

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from conftest import wait_for_requests_in_flight
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -29,4 +31,5 @@ def browser_page(settings: Any, live_server: Any) -> Iterator[Any]:
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+    wait_for_requests_in_flight(live_server)
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

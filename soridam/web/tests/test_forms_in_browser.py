@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from conftest import wait_for_requests_in_flight
 from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.models import Case, Status
@@ -39,6 +40,7 @@ def open_browser(live_server: Any) -> Iterator[Callable[..., Any]]:
 
         yield new_page
         browser.close()
+    wait_for_requests_in_flight(live_server)
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 

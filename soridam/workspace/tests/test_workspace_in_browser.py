@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from conftest import wait_for_requests_in_flight
 from soridam.accounts.models import User
 from soridam.cases.models import Case
 from soridam.cases.stages import STAGE_ORDER
@@ -37,6 +38,7 @@ def page(live_server: Any) -> Iterator[Any]:
         tab.on("pageerror", lambda error: errors.append(str(error)))
         yield tab
         browser.close()
+        wait_for_requests_in_flight(live_server)
         assert errors == []
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
