@@ -113,6 +113,15 @@ def start_workers(env: dict[str, str], count: int, *, mail: bool) -> list[subpro
     return [subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL) for argv in commands]  # noqa: S603
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a live process, all its threads (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
     for process in processes:
         process.terminate()
@@ -169,6 +178,9 @@ def run_mode(name: str, env: dict[str, str], args: argparse.Namespace, received:
     try:
         time.sleep(10)  # the workers import Django and load Kiwi and the triage model
         load_start = os.getloadavg()[0]
+        # What the pool itself spends a case, burst and drain (not the producers): compare it with
+        # bench/pipeline_cpu.py's in-process figure to see the cost of claiming from a deep queue.
+        cpu_start = sum(cpu_seconds(worker.pid) for worker in workers)
         script = [PYTHON, __file__, "--produce", str(args.seconds)]
         producers = [
             subprocess.Popen([*script, "--seed", str(n)], cwd=ROOT, env=env, stdout=subprocess.PIPE)  # noqa: S603
@@ -185,6 +197,7 @@ def run_mode(name: str, env: dict[str, str], args: argparse.Namespace, received:
         drained = time.time()
         left = unfinished(args.database_url)
         load_drain = os.getloadavg()[0]
+        pool_cpu = sum(cpu_seconds(worker.pid) for worker in workers) - cpu_start
     finally:
         stop_all(workers)
     done = processed(args.database_url)
@@ -202,6 +215,7 @@ def run_mode(name: str, env: dict[str, str], args: argparse.Namespace, received:
         f"{done:,}",
         f"{assigned(args.database_url):,}",
         f"{done / (drained - start):.1f}",
+        f"{pool_cpu * 1000 / max(done, 1):.1f}",
         f"{load_start:.1f} / {load_burst:.1f} / {load_drain:.1f}",
     ]
 
@@ -258,6 +272,7 @@ def main() -> None:
         "cases acked, triaged, indexed",
         "assigned to an agent",
         "processed/s (burst + drain)",
+        "task workers' CPU ms a case",
         "load avg start / burst end / drained",
     ]
     print(table(headers, rows))  # noqa: T201
