@@ -97,11 +97,13 @@ def _within_throttle(rows: list[OutboundMessage], outcomes: dict[int, Outcome]) 
     """The claimed rows that may go now (``contact_rules``); the others go back to the queue until the
     contact's hour has room, with their claim not counted as an attempt: delayed, never dropped."""
     now, batch = timezone.now(), Counter[str]()
+    throttled = [row.recipient for row in rows if contact_rules.is_throttled(row.kind) and row.recipient]
+    hour = contact_rules.SentWithinHour(throttled, now)  # no query when nothing is throttled (empty IN)
     allowed = []
     for outbound in rows:
         release = None
         if contact_rules.is_throttled(outbound.kind) and outbound.recipient:
-            release = contact_rules.throttle_release(outbound.recipient, now, also_sent=batch[outbound.recipient])
+            release = hour.release(outbound.recipient, also_sent=batch[outbound.recipient])
         if release is None:
             batch[outbound.recipient] += contact_rules.is_throttled(outbound.kind)
             allowed.append(outbound)
