@@ -16,8 +16,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from soridam.accounts.directory import labels_by_username, staff_member
 from soridam.accounts.models import User
-from soridam.cases.models import Attachment, Case, EventKind, Message, MessageKind, TimelineEvent
+from soridam.cases.models import Attachment, Case, EventKind, Message, MessageKind, Tag, TimelineEvent
 from soridam.cases.presenters import stage_steps
 from soridam.channels.message_info import MessageChannelInfo, channel_info_by_message
 from soridam.channels.meta.models import MessageTemplate, TemplateChannel
@@ -25,7 +26,7 @@ from soridam.channels.meta.window import META_KINDS, Permission, free_text
 from soridam.channels.phone.models import PhoneCall
 from soridam.channels.sms.composer import replies_by_sms
 from soridam.followup.models import Survey
-from soridam.macros.access import macros_usable_by
+from soridam.macros.access import macros_listed_for
 from soridam.privacy import presenter
 from soridam.privacy.access import may_reveal_pii
 from soridam.workspace.case_actions import ACTIONS
@@ -181,7 +182,7 @@ def _people_named_in(events: list[TimelineEvent]) -> dict[str, str]:
     usernames = {value for event in assignments for value in (event.from_value, event.to_value) if value}
     if not usernames:
         return {}
-    return {user.username: user.label() for user in User.objects.filter(username__in=usernames)}
+    return labels_by_username(usernames)  # the per-process staff directory
 
 
 def case_context(
@@ -211,9 +212,11 @@ def case_context(
         "case_version": max((event.pk for event in events), default=0),
         "held": held or [],
         "forms": forms,
-        "tags": list(case.tags.all()),
+        "tags": tags_of(case, timeline_events),
+        "has_tasks": any(event.kind == EventKind.TASK_OPENED for event in timeline_events),
+        "assignee_label": assignee_label(case),
         "linked_orders": linked_order_numbers(timeline_events),
-        "macros": list(macros_usable_by(user)),
+        "macros": macros_listed_for(user),
         "notice": notice,
         "survey": answered_survey(case),
         "sms_reply": replies_by_sms(case),  # the composer shows the SMS limits; no query for other channels
@@ -221,6 +224,22 @@ def case_context(
         "reply_closed": window is not None and not window.allowed,
         "message_templates": _templates() if window is not None and window.templates_only else [],
     }
+
+
+def tags_of(case: Case, events: list[TimelineEvent]) -> list[Tag]:
+    """The case's tags; no query when its timeline shows none was ever added (``cases.actions.add_tag`` is the
+    one way to tag a case, and it records the event). Investigation tasks likewise (``has_tasks``)."""
+    if not any(event.kind == EventKind.TAG_ADDED for event in events):
+        return []
+    return list(case.tags.all())
+
+
+def assignee_label(case: Case) -> str:
+    """The assignee's name from the per-process staff directory (``HEADER_RELATIONS`` leaves the user out)."""
+    if case.assignee_id is None:
+        return ""
+    assignee = staff_member(case.assignee_id) or case.assignee
+    return assignee.label() if assignee is not None else ""
 
 
 def linked_order_numbers(events: list[TimelineEvent]) -> list[str]:
