@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django import forms
@@ -393,6 +394,14 @@ class FieldRow:
 
 
 def options_html(options: list[Option]) -> SafeString:
+    return _joined_options(tuple(options))
+
+
+@lru_cache(maxsize=512)
+def _joined_options(options: tuple[Option, ...]) -> SafeString:
+    """The same options (values, labels in the page's language, the one selected) come back on page after page:
+    the stage, status, priority, category, team and assignee selects of the cases a team works on. Joined once
+    per process; the key is everything the markup is made of."""
     return format_html_join(
         "\n",
         "{}",
