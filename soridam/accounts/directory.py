@@ -80,6 +80,16 @@ def labels_by_username(usernames: set[str]) -> dict[str, str]:
     return labels
 
 
+def labels_by_pk(ids: set[int]) -> dict[int, str]:
+    """The names people read for these user ids; those not in the copy are asked of the database."""
+    by_pk = DIRECTORY.get().by_pk
+    labels = {pk: by_pk[pk].label() for pk in ids if pk in by_pk}
+    missing = ids - labels.keys()
+    if missing:
+        labels |= {found.pk: found.label() for found in User.objects.filter(pk__in=missing)}
+    return labels
+
+
 def teams_listed_for(user: User) -> list[Team]:
     """``accounts.access.teams_visible_to(user)`` as a list by name: an agent's own teams (read for this
     request anyway), every team for an admin."""

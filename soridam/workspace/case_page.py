@@ -16,7 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from soridam.accounts.directory import labels_by_username, staff_member
+from soridam.accounts.directory import labels_by_pk, labels_by_username, staff_member
 from soridam.accounts.models import User
 from soridam.cases.models import Attachment, Case, EventKind, Message, MessageKind, Tag, TimelineEvent
 from soridam.cases.presenters import stage_steps
@@ -95,11 +95,13 @@ def conversation(case: Case, user: User) -> list[MessageRow]:
     prints of it (masked author and body, deliveries, the original): one template, no include or tag per
     message."""
     messages = list(
-        # A logged call comes in the same query (a reverse one-to-one join): the call list costs nothing.
-        case.messages.select_related("author_user", "author_customer", "phone_call")
+        # A logged call comes in the same query (a reverse one-to-one join): the call list costs nothing. The
+        # staff authors' names come from the per-process staff directory, not a join of the user table.
+        case.messages.select_related("author_customer", "phone_call")
         .annotate(has_files=Exists(Attachment.objects.filter(message=OuterRef("pk"))))
         .order_by("created_at", "id")
     )
+    staff = labels_by_pk({message.author_user_id for message in messages if message.author_user_id is not None})
     files: dict[int, list[Attachment]] = {}
     # Most cases carry no files: the attachments are read (one plain query, not prefetch_related) only if
     # the messages say there are some.
@@ -112,22 +114,35 @@ def conversation(case: Case, user: User) -> list[MessageRow]:
     may_reveal = cache(lambda: may_reveal_pii(user))
     return [
         _message_row(
-            user, message, kinds, files.get(message.pk, []), infos.get(message.pk, NO_CHANNEL_INFO), may_reveal
+            user,
+            message,
+            _author(message, staff),
+            kinds,
+            files.get(message.pk, []),
+            infos.get(message.pk, NO_CHANNEL_INFO),
+            may_reveal,
         )
         for message in messages
     ]
 
 
+def _author(message: Message, staff: dict[int, str]) -> str:
+    """``Message.author_display`` with the staff names given."""
+    if message.author_user_id is not None:
+        return staff.get(message.author_user_id, "Soridam")
+    return message.author_display()
+
+
 def _message_row(
     user: User,
     message: Message,
+    author: str,
     kinds: dict[str, str],
     attachments: list[Attachment],
     info: MessageChannelInfo,
     may_reveal: Callable[[], bool],
 ) -> MessageRow:
     body, has_pii = presenter.shown_body(user, message.body)
-    author = message.author_display()
     return MessageRow(
         pk=message.pk,
         is_internal=message.is_internal,

@@ -125,3 +125,16 @@ def test_tags_and_tasks_are_read_only_when_the_timeline_has_them(
     tag = case.tags.get()
     assert f'<input type="hidden" name="tag" value="{tag.pk}">' in html
     assert "Check the parcel scan" in html.split('id="investigation-tasks"')[1]
+
+
+def test_the_conversation_names_staff_authors_as_they_are_now(
+    alice: User, alice_client: Client, make_case: Callable[..., Case]
+) -> None:
+    case = make_case()
+    actions.add_note(case, "Courier says Tuesday", actor=Actor(user=alice))
+    assert "<span>alice</span>" in _page(alice_client, case)
+    alice.display_name = "Alice Han"
+    alice.save()
+    html = _page(alice_client, case)
+    assert "<span>Alice Han</span>" in html
+    assert "<span>alice</span>" not in html
