@@ -90,6 +90,10 @@ def labels_by_pk(ids: set[int]) -> dict[int, str]:
     return labels
 
 
+def team_by_pk(pk: int) -> Team | None:
+    return next((team for team in DIRECTORY.get().teams if team.pk == pk), None)
+
+
 def teams_listed_for(user: User) -> list[Team]:
     """``accounts.access.teams_visible_to(user)`` as a list by name: an agent's own teams (read for this
     request anyway), every team for an admin."""

@@ -138,3 +138,21 @@ def test_the_conversation_names_staff_authors_as_they_are_now(
     html = _page(alice_client, case)
     assert "<span>Alice Han</span>" in html
     assert "<span>alice</span>" not in html
+
+
+def test_the_header_shows_the_category_and_team_as_they_are_now_inactive_category_included(
+    alice: User, alice_client: Client, teams: dict[str, Team], make_case: Callable[..., Case]
+) -> None:
+    case = make_case()
+    _page(alice_client, case)
+    team = teams["delivery"]
+    team.name = "Delivery desk"
+    team.save()
+    assert "<dd>Delivery desk</dd>" in _page(alice_client, case)
+    category = case.category
+    assert category is not None
+    category.name_ko = "배송 지연"
+    category.is_active = False  # no longer in the copy of active categories: read as the relation
+    category.save()
+    html = _page(alice_client, case)
+    assert "배송 지연" in html.split('class="case-facts"')[1].split("</dl>")[0]
