@@ -29,13 +29,6 @@ def team_ids_of(user: User) -> list[int]:
     return [team.pk for team in teams_of(user)]
 
 
-def teams_listed_for(user: User) -> list[Team]:
-    """``teams_visible_to`` as a list by name, without a second query for an agent's own teams."""
-    if user.is_support_staff and not user.is_admin_role:
-        return teams_of(user)
-    return list(teams_visible_to(user))
-
-
 def teams_visible_to(user: User) -> QuerySet[Team]:
     if user.is_admin_role:
         return Team.objects.all()

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from soridam.lib.process_copy import ChangeCount, CountedChanges
+
 
 class Role(models.TextChoices):
     CUSTOMER = "customer", _("Customer")
@@ -26,7 +28,14 @@ STAFF_ROLES = frozenset({Role.AGENT, Role.LEAD, Role.ADMIN})
 TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.LEAD, Role.MEDIATOR, Role.AUDITOR})
 
 
-class User(AbstractUser):
+# Saves and deletes of users, teams and memberships: the per-process staff directory (``accounts.directory``)
+# reads again after any of them in this process.
+staff_changes = ChangeCount()
+
+
+class User(AbstractUser, CountedChanges):
+    changes = staff_changes
+
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.AGENT)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="ko")
     display_name = models.CharField(max_length=120, blank=True)
@@ -51,7 +60,9 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
 
-class Team(models.Model):
+class Team(CountedChanges):
+    changes = staff_changes
+
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     email_address = models.EmailField(blank=True, help_text=_("Replies to this team's cases go from this address."))
@@ -68,7 +79,9 @@ class Team(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(CountedChanges):
+    changes = staff_changes
+
     user = models.ForeignKey(User, on_delete=models.CASCADE)
     team = models.ForeignKey(Team, on_delete=models.CASCADE)
     is_lead = models.BooleanField(default=False)

@@ -25,3 +25,8 @@ def active_category(slug: str) -> Category | None:
 def active_categories() -> list[Category]:
     """The active categories in their listed order (position, slug), e.g. for a select."""
     return list(ACTIVE.get().values())
+
+
+def active_category_by_pk(pk: int) -> Category | None:
+    """The active category with this id, or None (inactive, missing)."""
+    return next((category for category in ACTIVE.get().values() if category.pk == pk), None)

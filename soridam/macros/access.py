@@ -6,7 +6,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from soridam.accounts.models import Role, User
-from soridam.macros.models import Macro
+from soridam.lib.process_copy import ProcessCopy
+from soridam.macros.models import Macro, macro_changes
 
 
 def may_manage_shared_macros(user: User) -> bool:
@@ -18,6 +19,23 @@ def macros_usable_by(user: User) -> QuerySet[Macro]:
     if not user.is_support_staff:
         return Macro.objects.none()
     return Macro.objects.filter(Q(owner__isnull=True) | Q(owner=user), is_active=True)
+
+
+def _read_active() -> list[Macro]:
+    return list(Macro.objects.filter(is_active=True))
+
+
+# The case page's composer lists the macros on every view; they change when someone edits one. This process
+# reads them again after it saves or deletes one, other processes within ``lib.process_copy.TTL_SECONDS``.
+ACTIVE = ProcessCopy(_read_active, macro_changes)
+
+
+def macros_listed_for(user: User) -> list[Macro]:
+    """``macros_usable_by(user)`` in its order (name, id), from the per-process copy: for showing only; a macro
+    sent with a reply is checked against the database (``workspace.forms.ComposeForm``)."""
+    if not user.is_support_staff:
+        return []
+    return [macro for macro in ACTIVE.get() if macro.owner_id is None or macro.owner_id == user.pk]
 
 
 def macros_editable_by(user: User) -> QuerySet[Macro]:

@@ -9,11 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 from soridam.cases.models import TAG_LENGTH, Priority, Status
 from soridam.cases.stages import Stage
+from soridam.lib.process_copy import ChangeCount, CountedChanges
 
 SETTABLE_STATUSES = [(value, label) for value, label in Status.choices if value != Status.MERGED]
 
 
-class Macro(models.Model):
+# Saves and deletes of macros in this process: the case page's copy of them reads again (``macros.access``).
+macro_changes = ChangeCount()
+
+
+class Macro(CountedChanges):
+    changes = macro_changes
+
     name = models.CharField(_("name"), max_length=120)
     body = models.TextField(
         _("text"), help_text=_("Variables: {{customer.name}}, {{case.reference}}, {{case.subject}}, {{agent.name}}.")

@@ -16,8 +16,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from soridam.accounts.directory import labels_by_pk, labels_by_username, staff_member, team_by_pk
 from soridam.accounts.models import User
-from soridam.cases.models import Attachment, Case, EventKind, Message, MessageKind, TimelineEvent
+from soridam.cases.categories import active_category_by_pk
+from soridam.cases.models import Attachment, Case, EventKind, Message, MessageKind, Tag, TimelineEvent
 from soridam.cases.presenters import stage_steps
 from soridam.channels.message_info import MessageChannelInfo, channel_info_by_message
 from soridam.channels.meta.models import MessageTemplate, TemplateChannel
@@ -25,7 +27,7 @@ from soridam.channels.meta.window import META_KINDS, Permission, free_text
 from soridam.channels.phone.models import PhoneCall
 from soridam.channels.sms.composer import replies_by_sms
 from soridam.followup.models import Survey
-from soridam.macros.access import macros_usable_by
+from soridam.macros.access import macros_listed_for
 from soridam.privacy import presenter
 from soridam.privacy.access import may_reveal_pii
 from soridam.workspace.case_actions import ACTIONS
@@ -37,8 +39,10 @@ if TYPE_CHECKING:
 
     from django_stubs_ext import StrOrPromise
 
-# The assignee is left out: it is often empty, and joining the user table costs more than the rare lookup.
-HEADER_RELATIONS = ("customer", "category", "team", "sla", "survey", "cause")
+# The assignee is left out: it is often empty, and joining the user table costs more than the rare lookup. The
+# category and the team come from the per-process copies (``with_copied_relations``): each join of the case's read
+# cost ~0.3 ms of CPU to build and load (bench/README.md, casepage4).
+HEADER_RELATIONS = ("customer", "sla", "survey", "cause")
 
 
 @dataclass(frozen=True)
@@ -94,11 +98,13 @@ def conversation(case: Case, user: User) -> list[MessageRow]:
     prints of it (masked author and body, deliveries, the original): one template, no include or tag per
     message."""
     messages = list(
-        # A logged call comes in the same query (a reverse one-to-one join): the call list costs nothing.
-        case.messages.select_related("author_user", "author_customer", "phone_call")
+        # A logged call comes in the same query (a reverse one-to-one join): the call list costs nothing. The
+        # staff authors' names come from the per-process staff directory, not a join of the user table.
+        case.messages.select_related("author_customer", "phone_call")
         .annotate(has_files=Exists(Attachment.objects.filter(message=OuterRef("pk"))))
         .order_by("created_at", "id")
     )
+    staff = labels_by_pk({message.author_user_id for message in messages if message.author_user_id is not None})
     files: dict[int, list[Attachment]] = {}
     # Most cases carry no files: the attachments are read (one plain query, not prefetch_related) only if
     # the messages say there are some.
@@ -111,22 +117,35 @@ def conversation(case: Case, user: User) -> list[MessageRow]:
     may_reveal = cache(lambda: may_reveal_pii(user))
     return [
         _message_row(
-            user, message, kinds, files.get(message.pk, []), infos.get(message.pk, NO_CHANNEL_INFO), may_reveal
+            user,
+            message,
+            _author(message, staff),
+            kinds,
+            files.get(message.pk, []),
+            infos.get(message.pk, NO_CHANNEL_INFO),
+            may_reveal,
         )
         for message in messages
     ]
 
 
+def _author(message: Message, staff: dict[int, str]) -> str:
+    """``Message.author_display`` with the staff names given."""
+    if message.author_user_id is not None:
+        return staff.get(message.author_user_id, "Soridam")
+    return message.author_display()
+
+
 def _message_row(
     user: User,
     message: Message,
+    author: str,
     kinds: dict[str, str],
     attachments: list[Attachment],
     info: MessageChannelInfo,
     may_reveal: Callable[[], bool],
 ) -> MessageRow:
     body, has_pii = presenter.shown_body(user, message.body)
-    author = message.author_display()
     return MessageRow(
         pk=message.pk,
         is_internal=message.is_internal,
@@ -181,7 +200,7 @@ def _people_named_in(events: list[TimelineEvent]) -> dict[str, str]:
     usernames = {value for event in assignments for value in (event.from_value, event.to_value) if value}
     if not usernames:
         return {}
-    return {user.username: user.label() for user in User.objects.filter(username__in=usernames)}
+    return labels_by_username(usernames)  # the per-process staff directory
 
 
 def case_context(
@@ -211,9 +230,11 @@ def case_context(
         "case_version": max((event.pk for event in events), default=0),
         "held": held or [],
         "forms": forms,
-        "tags": list(case.tags.all()),
+        "tags": tags_of(case, timeline_events),
+        "has_tasks": any(event.kind == EventKind.TASK_OPENED for event in timeline_events),
+        "assignee_label": assignee_label(case),
         "linked_orders": linked_order_numbers(timeline_events),
-        "macros": list(macros_usable_by(user)),
+        "macros": macros_listed_for(user),
         "notice": notice,
         "survey": answered_survey(case),
         "sms_reply": replies_by_sms(case),  # the composer shows the SMS limits; no query for other channels
@@ -221,6 +242,33 @@ def case_context(
         "reply_closed": window is not None and not window.allowed,
         "message_templates": _templates() if window is not None and window.templates_only else [],
     }
+
+
+def with_copied_relations(case: Case) -> Case:
+    """The case with its category and team from the per-process copies (``cases.categories``,
+    ``accounts.directory``); one not in them (an inactive category, a team newer than the copy) is read as
+    Django reads a relation, when it is first used."""
+    if case.category_id is not None and (category := active_category_by_pk(case.category_id)) is not None:
+        Case.category.field.set_cached_value(case, category)
+    if case.team_id is not None and (team := team_by_pk(case.team_id)) is not None:
+        Case.team.field.set_cached_value(case, team)
+    return case
+
+
+def tags_of(case: Case, events: list[TimelineEvent]) -> list[Tag]:
+    """The case's tags; no query when its timeline shows none was ever added (``cases.actions.add_tag`` is the
+    one way to tag a case, and it records the event). Investigation tasks likewise (``has_tasks``)."""
+    if not any(event.kind == EventKind.TAG_ADDED for event in events):
+        return []
+    return list(case.tags.all())
+
+
+def assignee_label(case: Case) -> str:
+    """The assignee's name from the per-process staff directory (``HEADER_RELATIONS`` leaves the user out)."""
+    if case.assignee_id is None:
+        return ""
+    assignee = staff_member(case.assignee_id) or case.assignee
+    return assignee.label() if assignee is not None else ""
 
 
 def linked_order_numbers(events: list[TimelineEvent]) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django import forms
@@ -20,7 +21,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from soridam.accounts.access import agents_assignable_by, teams_listed_for, teams_visible_to
+from soridam.accounts.access import agents_assignable_by, teams_visible_to
+from soridam.accounts.directory import assignable_listed, teams_listed_for
 from soridam.accounts.models import Team, User
 from soridam.cases import stages
 from soridam.cases.categories import active_categories
@@ -65,7 +67,8 @@ class CaseForm(forms.Form):
         self.case = case
         self.user = user
         # Objects a model select lists instead of running its queryset (the page needs no query for them);
-        # the queryset still checks what is posted.
+        # the queryset still checks what is posted. An unbound form (the page) never runs its querysets, so
+        # they are only built for a bound one: building one costs as much CPU as the page's cheaper statements.
         self.listed: dict[str, list[Any]] = {}
 
 
@@ -146,7 +149,8 @@ class ComposeForm(CaseForm):
 
     def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
         super().__init__(data, files, case=case, user=user)
-        cast(forms.ModelChoiceField[Macro], self.fields["macro"]).queryset = macros_usable_by(user)
+        if self.is_bound:  # the page lists the macros from its context (``macros.access.macros_listed_for``)
+            cast(forms.ModelChoiceField[Macro], self.fields["macro"]).queryset = macros_usable_by(user)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -183,8 +187,9 @@ class AssignForm(CaseForm):
 
     def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
         super().__init__(data, files, case=case, user=user)
-        field = cast(AgentChoiceField, self.fields["assignee"])
-        field.queryset = _assignable(user, case)
+        if self.is_bound:
+            cast(AgentChoiceField, self.fields["assignee"]).queryset = _assignable(user, case)
+        self.listed["assignee"] = assignable_listed(user, case.assignee_id)  # the per-process staff directory
         self.initial["assignee"] = case.assignee_id
 
 
@@ -281,9 +286,10 @@ class CategoryForm(CaseForm):
 
     def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
         super().__init__(data, files, case=case, user=user)
-        field = cast(CategoryChoiceField, self.fields["category"])
         # The posted value is checked against the database; the select lists the per-process copy.
-        field.queryset = Category.objects.filter(Q(is_active=True) | Q(pk=case.category_id))
+        if self.is_bound:
+            field = cast(CategoryChoiceField, self.fields["category"])
+            field.queryset = Category.objects.filter(Q(is_active=True) | Q(pk=case.category_id))
         self.listed["category"] = _with_current(active_categories(), case.category_id, lambda: case.category)
         self.initial["category"] = case.category_id
 
@@ -305,10 +311,11 @@ class TeamForm(CaseForm):
 
     def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
         super().__init__(data, files, case=case, user=user)
-        field = cast(TeamChoiceField, self.fields["team"])
         # Only the teams the agent may give cases to (as in the API); the current one stays listed.
-        visible = teams_visible_to(user).values("pk")
-        field.queryset = Team.objects.filter(Q(pk__in=visible) | Q(pk=case.team_id)).order_by("name")
+        if self.is_bound:
+            visible = teams_visible_to(user).values("pk")
+            field = cast(TeamChoiceField, self.fields["team"])
+            field.queryset = Team.objects.filter(Q(pk__in=visible) | Q(pk=case.team_id)).order_by("name")
         self.listed["team"] = _with_current(teams_listed_for(user), case.team_id, lambda: case.team)
         self.initial["team"] = case.team_id
 
@@ -324,7 +331,8 @@ class TagRemoveForm(CaseForm):
 
     def __init__(self, data: Any = None, files: Any = None, *, case: Case, user: User) -> None:
         super().__init__(data, files, case=case, user=user)
-        cast(forms.ModelChoiceField[Tag], self.fields["tag"]).queryset = case.tags.all()
+        if self.is_bound:  # the page lists the tags from its context
+            cast(forms.ModelChoiceField[Tag], self.fields["tag"]).queryset = case.tags.all()
 
 
 class Option(NamedTuple):
@@ -386,6 +394,14 @@ class FieldRow:
 
 
 def options_html(options: list[Option]) -> SafeString:
+    return _joined_options(tuple(options))
+
+
+@lru_cache(maxsize=512)
+def _joined_options(options: tuple[Option, ...]) -> SafeString:
+    """The same options (values, labels in the page's language, the one selected) come back on page after page:
+    the stage, status, priority, category, team and assignee selects of the cases a team works on. Joined once
+    per process; the key is everything the markup is made of."""
     return format_html_join(
         "\n",
         "{}",

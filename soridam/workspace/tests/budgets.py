@@ -11,7 +11,13 @@ more: the 360 panel's last rating comes from its read of the visible cases (``wo
 Issue 13 §3 then moved the 360 panel into its own request after the page (``workspace:case_customer``, htmx):
 its eight reads (other cases, identities, orders, notes, tags, repeat contact, churn counts, remedies) left
 the page's budget for the panel's, beside the session, user, teams and case that every request reads.
+Then (casepage4) 16 -> 11: the assignee and team options, the assignee's name and the names in the timeline
+come from the per-process staff directory (``accounts.directory``), the macros from a per-process copy
+(``macros.access``), and the tags and investigation tasks are read only when the timeline shows one was ever
+added. ``CASE_PAGE_QUERIES`` is a running process's page; its first page also reads those copies and the
+categories' (``PROCESS_COPY_QUERIES``: users, memberships, teams, macros, categories).
 """
 
-CASE_PAGE_QUERIES = 16
+CASE_PAGE_QUERIES = 11
 CUSTOMER_PANEL_QUERIES = 12
+PROCESS_COPY_QUERIES = 5

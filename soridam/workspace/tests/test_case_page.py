@@ -11,7 +11,7 @@ from soridam.audit.actors import Actor
 from soridam.cases import actions
 from soridam.cases.models import Case, Category, Message
 from soridam.cases.uploads import check_upload
-from soridam.workspace.tests.budgets import CASE_PAGE_QUERIES
+from soridam.workspace.tests.budgets import CASE_PAGE_QUERIES, PROCESS_COPY_QUERIES
 from soridam.workspace.tests.conftest import HTMX
 
 pytestmark = pytest.mark.django_db
@@ -347,11 +347,15 @@ def test_case_page_query_count_does_not_grow_with_messages(
     for n in range(20):
         actions.reply(case, f"reply {n}", actor=Actor(user=alice))
         actions.add_note(case, f"note {n}", actor=Actor(user=alice))
-    # Session, user, the agent's teams (also the team options), case (with customer, category, team), messages,
-    # attachments (only because a message has one), events, the assignee options, the active categories (the
-    # per-process copy, read again at most every few seconds), the tags, the macros, the e-mail delivery states
-    # and the investigation tasks, the header's presence: one query each, however long the conversation. The
-    # customer 360 panel and the remedy section (policy rules, offer form) load after the page (htmx).
+    # A process's first page also reads its per-process copies: the staff directory (users, memberships, teams:
+    # the assignee and team options, the assignee's and the timeline's names), the macros and the categories.
+    with django_assert_max_num_queries(CASE_PAGE_QUERIES + PROCESS_COPY_QUERIES):
+        assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
+    # Then: session, user, the agent's teams (also the team options), case (with customer, category, team), the
+    # access-log entry, events, messages, attachments (only because a message has one), the e-mail delivery
+    # states, the header's presence and the "Open a dispute" permission: one query each, however long the
+    # conversation. No tags or investigation tasks were ever added (the timeline says so): no query for them.
+    # The customer 360 panel and the remedy section (policy rules, offer form) load after the page (htmx).
     with django_assert_max_num_queries(CASE_PAGE_QUERIES):
         assert alice_client.get(f"/workspace/cases/{case.pk}/").status_code == 200
 

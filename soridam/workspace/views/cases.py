@@ -19,7 +19,7 @@ from soridam.lib.htmx import is_htmx
 from soridam.privacy import access_log
 from soridam.privacy.models import AccessAction
 from soridam.workspace.case_actions import ACTIONS, run_case_action
-from soridam.workspace.case_page import HEADER_RELATIONS, case_context
+from soridam.workspace.case_page import HEADER_RELATIONS, case_context, with_copied_relations
 from soridam.workspace.customer_panel import customer_panel
 from soridam.workspace.forms import CaseForm
 
@@ -37,7 +37,7 @@ def _render_case(
     status: int = 200,
     viewed: bool = False,
 ) -> HttpResponse:
-    case = access_case(request.user, case_id, related=HEADER_RELATIONS)
+    case = with_copied_relations(access_case(request.user, case_id, related=HEADER_RELATIONS))
     if viewed:  # R-SEC-5: the one INSERT this page adds
         access_log.record(request, AccessAction.VIEW, case_id=case.pk, customer_id=case.customer_id)
     context = case_context(request.user, case, failed=failed, notice=notice, held=held)

@@ -61,7 +61,7 @@ def test_after_24_hours_free_text_is_disabled_and_templates_are_offered_within_t
     alice_client: Client,
     django_assert_max_num_queries: Any,
 ) -> None:
-    alice_client.get(f"/workspace/cases/{whatsapp_case.pk}/")  # the per-process copies (categories) are read
+    alice_client.get(f"/workspace/cases/{whatsapp_case.pk}/")  # the per-process copies (staff, macros, categories)
     # The window costs no query: the page reads it from the conversation.
     with django_assert_max_num_queries(CASE_PAGE_QUERIES):
         assert alice_client.get(f"/workspace/cases/{whatsapp_case.pk}/").status_code == 200
