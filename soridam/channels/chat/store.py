@@ -113,7 +113,9 @@ def receive_many(inbound: Sequence[Inbound]) -> list[Stored | Exception]:
     limit = settings.SORIDAM_RATE_LIMITS["chat_message"]
     try:
         with transaction.atomic():
-            for (index, _checked), outcome in zip(accepted, _store_many([c for _i, c in accepted], limit), strict=True):
+            for (index, _checked), outcome in zip(
+                accepted, _store_many([c for _i, c in accepted], limit, savepoint=False), strict=True
+            ):
                 outcomes[index] = outcome
     except (DatabaseError, ChatSession.DoesNotExist) as exc:
         if len(accepted) == 1:
@@ -202,19 +204,19 @@ def _take_hit(session: _Locked, now: datetime, limit: int) -> RateLimited | None
     return None
 
 
-def _store_many(messages: Sequence[_Checked], limit: int | None) -> list[Stored | Exception]:
+def _store_many(messages: Sequence[_Checked], limit: int | None, *, savepoint: bool = True) -> list[Stored | Exception]:
     """Each message once per ``(session, client_id)`` with the next seq of its session, in one transaction:
     the sessions locked in id order (as any other writer locks one), one SELECT for the resends, one INSERT,
     one UPDATE of the sessions' ``last_seq`` and rate counts, one INSERT of the bot's (or the case's) task
     rows. ``limit``: messages a session may send per ``RATE_WINDOW`` (each one counts, resends too); over it
-    the message gets ``RateLimited``."""
+    the message gets ``RateLimited``. ``savepoint=False`` inside ``receive_many``'s own transaction, which
+    nothing between catches an error in (a savepoint was two more round trips a group commit); a message stored
+    alone keeps one, so that its error never breaks a transaction around it."""
     if not messages:
         return []
     session_ids = sorted({m.session_id for m in messages})
     now = timezone.now()
-    # No savepoint: nothing inside catches an error of the block, and ``receive_many`` opens the transaction
-    # around it (a savepoint was two more round trips a group commit).
-    with transaction.atomic(savepoint=False), batched():
+    with transaction.atomic(savepoint=savepoint), batched():
         sessions = _lock(session_ids)
         if len(sessions) != len(session_ids):
             raise ChatSession.DoesNotExist("a chat session is gone")
