@@ -122,9 +122,10 @@ def _insert(calls: list[_Call]) -> None:
     if len(calls) > 1 and connection.vendor == "postgresql" and not holding():
         _insert_arrays(calls)
         return
-    rows = [_row(_checked_backend(task, {}), task, args, kwargs) for task, args, kwargs in calls]
+    backends = [_checked_backend(task, {}) for task, _args, _kwargs in calls]
+    rows = [_row(backend, *call) for backend, call in zip(backends, calls, strict=True)]
     insert_many(rows)  # ids are set: inside ``rows.together`` it rides along
-    _announce(rows)
+    _announce(list(zip(backends, rows, strict=True)))
 
 
 def _checked_backend(task: Any, checked: dict[int, Any]) -> Any:
@@ -151,11 +152,11 @@ def _row(backend: Any, task: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
     )
 
 
-def _announce(rows: list[Any]) -> None:
-    """``task_enqueued`` for each row, as ``enqueue`` sends it, when anyone hears it."""
-    for row in rows:
-        if _enqueued_heard(type(row.task.get_backend())):
-            task_enqueued.send(type(row.task.get_backend()), task_result=row.task_result)
+def _announce(rows: list[tuple[Any, Any]]) -> None:
+    """``task_enqueued`` for each (backend, row), as ``enqueue`` sends it, when anyone hears it."""
+    for backend, row in rows:
+        if _enqueued_heard(type(backend)):
+            task_enqueued.send(type(backend), task_result=row.task_result)
 
 
 def _enqueued_heard(sender: type) -> bool:
@@ -208,10 +209,10 @@ def _insert_arrays(calls: list[_Call]) -> None:
     if not any(_enqueued_heard(type(backend)) for backend in checked.values()):
         return
     rows = []
-    for values in zip(*columns[:1], arguments, *columns[2:], strict=True):
-        row: Any = DBTaskResult(**dict(zip((name for name, _type in _ARRAY_COLUMNS), values, strict=True)))
+    for (task, _args, _kwargs), *fields in zip(calls, columns[0], arguments, *columns[2:], strict=True):
+        row: Any = DBTaskResult(**dict(zip((name for name, _type in _ARRAY_COLUMNS), fields, strict=True)))
         row.enqueued_at, row._state.adding, row._state.db = now, False, connection.alias
-        rows.append(row)
+        rows.append((checked[id(task)], row))
     _announce(rows)
 
 
