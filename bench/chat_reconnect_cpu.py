@@ -6,7 +6,9 @@ A reconnect of N sockets costs the ASGI process, besides the handshakes themselv
 (``tokens.sessions_for``, one batch), N resume reads (``store.transcripts``, one batch; most sockets have
 one frame they missed, the echo of the message sent as the connection dropped; after a server restart most
 have none), N resends de-duplicated by client_id (``store.receive_many``) and N channel names
-(``channel_layer.new_channel``). Each is called as the batches call it, all N at once, in a fresh process of
+(``channel_layer.new_channel``). Besides the reconnect, the steady state's group commit: a new message of each
+socket stored in one commit (a backlog) and five to a commit (a quiet second), each client_id new (``uuid4``
+counted). Each is called as the batches call it, all N at once, in a fresh process of
 each tree against the same PostgreSQL database, ``time.process_time`` around the call (the database's own CPU
 is not counted), alternating the trees ``--pairs`` times; the table has the median of the pairs, in us a socket.
 """
@@ -39,7 +41,7 @@ for n in range(int(os.environ["BENCH_SOCKETS"])):
 """
 
 MEASURE = """
-import asyncio, json, os, time
+import asyncio, json, os, time, uuid
 from django.conf import settings
 from django.test import override_settings
 from channels.layers import get_channel_layer
@@ -52,6 +54,8 @@ for message in ChatMessage.objects.filter(session__in=sessions).order_by("sessio
     last[message.session_id] = message
 limits = {**settings.SORIDAM_RATE_LIMITS, "chat_message": 10**9}
 layer = get_channel_layer()
+def _new_messages(session_ids):
+    return store.receive_many([store.Inbound(pk, uuid.uuid4(), "bench") for pk in session_ids])
 calls = {
     "token checks (tokens.sessions_for)": (tokens.sessions_for, [tokens.issue(s) for s in sessions]),
     "resume reads, one frame missed each (store.transcripts)": (
@@ -60,6 +64,9 @@ calls = {
     "resends de-duplicated (store.receive_many)": (
         store.receive_many, [store.Inbound(m.session_id, str(m.client_id), m.text) for m in last.values()]),
     "channel names (channel_layer.new_channel)": (lambda items: asyncio.run(_names(items)), sessions),
+    "new messages, one a socket, all in one commit (store.receive_many)": (_new_messages, [s.pk for s in sessions]),
+    "new messages, one a socket, 5 a commit (store.receive_many)": (
+        lambda items: [_new_messages(items[n : n + 5]) for n in range(0, len(items), 5)], [s.pk for s in sessions]),
 }
 async def _names(items):
     return [await layer.new_channel() for _ in items]

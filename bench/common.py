@@ -119,17 +119,26 @@ def issue_token(env: dict[str, str], username: str) -> str:
     return manage(env, "api_token", username, "--name", "bench").strip().splitlines()[-1]
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
     """A free loopback port; within ``BENCH_PORTS`` ("8800-8899") when set: on a shared machine each session
-    is given its own range."""
+    is given its own range. A port handed out before is not handed out again: a caller often binds it only
+    later (bench/chat.py takes the socket server's port before the web server starts), and granian binds with
+    SO_REUSEPORT, so two servers on one port shared its connections (WebSocket handshakes answered 404)."""
     first, _, last = os.environ.get("BENCH_PORTS", "0-0").partition("-")
     for candidate in range(int(first), int(last or first) + 1):
+        if candidate in _HANDED_OUT:
+            continue
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", candidate))
             except OSError:
                 continue
-            return int(sock.getsockname()[1])
+            port = int(sock.getsockname()[1])
+        _HANDED_OUT.add(port)
+        return port
     raise SystemExit(f"no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -13,8 +14,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks.base import Task
+from django_tasks.signals import log_task_enqueued
 from django_tasks_db import DatabaseBackend
-from django_tasks_db.compat import normalize_json, task_enqueued
+from django_tasks_db.compat import TASKS_LOGGER, normalize_json, task_enqueued
 
 from soridam.lib.rows import holding, insert_many
 
@@ -114,34 +116,62 @@ def batched() -> Iterator[None]:
 
 def _insert(calls: list[_Call]) -> None:
     """What ``DatabaseBackend.enqueue`` does for each call, with one INSERT for all of them."""
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
-    rows: list[tuple[DatabaseBackend, Any]] = []
-    for task, args, kwargs in calls:
-        backend = task.get_backend()
-        backend.validate_task(task)
-        row: Any = DBTaskResult(
-            id=backend._get_id(),
-            args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
-            priority=task.priority,
-            task_path=task.module_path,
-            queue_name=task.queue_name,
-            run_after=task.run_after or get_date_max(),  # what the app's pre_save does for save()
-            backend_name=backend.alias,
-        )
-        rows.append((backend, row))
-    if not rows:
+    if not calls:
         return
     # Inside ``rows.together`` the rows ride along with the held ones (one round trip for a new case).
-    if len(rows) > 1 and connection.vendor == "postgresql" and not holding():
-        _insert_arrays([row for _backend, row in rows])
-    else:
-        insert_many([row for _backend, row in rows])  # ids are set: inside ``rows.together`` it rides along
+    if len(calls) > 1 and connection.vendor == "postgresql" and not holding():
+        _insert_arrays(calls)
+        return
+    backends = [_checked_backend(task, {}) for task, _args, _kwargs in calls]
+    rows = [_row(backend, *call) for backend, call in zip(backends, calls, strict=True)]
+    insert_many(rows)  # ids are set: inside ``rows.together`` it rides along
+    _announce(list(zip(backends, rows, strict=True)))
+
+
+def _checked_backend(task: Any, checked: dict[int, Any]) -> Any:
+    """The task's backend, after the backend's checks of the task: once a task within one batch (``checked``),
+    as a task's backend and its checks do not change between two of its calls."""
+    backend = checked.get(id(task))
+    if backend is None:
+        backend = checked[id(task)] = task.get_backend()
+        backend.validate_task(task)
+    return backend
+
+
+def _row(backend: Any, task: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    return DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        run_after=task.run_after or get_date_max(),  # what the app's pre_save does for save()
+        backend_name=backend.alias,
+    )
+
+
+def _announce(rows: list[tuple[Any, Any]]) -> None:
+    """``task_enqueued`` for each (backend, row), as ``enqueue`` sends it, when anyone hears it."""
     for backend, row in rows:
-        task_enqueued.send(type(backend), task_result=row.task_result)
+        if _enqueued_heard(type(backend)):
+            task_enqueued.send(type(backend), task_result=row.task_result)
 
 
-# The columns ``_insert_arrays`` fills from each row; every other column gets what a new row always holds.
+def _enqueued_heard(sender: type) -> bool:
+    """Whether ``task_enqueued`` is heard: a receiver besides the tasks library's own debug log, or that log on.
+    Each row's ``TaskResult``, built only to be sent, was a fifth of the chat's group commit (bench/README.md,
+    "live chat at 1,000 sockets, the group commit's Python")."""
+    if not task_enqueued.has_listeners(sender):
+        return False
+    if logging.getLogger(TASKS_LOGGER).isEnabledFor(logging.DEBUG):
+        return True
+    sync, asynchronous = task_enqueued._live_receivers(sender)
+    return any(receiver is not log_task_enqueued for receiver in [*sync, *asynchronous])
+
+
+# The columns ``_insert_arrays`` fills from each call; every other column gets what a new row always holds.
 _ARRAY_COLUMNS = (
     ("id", "uuid"),
     ("args_kwargs", "jsonb"),
@@ -153,21 +183,37 @@ _ARRAY_COLUMNS = (
 )
 
 
-def _insert_arrays(rows: list[Any]) -> None:
+def _insert_arrays(calls: list[_Call]) -> None:
     """On PostgreSQL, many task rows as one array per column: ``bulk_create`` prepared every field of every
     row in Python (about half of the chat's group commit: bench/README.md, "Live chat: cheaper task rows"),
     and its SQL text changed with the count, so it was never a prepared statement. Writes what ``bulk_create``
-    would: a new row is READY, enqueued now, with no worker, result or error yet."""
-    from django_tasks_db.models import DBTaskResult
+    would: a new row is READY, enqueued now, with no worker, result or error yet. The columns are taken from
+    the calls themselves: a model instance a row cost more than the rest of the row (bench/README.md, "live
+    chat at 1,000 sockets, the group commit's Python"); instances are built only for a heard signal."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
 
-    now = timezone.now()
-    for row in rows:
-        row.enqueued_at = now  # auto_now_add
-        row._state.adding, row._state.db = False, connection.alias
-    columns = [[getattr(row, name) for row in rows] for name, _type in _ARRAY_COLUMNS]
-    columns[1] = [json.dumps(value) for value in columns[1]]  # jsonb from text: the JSON the ORM would write
+    now, latest = timezone.now(), get_date_max()
+    checked: dict[int, Any] = {}
+    columns: list[list[Any]] = [[] for _column in _ARRAY_COLUMNS]
+    for task, args, kwargs in calls:
+        backend = _checked_backend(task, checked)
+        values: tuple[Any, ...] = (backend._get_id(), normalize_json({"args": args, "kwargs": kwargs}), task.priority)
+        values += (task.module_path, task.queue_name, backend.alias, task.run_after or latest)
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    arguments = columns[1]
+    columns[1] = [json.dumps(value) for value in arguments]  # jsonb from text: the JSON the ORM would write
+    status = DBTaskResult._meta.get_field("status").get_default()
     with connection.cursor() as cursor:
-        cursor.execute(_array_insert_sql(DBTaskResult), [rows[0].status, now, *columns])
+        cursor.execute(_array_insert_sql(DBTaskResult), [status, now, *columns])
+    if not any(_enqueued_heard(type(backend)) for backend in checked.values()):
+        return
+    rows = []
+    for (task, _args, _kwargs), *fields in zip(calls, columns[0], arguments, *columns[2:], strict=True):
+        row: Any = DBTaskResult(**dict(zip((name for name, _type in _ARRAY_COLUMNS), fields, strict=True)))
+        row.enqueued_at, row._state.adding, row._state.db = now, False, connection.alias
+        rows.append((checked[id(task)], row))
+    _announce(rows)
 
 
 @functools.cache

@@ -26,30 +26,40 @@ MAX_BATCH = 1000  # items per call: bounds a call's time when a backlog has buil
 class Batches(Generic[T, R]):
     """``handle(items)`` answers each item with its result or the exception it raises for that item alone."""
 
-    def __init__(self, handle: Callable[[Sequence[T]], Sequence[R | Exception]], name: str) -> None:
+    def __init__(
+        self, handle: Callable[[Sequence[T]], Sequence[R | Exception]], name: str, *, linger: float = 0.0
+    ) -> None:
+        """``linger``: seconds a call starts after the oldest item it handles arrived, at the soonest. A call
+        costs a fixed part (a transaction, its statements) besides its items; handled at once, a quiet second's
+        items went a few to a call and the fixed part cost more than the items (bench/README.md, "live chat at
+        1,000 sockets, the group commit's Python"). Items that waited longer (a backlog) are handled at once."""
         self.handle = handle
-        self.waiting: list[tuple[T, asyncio.Future[R]]] = []
+        self.linger = linger
+        self.waiting: list[tuple[T, asyncio.Future[R], float]] = []
         self.running: asyncio.Task[None] | None = None
         self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
 
     async def call(self, item: T) -> R:
         """``handle([item])[0]`` (raised if an exception), handled with whatever queues meanwhile."""
-        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
-        self.waiting.append((item, future))
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[R] = loop.create_future()
+        self.waiting.append((item, future, loop.time()))
         if self.running is None or self.running.done():
-            self.running = asyncio.get_running_loop().create_task(self._run_while_waiting())
+            self.running = loop.create_task(self._run_while_waiting())
         return await future
 
     async def _run_while_waiting(self) -> None:
         loop = asyncio.get_running_loop()
         while self.waiting:
+            if (delay := self.waiting[0][2] + self.linger - loop.time()) > 0:
+                await asyncio.sleep(delay)
             batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
-            items = [item for item, _future in batch]
+            items = [item for item, _future, _arrived in batch]
             try:
                 outcomes = await loop.run_in_executor(self.thread, self._handle, items)
             except Exception as exc:  # noqa: BLE001 - the database is down: every caller of the batch gets it
                 outcomes = [exc] * len(batch)
-            for (_item, future), outcome in zip(batch, outcomes, strict=True):
+            for (_item, future, _arrived), outcome in zip(batch, outcomes, strict=True):
                 if future.done():  # the socket closed while it waited
                     continue
                 if isinstance(outcome, Exception):

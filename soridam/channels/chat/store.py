@@ -113,7 +113,9 @@ def receive_many(inbound: Sequence[Inbound]) -> list[Stored | Exception]:
     limit = settings.SORIDAM_RATE_LIMITS["chat_message"]
     try:
         with transaction.atomic():
-            for (index, _checked), outcome in zip(accepted, _store_many([c for _i, c in accepted], limit), strict=True):
+            for (index, _checked), outcome in zip(
+                accepted, _store_many([c for _i, c in accepted], limit, savepoint=False), strict=True
+            ):
                 outcomes[index] = outcome
     except (DatabaseError, ChatSession.DoesNotExist) as exc:
         if len(accepted) == 1:
@@ -146,7 +148,52 @@ def store_customer_message(session_id: int, client_id: uuid.UUID, text: str) -> 
     return stored
 
 
-def _take_hit(session: ChatSession, now: datetime, limit: int) -> RateLimited | None:
+@dataclass
+class _Locked:
+    """What a batch needs of a locked session: a tuple's worth, not a model instance (``_lock``)."""
+
+    pk: int
+    last_seq: int
+    name: str
+    rate_window_start: datetime | None
+    rate_count: int
+
+
+_LOCK_COLUMNS = ("pk", "last_seq", "name", "rate_window_start", "rate_count")
+# On PostgreSQL the ids go as one array: the statement's text is the same whatever the batch's size (prepared
+# once). Django's ``IN (%s, %s, …)`` of a thousand ids was parsed and adapted anew for every batch.
+_LOCK_PG = """
+    SELECT id, last_seq, name, rate_window_start, rate_count FROM chat_chatsession
+    WHERE id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE"""
+_RESENDS_PG = """
+    SELECT m.id FROM unnest(%s::bigint[], %s::uuid[]) AS k(session_id, client_id)
+    JOIN chat_chatmessage m ON m.session_id = k.session_id AND m.client_id = k.client_id"""
+
+
+def _lock(session_ids: list[int]) -> dict[int, _Locked]:
+    """The sessions locked in id order (as any other writer locks one)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_LOCK_PG, [session_ids])
+            rows = cursor.fetchall()
+    else:
+        locked = ChatSession.objects.select_for_update().filter(pk__in=session_ids).order_by("pk")
+        rows = list(locked.values_list(*_LOCK_COLUMNS))
+    return {row[0]: _Locked(*row) for row in rows}
+
+
+def _resends(messages: Sequence[_Checked], session_ids: list[int]) -> list[ChatMessage]:
+    """The messages already stored with one of these ``(session, client_id)``."""
+    if connection.vendor == "postgresql":
+        # Most batches hold no resend: their ids are looked up by a plain cursor, the rows read only when found.
+        with connection.cursor() as cursor:
+            cursor.execute(_RESENDS_PG, [[m.session_id for m in messages], [m.client_id for m in messages]])
+            found = [pk for (pk,) in cursor.fetchall()]
+        return list(ChatMessage.objects.filter(pk__in=found)) if found else []
+    return list(ChatMessage.objects.filter(session_id__in=session_ids, client_id__in={m.client_id for m in messages}))
+
+
+def _take_hit(session: _Locked, now: datetime, limit: int) -> RateLimited | None:
     """Count one message against the session's window (the row is locked); RateLimited when it is spent."""
     if session.rate_window_start is None or now - session.rate_window_start >= RATE_WINDOW:
         session.rate_window_start, session.rate_count = now, 0
@@ -157,23 +204,23 @@ def _take_hit(session: ChatSession, now: datetime, limit: int) -> RateLimited | 
     return None
 
 
-def _store_many(messages: Sequence[_Checked], limit: int | None) -> list[Stored | Exception]:
+def _store_many(messages: Sequence[_Checked], limit: int | None, *, savepoint: bool = True) -> list[Stored | Exception]:
     """Each message once per ``(session, client_id)`` with the next seq of its session, in one transaction:
     the sessions locked in id order (as any other writer locks one), one SELECT for the resends, one INSERT,
     one UPDATE of the sessions' ``last_seq`` and rate counts, one INSERT of the bot's (or the case's) task
     rows. ``limit``: messages a session may send per ``RATE_WINDOW`` (each one counts, resends too); over it
-    the message gets ``RateLimited``."""
+    the message gets ``RateLimited``. ``savepoint=False`` inside ``receive_many``'s own transaction, which
+    nothing between catches an error in (a savepoint was two more round trips a group commit); a message stored
+    alone keeps one, so that its error never breaks a transaction around it."""
     if not messages:
         return []
     session_ids = sorted({m.session_id for m in messages})
     now = timezone.now()
-    with transaction.atomic(), batched():
-        locked = ChatSession.objects.select_for_update().filter(pk__in=session_ids).order_by("pk")
-        sessions = {session.pk: session for session in locked}
+    with transaction.atomic(savepoint=savepoint), batched():
+        sessions = _lock(session_ids)
         if len(sessions) != len(session_ids):
             raise ChatSession.DoesNotExist("a chat session is gone")
-        known = ChatMessage.objects.filter(session_id__in=session_ids, client_id__in={m.client_id for m in messages})
-        by_client_id = {(m.session_id, m.client_id): m for m in known}
+        by_client_id = {(m.session_id, m.client_id): m for m in _resends(messages, session_ids)}
         results: list[Stored | Exception] = []
         new = []
         for item in messages:
@@ -185,7 +232,7 @@ def _store_many(messages: Sequence[_Checked], limit: int | None) -> list[Stored 
             elif message is None:
                 session.last_seq += 1
                 message = ChatMessage(
-                    session=session,
+                    session_id=session.pk,
                     seq=session.last_seq,
                     author=Author.CUSTOMER,
                     text=item.text,
@@ -236,7 +283,7 @@ def _insert(messages: list[ChatMessage]) -> None:
         message._state.adding = False
 
 
-def _save_sessions(sessions: list[ChatSession]) -> None:
+def _save_sessions(sessions: list[_Locked]) -> None:
     """The locked sessions' ``last_seq`` and rate counts in one statement; ``bulk_update``'s CASE WHEN cost
     more Python than the rest of a batch."""
     columns: list[list[Any]] = [

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.compat import task_enqueued
 from django_tasks_db.models import DBTaskResult
 
 from soridam.cases.actions import NewCase, open_case
@@ -107,3 +109,41 @@ def test_a_new_case_sends_its_rows_and_task_rows_in_one_round_trip_on_postgresql
     ]  # no SLA policy here, so no clocks row
     assert DBTaskResult.objects.filter(task_path__endswith="deliver_outbound").count() == 2
     assert case.messages.get().pk == case.events.get().message_id
+
+
+def test_a_receiver_of_task_enqueued_hears_every_row_of_a_batch(db_tasks: None) -> None:
+    heard: list[str] = []
+
+    def receiver(sender: object, task_result: Any, **kwargs: object) -> None:
+        heard.append(str(task_result.id))
+
+    task_enqueued.connect(receiver)
+    try:
+        assert jobs._enqueued_heard(DatabaseBackend)
+        with transaction.atomic(), jobs.batched():
+            jobs.enqueue_on_commit(index_case, 1)
+            jobs.enqueue_on_commit(triage_case, 2)
+    finally:
+        task_enqueued.disconnect(receiver)
+    assert sorted(heard) == sorted(str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True))
+    assert len(heard) == 2
+
+
+def test_no_task_result_is_built_for_the_tasks_librarys_own_debug_log_when_it_is_off(
+    db_tasks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each row's TaskResult, built only for ``task_enqueued``, was a fifth of the chat's group commit."""
+    built: list[object] = []
+    original: Any = vars(DBTaskResult)["task_result"]
+
+    def counted(row: Any) -> Any:
+        built.append(row)
+        return original.fget(row)
+
+    monkeypatch.setattr(DBTaskResult, "task_result", property(counted))
+    assert not jobs._enqueued_heard(DatabaseBackend)
+    with transaction.atomic(), jobs.batched():
+        jobs.enqueue_on_commit(index_case, 1)
+        jobs.enqueue_on_commit(index_case, 2)
+    assert DBTaskResult.objects.count() == 2
+    assert built == []
