@@ -52,6 +52,7 @@ from common import (  # noqa: E402
     ROOT,
     Client,
     bench_env,
+    cpu_seconds,
     ensure_database,
     free_port,
     machine_note,
@@ -405,14 +406,6 @@ def cpu_now(database_url: str, pids: dict[str, int]) -> dict[str, float]:
     asgi = sum(cpu_seconds(pid) for name, pid in pids.items() if "worker" in name)
     postgres = sum(cpu_seconds(pid) for (pid,) in backends)
     return {"asgi": asgi, "postgres": postgres, "client": time.process_time()}
-
-
-def cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mib(pid: int) -> float:

@@ -122,6 +122,15 @@ def issue_token(env: dict[str, str], username: str) -> str:
 _HANDED_OUT: set[int] = set()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a live local process so far, all its threads (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     """A free loopback port; within ``BENCH_PORTS`` ("8800-8899") when set: on a shared machine each session
     is given its own range. A port handed out before is not handed out again: a caller often binds it only

@@ -41,6 +41,7 @@ from common import (  # noqa: E402 - after the path tweak above
     PYTHON,
     ROOT,
     bench_env,
+    cpu_seconds,
     ensure_database,
     free_port,
     machine_note,
@@ -111,15 +112,6 @@ def start_workers(env: dict[str, str], count: int, *, mail: bool) -> list[subpro
     command = [PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", "0.1", "--no-startup-delay"]
     commands = [[*command, "--customer-lane"] if mail and n == 0 else command for n in range(count)]
     return [subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL) for argv in commands]  # noqa: S603
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a live process, all its threads (0 once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:

@@ -27,19 +27,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import free_port, machine_note, table  # noqa: E402 - after the path tweak above
+from common import cpu_seconds, free_port, machine_note, table  # noqa: E402 - after the path tweak above
 from pipeline import DEFAULT_URL, TRAINING, Received, reset  # noqa: E402
-
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def backend_cpu(pid: int) -> float:
-    """Seconds of CPU used so far by a local PostgreSQL backend (0 where /proc cannot tell)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / _TICK
 
 
 def open_cases(count: int) -> None:
@@ -70,13 +59,13 @@ class Meter:
         with connection.cursor() as cursor:  # the worker may have opened a new connection since the last call
             cursor.execute("SELECT pg_backend_pid()")
             pid = int(cursor.fetchone()[0])
-        cpu, db = time.process_time(), backend_cpu(pid)
+        cpu, db = time.process_time(), cpu_seconds(pid)
         try:
             return call()
         finally:
             entry = self.cpu[label]
             entry[0] += time.process_time() - cpu
-            entry[1] += backend_cpu(pid) - db
+            entry[1] += cpu_seconds(pid) - db
             entry[2] += rows
 
 
