@@ -13,10 +13,13 @@ whether a posted assignee or team is allowed (the forms' querysets) are still as
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from soridam.accounts.access import team_ids_of, teams_of
 from soridam.accounts.models import Membership, Role, Team, User, staff_changes
 from soridam.lib.process_copy import ProcessCopy
+
+K = TypeVar("K", int, str)
 
 
 @dataclass(frozen=True)
@@ -72,21 +75,18 @@ def staff_member(pk: int) -> User | None:
 
 def labels_by_username(usernames: set[str]) -> dict[str, str]:
     """The names people read for these usernames; those not in the copy are asked of the database."""
-    by_username = DIRECTORY.get().by_username
-    labels = {name: by_username[name].label() for name in usernames if name in by_username}
-    missing = usernames - labels.keys()
-    if missing:
-        labels |= {found.username: found.label() for found in User.objects.filter(username__in=missing)}
-    return labels
+    return _labels(usernames, DIRECTORY.get().by_username, "username")
 
 
 def labels_by_pk(ids: set[int]) -> dict[int, str]:
     """The names people read for these user ids; those not in the copy are asked of the database."""
-    by_pk = DIRECTORY.get().by_pk
-    labels = {pk: by_pk[pk].label() for pk in ids if pk in by_pk}
-    missing = ids - labels.keys()
-    if missing:
-        labels |= {found.pk: found.label() for found in User.objects.filter(pk__in=missing)}
+    return _labels(ids, DIRECTORY.get().by_pk, "pk")
+
+
+def _labels(keys: set[K], held: dict[K, User], field: str) -> dict[K, str]:
+    labels = {key: held[key].label() for key in keys if key in held}
+    if missing := keys - labels.keys():
+        labels |= {getattr(found, field): found.label() for found in User.objects.filter(**{f"{field}__in": missing})}
     return labels
 
 
