@@ -127,8 +127,8 @@ def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
 # A row is due when it runs or may run now. A mail the contact throttle holds (``contact_rules``: at most
 # SORIDAM_CONTACT_THROTTLE automatic messages a contact an hour; the producers draw 5,000 customers, so a long
 # burst gives some of them more) waits for its hour on purpose: it is counted apart, not as work left to drain.
-_DUE_COUNT = (
-    "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
+_DUE = (
+    "FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
     "OR (status = 'READY' AND (run_after <= now() OR run_after >= '9999-01-01'))"
 )
 _HELD_COUNT = (
@@ -138,7 +138,13 @@ _HELD_COUNT = (
 
 
 def unfinished(url: str) -> int:
-    return int(sql_value(url, _DUE_COUNT))
+    return int(sql_value(url, f"SELECT count(*) {_DUE}"))  # noqa: S608 - a constant
+
+
+def any_due(url: str) -> bool:
+    """Polled twice a second while the queue drains: stops at the first due row instead of counting them all
+    (a count scanned the whole task table, 20 ms of the database's CPU a poll, taken from the workers measured)."""
+    return bool(sql_value(url, f"SELECT EXISTS (SELECT 1 {_DUE})"))  # noqa: S608 - a constant
 
 
 def held(url: str) -> int:
@@ -200,7 +206,7 @@ def run_mode(name: str, env: dict[str, str], args: argparse.Namespace, received:
         burst_end = time.time()
         load_burst = os.getloadavg()[0]
         left_at_end = unfinished(args.database_url)
-        while unfinished(args.database_url) and time.time() - burst_end < args.max_drain:
+        while any_due(args.database_url) and time.time() - burst_end < args.max_drain:
             time.sleep(0.5)
         drained = time.time()
         left = unfinished(args.database_url)

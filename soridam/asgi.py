@@ -15,7 +15,10 @@ django_http = get_asgi_application()  # sets Django up before the consumers' mod
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from soridam.channels.chat.routing import websocket_urlpatterns  # noqa: E402
+from soridam.lib.statistics import StatisticsKeeper  # noqa: E402
 
+# The chat writes a row a message: with autovacuum off, its tables' plans must follow their growth.
+StatisticsKeeper().start()
 application = ProtocolTypeRouter({"http": django_http, "websocket": URLRouter(websocket_urlpatterns)})
 
 # The loop answers a thousand sockets, so a pause of the collector is a stall of every ack (bench/README.md,

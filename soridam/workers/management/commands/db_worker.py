@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from soridam.lib.statistics import StatisticsKeeper
 from soridam.sla.periodic import SchedulerThread
 from soridam.warmup import WORKER_STEPS, warm_up
 from soridam.workers.heartbeat import Heartbeat
@@ -70,11 +71,13 @@ class Command(DatabaseWorkerCommand):
             # ``finally`` below, or the worker dies with its heartbeat row left behind, as if it had crashed.
             worker.configure_signals()
         heartbeat = Heartbeat(worker.worker_id)
+        statistics = StatisticsKeeper()
         scheduler = SchedulerThread() if options["scheduler"] else None
         lane = CustomerLane(worker, CUSTOMER_LANE_INTERVAL) if options["customer_lane"] else None
         try:
             requeue_stale_tasks()
             heartbeat.start()
+            statistics.start()
             if scheduler is not None:
                 scheduler.start()
             if lane is not None:
@@ -94,5 +97,6 @@ class Command(DatabaseWorkerCommand):
             if lane is not None and lane.is_alive():
                 lane.stop(CUSTOMER_LANE_STOP_SECONDS)
             heartbeat.stop()
+            statistics.stop()
             if scheduler is not None:
                 scheduler.stop()
