@@ -1,8 +1,8 @@
 """Planner statistics for a PostgreSQL whose autovacuum is off.
 
 PostgreSQL plans each statement from the statistics ANALYZE gathers, and autovacuum gathers them as tables
-grow. With autovacuum off (`SHOW autovacuum`; so it is on the machine the benchmarks run on), a table that was
-created empty keeps its "empty" statistics however large it grows, and a statement prepared while it was small
+grow. With autovacuum off (`SHOW autovacuum`: the machine the benchmarks and CI run on has it off), a table that
+was created empty keeps its "empty" statistics however large it grows, and a statement prepared while it was small
 keeps that plan for as long as the connection lives: the chat's resend lookup scanned the whole message table
 on every group commit (5.4 ms a call at 60,000 rows, two thirds of the database's time in bench/chat.py), and
 the chat's push query did the same five times a second.
