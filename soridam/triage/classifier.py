@@ -193,6 +193,9 @@ class TriageModel:
         by_precedence = precedence.category_by_precedence(evidence, fired)
         if by_precedence is not None:  # safety, then fraud by whom it hurts (the guide's precedence 1–2)
             return Guess(by_precedence, precedence.RULE_CONFIDENCE)
+        by_main_point = precedence.category_by_main_point(evidence, fired)
+        if by_main_point is not None:  # the ask, or a quality problem reported without one (precedence 3–4)
+            return Guess(by_main_point, precedence.MAIN_POINT_CONFIDENCE)
         return self._guess("category", doc, cache) or _category_by_rules(doc)
 
 
