@@ -66,23 +66,19 @@ QUALITY_FAULT = (
     "doesn't work",
     "not working",
 )
-# ... or not what was ordered: another item, the wrong size, or short. Not a quality problem: the guide puts a
-# wrong item with an exchange (precedence 3) and a missing part with `delivery`.
+# ... or not what was ordered: another item (the guide's exchange, precedence 3) ...
+ANOTHER_ITEM = ("다른 상품", "잘못 왔", "다른 게 왔", "엉뚱한", "전혀 다른", "wrong item")
+# ... or the wrong size, short, or sent to the wrong place. Neither is a quality problem (``precedence``).
 NOT_AS_ORDERED = (
-    "다른 상품",
-    "잘못 왔",
-    "다른 게 왔",
+    *ANOTHER_ITEM,
     "오배송",
     "누락",
     "빠져 있",
-    "wrong item",
     "missing",
     "모자라",
     "모자랍",
     "부족해",
     "부족합",
-    "엉뚱한",
-    "전혀 다른",
     "wrong size",
 )
 ITEM_FAULT = (*QUALITY_FAULT, *NOT_AS_ORDERED)
