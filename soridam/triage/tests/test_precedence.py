@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from soridam.triage import cues, order_cues, precedence, priority
+from soridam.triage import classifier, cues, order_cues, precedence, priority
 from soridam.triage.classifier import TriageModel
 from soridam.triage.priority import Context
 from soridam.triage.text import make_doc, signals
@@ -129,8 +129,19 @@ def test_the_main_point_rules_leave_the_rest_to_the_model(body: str) -> None:
 def test_a_quality_problem_reported_without_an_ask_is_a_product_question(seed_model: TriageModel) -> None:
     body = MAIN_POINT_CASES[2][0]
     assert _main_point(f"{body} 교환 되나요?") == "refund_return"  # asked for: a return
+    for model in (seed_model, TriageModel()):  # trained, and rules only
+        result = model.predict("", body)
+        assert result.category.value == "product"
+        assert result.category.confidence in (classifier.RULES_ONLY_CONFIDENCE, precedence.MAIN_POINT_CONFIDENCE)
+
+
+def test_a_main_point_the_model_disagrees_with_is_only_suggested(seed_model: TriageModel) -> None:
+    body = MAIN_POINT_CASES[5][0]  # the app not working, in product words the seed model reads as `product`
+    guess = seed_model._guess("category", make_doc("", body), {})
+    assert guess is not None
+    assert guess.value != "service"
     result = seed_model.predict("", body)
-    assert (result.category.value, result.category.confidence) == ("product", precedence.MAIN_POINT_CONFIDENCE)
+    assert (result.category.value, result.category.confidence) == ("service", classifier.RULES_ONLY_CONFIDENCE)
 
 
 def test_another_item_than_the_one_ordered_is_an_exchange(monkeypatch: pytest.MonkeyPatch) -> None:
