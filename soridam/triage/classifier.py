@@ -193,7 +193,15 @@ class TriageModel:
         by_precedence = precedence.category_by_precedence(evidence, fired)
         if by_precedence is not None:  # safety, then fraud by whom it hurts (the guide's precedence 1–2)
             return Guess(by_precedence, precedence.RULE_CONFIDENCE)
-        return self._guess("category", doc, cache) or _category_by_rules(doc)
+        model = self._guess("category", doc, cache)
+        by_main_point = precedence.category_by_main_point(evidence, fired)
+        if by_main_point is None:
+            return model or _category_by_rules(doc)
+        if model is None or model.value == by_main_point:
+            return Guess(by_main_point, max(precedence.MAIN_POINT_CONFIDENCE, model.confidence if model else 0.0))
+        # The guide's main point against the model's topic words: the rule is right more often (bench/README),
+        # but two readings disagree, so the category is suggested for review rather than applied.
+        return Guess(by_main_point, RULES_ONLY_CONFIDENCE)
 
 
 def _category_by_rules(doc: Doc) -> Guess:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-# The item itself: defective, damaged, spoiled, short or not what was ordered.
-ITEM_FAULT = (
+# The item itself: defective, damaged or spoiled ...
+QUALITY_FAULT = (
     "파손",
     "깨져",
     "깨진",
@@ -25,22 +25,13 @@ ITEM_FAULT = (
     "유통기한이 지",
     "유통기한 지난",
     "기한이 지난",
-    "다른 상품",
-    "잘못 왔",
-    "다른 게 왔",
-    "오배송",
-    "누락",
-    "빠져 있",
     "damaged",
     "broken",
     "defective",
-    "wrong item",
-    "missing",
     "spoiled",
     "expired",
-    # How any shop's customers describe an item that came faulty, short or wrong without the words
-    # 불량/파손/오배송: what the part does (새다, 헛돌다, 안 눌리다, 충전이 안 되다), what it looks like (흠집,
-    # 얼룩, 멍, 물러지다, 늘어나다) and what is missing.
+    # How any shop's customers describe an item that came faulty without the words 불량/파손: what the part
+    # does (새다, 헛돌다, 안 눌리다, 충전이 안 되다) and what it looks like (흠집, 얼룩, 멍, 물러지다, 늘어나다).
     "새 있",
     "새요",
     "샙니다",
@@ -49,10 +40,6 @@ ITEM_FAULT = (
     "헛돌",
     "안 눌",
     "눌리지 않",
-    "모자라",
-    "모자랍",
-    "부족해",
-    "부족합",
     "멍들",
     "멍이",
     "물러",
@@ -72,16 +59,29 @@ ITEM_FAULT = (
     "전원이 안",
     "작동하지 않",
     "먹통",
-    "엉뚱한",
-    "전혀 다른",
     "scratch",
     "stain",
     "leak",
     "torn",
     "doesn't work",
     "not working",
+)
+# ... or not what was ordered: another item (the guide's exchange, precedence 3) ...
+ANOTHER_ITEM = ("다른 상품", "잘못 왔", "다른 게 왔", "엉뚱한", "전혀 다른", "wrong item")
+# ... or the wrong size, short, or sent to the wrong place. Neither is a quality problem (``precedence``).
+NOT_AS_ORDERED = (
+    *ANOTHER_ITEM,
+    "오배송",
+    "누락",
+    "빠져 있",
+    "missing",
+    "모자라",
+    "모자랍",
+    "부족해",
+    "부족합",
     "wrong size",
 )
+ITEM_FAULT = (*QUALITY_FAULT, *NOT_AS_ORDERED)
 # The parcel: not come, lost, misdelivered or late.
 DELIVERY_FAILED = (
     "잘못 배송",
