@@ -304,10 +304,10 @@ SORIDAM_OUTBOUND_LEASE_SECONDS = env_int("SORIDAM_OUTBOUND_LEASE_SECONDS", 300, 
 # Task workers write a heartbeat this often; a RUNNING task whose worker has been silent for the stale
 # time (the worker was killed) is queued again.
 SORIDAM_WORKER_HEARTBEAT_SECONDS = env_int("SORIDAM_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+SORIDAM_WORKER_STALE_SECONDS = env_int("SORIDAM_WORKER_STALE_SECONDS", 60, minimum=2)
 # With PostgreSQL's autovacuum off, the ASGI process and the task workers analyze grown tables this often
 # (``soridam/lib/statistics.py``); 0: never.
 SORIDAM_ANALYZE_SECONDS = env_int("SORIDAM_ANALYZE_SECONDS", 10, minimum=0)
-SORIDAM_WORKER_STALE_SECONDS = env_int("SORIDAM_WORKER_STALE_SECONDS", 60, minimum=2)
 # A worker claims up to this many ready rows of a batchable task (indexing, triage, routing) and runs them in one
 # call (``soridam/workers/worker.py``); 1 is django-tasks-db's one row at a time.
 SORIDAM_WORKER_BATCH = env_int("SORIDAM_WORKER_BATCH", 50, minimum=1)
